@@ -1,0 +1,112 @@
+// Shared plumbing for the benchmarks: a PostgreSQL (embedded, or BENCH_DATABASE_URL), a fresh
+// migrated database, child processes with CPU accounting, and autocannon runs.
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { runMigrations } from '../../dist/src/database/data-source.js';
+import { findFreePort, startEmbeddedPostgres } from '../../dist/src/database/embedded-postgres.js';
+
+export { findFreePort };
+
+/** A fresh, migrated database; `cleanup()` drops it (and stops an embedded server). */
+export async function freshDatabase(name) {
+  let adminUrl = process.env.BENCH_DATABASE_URL;
+  let embedded = null;
+  let dir = null;
+  if (!adminUrl) {
+    dir = await mkdtemp(path.join(tmpdir(), 'support-bench-'));
+    await chmod(dir, 0o755);
+    embedded = await startEmbeddedPostgres({
+      dir: path.join(dir, 'pg'),
+      port: 0,
+      database: 'postgres',
+      persistent: false,
+      // Durable settings, as in production: the benchmark must not flatter writes.
+      postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB'],
+    });
+    adminUrl = embedded.url;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await runMigrations(url.toString());
+  return {
+    url: url.toString(),
+    cleanup: async () => {
+      if (embedded) {
+        await embedded.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Starts a Node process and waits until `healthUrl` answers 200. */
+export async function startProcess(label, script, env, healthUrl) {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${label} exited:\n${output}`);
+    try {
+      if ((await fetch(healthUrl)).ok) return { child, output: () => output, stop: () => stopChild(child) };
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${label} did not become healthy:\n${output}`);
+}
+
+function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export async function cpuSeconds(pid) {
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(stat[11]) + Number(stat[12])) / 100;
+}
+
+/** Resident memory of a process in MB, from /proc. */
+export async function rssMb(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+/** One autocannon run; returns the figures we report. */
+export async function load({ url, method = 'GET', headers = {}, body, connections = 50, duration = 15, pid }) {
+  const cpuBefore = pid ? await cpuSeconds(pid) : 0;
+  const result = await autocannon({ url, method, headers, body, connections, duration });
+  const cpu = pid ? (await cpuSeconds(pid)) - cpuBefore : null;
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    total: result.requests.total,
+    cpuPercent: cpu === null ? null : Math.round((cpu / duration) * 100),
+  };
+}
+
+export function table(rows) {
+  const header = ['run', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'server CPU %'];
+  const lines = [header, ...rows.map((r) => [r.name, r.rps.toFixed(0), r.p50, r.p99, r.errors, r.non2xx, r.cpuPercent ?? '-'])];
+  return lines.map((l) => `| ${l.join(' | ')} |`).join('\n');
+}

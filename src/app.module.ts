@@ -1,0 +1,44 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { CommonModule } from '#src/common/common.module.js';
+import { loggerOptions } from '#src/common/logging/logger.options.js';
+import type { AppConfig } from '#src/config/app-config.js';
+import { AppConfigModule } from '#src/config/app-config.module.js';
+import { dataSourceOptions } from '#src/database/data-source.js';
+import { AuthModule } from '#src/modules/auth/auth.module.js';
+import { ChatModule } from '#src/modules/chat/chat.module.js';
+import { HealthModule } from '#src/modules/health/health.module.js';
+import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
+import { MessagesModule } from '#src/modules/messages/messages.module.js';
+import { NotesModule } from '#src/modules/notes/notes.module.js';
+import { QueuesModule } from '#src/modules/queues/queues.module.js';
+import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
+import { UsersModule } from '#src/modules/users/users.module.js';
+
+@Module({})
+export class AppModule {
+  /** The whole service for one validated config whose databaseUrl is set (see main.ts). */
+  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false }),
+        EventEmitterModule.forRoot(),
+        CommonModule,
+        HealthModule,
+        MetricsModule,
+        AuthModule,
+        UsersModule,
+        QueuesModule,
+        TicketsModule,
+        MessagesModule,
+        NotesModule,
+        ChatModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import type { AuthUser } from '#src/common/auth/auth-user.js';
+import type { UserRole } from '#src/modules/users/user.entity.js';
+
+export const PUBLIC_KEY = 'auth:public';
+export const ROLES_KEY = 'auth:roles';
+
+/** The route needs no token. */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** Only these roles may call the route (admin is not implied: list it). */
+export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES_KEY, roles);
+
+export type RequestWithUser = Request & { user?: AuthUser };
+
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
+  const user = ctx.switchToHttp().getRequest<RequestWithUser>().user;
+  if (!user) throw new Error('CurrentUser used on a route without authentication');
+  return user;
+});

@@ -1,0 +1,23 @@
+import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+import { toAppError } from '#src/common/errors/http-exception.filter.js';
+
+describe('toAppError', () => {
+  it.each([
+    ['an AppError as it is', new AppError(ErrorCode.CONFLICT, 'taken'), ErrorCode.CONFLICT, 'taken'],
+    ['a route 404', new NotFoundException('Cannot GET /x'), ErrorCode.NOT_FOUND, 'Not found'],
+    ['a 400', new BadRequestException('bad'), ErrorCode.BAD_REQUEST, 'bad'],
+    ['a 503 from the health check', new ServiceUnavailableException({ status: 'error' }), ErrorCode.SERVICE_UNAVAILABLE, 'A dependency is unavailable'],
+    ['an unknown 5xx HttpException', new HttpException('db password is hunter2', 502), ErrorCode.INTERNAL, 'Internal server error'],
+    ['a plain Error with internals', new Error('relation "users" at /work/src/x.ts:10'), ErrorCode.INTERNAL, 'Internal server error'],
+    ['a thrown string', 'boom', ErrorCode.INTERNAL, 'Internal server error'],
+    ['malformed JSON from body-parser', Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 }), ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON'],
+    ['an oversize body', Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 }), ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large'],
+    ['a body-parser error wrapped by Nest', new BadRequestException('x', { cause: Object.assign(new Error('x'), { type: 'entity.parse.failed', status: 400 }) }), ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON'],
+  ])('maps %s', (_, thrown, code, message) => {
+    const error = toAppError(thrown);
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(message);
+  });
+});

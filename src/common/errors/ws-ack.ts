@@ -1,0 +1,32 @@
+import { Logger } from '@nestjs/common';
+import { ERROR_HTTP_STATUS, ErrorCode } from '#src/common/errors/error-code.js';
+import { toAppError } from '#src/common/errors/http-exception.filter.js';
+
+export interface AckError {
+  status_code: number;
+  error: ErrorCode;
+  message: string;
+  details: unknown[];
+}
+
+export type Ack<T extends object> = ({ ok: true } & T) | { ok: false; error: AckError };
+
+const logger = new Logger('SocketAck');
+
+/**
+ * Runs a Socket.IO handler and turns its outcome into the contract's acknowledgement:
+ * `{ok: true, ...}` or `{ok: false, error: {status_code, error, message}}`, with the same codes
+ * as HTTP. Unknown faults are logged and answered as internal errors, never thrown at the socket.
+ */
+export async function ack<T extends object>(work: () => Promise<T>): Promise<Ack<T>> {
+  try {
+    return { ok: true, ...(await work()) };
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    if (error.code === ErrorCode.INTERNAL) logger.error({ err: thrown }, 'Unhandled error in a socket handler');
+    return {
+      ok: false,
+      error: { status_code: ERROR_HTTP_STATUS[error.code], error: error.code, message: error.message, details: error.details },
+    };
+  }
+}

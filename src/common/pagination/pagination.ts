@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+export class PaginationQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The next_cursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export class PageMetaDto {
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' })
+  next_cursor: string | null;
+}
+
+/** A keyset cursor: the sort key of the last row, opaque to clients. */
+export function encodeCursor(key: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function invalidCursor(): AppError {
+  return new AppError(ErrorCode.VALIDATION_FAILED, 'The cursor is not valid', [
+    { field: 'cursor', problems: ['cursor must be a next_cursor returned by this list'] },
+  ]);
+}
+
+/**
+ * Decodes a cursor and checks each part against the expected kinds, so a tampered cursor is a
+ * 422 and never reaches SQL.
+ */
+export function decodeCursor(cursor: string, kinds: ('int' | 'timestamp')[]): (string | number)[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== kinds.length) throw invalidCursor();
+  kinds.forEach((kind, i) => {
+    const value: unknown = parsed[i];
+    const ok =
+      kind === 'int'
+        ? Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 2_147_483_647
+        : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value));
+    if (!ok) throw invalidCursor();
+  });
+  return parsed as (string | number)[];
+}
+
+/** Given `limit + 1` rows, returns the page and the cursor of its last row when more follow. */
+export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, key: (row: R) => (string | number)[]): Page<T> {
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  return {
+    items: pageRows.map(map),
+    next_cursor: hasMore ? encodeCursor(key(pageRows[pageRows.length - 1])) : null,
+  };
+}

@@ -1,0 +1,117 @@
+import { ConfigError, DEV_JWT_SECRET, loadConfig, parseDurationSeconds } from '#src/config/app-config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('loadConfig', () => {
+  it('gives safe defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      databaseUrl: null,
+      jwtSecret: DEV_JWT_SECRET,
+      jwtExpiresInSeconds: 3600,
+      adminEmail: null,
+      redisUrl: null,
+      uploadDir: './uploads',
+      uploadMaxBytes: 25 * 1024 * 1024,
+      cronEnabled: true,
+      slaWarningMinutes: 60,
+      smtpUrl: null,
+    });
+    expect(config.imap).toMatchObject({ host: null, pollSeconds: 30, mailbox: 'INBOX' });
+  });
+
+  it('reads and converts every kind of setting', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/support',
+      JWT_EXPIRES_IN: '15m',
+      ADMIN_EMAIL: ' Admin@Example.com ',
+      ADMIN_PASSWORD: 'long-enough',
+      CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+      CRON_ENABLED: 'false',
+      IMAP_HOST: 'imap.example',
+      IMAP_USER: 'u',
+      IMAP_PASSWORD: 'p',
+      IMAP_TLS: 'no',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://u:p@db:5432/support',
+      jwtExpiresInSeconds: 900,
+      adminEmail: 'admin@example.com',
+      corsOrigins: ['https://a.example', 'https://b.example:8443'],
+      cronEnabled: false,
+      redisUrl: 'redis://127.0.0.1:6379',
+    });
+    expect(config.imap).toMatchObject({ host: 'imap.example', tls: false });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ JWT_EXPIRES_IN: 'forever' }, 'JWT_EXPIRES_IN'],
+    [{ JWT_EXPIRES_IN: '10s' }, 'JWT_EXPIRES_IN'],
+    [{ CRON_ENABLED: 'sometimes' }, 'CRON_ENABLED'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ADMIN_EMAIL: 'nope' }, 'ADMIN_EMAIL'],
+    [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS'],
+    [{ UPLOAD_MAX_BYTES: '0' }, 'UPLOAD_MAX_BYTES'],
+    [{ IMAP_HOST: 'imap.example' }, 'IMAP_USER'],
+    [{ REDIS_URL: 'http://redis' }, 'REDIS_URL'],
+    [{ SMTP_URL: 'ftp://mail' }, 'SMTP_URL'],
+  ])('refuses %j with a message naming %s', (env, name) => {
+    const problems = problemsOf(env);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(name);
+  });
+
+  it('reports every problem at once', () => {
+    expect(problemsOf({ PORT: 'x', CRON_ENABLED: 'y' })).toHaveLength(2);
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET must be set'],
+    [{ NODE_ENV: 'production', JWT_SECRET: DEV_JWT_SECRET }, 'JWT_SECRET must be set'],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'short' }, 'at least 32'],
+  ])('refuses a missing or weak JWT_SECRET in production: %j', (env, message) => {
+    expect(problemsOf(env).join()).toContain(message);
+  });
+
+  it('accepts a real secret in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).jwtSecret).toBe('x'.repeat(40));
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ PORT: '  ', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: null });
+  });
+});
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['900', 900],
+    ['15m', 900],
+    ['1h', 3600],
+    ['7d', 604800],
+    ['30S', 30],
+    ['1w', null],
+    ['', null],
+    ['1.5h', null],
+  ])('%s -> %s', (input, expected) => {
+    expect(parseDurationSeconds(input)).toBe(expected);
+  });
+});

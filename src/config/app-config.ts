@@ -1,0 +1,219 @@
+/**
+ * The typed configuration of the service. `loadConfig` is the only reader of the environment:
+ * it validates every setting at start-up and fails with a message that names the bad ones.
+ */
+export type NodeEnv = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export const DEV_JWT_SECRET = 'dev-only-secret-change-me';
+
+export class AppConfig {
+  nodeEnv: NodeEnv;
+  port: number;
+  /** Unset: an embedded PostgreSQL is started under `embeddedPgDir`. */
+  databaseUrl: string | null;
+  embeddedPgDir: string;
+  /** 0 picks a free port at start-up. */
+  embeddedPgPort: number;
+  jwtSecret: string;
+  jwtExpiresInSeconds: number;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  corsOrigins: string[];
+  redisUrl: string | null;
+  uploadDir: string;
+  uploadMaxBytes: number;
+  cronEnabled: boolean;
+  slaWarningMinutes: number;
+  imap: {
+    host: string | null;
+    port: number;
+    user: string | null;
+    password: string | null;
+    tls: boolean;
+    mailbox: string;
+    pollSeconds: number;
+  };
+  smtpUrl: string | null;
+  mailFrom: string;
+  llm: { baseUrl: string | null; apiKey: string | null; model: string };
+  logLevel: LogLevel;
+  /** New and waiting tickets go to the least-loaded agent automatically. */
+  autoAssign: boolean;
+  /** Active tickets an agent may hold before automatic assignment passes them over. */
+  agentCapacity: number;
+  /** Messages (and new tickets) one socket may send per 10 seconds. */
+  chatRateLimit: number;
+  loginMaxFailures: number;
+  loginWindowSeconds: number;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    if (value === undefined) return undefined;
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optional(name: string): string | null {
+    return this.raw(name) ?? null;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: readonly string[]): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+      return value;
+    } catch {
+      this.problems.push(`${name} must be a URL starting with ${protocols.join(' or ')}`);
+      return null;
+    }
+  }
+
+  duration(name: string, fallback: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const seconds = parseDurationSeconds(value);
+    if (seconds === null || seconds < 60 || seconds > 30 * 86400) {
+      this.problems.push(`${name} must be a duration from 1m to 30d, such as 900, 15m, 1h or 7d (got "${value}")`);
+      return fallback;
+    }
+    return seconds;
+  }
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** "900" -> 900, "15m" -> 900, "1h" -> 3600, "7d" -> 604800; anything else -> null. */
+export function parseDurationSeconds(value: string): number | null {
+  const match = /^(\d+)\s*([smhd]?)$/i.exec(value.trim());
+  if (!match) return null;
+  return Number(match[1]) * UNIT_SECONDS[(match[2] || 's').toLowerCase()];
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function loadConfig(env: Env): AppConfig {
+  const r = new Reader(env);
+  const nodeEnv = r.oneOf<NodeEnv>('NODE_ENV', 'development', ['development', 'production', 'test']);
+
+  const jwtSecret = r.string('JWT_SECRET', DEV_JWT_SECRET);
+  if (nodeEnv === 'production' && jwtSecret === DEV_JWT_SECRET) {
+    r.problems.push('JWT_SECRET must be set to a secret of your own in production');
+  } else if (nodeEnv === 'production' && jwtSecret.length < 32) {
+    r.problems.push('JWT_SECRET must be at least 32 characters long in production');
+  }
+
+  const adminEmail = r.optional('ADMIN_EMAIL')?.toLowerCase() ?? null;
+  const adminPassword = r.optional('ADMIN_PASSWORD');
+  if (adminEmail !== null && !EMAIL.test(adminEmail)) r.problems.push('ADMIN_EMAIL must be an e-mail address');
+  if (adminPassword !== null && adminPassword.length < 8) r.problems.push('ADMIN_PASSWORD must be at least 8 characters long');
+
+  const corsOrigins = r
+    .string('CORS_ORIGINS', 'http://localhost:3000')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      r.problems.push(`CORS_ORIGINS has "${origin}", which is not an origin such as https://app.example.com`);
+    }
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: r.int('PORT', 3000, 0, 65535),
+    databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    embeddedPgDir: r.string('EMBEDDED_PG_DIR', './.data/postgres'),
+    embeddedPgPort: r.int('EMBEDDED_PG_PORT', 0, 0, 65535),
+    jwtSecret,
+    jwtExpiresInSeconds: r.duration('JWT_EXPIRES_IN', 3600),
+    adminEmail,
+    adminPassword,
+    corsOrigins,
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    uploadDir: r.string('UPLOAD_DIR', './uploads'),
+    uploadMaxBytes: r.int('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    cronEnabled: r.bool('CRON_ENABLED', true),
+    slaWarningMinutes: r.int('SLA_WARNING_MINUTES', 60, 1, 7 * 24 * 60),
+    imap: {
+      host: r.optional('IMAP_HOST'),
+      port: r.int('IMAP_PORT', 993, 1, 65535),
+      user: r.optional('IMAP_USER'),
+      password: r.optional('IMAP_PASSWORD'),
+      tls: r.bool('IMAP_TLS', true),
+      mailbox: r.string('IMAP_MAILBOX', 'INBOX'),
+      pollSeconds: r.int('IMAP_POLL_SECONDS', 30, 5, 86400),
+    },
+    smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: r.string('MAIL_FROM', 'Support <support@localhost>'),
+    llm: {
+      baseUrl: r.url('LLM_BASE_URL', ['http:', 'https:']),
+      apiKey: r.optional('LLM_API_KEY'),
+      model: r.string('LLM_MODEL', 'llama-3.1-8b-instant'),
+    },
+    logLevel: r.oneOf<LogLevel>('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    autoAssign: r.bool('AUTO_ASSIGN', true),
+    agentCapacity: r.int('AGENT_CAPACITY', 10, 1, 10000),
+    chatRateLimit: r.int('CHAT_RATE_LIMIT', 20, 1, 100000),
+    loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 300, 1, 86400),
+    trustProxy: r.bool('TRUST_PROXY', false),
+  };
+
+  if (config.imap.host !== null && (config.imap.user === null || config.imap.password === null)) {
+    r.problems.push('IMAP_USER and IMAP_PASSWORD must be set when IMAP_HOST is set');
+  }
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

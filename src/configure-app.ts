@@ -1,0 +1,54 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { HttpExceptionFilter, notFoundHandler } from '#src/common/errors/http-exception.filter.js';
+import { requestIdMiddleware } from '#src/common/http/request-id.js';
+import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
+import { AppConfig } from '#src/config/app-config.js';
+import { RealtimeAdapterFactory, RealtimeIoAdapter } from '#src/modules/chat/realtime-adapter.js';
+import { MetricsService } from '#src/modules/metrics/metrics.service.js';
+
+export const API_PREFIX = 'api/v1';
+export const BODY_LIMIT = '1mb';
+
+/**
+ * Everything main.ts and the e2e tests both apply to an application: the same middleware order,
+ * pipes, filter and docs, so tests drive exactly what production runs. Initialises the app.
+ */
+export async function configureApp(app: NestExpressApplication): Promise<void> {
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  app.set('etag', false);
+  app.use(requestIdMiddleware);
+  app.use(app.get(MetricsService).middleware);
+  app.use(helmet());
+  app.enableCors({
+    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+  });
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Support backend')
+      .setDescription('Tickets, live chat, e-mail, SLAs and a knowledge base. Errors share one shape: see ErrorResponseDto.')
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, await app.get(RealtimeAdapterFactory).create(), config.corsOrigins));
+
+  await app.init();
+  // Registered after init, so it follows every route Nest and Swagger added.
+  app.use(notFoundHandler);
+}

@@ -1,0 +1,57 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { Foundation1763776000000 } from '#migrations/1763776000000-Foundation.js';
+import { Tickets1763780000000 } from '#migrations/1763780000000-Tickets.js';
+import { SessionNotifications1763784000000 } from '#migrations/1763784000000-SessionNotifications.js';
+import { Realtime1763788000000 } from '#migrations/1763788000000-Realtime.js';
+import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
+import { RevokedTokenEntity } from '#src/modules/auth/revoked-token.entity.js';
+import { MessageEntity } from '#src/modules/messages/message.entity.js';
+import { NoteEntity } from '#src/modules/notes/note.entity.js';
+import { QueueEntity } from '#src/modules/queues/queue.entity.js';
+import { TicketEventEntity } from '#src/modules/tickets/ticket-event.entity.js';
+import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
+import { UserEntity } from '#src/modules/users/user.entity.js';
+
+/** Entities and migrations are listed as classes: globs do not work with ESM + Jest. */
+export const ENTITIES = [UserEntity, RevokedTokenEntity, QueueEntity, TicketEntity, TicketEventEntity, MessageEntity, NoteEntity];
+export const MIGRATIONS = [Foundation1763776000000, Tickets1763780000000, SessionNotifications1763784000000, Realtime1763788000000];
+
+export function dataSourceOptions(url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    extra: { max: 20, connectionTimeoutMillis: 5000 },
+  };
+}
+
+/** Any advisory-lock key will do as long as every instance uses the same one. */
+const MIGRATION_LOCK_KEY = 7_370_001;
+
+/**
+ * Runs pending migrations under a session advisory lock, so several instances starting at once
+ * migrate one after another instead of racing.
+ */
+export async function runMigrations(url: string): Promise<string[]> {
+  const dataSource = new DataSource(dataSourceOptions(url));
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      const ran = await dataSource.runMigrations({ transaction: 'each' });
+      return ran.map((migration) => migration.name);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await runner.release();
+    await dataSource.destroy();
+  }
+}

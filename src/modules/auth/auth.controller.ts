@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentUser, Public } from '#src/common/auth/auth.decorators.js';
+import type { AuthUser } from '#src/common/auth/auth-user.js';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
+import { AuthService } from '#src/modules/auth/auth.service.js';
+import { LoginDto, SignupDto, SignupResponseDto, TokenResponseDto } from '#src/modules/auth/dto/auth.dto.js';
+import { UserResponseDto } from '#src/modules/users/dto/user.dto.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('signup')
+  @ApiOperation({ summary: 'Create a customer account and sign in' })
+  @ApiErrors(400, 409, 422)
+  signup(@Body() dto: SignupDto): Promise<SignupResponseDto> {
+    return this.auth.signup(dto);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange e-mail and password for an access token (throttled)' })
+  @ApiErrors(400, 401, 422, 429)
+  login(@Body() dto: LoginDto, @Req() req: Request): Promise<TokenResponseDto> {
+    return this.auth.login(dto, req.ip ?? 'unknown', new Date());
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End this token at once' })
+  @ApiErrors(401)
+  logout(@CurrentUser() user: AuthUser): Promise<void> {
+    return this.auth.logout(user, new Date());
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The caller' })
+  @ApiErrors(401)
+  me(@CurrentUser() user: AuthUser): Promise<UserResponseDto> {
+    return this.auth.me(user);
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '#src/modules/auth/auth.module.js';
+import { ChatGateway } from '#src/modules/chat/chat.gateway.js';
+import { ChatService } from '#src/modules/chat/chat.service.js';
+import { PresenceService } from '#src/modules/chat/presence.service.js';
+import { RealtimeAdapterFactory } from '#src/modules/chat/realtime-adapter.js';
+import { RealtimeListener } from '#src/modules/chat/realtime.listener.js';
+import { RealtimePublisher } from '#src/modules/chat/realtime.publisher.js';
+import { MessagesModule } from '#src/modules/messages/messages.module.js';
+import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
+
+@Module({
+  imports: [AuthModule, TicketsModule, MessagesModule],
+  providers: [ChatGateway, ChatService, PresenceService, RealtimePublisher, RealtimeListener, RealtimeAdapterFactory],
+  exports: [RealtimePublisher, PresenceService],
+})
+export class ChatModule {}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '#src/common/auth/auth-user.js';
+import { validatePayload } from '#src/common/validation/validate-payload.js';
+import { JoinTicketPayload, SendMessagePayload, TypingPayload } from '#src/modules/chat/dto/chat.dto.js';
+import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
+import { MessagesService } from '#src/modules/messages/messages.service.js';
+import { CreateTicketDto, type TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
+import { TicketsService } from '#src/modules/tickets/tickets.service.js';
+
+/** How many missed messages a join replays at most; `has_more` says when there were more. */
+export const REPLAY_LIMIT = 500;
+
+/** The live-chat use cases: each validates its payload and calls the same services as REST. */
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  async createTicket(user: AuthUser, payload: unknown): Promise<TicketResponseDto> {
+    return this.tickets.create(user, await validatePayload(CreateTicketDto, payload), 'chat');
+  }
+
+  async join(user: AuthUser, payload: unknown): Promise<{ ticket: TicketResponseDto; messages: MessageResponseDto[]; has_more: boolean }> {
+    const { ticket_id, since_message_id } = await validatePayload(JoinTicketPayload, payload);
+    const ticket = await this.tickets.get(user, ticket_id);
+    const { messages, hasMore } = await this.messages.history(user, ticket_id, since_message_id, REPLAY_LIMIT);
+    return { ticket, messages, has_more: hasMore };
+  }
+
+  async send(user: AuthUser, payload: unknown): Promise<MessageResponseDto> {
+    const dto = await validatePayload(SendMessagePayload, payload);
+    return (await this.messages.create(user, dto.ticket_id, { content: dto.content, client_msg_id: dto.client_msg_id })).message;
+  }
+
+  async typingTicket(payload: unknown): Promise<number> {
+    return (await validatePayload(TypingPayload, payload)).ticket_id;
+  }
+}

@@ -1,0 +1,42 @@
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MAX_INT4 } from '#src/common/validation/limits.js';
+import { CONTENT_MAX } from '#src/modules/messages/dto/message.dto.js';
+
+export class JoinTicketPayload {
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
+  ticket_id: number;
+
+  /** Replay: the messages after this one (all of them when absent). */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT4)
+  since_message_id?: number;
+}
+
+export class SendMessagePayload {
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
+  ticket_id: number;
+
+  @IsString()
+  @Matches(/\S/, { message: 'content must not be blank' })
+  @MaxLength(CONTENT_MAX)
+  content: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  client_msg_id?: string;
+}
+
+export class TypingPayload {
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT4)
+  ticket_id: number;
+}

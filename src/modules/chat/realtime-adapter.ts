@@ -1,0 +1,125 @@
+import { type INestApplicationContext, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
+import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
+import pg from 'pg';
+import { createClient } from 'redis';
+import type { Server, ServerOptions } from 'socket.io';
+import { type ClusterMessage, MessageType } from 'socket.io-adapter';
+import { AppConfig } from '#src/config/app-config.js';
+
+/** Socket.IO refuses (and disconnects) packets above this; the handlers answer above 64 KB. */
+export const TRANSPORT_MAX_BYTES = 1024 * 1024;
+
+type AdapterConstructor = ReturnType<typeof createPostgresAdapter>;
+
+/**
+ * The Socket.IO adapter that makes several instances behave as one: Redis when REDIS_URL is set,
+ * otherwise PostgreSQL (LISTEN/NOTIFY), so no extra service is needed. Owns its connections.
+ */
+@Injectable()
+export class RealtimeAdapterFactory implements OnApplicationShutdown {
+  private readonly logger = new Logger(RealtimeAdapterFactory.name);
+  private closers: (() => Promise<unknown>)[] = [];
+
+  constructor(private readonly config: AppConfig) {}
+
+  async create(): Promise<AdapterConstructor> {
+    if (this.config.redisUrl) {
+      const pub = createClient({ url: this.config.redisUrl });
+      const sub = pub.duplicate();
+      for (const client of [pub, sub]) client.on('error', (error: unknown) => this.logger.warn({ err: error }, 'Redis adapter error'));
+      await Promise.all([pub.connect(), sub.connect()]);
+      this.closers.push(() => pub.quit(), () => sub.quit());
+      this.logger.log('Socket.IO across instances: Redis adapter');
+      return createRedisAdapter(pub, sub) as unknown as AdapterConstructor;
+    }
+    // Notifications are not data: they need no WAL flush, and several can be in flight at once.
+    const pool = new pg.Pool({ connectionString: this.config.databaseUrl ?? undefined, max: 8, options: '-c synchronous_commit=off' });
+    const onError = (error: Error) => this.logger.warn({ err: error }, 'PostgreSQL adapter connection error');
+    pool.on('error', onError);
+    // The adapter keeps one client checked out for LISTEN; pg-pool only watches idle clients, so a
+    // server restart would otherwise surface as an unhandled 'error' event and kill the process.
+    pool.on('connect', (client) => client.on('error', onError));
+    this.closers.push(() => pool.end());
+    this.logger.log('Socket.IO across instances: PostgreSQL adapter');
+    return broadcastLocallyWhenAlone(
+      createPostgresAdapter(releasingDeadListeners(pool), { errorHandler: (error) => this.logger.warn({ err: error }, 'PostgreSQL adapter error') }),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const closers = this.closers;
+    this.closers = [];
+    await Promise.allSettled(closers.map((close) => close()));
+  }
+}
+
+/**
+ * The adapter checks a client out for LISTEN and, when that connection dies, reconnects with a new
+ * one without releasing the dead one, so pool.end() would wait forever at shutdown. This view of
+ * the pool hands the adapter clients that give themselves back when their connection ends.
+ */
+function releasingDeadListeners(pool: pg.Pool): pg.Pool {
+  const view = Object.create(pool) as pg.Pool;
+  view.connect = ((callback?: unknown) => {
+    if (callback) return (pool.connect as (cb: unknown) => void).call(pool, callback); // pool.query's own path
+    return pool.connect().then((client) => {
+      client.once('end', () => {
+        try {
+          client.release(new Error('LISTEN connection ended'));
+        } catch {
+          // Already given back by the adapter itself (normal shutdown).
+        }
+      });
+      return client;
+    });
+  }) as pg.Pool['connect'];
+  return view;
+}
+
+interface PublishingAdapter {
+  serverCount(): Promise<number>;
+  doPublish(message: ClusterMessage): Promise<string>;
+}
+
+/**
+ * PostgreSQL NOTIFY tops out near 800 messages/s here, and a lone instance has no one to tell:
+ * while the adapter's heartbeats show no other instance, broadcasts stay local (heartbeats and
+ * every other cluster message still go out, so a new instance is known within milliseconds).
+ */
+function broadcastLocallyWhenAlone(factory: AdapterConstructor): AdapterConstructor {
+  // A plain function (not an arrow) because Socket.IO calls it with `new`; returning an object from it is allowed.
+  return function LocalWhenAloneAdapter(namespace: unknown) {
+    const adapter = (factory as unknown as (nsp: unknown) => PublishingAdapter)(namespace);
+    const publish = adapter.doPublish.bind(adapter);
+    adapter.doPublish = async (message) => {
+      if (message.type === MessageType.BROADCAST && (await adapter.serverCount()) === 1) return '';
+      return publish(message);
+    };
+    return adapter;
+  } as unknown as AdapterConstructor;
+}
+
+/** Nest's Socket.IO adapter with our path, CORS allow-list, size limit and cross-instance adapter. */
+export class RealtimeIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly adapter: AdapterConstructor,
+    private readonly corsOrigins: string[],
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, {
+      ...options,
+      serveClient: false,
+      path: '/socket.io',
+      maxHttpBufferSize: TRANSPORT_MAX_BYTES,
+      cors: { origin: this.corsOrigins.includes('*') ? true : this.corsOrigins, credentials: true },
+    } as ServerOptions) as Server;
+    server.adapter(this.adapter);
+    return server;
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MessageEntity } from '#src/modules/messages/message.entity.js';
+import { MessagesController } from '#src/modules/messages/messages.controller.js';
+import { MessagesRepository } from '#src/modules/messages/messages.repository.js';
+import { MessagesService } from '#src/modules/messages/messages.service.js';
+import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([MessageEntity]), TicketsModule],
+  controllers: [MessagesController],
+  providers: [MessagesService, MessagesRepository],
+  exports: [MessagesService],
+})
+export class MessagesModule {}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, MoreThan, Repository } from 'typeorm';
+import { MessageEntity } from '#src/modules/messages/message.entity.js';
+
+@Injectable()
+export class MessagesRepository {
+  constructor(@InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>) {}
+
+  private repo(manager?: EntityManager): Repository<MessageEntity> {
+    return manager ? manager.getRepository(MessageEntity) : this.messages;
+  }
+
+  /** Inserts a message; a repeated (author, client_msg_id) raises a unique violation. */
+  insert(values: Omit<MessageEntity, 'id' | 'createdAt'> & { createdAt?: Date }, manager?: EntityManager): Promise<MessageEntity> {
+    const repo = this.repo(manager);
+    return repo.save(repo.create(values));
+  }
+
+  /**
+   * The common case of a new message in one statement: stored only while the ticket is not
+   * closed, and not again for a repeated (author, client_msg_id). Null when nothing was stored
+   * (the caller tells which of the two it was).
+   */
+  async insertIfOpen(values: Omit<MessageEntity, 'id'>): Promise<MessageEntity | null> {
+    const rows: Record<string, unknown>[] = await this.messages.query(
+      `INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7
+        WHERE EXISTS (SELECT 1 FROM tickets WHERE id = $1 AND status <> 'closed')
+       ON CONFLICT (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+       RETURNING id, ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at`,
+      [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return Object.assign(new MessageEntity(), {
+      id: row.id,
+      ticketId: row.ticket_id,
+      authorId: row.author_id,
+      authorType: row.author_type,
+      isFromAgent: row.is_from_agent,
+      content: row.content,
+      clientMsgId: row.client_msg_id,
+      createdAt: row.created_at,
+    });
+  }
+
+  findById(id: number): Promise<MessageEntity | null> {
+    return this.messages.findOneBy({ id });
+  }
+
+  findByClientMsgId(authorId: number | null, clientMsgId: string): Promise<MessageEntity | null> {
+    return this.messages
+      .createQueryBuilder('m')
+      .where('m.author_id IS NOT DISTINCT FROM :authorId', { authorId })
+      .andWhere('m.client_msg_id = :clientMsgId', { clientMsgId })
+      .getOne();
+  }
+
+  /** A ticket's thread in order, after `afterId`; up to `limit + 1` rows. */
+  listByTicket(ticketId: number, afterId: number | undefined, limit: number): Promise<MessageEntity[]> {
+    return this.messages.find({
+      where: { ticketId, ...(afterId !== undefined && { id: MoreThan(afterId) }) },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+  }
+
+  async delete(id: number, manager?: EntityManager): Promise<void> {
+    await this.repo(manager).delete({ id });
+  }
+}

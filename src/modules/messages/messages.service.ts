@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
+import { Clock } from '#src/common/clock.js';
+import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
+import { type CreateMessageDto, type MessageResponseDto, toMessageResponse } from '#src/modules/messages/dto/message.dto.js';
+import type { AuthorType, MessageEntity } from '#src/modules/messages/message.entity.js';
+import { MessagesRepository } from '#src/modules/messages/messages.repository.js';
+import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
+import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
+import { type Actor, TicketsService } from '#src/modules/tickets/tickets.service.js';
+
+/** Who writes a message: a user, or the bot / system / an e-mail sender without an account. */
+export interface MessageAuthor {
+  id: number | null;
+  type: AuthorType;
+}
+
+export interface PostedMessage {
+  message: MessageResponseDto;
+  /** false when a retried client_msg_id returned the message stored the first time. */
+  created: boolean;
+}
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messages: MessagesRepository,
+    private readonly tickets: TicketsService,
+    private readonly events: DomainEventPublisher,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: AuthUser, ticketId: number, query: PaginationQueryDto): Promise<Page<MessageResponseDto>> {
+    await this.tickets.getVisible(actor, ticketId);
+    const limit = query.limit ?? 20;
+    const afterId = query.cursor ? (decodeCursor(query.cursor, ['int'])[0] as number) : undefined;
+    return toPage(await this.messages.listByTicket(ticketId, afterId, limit), limit, toMessageResponse, (m) => [m.id]);
+  }
+
+  /** Messages after `afterId` in order (a reconnecting console's replay), at most `limit`. */
+  async history(actor: AuthUser, ticketId: number, afterId: number | undefined, limit: number): Promise<{ messages: MessageResponseDto[]; hasMore: boolean }> {
+    await this.tickets.getVisible(actor, ticketId);
+    const rows = await this.messages.listByTicket(ticketId, afterId, limit);
+    return { messages: rows.slice(0, limit).map(toMessageResponse), hasMore: rows.length > limit };
+  }
+
+  /** A signed-in user's message on a ticket it may see (the ticket's client, or any agent). */
+  create(actor: AuthUser, ticketId: number, dto: CreateMessageDto): Promise<PostedMessage> {
+    const author: MessageAuthor = { id: actor.id, type: isAgent(actor) ? 'agent' : 'client' };
+    return this.post(actor, ticketId, author, dto.content, dto.client_msg_id ?? null);
+  }
+
+  /**
+   * Stores a message and only then announces it. The same (author, client_msg_id) twice stores one
+   * message and returns it both times. `actor` null skips the visibility check (bot, e-mail).
+   *
+   * Most messages change nothing on their ticket and are stored in one statement; a message that
+   * does (the first agent reply, a customer answering a waiting or resolved ticket) takes the
+   * ticket's row lock so the change and the message commit together.
+   */
+  async post(actor: Actor, ticketId: number, author: MessageAuthor, content: string, clientMsgId: string | null): Promise<PostedMessage> {
+    const ticket = actor ? await this.tickets.getVisible(actor, ticketId) : await this.tickets.getById(ticketId);
+    const fromAgent = author.type === 'agent';
+    const now = this.clock.now();
+    const values = { ticketId, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId, createdAt: now };
+    if (!this.tickets.messageChangesTicket(ticket, fromAgent)) {
+      const stored = await this.messages.insertIfOpen(values);
+      if (!stored) return this.replayOrRefuse(author, clientMsgId, ticketId);
+      const message = toMessageResponse(stored);
+      this.events.publish('message.created', { message, ticket: toTicketResponse(ticket) });
+      return { message, created: true };
+    }
+    if (clientMsgId !== null) {
+      const existing = await this.messages.findByClientMsgId(author.id, clientMsgId);
+      if (existing) return this.replay(existing, ticketId);
+    }
+    let result: { message: MessageEntity; before: TicketEntity; after: TicketEntity; changes: string[] };
+    try {
+      result = await this.dataSource.transaction(async (manager) => {
+        const before = await this.tickets.lockVisible(actor, ticketId, manager);
+        const { ticket: after, changes } = await this.tickets.applyMessage(manager, before, fromAgent, author.id, now);
+        const message = await this.messages.insert(values, manager);
+        return { message, before, after, changes };
+      });
+    } catch (error) {
+      // Two sends of the same client_msg_id raced: the other one stored it.
+      if (clientMsgId !== null && pgErrorCode(error) === PG_UNIQUE_VIOLATION) return this.replayOrRefuse(author, clientMsgId, ticketId);
+      throw error;
+    }
+    const message = toMessageResponse(result.message);
+    this.events.publish('message.created', { message, ticket: toTicketResponse(result.after) });
+    if (result.changes.length > 0) {
+      this.events.publish('ticket.updated', { ticket: toTicketResponse(result.after), changes: result.changes, actorId: author.id });
+      await this.tickets.afterStatusChange(result.before, result.after);
+    }
+    return { message, created: true };
+  }
+
+  async delete(id: number): Promise<void> {
+    const message = await this.messages.findById(id);
+    if (!message) throw new AppError(ErrorCode.NOT_FOUND, 'Message not found');
+    await this.messages.delete(id);
+    this.events.publish('message.deleted', { messageId: id, ticketId: message.ticketId });
+  }
+
+  /** Nothing was stored: either this client_msg_id was (replay it) or the ticket is closed. */
+  private async replayOrRefuse(author: MessageAuthor, clientMsgId: string | null, ticketId: number): Promise<PostedMessage> {
+    const existing = clientMsgId === null ? null : await this.messages.findByClientMsgId(author.id, clientMsgId);
+    if (existing) return this.replay(existing, ticketId);
+    throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it or open a new one');
+  }
+
+  private replay(existing: MessageEntity, ticketId: number): PostedMessage {
+    if (existing.ticketId !== ticketId) {
+      throw new AppError(ErrorCode.CONFLICT, 'This client_msg_id was already used for another ticket', [{ field: 'client_msg_id' }]);
+    }
+    return { message: toMessageResponse(existing), created: false };
+  }
+}

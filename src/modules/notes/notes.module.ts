@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { NoteEntity } from '#src/modules/notes/note.entity.js';
+import { NotesController } from '#src/modules/notes/notes.controller.js';
+import { NotesRepository } from '#src/modules/notes/notes.repository.js';
+import { NotesService } from '#src/modules/notes/notes.service.js';
+import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([NoteEntity]), TicketsModule],
+  controllers: [NotesController],
+  providers: [NotesService, NotesRepository],
+  exports: [NotesService],
+})
+export class NotesModule {}

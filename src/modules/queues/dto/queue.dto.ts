@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageMetaDto } from '#src/common/pagination/pagination.js';
+import { Trim } from '#src/common/validation/transforms.js';
+import type { QueueEntity } from '#src/modules/queues/queue.entity.js';
+
+export class QueueResponseDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ example: 'Billing' }) name: string;
+  @ApiProperty({ example: 'Invoices, payments and refunds' }) description: string;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+}
+
+export class QueuePageDto extends PageMetaDto {
+  @ApiProperty({ type: [QueueResponseDto] }) items: QueueResponseDto[];
+}
+
+export function toQueueResponse(queue: QueueEntity): QueueResponseDto {
+  return {
+    id: queue.id,
+    name: queue.name,
+    description: queue.description,
+    created_at: queue.createdAt.toISOString(),
+    updated_at: queue.updatedAt.toISOString(),
+  };
+}
+
+export class CreateQueueDto {
+  @ApiProperty({ example: 'Returns' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Returns and exchanges' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class UpdateQueueDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}

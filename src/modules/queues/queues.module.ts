@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QueueEntity } from '#src/modules/queues/queue.entity.js';
+import { QueuesController } from '#src/modules/queues/queues.controller.js';
+import { QueuesRepository } from '#src/modules/queues/queues.repository.js';
+import { QueuesService } from '#src/modules/queues/queues.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([QueueEntity])],
+  controllers: [QueuesController],
+  providers: [QueuesService, QueuesRepository],
+  exports: [QueuesService],
+})
+export class QueuesModule {}

@@ -1,0 +1,93 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '#src/common/clock.js';
+import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { AppConfig } from '#src/config/app-config.js';
+import { pickAgent } from '#src/modules/tickets/domain/pick-agent.js';
+import { isActive } from '#src/modules/tickets/domain/ticket-status.js';
+import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
+import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
+import { TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
+
+/** Serialises automatic assignments across instances, so two never fill the same last slot. */
+const ASSIGNMENT_LOCK = 7_370_010;
+/** At most this many waiting tickets are given out per call (the rest on the next freed slot). */
+const FILL_BATCH = 100;
+
+/**
+ * Automatic assignment, callable by any feature (tickets, bot hand-off, e-mail): a ticket goes to
+ * the active agent with room and the fewest active tickets in its queue (see domain/pick-agent).
+ * When nobody has room the ticket waits unassigned; `fillFreeSlots` hands out waiting tickets,
+ * oldest first, whenever a slot may have freed.
+ */
+@Injectable()
+export class AssignmentService {
+  private readonly logger = new Logger(AssignmentService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    private readonly tickets: TicketsRepository,
+    private readonly events: DomainEventPublisher,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Gives this ticket to an agent if it is active, unassigned and someone has room.
+   * `someoneHasRoom`, when the caller already knows, saves the first look.
+   */
+  async autoAssign(candidate: TicketEntity, someoneHasRoom?: boolean): Promise<TicketEntity | null> {
+    if (!this.config.autoAssign || someoneHasRoom === false) return null;
+    if (someoneHasRoom === undefined && !(await this.anyoneHasRoom(candidate.queueId))) return null;
+    const assigned = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1)', [ASSIGNMENT_LOCK]);
+      const ticket = await this.tickets.lockById(candidate.id, manager);
+      if (!ticket || ticket.agentId !== null || !isActive(ticket.status)) return null;
+      return this.assignToBest(ticket, manager);
+    });
+    if (assigned) this.publishAssigned(assigned);
+    return assigned;
+  }
+
+  /** Hands waiting tickets, oldest first, to agents with room; stops when no one has room. */
+  async fillFreeSlots(): Promise<number> {
+    if (!this.config.autoAssign || !(await this.anyoneHasRoom(null))) return 0;
+    let given = 0;
+    while (given < FILL_BATCH) {
+      const assigned = await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [ASSIGNMENT_LOCK]);
+        const ticket = await this.tickets.claimOldestUnassigned(manager);
+        return ticket ? this.assignToBest(ticket, manager) : null;
+      });
+      if (!assigned) break;
+      this.publishAssigned(assigned);
+      given += 1;
+    }
+    if (given > 0) this.logger.log({ given }, 'Gave waiting tickets to agents with free slots');
+    return given;
+  }
+
+  /**
+   * A lock-free first look: when no agent has room (or there are none) there is nothing to do,
+   * and the common case under load skips the serialising lock entirely. A yes is re-checked
+   * under the lock.
+   */
+  private async anyoneHasRoom(queueId: number | null): Promise<boolean> {
+    return pickAgent(await this.tickets.agentLoads(queueId, this.dataSource.manager), this.config.agentCapacity) !== null;
+  }
+
+  private async assignToBest(ticket: TicketEntity, manager: EntityManager): Promise<TicketEntity | null> {
+    const agentId = pickAgent(await this.tickets.agentLoads(ticket.queueId, manager), this.config.agentCapacity);
+    if (agentId === null) return null;
+    const updated = await this.tickets.update(ticket, { agentId }, manager);
+    await this.tickets.insertEvents(
+      [{ ticketId: ticket.id, actorId: null, type: 'assignment', fromValue: null, toValue: String(agentId), createdAt: this.clock.now() }],
+      manager,
+    );
+    return updated;
+  }
+
+  private publishAssigned(ticket: TicketEntity): void {
+    this.events.publish('ticket.assigned', { ticket: toTicketResponse(ticket), agentId: ticket.agentId, previousAgentId: null, actorId: null });
+  }
+}

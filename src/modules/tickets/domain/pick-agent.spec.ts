@@ -1,0 +1,31 @@
+import { type AgentLoad, pickAgent } from '#src/modules/tickets/domain/pick-agent.js';
+
+const at = (iso: string) => new Date(iso);
+const agent = (agentId: number, activeInQueue: number, activeTotal: number, lastAssignedAt: Date | null, online?: boolean): AgentLoad => ({
+  agentId,
+  activeInQueue,
+  activeTotal,
+  lastAssignedAt,
+  online,
+});
+
+describe('pickAgent', () => {
+  it.each([
+    ['nobody to pick', [], null],
+    ['the fewest active tickets in the queue', [agent(1, 3, 3, null), agent(2, 1, 5, null), agent(3, 2, 2, null)], 2],
+    ['on a tie, the one idle longest', [agent(1, 1, 1, at('2026-11-22T10:00:00Z')), agent(2, 1, 1, at('2026-11-22T09:00:00Z'))], 2],
+    ['on a tie, never assigned before anyone', [agent(1, 0, 0, at('2026-11-01T00:00:00Z')), agent(2, 0, 0, null)], 2],
+    ['on a full tie, the lowest id', [agent(7, 0, 0, null), agent(3, 0, 0, null)], 3],
+    ['skipping agents at capacity', [agent(1, 0, 10, null), agent(2, 4, 9, null)], 2],
+    ['no one when all are at capacity', [agent(1, 0, 10, null), agent(2, 4, 12, null)], null],
+    ['an online agent over a less busy offline one', [agent(1, 0, 0, null, false), agent(2, 3, 3, null, true)], 2],
+    ['an offline agent when no online one has room', [agent(1, 0, 0, null, false), agent(2, 3, 10, null, true)], 1],
+  ] as const)('picks %s', (_, candidates, expected) => {
+    expect(pickAgent(candidates, 10)).toBe(expected);
+  });
+
+  it('respects another capacity', () => {
+    expect(pickAgent([agent(1, 0, 2, null)], 2)).toBeNull();
+    expect(pickAgent([agent(1, 0, 2, null)], 3)).toBe(1);
+  });
+});

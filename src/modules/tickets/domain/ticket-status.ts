@@ -1,0 +1,78 @@
+/**
+ * Ticket statuses and the moves between them: the one place these rules live. Pure: no
+ * framework, no database; time comes in as `now`.
+ */
+export const TICKET_STATUSES = ['open', 'in_progress', 'waiting_customer', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+/** Statuses in which a ticket still needs work (and counts against an agent's capacity). */
+export const ACTIVE_STATUSES: readonly TicketStatus[] = ['open', 'in_progress', 'waiting_customer'];
+
+export function isActive(status: TicketStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}
+
+/** Who asks for a move: agents (and admins) manage the workflow; a client may only close. */
+export type StatusActor = 'agent' | 'client';
+
+const AGENT_MOVES: Record<TicketStatus, readonly TicketStatus[]> = {
+  open: ['in_progress', 'waiting_customer', 'resolved', 'closed'],
+  in_progress: ['open', 'waiting_customer', 'resolved', 'closed'],
+  waiting_customer: ['open', 'in_progress', 'resolved', 'closed'],
+  resolved: ['open', 'in_progress', 'closed'],
+  // A closed ticket only reopens.
+  closed: ['open'],
+};
+
+const CLIENT_MOVES: Record<TicketStatus, readonly TicketStatus[]> = {
+  open: ['closed'],
+  in_progress: ['closed'],
+  waiting_customer: ['closed'],
+  resolved: ['closed'],
+  closed: [],
+};
+
+export function canMove(from: TicketStatus, to: TicketStatus, actor: StatusActor): boolean {
+  return (actor === 'agent' ? AGENT_MOVES : CLIENT_MOVES)[from].includes(to);
+}
+
+export interface StatusStamps {
+  status: TicketStatus;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+}
+
+/**
+ * The stamps after a move: entering resolved or closed stamps its time; reopening clears both,
+ * so resolution time is measured from the last resolution.
+ */
+export function applyStatus(current: StatusStamps, to: TicketStatus, now: Date): StatusStamps {
+  if (to === current.status) return current;
+  switch (to) {
+    case 'resolved':
+      return { status: to, resolvedAt: now, closedAt: null };
+    case 'closed':
+      return { status: to, resolvedAt: current.resolvedAt ?? now, closedAt: now };
+    default:
+      return { status: to, resolvedAt: null, closedAt: null };
+  }
+}
+
+/**
+ * The status a new customer-visible message leads to, or null for no change: a customer writing
+ * on a ticket that waits for them puts it back in progress, and on a resolved one reopens it.
+ */
+export function statusAfterMessage(current: TicketStatus, fromAgent: boolean): TicketStatus | null {
+  if (fromAgent) return null;
+  if (current === 'waiting_customer') return 'in_progress';
+  if (current === 'resolved') return 'open';
+  return null;
+}
+
+/** Whether a message may be added at all: a closed ticket takes no more messages. */
+export function acceptsMessages(status: TicketStatus): boolean {
+  return status !== 'closed';
+}

@@ -1,0 +1,317 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
+import { MAX_INT4 } from '#src/common/validation/limits.js';
+import { NormalizeEmail, Trim } from '#src/common/validation/transforms.js';
+import {
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type TicketPriority,
+  type TicketStatus,
+} from '#src/modules/tickets/domain/ticket-status.js';
+import { TICKET_EVENT_TYPES, type TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
+import { TICKET_SOURCES, type TicketEntity, type TicketSource } from '#src/modules/tickets/ticket.entity.js';
+
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 20_000;
+export const CATEGORY_MAX = 100;
+
+/** A positive integer id in a JSON body (strings are refused, not converted). */
+const BodyId = () => applyDecorators(IsInt(), Min(1), Max(MAX_INT4));
+
+/** A positive integer id in a query string. */
+const QueryId = () => applyDecorators(Type(() => Number), IsInt(), Min(1), Max(MAX_INT4));
+
+export class TicketResponseDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ example: 'Cannot log in' }) title: string;
+  @ApiProperty({ example: 'The login page says my password is wrong.' }) description: string;
+  @ApiProperty({ enum: TICKET_STATUSES }) status: TicketStatus;
+  @ApiProperty({ enum: TICKET_PRIORITIES }) priority: TicketPriority;
+  @ApiProperty({ type: String, nullable: true, example: 'login' }) category: string | null;
+  @ApiProperty({ type: Number, nullable: true }) queue_id: number | null;
+  @ApiProperty() client_id: number;
+  @ApiProperty({ type: Number, nullable: true }) agent_id: number | null;
+  @ApiProperty({ enum: TICKET_SOURCES }) source: TicketSource;
+  @ApiProperty({ format: 'date-time', description: 'First response due' }) frt_deadline: string;
+  @ApiProperty({ format: 'date-time', description: 'Resolution due' }) ttr_deadline: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) first_response_at: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolved_at: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closed_at: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time' }) updated_at: string;
+}
+
+export class TicketPageDto extends PageMetaDto {
+  @ApiProperty({ type: [TicketResponseDto] }) items: TicketResponseDto[];
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export function toTicketResponse(ticket: TicketEntity): TicketResponseDto {
+  return {
+    id: ticket.id,
+    title: ticket.title,
+    description: ticket.description,
+    status: ticket.status,
+    priority: ticket.priority,
+    category: ticket.category,
+    queue_id: ticket.queueId,
+    client_id: ticket.clientId,
+    agent_id: ticket.agentId,
+    source: ticket.source,
+    frt_deadline: ticket.frtDeadline.toISOString(),
+    ttr_deadline: ticket.ttrDeadline.toISOString(),
+    first_response_at: iso(ticket.firstResponseAt),
+    resolved_at: iso(ticket.resolvedAt),
+    closed_at: iso(ticket.closedAt),
+    created_at: ticket.createdAt.toISOString(),
+    updated_at: ticket.updatedAt.toISOString(),
+  };
+}
+
+export class CreateTicketDto {
+  @ApiProperty({ maxLength: TITLE_MAX, example: 'Cannot log in' })
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(TITLE_MAX)
+  title: string;
+
+  @ApiProperty({ maxLength: DESCRIPTION_MAX, example: 'The login page says my password is wrong.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(DESCRIPTION_MAX)
+  description: string;
+
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, default: 'medium' })
+  @IsOptional()
+  @IsIn(TICKET_PRIORITIES)
+  priority?: TicketPriority;
+
+  @ApiPropertyOptional({ maxLength: CATEGORY_MAX, example: 'login' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(CATEGORY_MAX)
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Default: the "General questions" queue' })
+  @IsOptional()
+  @BodyId()
+  queue_id?: number;
+
+  @ApiPropertyOptional({ description: 'Agents only: open the ticket for this customer (an unknown address becomes a contact)' })
+  @IsOptional()
+  @NormalizeEmail()
+  @IsEmail()
+  @MaxLength(254)
+  client_email?: string;
+}
+
+export class UpdateTicketDto {
+  @ApiPropertyOptional({ maxLength: TITLE_MAX })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(TITLE_MAX)
+  title?: string;
+
+  @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(DESCRIPTION_MAX)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: TICKET_STATUSES, description: 'Moves only along allowed transitions (else 409); a client may only close' })
+  @IsOptional()
+  @IsIn(TICKET_STATUSES)
+  status?: TicketStatus;
+
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: 'Agents only' })
+  @IsOptional()
+  @IsIn(TICKET_PRIORITIES)
+  priority?: TicketPriority;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Agents only; null clears it' })
+  @IsOptional()
+  @Trim()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(CATEGORY_MAX)
+  category?: string | null;
+
+  @ApiPropertyOptional({ description: 'Agents only' })
+  @IsOptional()
+  @BodyId()
+  queue_id?: number;
+}
+
+export class AssignTicketDto {
+  @ApiProperty({ type: Number, nullable: true, description: 'An active agent or admin; null unassigns' })
+  @ValidateIf((_, value) => value !== null)
+  @BodyId()
+  agent_id: number | null;
+}
+
+export const BULK_MAX = 100;
+
+export class BulkUpdateTicketsDto {
+  @ApiProperty({ type: [Number], minItems: 1, maxItems: BULK_MAX })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BULK_MAX)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(MAX_INT4, { each: true })
+  ticket_ids: number[];
+
+  @ApiPropertyOptional({ enum: TICKET_STATUSES })
+  @IsOptional()
+  @IsIn(TICKET_STATUSES)
+  status?: TicketStatus;
+
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES })
+  @IsOptional()
+  @IsIn(TICKET_PRIORITIES)
+  priority?: TicketPriority;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'null unassigns' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @BodyId()
+  agent_id?: number | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @BodyId()
+  queue_id?: number;
+}
+
+export class BulkUpdateResultDto {
+  @ApiProperty({ type: [TicketResponseDto] }) items: TicketResponseDto[];
+}
+
+export class ListTicketsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: TICKET_STATUSES })
+  @IsOptional()
+  @IsIn(TICKET_STATUSES)
+  status?: TicketStatus;
+
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES })
+  @IsOptional()
+  @IsIn(TICKET_PRIORITIES)
+  priority?: TicketPriority;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @QueryId()
+  queue_id?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @QueryId()
+  agent_id?: number;
+
+  @ApiPropertyOptional({ description: 'Agents only; a client always sees its own tickets' })
+  @IsOptional()
+  @QueryId()
+  client_id?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(CATEGORY_MAX)
+  category?: string;
+
+  @ApiPropertyOptional({ description: 'Words found in the title or description' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class TicketStatsQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Start of the window for the medians (default: 30 days ago)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'End of the window (default: now)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class CountByQueueDto {
+  @ApiProperty({ type: Number, nullable: true }) queue_id: number | null;
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+  @ApiProperty() count: number;
+}
+
+export class TicketStatsDto {
+  @ApiProperty({ format: 'date-time' }) from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({ description: 'All tickets by status', example: { open: 3, in_progress: 1, waiting_customer: 0, resolved: 2, closed: 5 } })
+  by_status: Record<TicketStatus, number>;
+  @ApiProperty({ description: 'Active tickets by priority', example: { low: 0, medium: 3, high: 1, urgent: 0 } })
+  by_priority: Record<TicketPriority, number>;
+  @ApiProperty({ type: [CountByQueueDto], description: 'Active tickets by queue' }) by_queue: CountByQueueDto[];
+  @ApiProperty({ description: 'Active tickets past their first-response deadline without a response' }) frt_breached: number;
+  @ApiProperty({ description: 'Active tickets past their resolution deadline' }) ttr_breached: number;
+  @ApiProperty({ description: 'Tickets created in the window whose first response came after the deadline' }) frt_breached_in_window: number;
+  @ApiProperty({ description: 'Tickets created in the window resolved after the deadline' }) ttr_breached_in_window: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Median seconds to first response, tickets created in the window' })
+  median_first_response_seconds: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Median seconds to resolution, tickets created in the window' })
+  median_resolution_seconds: number | null;
+}
+
+export class TicketEventResponseDto {
+  @ApiProperty() id: number;
+  @ApiProperty() ticket_id: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Null for automatic changes' }) actor_id: number | null;
+  @ApiProperty({ enum: TICKET_EVENT_TYPES }) type: TicketEventType;
+  @ApiProperty({ type: String, nullable: true }) from: string | null;
+  @ApiProperty({ type: String, nullable: true }) to: string | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+}
+
+export function toTicketEventResponse(event: TicketEventEntity): TicketEventResponseDto {
+  return {
+    id: Number(event.id),
+    ticket_id: event.ticketId,
+    actor_id: event.actorId,
+    type: event.type,
+    from: event.fromValue,
+    to: event.toValue,
+    created_at: event.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,59 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { TicketPriority, TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
+
+export const TICKET_SOURCES = ['web', 'chat', 'email', 'api'] as const;
+export type TicketSource = (typeof TICKET_SOURCES)[number];
+
+@Entity('tickets')
+export class TicketEntity {
+  @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
+  id: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  title: string;
+
+  @Column({ type: 'text' })
+  description: string;
+
+  @Column({ type: 'varchar', length: 20, default: 'open' })
+  status: TicketStatus;
+
+  @Column({ type: 'varchar', length: 10, default: 'medium' })
+  priority: TicketPriority;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  category: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  queueId: number | null;
+
+  @Column({ type: 'integer' })
+  clientId: number;
+
+  @Column({ type: 'integer', nullable: true })
+  agentId: number | null;
+
+  @Column({ type: 'varchar', length: 10, default: 'web' })
+  source: TicketSource;
+
+  @Column({ type: 'timestamptz' })
+  frtDeadline: Date;
+
+  @Column({ type: 'timestamptz' })
+  ttrDeadline: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  firstResponseAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  resolvedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

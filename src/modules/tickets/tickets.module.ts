@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { QueuesModule } from '#src/modules/queues/queues.module.js';
+import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
+import { TicketsController } from '#src/modules/tickets/tickets.controller.js';
+import { TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
+import { TicketsService } from '#src/modules/tickets/tickets.service.js';
+import { UsersModule } from '#src/modules/users/users.module.js';
+
+@Module({
+  imports: [UsersModule, QueuesModule],
+  controllers: [TicketsController],
+  providers: [TicketsService, TicketsRepository, AssignmentService],
+  exports: [TicketsService, AssignmentService],
+})
+export class TicketsModule {}

@@ -1,0 +1,354 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, Repository } from 'typeorm';
+import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
+import { ACTIVE_STATUSES, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
+import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
+import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
+
+export interface TicketFilter {
+  status?: TicketStatus;
+  priority?: TicketPriority;
+  queueId?: number;
+  agentId?: number;
+  clientId?: number;
+  category?: string;
+  q?: string;
+  /** Keyset: rows strictly after this (created_at, id) in newest-first order. */
+  before?: { createdAt: string; id: number };
+  limit: number;
+}
+
+export interface NewTicketEvent {
+  ticketId: number;
+  actorId: number | null;
+  type: TicketEventType;
+  fromValue?: string | null;
+  toValue?: string | null;
+  createdAt?: Date;
+}
+
+export type TicketChanges = Partial<
+  Pick<
+    TicketEntity,
+    | 'title'
+    | 'description'
+    | 'status'
+    | 'priority'
+    | 'category'
+    | 'queueId'
+    | 'agentId'
+    | 'frtDeadline'
+    | 'ttrDeadline'
+    | 'firstResponseAt'
+    | 'resolvedAt'
+    | 'closedAt'
+  >
+>;
+
+export interface TicketCounts {
+  byStatus: Record<string, number>;
+  byPriority: Record<string, number>;
+  byQueue: { queueId: number | null; name: string | null; count: number }[];
+  frtBreached: number;
+  ttrBreached: number;
+}
+
+export interface WindowStats {
+  medianFirstResponseSeconds: number | null;
+  medianResolutionSeconds: number | null;
+  frtBreachedInWindow: number;
+  ttrBreachedInWindow: number;
+}
+
+const ACTIVE_SQL = `('open', 'in_progress', 'waiting_customer')`;
+
+/** Presence rows not refreshed for this long belong to an instance that died. */
+export const PRESENCE_STALE_SECONDS = 60;
+
+/** The columns of a ticket row for the hand-written hot-path queries (list, create). */
+const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
+  t.source, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at`;
+
+interface TicketRow {
+  id: number;
+  title: string;
+  description: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  category: string | null;
+  queue_id: number | null;
+  client_id: number;
+  agent_id: number | null;
+  source: TicketEntity['source'];
+  frt_deadline: Date;
+  ttr_deadline: Date;
+  first_response_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toEntity(row: TicketRow): TicketEntity {
+  return Object.assign(new TicketEntity(), {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    priority: row.priority,
+    category: row.category,
+    queueId: row.queue_id,
+    clientId: row.client_id,
+    agentId: row.agent_id,
+    source: row.source,
+    frtDeadline: row.frt_deadline,
+    ttrDeadline: row.ttr_deadline,
+    firstResponseAt: row.first_response_at,
+    resolvedAt: row.resolved_at,
+    closedAt: row.closed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+export interface NewTicket {
+  title: string;
+  description: string;
+  priority: TicketPriority;
+  category: string | null;
+  /** null: the default queue ("General questions", else the first). */
+  queueId: number | null;
+  clientId: number;
+  source: TicketEntity['source'];
+  frtDeadline: Date;
+  ttrDeadline: Date;
+  createdAt: Date;
+  actorId: number | null;
+}
+/** The created_at of a row to the microsecond, as a keyset cursor needs it (JS dates stop at ms). */
+const CURSOR_TS = `to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+@Injectable()
+export class TicketsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  private tickets(manager?: EntityManager): Repository<TicketEntity> {
+    return (manager ?? this.db.manager).getRepository(TicketEntity);
+  }
+
+  /**
+   * Inserts an open ticket and its "created" history row in one statement (atomic without a
+   * transaction, one round trip). An unknown queue is a validation error. The same round trip
+   * tells whether any active agent holds fewer than `capacity` active tickets, so creation can
+   * skip automatic assignment when no one could take the ticket.
+   */
+  async insert(ticket: NewTicket, capacity: number, manager?: EntityManager): Promise<{ ticket: TicketEntity; agentHasRoom: boolean }> {
+    try {
+      const rows: (TicketRow & { agent_has_room: boolean })[] = await (manager ?? this.db.manager).query(
+        `WITH t AS (
+           INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
+                                frt_deadline, ttr_deadline, created_at, updated_at)
+           VALUES ($1, $2, $3, $4,
+                   COALESCE($5, (SELECT id FROM queues ORDER BY (name = 'General questions') DESC, id LIMIT 1)),
+                   $6, $7, $8, $9, $10, $10)
+           RETURNING *
+         ), e AS (
+           INSERT INTO ticket_events (ticket_id, actor_id, type, to_value, created_at)
+           SELECT id, $11, 'created', 'open', $10 FROM t
+         )
+         SELECT ${TICKET_COLUMNS},
+                EXISTS (SELECT 1 FROM users u
+                         WHERE u.role = 'agent' AND u.is_active
+                           AND (SELECT count(*) FROM tickets x WHERE x.agent_id = u.id AND x.status IN ${ACTIVE_SQL}) < $12
+                ) AS agent_has_room
+           FROM t`,
+        [
+          ticket.title,
+          ticket.description,
+          ticket.priority,
+          ticket.category,
+          ticket.queueId,
+          ticket.clientId,
+          ticket.source,
+          ticket.frtDeadline,
+          ticket.ttrDeadline,
+          ticket.createdAt,
+          ticket.actorId,
+          capacity,
+        ],
+      );
+      return { ticket: toEntity(rows[0]), agentHasRoom: rows[0].agent_has_room };
+    } catch (error) {
+      if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION && String((error as { driverError?: { constraint?: string } }).driverError?.constraint).includes('queue')) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'No such queue', [{ field: 'queue_id', problems: ['queue_id must be an existing queue'] }]);
+      }
+      throw error;
+    }
+  }
+
+  findById(id: number, manager?: EntityManager): Promise<TicketEntity | null> {
+    return this.tickets(manager).findOneBy({ id });
+  }
+
+  /** Reads and row-locks a ticket until the transaction ends. */
+  lockById(id: number, manager: EntityManager): Promise<TicketEntity | null> {
+    return this.tickets(manager).createQueryBuilder('t').where('t.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
+  /** Row-locks several tickets in id order (the same order everywhere, so no deadlocks). */
+  lockByIds(ids: number[], manager: EntityManager): Promise<TicketEntity[]> {
+    return this.tickets(manager)
+      .createQueryBuilder('t')
+      .where('t.id IN (:...ids)', { ids })
+      .orderBy('t.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  /** Applies changes and returns the row as stored (with the new updated_at). */
+  async update(ticket: TicketEntity, changes: TicketChanges, manager: EntityManager): Promise<TicketEntity> {
+    await this.tickets(manager).update({ id: ticket.id }, changes);
+    return (await this.findById(ticket.id, manager))!;
+  }
+
+  async insertEvents(events: NewTicketEvent[], manager: EntityManager): Promise<void> {
+    if (events.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(TicketEventEntity)
+      .values(events.map((e) => ({ fromValue: null, toValue: null, ...e })))
+      .execute();
+  }
+
+  listEvents(ticketId: number): Promise<TicketEventEntity[]> {
+    return this.db.getRepository(TicketEventEntity).find({ where: { ticketId }, order: { id: 'ASC' } });
+  }
+
+  /**
+   * Newest first, keyset by (created_at, id); up to `limit + 1` rows, each with its exact cursor
+   * time. Hand-written SQL: this is the busiest read of the service.
+   */
+  async list(filter: TicketFilter): Promise<{ ticket: TicketEntity; cursorTs: string }[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.status) add((p) => `t.status = ${p}`, filter.status);
+    if (filter.priority) add((p) => `t.priority = ${p}`, filter.priority);
+    if (filter.queueId !== undefined) add((p) => `t.queue_id = ${p}`, filter.queueId);
+    if (filter.agentId !== undefined) add((p) => `t.agent_id = ${p}`, filter.agentId);
+    if (filter.clientId !== undefined) add((p) => `t.client_id = ${p}`, filter.clientId);
+    if (filter.category) add((p) => `t.category = ${p}`, filter.category);
+    if (filter.q) add((p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (filter.before) {
+      params.push(filter.before.createdAt, filter.before.id);
+      where.push(`(t.created_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    params.push(filter.limit + 1);
+    const rows: (TicketRow & { cursor_ts: string })[] = await this.db.query(
+      `SELECT ${TICKET_COLUMNS}, ${CURSOR_TS} AS cursor_ts FROM tickets t
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row) => ({ ticket: toEntity(row), cursorTs: row.cursor_ts }));
+  }
+
+  /** Current counts; breaches are active tickets past a deadline at `now`. */
+  async counts(now: Date): Promise<TicketCounts> {
+    const [statusRows, priorityRows, queueRows, breachRows] = await Promise.all([
+      this.db.query(`SELECT status, count(*)::int AS count FROM tickets GROUP BY status`),
+      this.db.query(`SELECT priority, count(*)::int AS count FROM tickets WHERE status IN ${ACTIVE_SQL} GROUP BY priority`),
+      this.db.query(
+        `SELECT t.queue_id, q.name, count(*)::int AS count
+           FROM tickets t LEFT JOIN queues q ON q.id = t.queue_id
+          WHERE t.status IN ${ACTIVE_SQL}
+          GROUP BY t.queue_id, q.name ORDER BY t.queue_id NULLS LAST`,
+      ),
+      this.db.query(
+        `SELECT count(*) FILTER (WHERE first_response_at IS NULL AND frt_deadline < $1)::int AS frt,
+                count(*) FILTER (WHERE ttr_deadline < $1)::int AS ttr
+           FROM tickets WHERE status IN ${ACTIVE_SQL}`,
+        [now],
+      ),
+    ]);
+    return {
+      byStatus: Object.fromEntries((statusRows as { status: string; count: number }[]).map((r) => [r.status, r.count])),
+      byPriority: Object.fromEntries((priorityRows as { priority: string; count: number }[]).map((r) => [r.priority, r.count])),
+      byQueue: (queueRows as { queue_id: number | null; name: string | null; count: number }[]).map((r) => ({
+        queueId: r.queue_id,
+        name: r.name,
+        count: r.count,
+      })),
+      frtBreached: breachRows[0].frt,
+      ttrBreached: breachRows[0].ttr,
+    };
+  }
+
+  /** Medians and met/missed deadlines over tickets created in [from, to). */
+  async windowStats(from: Date, to: Date): Promise<WindowStats> {
+    const [row] = await this.db.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at))
+                FILTER (WHERE first_response_at IS NOT NULL) AS frt_median,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at))
+                FILTER (WHERE resolved_at IS NOT NULL) AS ttr_median,
+              count(*) FILTER (WHERE first_response_at > frt_deadline)::int AS frt_missed,
+              count(*) FILTER (WHERE resolved_at > ttr_deadline)::int AS ttr_missed
+         FROM tickets WHERE created_at >= $1 AND created_at < $2`,
+      [from, to],
+    );
+    const seconds = (value: unknown) => (value === null ? null : Math.round(Number(value)));
+    return {
+      medianFirstResponseSeconds: seconds(row.frt_median),
+      medianResolutionSeconds: seconds(row.ttr_median),
+      frtBreachedInWindow: row.frt_missed,
+      ttrBreachedInWindow: row.ttr_missed,
+    };
+  }
+
+  /** Active agents with their active-ticket load (in `queueId` and in all), last assignment and presence. */
+  async agentLoads(queueId: number | null, manager: EntityManager): Promise<AgentLoad[]> {
+    const rows: { agent_id: number; in_queue: number; total: number; last_assigned_at: Date | null; online: boolean }[] = await manager.query(
+      `SELECT u.id AS agent_id,
+              count(t.id) FILTER (WHERE t.queue_id IS NOT DISTINCT FROM $1)::int AS in_queue,
+              count(t.id)::int AS total,
+              (SELECT max(e.created_at) FROM ticket_events e
+                WHERE e.type = 'assignment' AND e.to_value = u.id::text) AS last_assigned_at,
+              EXISTS (SELECT 1 FROM agent_presence p
+                       WHERE p.user_id = u.id AND p.seen_at > now() - interval '${PRESENCE_STALE_SECONDS} seconds') AS online
+         FROM users u
+         LEFT JOIN tickets t ON t.agent_id = u.id AND t.status IN ${ACTIVE_SQL}
+        WHERE u.role = 'agent' AND u.is_active
+        GROUP BY u.id`,
+      [queueId],
+    );
+    return rows.map((r) => ({
+      agentId: r.agent_id,
+      activeInQueue: r.in_queue,
+      activeTotal: r.total,
+      lastAssignedAt: r.last_assigned_at,
+      online: r.online,
+    }));
+  }
+
+  /** The oldest active ticket nobody holds, locked; skipped if another transaction holds it. */
+  claimOldestUnassigned(manager: EntityManager): Promise<TicketEntity | null> {
+    return this.tickets(manager)
+      .createQueryBuilder('t')
+      .where('t.agent_id IS NULL')
+      .andWhere({ status: In([...ACTIVE_STATUSES]) })
+      .orderBy('t.created_at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .limit(1)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getOne();
+  }
+}

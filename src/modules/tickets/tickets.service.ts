@@ -1,0 +1,348 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
+import { Clock } from '#src/common/clock.js';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { decodeCursor, type Page, toPage } from '#src/common/pagination/pagination.js';
+import { AppConfig } from '#src/config/app-config.js';
+import { QueuesService } from '#src/modules/queues/queues.service.js';
+import { computeDeadlines, DEFAULT_SLA_POLICY } from '#src/modules/sla/domain/sla-deadline.js';
+import {
+  applyStatus,
+  acceptsMessages,
+  canMove,
+  isActive,
+  statusAfterMessage,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type TicketPriority,
+  type TicketStatus,
+} from '#src/modules/tickets/domain/ticket-status.js';
+import {
+  type BulkUpdateResultDto,
+  type BulkUpdateTicketsDto,
+  type CreateTicketDto,
+  type ListTicketsQueryDto,
+  type TicketResponseDto,
+  type TicketStatsDto,
+  type TicketStatsQueryDto,
+  type TicketEventResponseDto,
+  toTicketEventResponse,
+  toTicketResponse,
+  type UpdateTicketDto,
+} from '#src/modules/tickets/dto/ticket.dto.js';
+import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
+import type { TicketEntity, TicketSource } from '#src/modules/tickets/ticket.entity.js';
+import { type NewTicketEvent, type TicketChanges, TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
+import { UsersService } from '#src/modules/users/users.service.js';
+
+const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Ticket not found');
+const DAY_MS = 86_400_000;
+
+/** A field change to apply, record in history and announce. */
+interface PlannedChange {
+  changes: TicketChanges;
+  events: Omit<NewTicketEvent, 'ticketId' | 'actorId' | 'createdAt'>[];
+  names: string[];
+}
+
+/** Who (or what) acts on a ticket: a signed-in user, or the system (bot, e-mail, jobs). */
+export type Actor = AuthUser | null;
+
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tickets: TicketsRepository,
+    private readonly queues: QueuesService,
+    private readonly users: UsersService,
+    private readonly assignment: AssignmentService,
+    private readonly events: DomainEventPublisher,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Opens a ticket. A client opens its own; an agent opens one for the customer named by
+   * `client_email` (created as a contact when unknown), or for itself.
+   */
+  async create(actor: AuthUser, dto: CreateTicketDto, source: TicketSource): Promise<TicketResponseDto> {
+    if (dto.client_email !== undefined && !isAgent(actor)) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'Only agents may open a ticket for another customer');
+    }
+    const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
+    const now = this.clock.now();
+    const priority = dto.priority ?? 'medium';
+    const { ticket, agentHasRoom } = await this.tickets.insert({
+      title: dto.title,
+      description: dto.description,
+      priority,
+      category: dto.category ?? null,
+      queueId: dto.queue_id ?? null,
+      clientId,
+      source,
+      ...computeDeadlines(now, priority, DEFAULT_SLA_POLICY),
+      createdAt: now,
+      actorId: actor.id,
+    }, this.config.agentCapacity);
+    this.events.publish('ticket.created', { ticket: toTicketResponse(ticket), actorId: actor.id });
+    const assigned = await this.assignment.autoAssign(ticket, agentHasRoom);
+    return toTicketResponse(assigned ?? ticket);
+  }
+
+  async list(actor: AuthUser, query: ListTicketsQueryDto): Promise<Page<TicketResponseDto>> {
+    const limit = query.limit ?? 20;
+    const before = query.cursor ? decodeCursor(query.cursor, ['timestamp', 'int']) : undefined;
+    if (!isAgent(actor) && query.client_id !== undefined && query.client_id !== actor.id) {
+      return { items: [], next_cursor: null };
+    }
+    const rows = await this.tickets.list({
+      status: query.status,
+      priority: query.priority,
+      queueId: query.queue_id,
+      agentId: query.agent_id,
+      // A client sees only its own tickets, whatever it asks for.
+      clientId: isAgent(actor) ? query.client_id : actor.id,
+      category: query.category,
+      q: query.q,
+      before: before ? { createdAt: before[0] as string, id: before[1] as number } : undefined,
+      limit,
+    });
+    return toPage(rows, limit, (r) => toTicketResponse(r.ticket), (r) => [r.cursorTs, r.ticket.id]);
+  }
+
+  async get(actor: AuthUser, id: number): Promise<TicketResponseDto> {
+    return toTicketResponse(await this.getVisible(actor, id));
+  }
+
+  /** The ticket if the caller may see it: agents see all, a client only its own (else 404, never 403). */
+  async getVisible(actor: AuthUser, id: number, manager?: EntityManager): Promise<TicketEntity> {
+    const ticket = await this.tickets.findById(id, manager);
+    if (!ticket || (!isAgent(actor) && ticket.clientId !== actor.id)) throw notFound();
+    return ticket;
+  }
+
+  async update(actor: AuthUser, id: number, dto: UpdateTicketDto): Promise<TicketResponseDto> {
+    const agent = isAgent(actor);
+    if (!agent) {
+      const agentOnly = (['priority', 'category', 'queue_id'] as const).filter((field) => dto[field] !== undefined);
+      if (agentOnly.length > 0) {
+        throw new AppError(ErrorCode.FORBIDDEN, 'A customer may change the title and description, or close the ticket', agentOnly.map((field) => ({ field })));
+      }
+    }
+    await this.getVisible(actor, id);
+    if (dto.queue_id !== undefined) await this.queues.resolveForTicket(dto.queue_id);
+    const now = this.clock.now();
+    const { before, after, names } = await this.dataSource.transaction(async (manager) => {
+      const current = (await this.tickets.lockById(id, manager))!;
+      const plan = this.planUpdate(current, dto, agent ? 'agent' : 'client', now);
+      if (plan.names.length === 0) return { before: current, after: current, names: [] };
+      const updated = await this.tickets.update(current, plan.changes, manager);
+      await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
+      return { before: current, after: updated, names: plan.names };
+    });
+    if (names.length === 0) return toTicketResponse(after);
+    this.events.publish('ticket.updated', { ticket: toTicketResponse(after), changes: names, actorId: actor.id });
+    return toTicketResponse(await this.afterStatusChange(before, after));
+  }
+
+  async history(actor: AuthUser, id: number): Promise<TicketEventResponseDto[]> {
+    await this.getVisible(actor, id);
+    return (await this.tickets.listEvents(id)).map(toTicketEventResponse);
+  }
+
+  /** Manual assignment: to an active agent or admin (400 otherwise), or null to unassign. */
+  async assign(actor: AuthUser, id: number, agentId: number | null): Promise<TicketResponseDto> {
+    if (!(await this.tickets.findById(id))) throw notFound();
+    if (agentId !== null) await this.users.requireActiveAgent(agentId);
+    const now = this.clock.now();
+    const { before, after } = await this.dataSource.transaction(async (manager) => {
+      const current = (await this.tickets.lockById(id, manager))!;
+      if (current.agentId === agentId) return { before: current, after: current };
+      const updated = await this.tickets.update(current, { agentId }, manager);
+      await this.tickets.insertEvents(
+        [{ ticketId: id, actorId: actor.id, type: 'assignment', fromValue: current.agentId?.toString() ?? null, toValue: agentId?.toString() ?? null, createdAt: now }],
+        manager,
+      );
+      return { before: current, after: updated };
+    });
+    if (before !== after) {
+      this.events.publish('ticket.assigned', { ticket: toTicketResponse(after), agentId, previousAgentId: before.agentId, actorId: actor.id });
+      // The previous agent has a free slot now (an unassigned ticket stays unassigned: someone chose that).
+      if (before.agentId !== null && agentId !== null && isActive(after.status)) await this.assignment.fillFreeSlots();
+    }
+    return toTicketResponse(after);
+  }
+
+  /** One transaction: every ticket must exist and every status move be allowed, or nothing changes. */
+  async bulkUpdate(actor: AuthUser, dto: BulkUpdateTicketsDto): Promise<BulkUpdateResultDto> {
+    if (dto.status === undefined && dto.priority === undefined && dto.agent_id === undefined && dto.queue_id === undefined) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Name at least one change: status, priority, agent_id or queue_id');
+    }
+    if (dto.agent_id !== undefined && dto.agent_id !== null) await this.users.requireActiveAgent(dto.agent_id);
+    if (dto.queue_id !== undefined) await this.queues.resolveForTicket(dto.queue_id);
+    const now = this.clock.now();
+    const results = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.tickets.lockByIds(dto.ticket_ids, manager);
+      const missing = dto.ticket_ids.filter((id) => !locked.some((t) => t.id === id));
+      if (missing.length > 0) throw new AppError(ErrorCode.NOT_FOUND, 'Some tickets do not exist', [{ ticket_ids: missing }]);
+      if (dto.status !== undefined) {
+        const refused = locked.filter((t) => t.status !== dto.status && !canMove(t.status, dto.status!, 'agent')).map((t) => t.id);
+        if (refused.length > 0) {
+          throw new AppError(ErrorCode.CONFLICT, `These tickets cannot move to ${dto.status}`, [{ ticket_ids: refused }]);
+        }
+      }
+      const out: { before: TicketEntity; after: TicketEntity; names: string[]; assigned: boolean }[] = [];
+      for (const current of locked) {
+        const plan = this.planUpdate(current, { status: dto.status, priority: dto.priority, queue_id: dto.queue_id }, 'agent', now);
+        const assigned = dto.agent_id !== undefined && dto.agent_id !== current.agentId;
+        if (assigned) {
+          plan.changes.agentId = dto.agent_id;
+          plan.events.push({ type: 'assignment', fromValue: current.agentId?.toString() ?? null, toValue: dto.agent_id?.toString() ?? null });
+        }
+        if (plan.names.length === 0 && !assigned) {
+          out.push({ before: current, after: current, names: [], assigned });
+          continue;
+        }
+        const updated = await this.tickets.update(current, plan.changes, manager);
+        await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: current.id, actorId: actor.id, createdAt: now })), manager);
+        out.push({ before: current, after: updated, names: plan.names, assigned });
+      }
+      return out;
+    });
+    let slotsFreed = false;
+    for (const { before, after, names, assigned } of results) {
+      if (names.length > 0) this.events.publish('ticket.updated', { ticket: toTicketResponse(after), changes: names, actorId: actor.id });
+      if (assigned) {
+        this.events.publish('ticket.assigned', { ticket: toTicketResponse(after), agentId: after.agentId, previousAgentId: before.agentId, actorId: actor.id });
+      }
+      slotsFreed ||= before.agentId !== null && (before.agentId !== after.agentId || (isActive(before.status) && !isActive(after.status)));
+    }
+    if (slotsFreed) await this.assignment.fillFreeSlots();
+    return { items: results.map((r) => toTicketResponse(r.after)) };
+  }
+
+  async stats(query: TicketStatsQueryDto): Promise<TicketStatsDto> {
+    const now = this.clock.now();
+    const to = query.to ? new Date(query.to) : now;
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * DAY_MS);
+    if (from >= to) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'from must be before to', [{ field: 'from', problems: ['from must be before to'] }]);
+    }
+    const [counts, window] = await Promise.all([this.tickets.counts(now), this.tickets.windowStats(from, to)]);
+    const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      by_status: { ...zeroes<TicketStatus>(TICKET_STATUSES), ...counts.byStatus },
+      by_priority: { ...zeroes<TicketPriority>(TICKET_PRIORITIES), ...counts.byPriority },
+      by_queue: counts.byQueue.map((q) => ({ queue_id: q.queueId, name: q.name, count: q.count })),
+      frt_breached: counts.frtBreached,
+      ttr_breached: counts.ttrBreached,
+      frt_breached_in_window: window.frtBreachedInWindow,
+      ttr_breached_in_window: window.ttrBreachedInWindow,
+      median_first_response_seconds: window.medianFirstResponseSeconds,
+      median_resolution_seconds: window.medianResolutionSeconds,
+    };
+  }
+
+  /**
+   * What a new customer-visible message does to its (locked) ticket, inside the message's
+   * transaction: a closed ticket refuses it (409); the first agent reply stamps first_response_at;
+   * a customer's reply moves a waiting or resolved ticket along (domain/ticket-status).
+   */
+  async applyMessage(manager: EntityManager, ticket: TicketEntity, fromAgent: boolean, actorId: number | null, at: Date): Promise<{ ticket: TicketEntity; changes: string[] }> {
+    if (!acceptsMessages(ticket.status)) throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it or open a new one');
+    const changes: TicketChanges = {};
+    const events: NewTicketEvent[] = [];
+    const names: string[] = [];
+    if (fromAgent && ticket.firstResponseAt === null) {
+      changes.firstResponseAt = at;
+      events.push({ ticketId: ticket.id, actorId, type: 'first_response', toValue: at.toISOString(), createdAt: at });
+      names.push('first_response_at');
+    }
+    const next = statusAfterMessage(ticket.status, fromAgent);
+    if (next !== null) {
+      Object.assign(changes, applyStatus(ticket, next, at));
+      events.push({ ticketId: ticket.id, actorId, type: 'status', fromValue: ticket.status, toValue: next, createdAt: at });
+      names.push('status');
+    }
+    if (events.length === 0) return { ticket, changes: [] };
+    const updated = await this.tickets.update(ticket, changes, manager);
+    await this.tickets.insertEvents(events, manager);
+    return { ticket: updated, changes: names };
+  }
+
+  /** Whether a new message would change its ticket (first response, status), so needs the slow path. */
+  messageChangesTicket(ticket: TicketEntity, fromAgent: boolean): boolean {
+    return (fromAgent && ticket.firstResponseAt === null) || statusAfterMessage(ticket.status, fromAgent) !== null;
+  }
+
+  /** The ticket, for system authors (bot, e-mail) that need no visibility check; 404 if missing. */
+  async getById(id: number): Promise<TicketEntity> {
+    const ticket = await this.tickets.findById(id);
+    if (!ticket) throw notFound();
+    return ticket;
+  }
+
+  /** Locks a ticket the caller may see, for a change made in the caller's transaction. */
+  async lockVisible(actor: Actor, id: number, manager: EntityManager): Promise<TicketEntity> {
+    const ticket = await this.tickets.lockById(id, manager);
+    if (!ticket || (actor && !isAgent(actor) && ticket.clientId !== actor.id)) throw notFound();
+    return ticket;
+  }
+
+  /**
+   * After a committed status change: a slot freed by resolving or closing is refilled; a reopened
+   * unassigned ticket is given out. Returns the ticket as it now stands.
+   */
+  async afterStatusChange(before: TicketEntity, after: TicketEntity): Promise<TicketEntity> {
+    if (before.status === after.status) return after;
+    if (before.agentId !== null && isActive(before.status) && !isActive(after.status)) await this.assignment.fillFreeSlots();
+    if (after.agentId === null && isActive(after.status) && !isActive(before.status)) {
+      return (await this.assignment.autoAssign(after)) ?? after;
+    }
+    return after;
+  }
+
+  private planUpdate(current: TicketEntity, dto: UpdateTicketDto, actor: 'agent' | 'client', now: Date): PlannedChange {
+    const plan: PlannedChange = { changes: {}, events: [], names: [] };
+    if (dto.title !== undefined && dto.title !== current.title) {
+      plan.changes.title = dto.title;
+      plan.events.push({ type: 'title', fromValue: current.title, toValue: dto.title });
+      plan.names.push('title');
+    }
+    if (dto.description !== undefined && dto.description !== current.description) {
+      plan.changes.description = dto.description;
+      plan.events.push({ type: 'description' });
+      plan.names.push('description');
+    }
+    if (dto.category !== undefined && dto.category !== current.category) {
+      plan.changes.category = dto.category;
+      plan.events.push({ type: 'category', fromValue: current.category, toValue: dto.category });
+      plan.names.push('category');
+    }
+    if (dto.queue_id !== undefined && dto.queue_id !== current.queueId) {
+      plan.changes.queueId = dto.queue_id;
+      plan.events.push({ type: 'queue', fromValue: current.queueId?.toString() ?? null, toValue: String(dto.queue_id) });
+      plan.names.push('queue_id');
+    }
+    if (dto.priority !== undefined && dto.priority !== current.priority) {
+      const deadlines = computeDeadlines(current.createdAt, dto.priority, DEFAULT_SLA_POLICY);
+      Object.assign(plan.changes, { priority: dto.priority, ...deadlines });
+      plan.events.push({ type: 'priority', fromValue: current.priority, toValue: dto.priority });
+      plan.names.push('priority', 'frt_deadline', 'ttr_deadline');
+    }
+    if (dto.status !== undefined && dto.status !== current.status) {
+      if (!canMove(current.status, dto.status, actor)) {
+        throw new AppError(ErrorCode.CONFLICT, `A ticket cannot move from ${current.status} to ${dto.status}`, [{ from: current.status, to: dto.status }]);
+      }
+      Object.assign(plan.changes, applyStatus(current, dto.status, now));
+      plan.events.push({ type: 'status', fromValue: current.status, toValue: dto.status });
+      plan.names.push('status');
+    }
+    return plan;
+  }
+}

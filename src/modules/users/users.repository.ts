@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, Repository } from 'typeorm';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { UserEntity, type UserRole } from '#src/modules/users/user.entity.js';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: UserRole;
+  passwordHash: string | null;
+}
+
+export interface UserFilter {
+  role?: UserRole;
+  isActive?: boolean;
+  q?: string;
+  afterId?: number;
+  limit: number;
+}
+
+/** A user row with its password hash, for login only. */
+export type UserWithPassword = UserEntity & { passwordHash: string | null };
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  private repo(manager?: EntityManager): Repository<UserEntity> {
+    return manager ? manager.getRepository(UserEntity) : this.users;
+  }
+
+  /** Inserts a user; a taken e-mail (in any letter case) is a CONFLICT. */
+  async insert(user: NewUser, manager?: EntityManager): Promise<UserEntity> {
+    try {
+      return await this.repo(manager).save(this.repo(manager).create(user));
+    } catch (error) {
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
+        throw new AppError(ErrorCode.CONFLICT, 'A user with this e-mail already exists', [{ field: 'email' }]);
+      }
+      throw error;
+    }
+  }
+
+  findById(id: number, manager?: EntityManager): Promise<UserEntity | null> {
+    return this.repo(manager).findOneBy({ id });
+  }
+
+  /**
+   * The user with this e-mail, created as a password-less client (a contact) when unknown. Safe
+   * under concurrency: a racing insert of the same address yields the same row.
+   */
+  async findOrCreateContact(email: string, name: string, manager?: EntityManager): Promise<UserEntity> {
+    await this.repo(manager)
+      .createQueryBuilder()
+      .insert()
+      .values({ email, name, role: 'client', passwordHash: null })
+      .orIgnore()
+      .execute();
+    return (await this.repo(manager).findOneBy({ email }))!;
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ email });
+  }
+
+  findByEmailWithPassword(email: string): Promise<UserWithPassword | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email })
+      .getOne() as Promise<UserWithPassword | null>;
+  }
+
+  /** Id order, keyset from `afterId`; returns up to `limit + 1` rows so the caller knows if more follow. */
+  list(filter: UserFilter): Promise<UserEntity[]> {
+    const query = this.users.createQueryBuilder('u').orderBy('u.id', 'ASC').limit(filter.limit + 1);
+    if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+    if (filter.isActive !== undefined) query.andWhere('u.isActive = :isActive', { isActive: filter.isActive });
+    if (filter.q) {
+      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.andWhere('(u.email ILIKE :like OR u.name ILIKE :like)', { like });
+    }
+    if (filter.afterId !== undefined) query.andWhere('u.id > :afterId', { afterId: filter.afterId });
+    return query.getMany();
+  }
+
+  async update(id: number, changes: Partial<Pick<UserEntity, 'name' | 'role' | 'isActive' | 'passwordHash'>> & { bumpTokenVersion?: boolean }, manager?: EntityManager): Promise<void> {
+    const { bumpTokenVersion, ...values } = changes;
+    const query = this.repo(manager).createQueryBuilder().update().where('id = :id', { id });
+    query.set({ ...values, ...(bumpTokenVersion ? { tokenVersion: () => 'token_version + 1' } : {}) });
+    await query.execute();
+  }
+
+  touchLastLogin(id: number, now: Date): Promise<unknown> {
+    return this.users.update({ id }, { lastLoginAt: now });
+  }
+
+  /** Locks the active admins, so two requests cannot both remove the last one. */
+  async countActiveAdminsForUpdate(manager: EntityManager): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `SELECT id FROM users WHERE role = 'admin' AND is_active FOR UPDATE`,
+    );
+    return rows.length;
+  }
+
+  async anyAdminExists(): Promise<boolean> {
+    return this.users.exists({ where: { role: 'admin' } });
+  }
+}

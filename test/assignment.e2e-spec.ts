@@ -1,0 +1,120 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { createTicket } from './factories/tickets.factory.js';
+import { signedIn, type SignedInUser } from './factories/users.factory.js';
+import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { connect, sleep } from './utils/socket.js';
+
+describe('automatic assignment', () => {
+  let t: TestApp;
+  let client: SignedInUser;
+  let queueId: number;
+
+  beforeEach(async () => {
+    t = await createTestApp({ AUTO_ASSIGN: 'true', AGENT_CAPACITY: '2' });
+    client = await signedIn(t);
+    [{ id: queueId }] = await t.db.query(`SELECT id FROM queues WHERE name = 'Billing'`);
+  });
+  afterEach(() => t.close());
+
+  const open = (title = 'Help') => t.http.post('/api/v1/tickets').set(client.auth).send({ title, description: 'x', queue_id: queueId }).expect(201);
+
+  it('gives a new ticket to the agent with the fewest active tickets in its queue', async () => {
+    const busy = await signedIn(t, { role: 'agent' });
+    const calm = await signedIn(t, { role: 'agent' });
+    await createTicket(t.db, { agentId: busy.user.id, queueId });
+    // Tickets elsewhere or finished do not count against the queue.
+    await createTicket(t.db, { agentId: calm.user.id, queueId: null });
+    await createTicket(t.db, { agentId: calm.user.id, queueId, status: 'resolved', resolvedAt: new Date() });
+    const res = await open();
+    expect(res.body.agent_id).toBe(calm.user.id);
+    const history = await t.http.get(`/api/v1/tickets/${res.body.id}/history`).set(calm.auth).expect(200);
+    expect(history.body.map((e: { type: string; actor_id: number | null }) => [e.type, e.actor_id])).toEqual([
+      ['created', client.user.id],
+      ['assignment', null],
+    ]);
+  });
+
+  it('breaks ties by who waited longest since their last assignment', async () => {
+    const recent = await signedIn(t, { role: 'agent' });
+    const idle = await signedIn(t, { role: 'agent' });
+    const done = await createTicket(t.db, { status: 'closed', resolvedAt: new Date(), closedAt: new Date() });
+    const assignedAgo = (agentId: number, minutes: number) =>
+      t.db.query(`INSERT INTO ticket_events (ticket_id, type, to_value, created_at) VALUES ($1, 'assignment', $2, now() - make_interval(mins => $3))`, [
+        done.id,
+        String(agentId),
+        minutes,
+      ]);
+    await assignedAgo(recent.user.id, 1);
+    await assignedAgo(idle.user.id, 90);
+    const res = await open();
+    expect(res.body.agent_id).toBe(idle.user.id);
+  });
+
+  it('passes over admins and inactive agents, and leaves tickets unassigned with no one to take them', async () => {
+    await signedIn(t, { role: 'admin' });
+    await signedIn(t, { role: 'agent', isActive: false });
+    const res = await open();
+    expect(res.body.agent_id).toBeNull();
+  });
+
+  it('holds tickets while everyone is at capacity and gives them out oldest first as slots free', async () => {
+    const agent = await signedIn(t, { role: 'agent' });
+    const one = await open('one');
+    const two = await open('two');
+    expect([one.body.agent_id, two.body.agent_id]).toEqual([agent.user.id, agent.user.id]);
+    const waitingOld = await open('three');
+    const waitingNew = await open('four');
+    expect([waitingOld.body.agent_id, waitingNew.body.agent_id]).toEqual([null, null]);
+
+    await t.http.patch(`/api/v1/tickets/${one.body.id}`).set(agent.auth).send({ status: 'resolved' }).expect(200);
+    const [old] = await t.db.query('SELECT agent_id FROM tickets WHERE id = $1', [waitingOld.body.id]);
+    const [young] = await t.db.query('SELECT agent_id FROM tickets WHERE id = $1', [waitingNew.body.id]);
+    expect(old.agent_id).toBe(agent.user.id);
+    expect(young.agent_id).toBeNull();
+
+    // Reassigning a ticket away frees a slot too.
+    const helper = await signedIn(t, { role: 'agent' });
+    await t.http.post(`/api/v1/tickets/${two.body.id}/assign`).set(agent.auth).send({ agent_id: helper.user.id }).expect(200);
+    const [later] = await t.db.query('SELECT agent_id FROM tickets WHERE id = $1', [waitingNew.body.id]);
+    expect([agent.user.id, helper.user.id]).toContain(later.agent_id);
+  });
+
+  it('never exceeds capacity when tickets arrive at once', async () => {
+    const agent = await signedIn(t, { role: 'agent' });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => open(`burst ${i}`)));
+    expect(results.filter((r) => r.body.agent_id === agent.user.id)).toHaveLength(2);
+    const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM tickets WHERE agent_id = $1`, [agent.user.id]);
+    expect(count).toBe(2);
+  });
+
+  it('gives out a reopened unassigned ticket', async () => {
+    const agent = await signedIn(t, { role: 'agent' });
+    const ticket = await createTicket(t.db, { clientId: client.user.id, status: 'resolved', resolvedAt: new Date(), queueId });
+    const res = await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ status: 'open' }).expect(200);
+    expect(res.body.agent_id).toBe(agent.user.id);
+  });
+
+  it('prefers an agent who is online in the live chat', async () => {
+    const offline = await signedIn(t, { role: 'agent' });
+    const online = await signedIn(t, { role: 'agent' });
+    await createTicket(t.db, { agentId: online.user.id, queueId });
+    const socket = await connect(t.baseUrl, online.token);
+    try {
+      await sleep(100);
+      const res = await open();
+      expect(res.body.agent_id).toBe(online.user.id);
+      expect(res.body.agent_id).not.toBe(offline.user.id);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('publishes ticket.assigned with the chosen agent', async () => {
+    const agent = await signedIn(t, { role: 'agent' });
+    const seen: { agentId: number | null; ticketId: number }[] = [];
+    const listener = (e: { agentId: number | null; ticket: { id: number } }) => seen.push({ agentId: e.agentId, ticketId: e.ticket.id });
+    t.app.get(EventEmitter2).on('ticket.assigned', listener);
+    const res = await open();
+    expect(seen).toEqual([{ agentId: agent.user.id, ticketId: res.body.id }]);
+  });
+});

@@ -1,0 +1,243 @@
+import type { Socket } from 'socket.io-client';
+import { createTicket } from './factories/tickets.factory.js';
+import { signedIn, type SignedInUser } from './factories/users.factory.js';
+import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { collect, connect, next, request, sleep } from './utils/socket.js';
+
+interface Ack {
+  ok: boolean;
+  error?: { status_code: number; error: string; message: string };
+  [key: string]: unknown;
+}
+type Message = { id: number; ticket_id: number; content: string; author_id: number; is_from_agent: boolean };
+
+describe('live chat over Socket.IO', () => {
+  let t: TestApp;
+  let client: SignedInUser;
+  let agent: SignedInUser;
+  const sockets: Socket[] = [];
+
+  const open = async (who: SignedInUser | string | undefined) => {
+    const socket = await connect(t.baseUrl, typeof who === 'object' ? who.token : who);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ AUTO_ASSIGN: 'false' });
+    client = await signedIn(t);
+    agent = await signedIn(t, { role: 'agent' });
+  });
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+  afterAll(() => t.close());
+
+  describe('handshake', () => {
+    it.each([
+      ['no token', undefined],
+      ['a malformed token', 'not-a-jwt'],
+      ['a token signed with another key', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl'],
+    ])('refuses %s with "unauthorized"', async (_, token) => {
+      await expect(connect(t.baseUrl, token)).rejects.toThrow('unauthorized');
+    });
+
+    it('refuses a token after logout', async () => {
+      const user = await signedIn(t);
+      await t.http.post('/api/v1/auth/logout').set(user.auth).expect(204);
+      await expect(connect(t.baseUrl, user.token)).rejects.toThrow('unauthorized');
+    });
+  });
+
+  it('runs the widget flow: create a ticket over the socket, chat with an agent in its room', async () => {
+    const agentSocket = await open(agent);
+    const created = next<{ id: number; source: string }>(agentSocket, 'ticket:created');
+    const customer = await open(client);
+    const ack = await request<Ack>(customer, 'ticket:create', { title: 'Widget question', description: 'How do I export?', priority: 'high' });
+    expect(ack).toMatchObject({ ok: true, ticket_id: expect.any(Number) });
+    const ticketId = ack.ticket_id as number;
+    expect(await created).toMatchObject({ id: ticketId, source: 'chat' });
+
+    const joined = await request<Ack>(agentSocket, 'ticket:join', { ticket_id: ticketId });
+    expect(joined).toMatchObject({ ok: true, messages: [], has_more: false });
+
+    const toAgent = next<Message>(agentSocket, 'message:new');
+    const sent = await request<Ack>(customer, 'message:send', { ticket_id: ticketId, content: 'Hello?' });
+    expect(sent).toMatchObject({ ok: true, message: { ticket_id: ticketId, content: 'Hello?', author_id: client.user.id, is_from_agent: false } });
+    expect(await toAgent).toEqual(sent.message);
+
+    const toCustomer = next<Message>(customer, 'message:new', (m) => m.is_from_agent);
+    await request<Ack>(agentSocket, 'message:send', { ticket_id: ticketId, content: 'Use the Export button' });
+    expect(await toCustomer).toMatchObject({ content: 'Use the Export button', author_id: agent.user.id });
+
+    // Stored before it was announced: REST sees the same thread.
+    const thread = await t.http.get(`/api/v1/tickets/${ticketId}/messages`).set(client.auth).expect(200);
+    expect(thread.body.items.map((m: Message) => m.content)).toEqual(['Hello?', 'Use the Export button']);
+  });
+
+  it('delivers messages posted over REST to the room', async () => {
+    const ticket = await createTicket(t.db, { clientId: client.user.id });
+    const customer = await open(client);
+    await request(customer, 'ticket:join', { ticket_id: ticket.id });
+    const arrived = next<Message>(customer, 'message:new');
+    const res = await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(agent.auth).send({ content: 'Sent from the REST API' }).expect(201);
+    expect(await arrived).toEqual(res.body);
+  });
+
+  it('stores and broadcasts one message for a repeated client_msg_id', async () => {
+    const ticket = await createTicket(t.db, { clientId: client.user.id });
+    const customer = await open(client);
+    const watcher = await open(agent);
+    await request(customer, 'ticket:join', { ticket_id: ticket.id });
+    await request(watcher, 'ticket:join', { ticket_id: ticket.id });
+    const broadcasts = collect<Message>(watcher, 'message:new');
+    const first = await request<Ack>(customer, 'message:send', { ticket_id: ticket.id, content: 'Once only', client_msg_id: 'retry-1' });
+    const retry = await request<Ack>(customer, 'message:send', { ticket_id: ticket.id, content: 'Once only', client_msg_id: 'retry-1' });
+    expect(retry).toEqual(first);
+    await sleep(200);
+    expect(broadcasts).toHaveLength(1);
+    const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM messages WHERE ticket_id = $1', [ticket.id]);
+    expect(count).toBe(1);
+  });
+
+  it('replays what a reconnecting console missed with since_message_id', async () => {
+    const ticket = await createTicket(t.db, { clientId: client.user.id });
+    const customer = await open(client);
+    await request(customer, 'ticket:join', { ticket_id: ticket.id });
+    const ids: number[] = [];
+    for (const content of ['one', 'two', 'three', 'four']) {
+      ids.push(((await request<Ack>(customer, 'message:send', { ticket_id: ticket.id, content })).message as Message).id);
+    }
+    const console = await open(agent);
+    const replay = await request<Ack>(console, 'ticket:join', { ticket_id: ticket.id, since_message_id: ids[1] });
+    expect((replay.messages as Message[]).map((m) => m.content)).toEqual(['three', 'four']);
+    const all = await request<Ack>(console, 'ticket:join', { ticket_id: ticket.id });
+    expect((all.messages as Message[]).map((m) => m.id)).toEqual(ids);
+  });
+
+  it('lets a client join only its own tickets (others are not_found)', async () => {
+    const theirs = await createTicket(t.db);
+    const customer = await open(client);
+    const res = await request<Ack>(customer, 'ticket:join', { ticket_id: theirs.id });
+    expect(res).toMatchObject({ ok: false, error: { status_code: 404, error: 'not_found' } });
+    const send = await request<Ack>(customer, 'message:send', { ticket_id: theirs.id, content: 'hi' });
+    expect(send.error?.error).toBe('not_found');
+    // An agent may join any ticket.
+    expect((await request<Ack>(await open(agent), 'ticket:join', { ticket_id: theirs.id })).ok).toBe(true);
+  });
+
+  it('relays typing to the others in the room and stores nothing', async () => {
+    const ticket = await createTicket(t.db, { clientId: client.user.id });
+    const customer = await open(client);
+    const console = await open(agent);
+    await request(customer, 'ticket:join', { ticket_id: ticket.id });
+    await request(console, 'ticket:join', { ticket_id: ticket.id });
+    const echoes = collect(customer, 'typing');
+    const seen = next(console, 'typing');
+    expect(await request<Ack>(customer, 'typing', { ticket_id: ticket.id })).toEqual({ ok: true });
+    expect(await seen).toEqual({ ticket_id: ticket.id, user_id: client.user.id });
+    await sleep(100);
+    expect(echoes).toEqual([]);
+    const outsider = await open(agent);
+    expect((await request<Ack>(outsider, 'typing', { ticket_id: ticket.id })).ok).toBe(false);
+  });
+
+  it('sends ticket:assigned to the assigned agent’s own room only', async () => {
+    const other = await signedIn(t, { role: 'agent' });
+    const mine = await open(agent);
+    const theirs = await open(other);
+    const assigned = collect(theirs, 'ticket:assigned');
+    const ticket = await createTicket(t.db);
+    const arrived = next<{ id: number; agent_id: number }>(mine, 'ticket:assigned');
+    await t.http.post(`/api/v1/tickets/${ticket.id}/assign`).set(other.auth).send({ agent_id: agent.user.id }).expect(200);
+    expect(await arrived).toMatchObject({ id: ticket.id, agent_id: agent.user.id });
+    await sleep(100);
+    expect(assigned).toEqual([]);
+  });
+
+  it('sends ticket:updated to agents when a ticket changes', async () => {
+    const ticket = await createTicket(t.db);
+    const console = await open(agent);
+    const updated = next<{ id: number; status: string }>(console, 'ticket:updated', (x) => x.id === ticket.id);
+    await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ status: 'in_progress' }).expect(200);
+    expect(await updated).toMatchObject({ id: ticket.id, status: 'in_progress' });
+  });
+
+  describe('bad input', () => {
+    it.each([
+      ['message:send', undefined, 'validation_failed'],
+      ['message:send', 'just a string', 'validation_failed'],
+      ['message:send', { ticket_id: 'one', content: 'x' }, 'validation_failed'],
+      ['message:send', { ticket_id: 1 }, 'validation_failed'],
+      ['message:send', { ticket_id: 1, content: '   ' }, 'validation_failed'],
+      ['message:send', { ticket_id: 1, content: 'x', extra: true }, 'validation_failed'],
+      ['message:send', { ticket_id: 99999999, content: 'x' }, 'not_found'],
+      ['ticket:join', { ticket_id: -1 }, 'validation_failed'],
+      ['ticket:create', { title: '', description: 'x' }, 'validation_failed'],
+      ['ticket:create', { title: 'x', description: 'x', priority: 'asap' }, 'validation_failed'],
+      ['typing', [], 'validation_failed'],
+    ])('%s with %j answers %s and keeps the connection', async (event, payload, code) => {
+      const socket = await open(client);
+      const res = await request<Ack>(socket, event, payload);
+      expect(res).toMatchObject({ ok: false, error: { error: code, status_code: expect.any(Number), message: expect.any(String) } });
+      expect(socket.connected).toBe(true);
+    });
+
+    it('answers a huge payload with payload_too_large and keeps the connection', async () => {
+      const socket = await open(client);
+      const res = await request<Ack>(socket, 'message:send', { ticket_id: 1, content: 'x'.repeat(100_000) });
+      expect(res).toMatchObject({ ok: false, error: { status_code: 413, error: 'payload_too_large' } });
+      expect(socket.connected).toBe(true);
+      expect((await request<Ack>(socket, 'ticket:create', { title: 'Still here', description: 'x' })).ok).toBe(true);
+    });
+
+    it('rate-limits a socket that sends too fast', async () => {
+      const ticket = await createTicket(t.db, { clientId: client.user.id });
+      const socket = await open(client);
+      const answers = [];
+      for (let i = 0; i < 22; i += 1) answers.push(await request<Ack>(socket, 'message:send', { ticket_id: ticket.id, content: `m${i}` }));
+      expect(answers.slice(0, 20).every((a) => a.ok)).toBe(true);
+      expect(answers[20]).toMatchObject({ ok: false, error: { error: 'rate_limited', status_code: 429 } });
+      expect(socket.connected).toBe(true);
+      const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM messages WHERE ticket_id = $1', [ticket.id]);
+      expect(count).toBe(20);
+    });
+  });
+
+  describe('ending sessions', () => {
+    it('logout disconnects that token’s sockets and leaves the user’s other tokens connected', async () => {
+      const user = await signedIn(t);
+      const other = await t.http.post('/api/v1/auth/login').send({ email: user.user.email, password: 'correct-horse-42' }).expect(200);
+      const first = await open(user);
+      const second = await open(other.body.access_token as string);
+      const gone = new Promise((resolve) => first.once('disconnect', resolve));
+      await t.http.post('/api/v1/auth/logout').set(user.auth).expect(204);
+      await gone;
+      await sleep(100);
+      expect(second.connected).toBe(true);
+    });
+
+    it('deactivation disconnects every socket of the user', async () => {
+      const admin = await signedIn(t, { role: 'admin' });
+      const user = await signedIn(t, { role: 'agent' });
+      const socket = await open(user);
+      const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+      await t.http.patch(`/api/v1/users/${user.user.id}`).set(admin.auth).send({ is_active: false }).expect(200);
+      await gone;
+      await expect(connect(t.baseUrl, user.token)).rejects.toThrow('unauthorized');
+    });
+  });
+
+  it('records agent presence while connected', async () => {
+    const user = await signedIn(t, { role: 'agent' });
+    const count = async () => (await t.db.query('SELECT coalesce(sum(connections), 0)::int AS n FROM agent_presence WHERE user_id = $1', [user.user.id]))[0].n;
+    const a = await open(user);
+    const b = await open(user);
+    await sleep(100);
+    expect(await count()).toBe(2);
+    a.close();
+    b.close();
+    await sleep(200);
+    expect(await count()).toBe(0);
+  });
+});

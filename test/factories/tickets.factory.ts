@@ -1,0 +1,35 @@
+import type { DataSource } from 'typeorm';
+import { computeDeadlines, DEFAULT_SLA_POLICY } from '#src/modules/sla/domain/sla-deadline.js';
+import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
+import { createUser } from './users.factory.js';
+
+let sequence = 0;
+
+/** Inserts a ticket straight into the database; defaults to an open, unassigned, medium ticket. */
+export async function createTicket(db: DataSource, overrides: Partial<TicketEntity> = {}): Promise<TicketEntity> {
+  sequence += 1;
+  const createdAt = overrides.createdAt ?? new Date();
+  const priority = overrides.priority ?? 'medium';
+  const deadlines = computeDeadlines(createdAt, priority, DEFAULT_SLA_POLICY);
+  const clientId = overrides.clientId ?? (await createUser(db)).id;
+  const repo = db.getRepository(TicketEntity);
+  return repo.save(
+    repo.create({
+      title: `Ticket ${sequence}`,
+      description: `Description of ticket ${sequence}`,
+      status: 'open',
+      priority,
+      category: null,
+      queueId: null,
+      agentId: null,
+      source: 'web',
+      firstResponseAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      ...deadlines,
+      ...overrides,
+      clientId,
+      createdAt,
+    }),
+  );
+}

@@ -1,0 +1,71 @@
+import { signedIn } from './factories/users.factory.js';
+import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
+
+/**
+ * Verified sessions are cached per instance; a change made on one instance (or straight in the
+ * database) must end tokens on every instance.
+ */
+describe('sessions across instances', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await createTestApp({}, database);
+    b = await createTestApp({}, database);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await database.drop();
+  });
+
+  /** Polls until the request is refused; fails if it still works after a second. */
+  async function refusedSoon(app: TestApp, token: string): Promise<number> {
+    const started = Date.now();
+    while (Date.now() - started < 1000) {
+      const res = await app.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+      if (res.status === 401) return Date.now() - started;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('the token still works on the other instance after 1 s');
+  }
+
+  it('a logout on one instance ends the token on the other', async () => {
+    const user = await signedIn(a);
+    // Both instances have verified (and cached) the token.
+    await a.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+    await b.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+    await a.http.post('/api/v1/auth/logout').set(user.auth).expect(204);
+    await a.http.get('/api/v1/auth/me').set(user.auth).expect(401);
+    await refusedSoon(b, user.token);
+  });
+
+  it('deactivation on one instance ends the tokens on the other', async () => {
+    const admin = await signedIn(a, { role: 'admin' });
+    const user = await signedIn(a);
+    await b.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+    await a.http.patch(`/api/v1/users/${user.user.id}`).set(admin.auth).send({ is_active: false }).expect(200);
+    await refusedSoon(b, user.token);
+  });
+
+  it('a change made straight in the database reaches both instances', async () => {
+    const user = await signedIn(a);
+    await a.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+    await b.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+    await a.db.query('UPDATE users SET is_active = false WHERE id = $1', [user.user.id]);
+    await refusedSoon(a, user.token);
+    await refusedSoon(b, user.token);
+  });
+
+  it('a renamed user is seen with the new name on both instances', async () => {
+    const admin = await signedIn(a, { role: 'admin' });
+    const user = await signedIn(a, { role: 'agent', name: 'Old Name' });
+    await b.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+    await a.http.patch(`/api/v1/users/${user.user.id}`).set(admin.auth).send({ name: 'New Name' }).expect(200);
+    const res = await b.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+    expect(res.body.name).toBe('New Name');
+  });
+});

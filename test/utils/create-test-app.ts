@@ -1,0 +1,53 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import supertest from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '#src/app.module.js';
+import { type AppConfig, loadConfig } from '#src/config/app-config.js';
+import { configureApp } from '#src/configure-app.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  /** supertest bound to the running server. */
+  http: ReturnType<typeof supertest>;
+  /** The app's own DataSource, for factories and for asserting what was stored. */
+  db: DataSource;
+  config: AppConfig;
+  baseUrl: string;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256',
+  CRON_ENABLED: 'false',
+  CORS_ORIGINS: 'https://console.example.test',
+};
+
+/** Boots the real AppModule, configured as main.ts does, on a fresh database of its own. */
+export async function createTestApp(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
+  const db = database ?? (await createTestDatabase());
+  const config = { ...loadConfig({ ...TEST_ENV, ...env }), databaseUrl: db.url };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: false,
+  });
+  await configureApp(app);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    http: supertest(app.getHttpServer()),
+    db: app.get(DataSource),
+    config,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    database: db,
+    close: async () => {
+      await app.close();
+      if (!database) await db.drop();
+    },
+  };
+}
