@@ -69,7 +69,7 @@ const ACTIVE_SQL = `('open', 'in_progress', 'waiting_customer')`;
 /** Presence rows not refreshed for this long belong to an instance that died. */
 export const PRESENCE_STALE_SECONDS = 60;
 
-/** The columns of a ticket row for the hand-written hot-path queries (list, create). */
+/** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
   t.source, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at`;
 
@@ -190,8 +190,10 @@ export class TicketsRepository {
     }
   }
 
-  findById(id: number, manager?: EntityManager): Promise<TicketEntity | null> {
-    return this.tickets(manager).findOneBy({ id });
+  /** Hand-written because every chat message reads its ticket first (see TICKET_COLUMNS). */
+  async findById(id: number, manager?: EntityManager): Promise<TicketEntity | null> {
+    const rows: TicketRow[] = await (manager ?? this.db.manager).query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = $1`, [id]);
+    return rows[0] ? toEntity(rows[0]) : null;
   }
 
   /** Reads and row-locks a ticket until the transaction ends. */
