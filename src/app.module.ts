@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { CommonModule } from '#src/common/common.module.js';
@@ -7,6 +8,7 @@ import { loggerOptions } from '#src/common/logging/logger.options.js';
 import type { AppConfig } from '#src/config/app-config.js';
 import { AppConfigModule } from '#src/config/app-config.module.js';
 import { dataSourceOptions } from '#src/database/data-source.js';
+import { AttachmentsModule } from '#src/modules/attachments/attachments.module.js';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
 import { ChatModule } from '#src/modules/chat/chat.module.js';
 import { HealthModule } from '#src/modules/health/health.module.js';
@@ -28,6 +30,8 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false }),
         EventEmitterModule.forRoot(),
+        // Periodic jobs run only where CRON_ENABLED (each takes a Postgres advisory lock as well).
+        ...(config.cronEnabled ? [ScheduleModule.forRoot()] : []),
         CommonModule,
         HealthModule,
         MetricsModule,
@@ -37,6 +41,7 @@ export class AppModule {
         TicketsModule,
         MessagesModule,
         NotesModule,
+        AttachmentsModule,
         ChatModule,
       ],
     };

@@ -23,6 +23,10 @@ export class AppConfig {
   redisUrl: string | null;
   uploadDir: string;
   uploadMaxBytes: number;
+  /** Files one message or note may carry. */
+  uploadMaxFiles: number;
+  /** Files on disk without a row are removed once older than this (in-flight uploads are younger). */
+  uploadOrphanGraceMinutes: number;
   cronEnabled: boolean;
   slaWarningMinutes: number;
   imap: {
@@ -183,6 +187,8 @@ export function loadConfig(env: Env): AppConfig {
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     uploadDir: r.string('UPLOAD_DIR', './uploads'),
     uploadMaxBytes: r.int('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    uploadMaxFiles: r.int('UPLOAD_MAX_FILES', 10, 1, 1000),
+    uploadOrphanGraceMinutes: r.int('UPLOAD_ORPHAN_GRACE_MINUTES', 60, 1, 7 * 24 * 60),
     cronEnabled: r.bool('CRON_ENABLED', true),
     slaWarningMinutes: r.int('SLA_WARNING_MINUTES', 60, 1, 7 * 24 * 60),
     imap: {

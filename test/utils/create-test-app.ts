@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import supertest from 'supertest';
@@ -27,10 +30,14 @@ export const TEST_ENV: Record<string, string> = {
   CORS_ORIGINS: 'https://console.example.test',
 };
 
-/** Boots the real AppModule, configured as main.ts does, on a fresh database of its own. */
+/**
+ * Boots the real AppModule, configured as main.ts does, on a fresh database of its own and, unless
+ * UPLOAD_DIR is given, a fresh upload folder of its own (removed on close).
+ */
 export async function createTestApp(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
   const db = database ?? (await createTestDatabase());
-  const config = { ...loadConfig({ ...TEST_ENV, ...env }), databaseUrl: db.url };
+  const ownUploads = env.UPLOAD_DIR ? null : await mkdtemp(join(tmpdir(), 'support-uploads-'));
+  const config = { ...loadConfig({ ...TEST_ENV, ...(ownUploads && { UPLOAD_DIR: ownUploads }), ...env }), databaseUrl: db.url };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: false,
@@ -48,6 +55,7 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     close: async () => {
       await app.close();
       if (!database) await db.drop();
+      if (ownUploads) await rm(ownUploads, { recursive: true, force: true });
     },
   };
 }

@@ -17,6 +17,8 @@ const DESCRIPTIONS: Record<number, string> = {
   404: 'Not found (or not visible to the caller)',
   409: 'Conflicts with the current state',
   413: 'Too large',
+  415: 'Unsupported content type',
+  416: 'The Range lies outside the file',
   422: 'Validation failed',
   429: 'Too many attempts; see Retry-After',
 };

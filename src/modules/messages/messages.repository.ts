@@ -49,6 +49,11 @@ export class MessagesRepository {
     return this.messages.findOneBy({ id });
   }
 
+  /** Reads and row-locks a message until the transaction ends (uploads to it wait). */
+  lockById(id: number, manager: EntityManager): Promise<MessageEntity | null> {
+    return this.repo(manager).createQueryBuilder('m').where('m.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
   findByClientMsgId(authorId: number | null, clientMsgId: string): Promise<MessageEntity | null> {
     return this.messages
       .createQueryBuilder('m')

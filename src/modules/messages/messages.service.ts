@@ -5,6 +5,7 @@ import { Clock } from '#src/common/clock.js';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { type CreateMessageDto, type MessageResponseDto, toMessageResponse } from '#src/modules/messages/dto/message.dto.js';
@@ -34,6 +35,7 @@ export class MessagesService {
     private readonly tickets: TicketsService,
     private readonly events: DomainEventPublisher,
     private readonly clock: Clock,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   async list(actor: AuthUser, ticketId: number, query: PaginationQueryDto): Promise<Page<MessageResponseDto>> {
@@ -102,10 +104,16 @@ export class MessagesService {
     return { message, created: true };
   }
 
+  /** Deletes a message with its attachments: rows in one transaction, then the files. */
   async delete(id: number): Promise<void> {
-    const message = await this.messages.findById(id);
-    if (!message) throw new AppError(ErrorCode.NOT_FOUND, 'Message not found');
-    await this.messages.delete(id);
+    const { message, files } = await this.dataSource.transaction(async (manager) => {
+      const message = await this.messages.lockById(id, manager);
+      if (!message) throw new AppError(ErrorCode.NOT_FOUND, 'Message not found');
+      const files = await this.attachments.detachAll({ kind: 'message', id }, manager);
+      await this.messages.delete(id, manager);
+      return { message, files };
+    });
+    await this.attachments.discardFiles(files);
     this.events.publish('message.deleted', { messageId: id, ticketId: message.ticketId });
   }
 

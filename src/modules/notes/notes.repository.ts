@@ -15,6 +15,11 @@ export class NotesRepository {
     return this.notes.findOneBy({ id });
   }
 
+  /** Reads and row-locks a note until the transaction ends (uploads to it wait). */
+  lockById(id: number, manager: EntityManager): Promise<NoteEntity | null> {
+    return manager.getRepository(NoteEntity).createQueryBuilder('n').where('n.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
   listByTicket(ticketId: number, afterId: number | undefined, limit: number): Promise<NoteEntity[]> {
     return this.notes.find({
       where: { ticketId, ...(afterId !== undefined && { id: MoreThan(afterId) }) },

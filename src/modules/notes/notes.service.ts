@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { type CreateNoteDto, type NoteResponseDto, toNoteResponse } from '#src/modules/notes/dto/note.dto.js';
@@ -20,6 +22,8 @@ export class NotesService {
     private readonly tickets: TicketsService,
     private readonly events: DomainEventPublisher,
     private readonly clock: Clock,
+    private readonly dataSource: DataSource,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   async list(actor: AuthUser, ticketId: number, query: PaginationQueryDto): Promise<Page<NoteResponseDto>> {
@@ -38,10 +42,17 @@ export class NotesService {
     return note;
   }
 
+  /** Deletes a note with its attachments: rows in one transaction, then the files. */
   async delete(actor: AuthUser, id: number): Promise<void> {
-    const note = isAgent(actor) ? await this.notes.findById(id) : null;
-    if (!note) throw notFound('Note');
-    await this.notes.delete(id);
+    if (!isAgent(actor)) throw notFound('Note');
+    const { note, files } = await this.dataSource.transaction(async (manager) => {
+      const note = await this.notes.lockById(id, manager);
+      if (!note) throw notFound('Note');
+      const files = await this.attachments.detachAll({ kind: 'note', id }, manager);
+      await this.notes.delete(id, manager);
+      return { note, files };
+    });
+    await this.attachments.discardFiles(files);
     this.events.publish('note.deleted', { noteId: id, ticketId: note.ticketId });
   }
 }

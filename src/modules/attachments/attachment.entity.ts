@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A file on a message or a note (exactly one of the two); its bytes live at `storageKey`. */
+@Entity('attachments')
+export class AttachmentEntity {
+  @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
+  id: number;
+
+  @Column({ type: 'integer', nullable: true })
+  messageId: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  noteId: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  uploaderId: number | null;
+
+  @Column({ type: 'varchar', length: 255 })
+  filename: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  contentType: string;
+
+  /** bigint comes back from pg as a string; files are far below 2^53 bytes. */
+  @Column({ type: 'bigint', transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  size: number;
+
+  @Column({ type: 'char', length: 64 })
+  sha256: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  storageKey: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

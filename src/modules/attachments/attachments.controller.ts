@@ -1,0 +1,102 @@
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { create as contentDisposition } from 'content-disposition';
+import type { Request, Response } from 'express';
+import { CurrentUser } from '#src/common/auth/auth.decorators.js';
+import type { AuthUser } from '#src/common/auth/auth-user.js';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+import { PaginationQueryDto } from '#src/common/pagination/pagination.js';
+import { IdParam } from '#src/common/validation/id-param.pipe.js';
+import { AppConfig } from '#src/config/app-config.js';
+import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
+import { AttachmentPageDto, AttachmentResponseDto, UploadAttachmentDto } from '#src/modules/attachments/dto/attachment.dto.js';
+import { multipartFile } from '#src/modules/attachments/multipart-file.js';
+
+/** Access follows the parent message or note (404 otherwise), so no @Roles here. */
+@ApiTags('attachments')
+@ApiBearerAuth()
+@Controller()
+export class AttachmentsController {
+  constructor(
+    private readonly attachments: AttachmentsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('messages/:id/attachments')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadAttachmentDto })
+  @ApiOperation({ summary: 'Attach a file to a message (whoever may see the message)' })
+  @ApiErrors(400, 401, 404, 409, 413, 415, 422)
+  uploadToMessage(@CurrentUser() user: AuthUser, @IdParam() id: number, @Req() req: Request): Promise<AttachmentResponseDto> {
+    return this.attachments.upload(user, { kind: 'message', id }, multipartFile(req, this.config.uploadMaxBytes));
+  }
+
+  @Post('notes/:id/attachments')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadAttachmentDto })
+  @ApiOperation({ summary: 'Attach a file to an internal note (agents)' })
+  @ApiErrors(400, 401, 404, 409, 413, 415, 422)
+  uploadToNote(@CurrentUser() user: AuthUser, @IdParam() id: number, @Req() req: Request): Promise<AttachmentResponseDto> {
+    return this.attachments.upload(user, { kind: 'note', id }, multipartFile(req, this.config.uploadMaxBytes));
+  }
+
+  @Get('attachments/message/:message_id')
+  @ApiOperation({ summary: 'The files of a message, oldest first' })
+  @ApiErrors(401, 404, 422)
+  listForMessage(@CurrentUser() user: AuthUser, @IdParam('message_id') id: number, @Query() query: PaginationQueryDto): Promise<AttachmentPageDto> {
+    return this.attachments.list(user, { kind: 'message', id }, query);
+  }
+
+  @Get('attachments/note/:note_id')
+  @ApiOperation({ summary: 'The files of an internal note, oldest first (agents)' })
+  @ApiErrors(401, 404, 422)
+  listForNote(@CurrentUser() user: AuthUser, @IdParam('note_id') id: number, @Query() query: PaginationQueryDto): Promise<AttachmentPageDto> {
+    return this.attachments.list(user, { kind: 'note', id }, query);
+  }
+
+  @Get('attachments/:id/content')
+  @ApiProduces('application/octet-stream')
+  @ApiOperation({
+    summary: 'Download a file',
+    description:
+      'The stored bytes with their detected type, Content-Length, X-Content-Type-Options: nosniff and an RFC 6266 ' +
+      'Content-Disposition (attachment for anything a browser would run). Range requests are answered with 206.',
+  })
+  @ApiOkResponse({ description: 'The file' })
+  @ApiErrors(401, 404, 416, 422)
+  async download(@CurrentUser() user: AuthUser, @IdParam() id: number, @Res() res: Response): Promise<void> {
+    const file = await this.attachments.download(user, id);
+    const headers = {
+      'Content-Type': file.contentType.startsWith('text/') ? `${file.contentType}; charset=utf-8` : file.contentType,
+      'Content-Disposition': contentDisposition(file.filename, { type: file.inline ? 'inline' : 'attachment' }),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, no-cache',
+    };
+    await new Promise<void>((resolve, reject) => {
+      res.sendFile(
+        file.path,
+        {
+          headers,
+          acceptRanges: true,
+          lastModified: false,
+          dotfiles: 'allow',
+        },
+        (error?: NodeJS.ErrnoException & { status?: number }) => {
+          if (!error) return resolve();
+          if (res.headersSent) return resolve(); // the client went away mid-download
+          for (const name of Object.keys(headers)) res.removeHeader(name); // the answer is an error body now
+          if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return reject(this.attachments.fileMissing(file));
+          if (error.status === 416) {
+            return reject(new AppError(ErrorCode.RANGE_NOT_SATISFIABLE, 'The requested range lies outside the file', [], { 'Content-Range': `bytes */${file.size}` }));
+          }
+          reject(error);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
+import { AttachmentStorage } from '#src/modules/attachments/attachment-storage.js';
+import { AttachmentsController } from '#src/modules/attachments/attachments.controller.js';
+import { AttachmentsCron } from '#src/modules/attachments/attachments.cron.js';
+import { AttachmentsRepository } from '#src/modules/attachments/attachments.repository.js';
+import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
+import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
+
+/** Files on messages and notes. Messages and notes import it to delete their files with them. */
+@Module({
+  imports: [TypeOrmModule.forFeature([AttachmentEntity]), TicketsModule],
+  controllers: [AttachmentsController],
+  providers: [AttachmentsService, AttachmentsRepository, AttachmentStorage, AttachmentsCron],
+  exports: [AttachmentsService],
+})
+export class AttachmentsModule {}

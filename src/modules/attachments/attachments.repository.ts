@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, MoreThan, Repository } from 'typeorm';
+import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
+
+export type ParentKind = 'message' | 'note';
+export interface Parent {
+  kind: ParentKind;
+  id: number;
+}
+
+const PARENT_TABLE: Record<ParentKind, { table: string; column: 'messageId' | 'noteId'; sqlColumn: string }> = {
+  message: { table: 'messages', column: 'messageId', sqlColumn: 'message_id' },
+  note: { table: 'notes', column: 'noteId', sqlColumn: 'note_id' },
+};
+
+@Injectable()
+export class AttachmentsRepository {
+  constructor(@InjectRepository(AttachmentEntity) private readonly attachments: Repository<AttachmentEntity>) {}
+
+  private repo(manager?: EntityManager): Repository<AttachmentEntity> {
+    return manager ? manager.getRepository(AttachmentEntity) : this.attachments;
+  }
+
+  /** The ticket a message or note belongs to, or null when it does not exist. */
+  async findParentTicketId(parent: Parent): Promise<number | null> {
+    const rows: { ticket_id: number }[] = await this.attachments.query(`SELECT ticket_id FROM ${PARENT_TABLE[parent.kind].table} WHERE id = $1`, [parent.id]);
+    return rows[0]?.ticket_id ?? null;
+  }
+
+  /**
+   * Locks the parent row for the rest of the transaction (so its deletion and other uploads wait)
+   * and counts its attachments; null when the parent is gone.
+   */
+  async lockParentAndCount(parent: Parent, manager: EntityManager): Promise<number | null> {
+    const { table, sqlColumn } = PARENT_TABLE[parent.kind];
+    const locked: unknown[] = await manager.query(`SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`, [parent.id]);
+    if (locked.length === 0) return null;
+    const [row] = (await manager.query(`SELECT count(*)::int AS count FROM attachments WHERE ${sqlColumn} = $1`, [parent.id])) as { count: number }[];
+    return row!.count;
+  }
+
+  insert(values: Omit<AttachmentEntity, 'id' | 'createdAt'>, manager: EntityManager): Promise<AttachmentEntity> {
+    const repo = this.repo(manager);
+    return repo.save(repo.create(values));
+  }
+
+  findById(id: number): Promise<AttachmentEntity | null> {
+    return this.attachments.findOneBy({ id });
+  }
+
+  listByParent(parent: Parent, afterId: number | undefined, limit: number): Promise<AttachmentEntity[]> {
+    return this.attachments.find({
+      where: { [PARENT_TABLE[parent.kind].column]: parent.id, ...(afterId !== undefined && { id: MoreThan(afterId) }) },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+  }
+
+  /** Deletes a parent's attachment rows in the caller's transaction; returns their storage keys. */
+  async deleteByParent(parent: Parent, manager: EntityManager): Promise<string[]> {
+    // TypeORM answers a DELETE with [rows, affected].
+    const [rows] = (await manager.query(`DELETE FROM attachments WHERE ${PARENT_TABLE[parent.kind].sqlColumn} = $1 RETURNING storage_key`, [parent.id])) as [
+      { storage_key: string }[],
+      number,
+    ];
+    return rows.map((row) => row.storage_key);
+  }
+
+  /** Which of these keys have a row. */
+  async existingKeys(keys: string[], manager: EntityManager): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: { storage_key: string }[] = await manager.query(`SELECT storage_key FROM attachments WHERE storage_key = ANY($1)`, [keys]);
+    return new Set(rows.map((row) => row.storage_key));
+  }
+}

@@ -1,0 +1,41 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageMetaDto } from '#src/common/pagination/pagination.js';
+import type { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
+
+export class AttachmentResponseDto {
+  @ApiProperty() id: number;
+  @ApiProperty({ description: 'The uploaded name, cleaned: no folders, no control characters, at most 255 bytes' })
+  filename: string;
+  @ApiProperty({ description: 'Detected from the bytes, not taken from the upload', example: 'image/png' })
+  content_type: string;
+  @ApiProperty({ description: 'Bytes' }) size: number;
+  @ApiProperty({ description: 'Hex SHA-256 of the bytes' }) sha256: string;
+  @ApiProperty({ type: Number, nullable: true }) message_id: number | null;
+  @ApiProperty({ type: Number, nullable: true }) note_id: number | null;
+  @ApiProperty({ type: Number, nullable: true }) uploader_id: number | null;
+  @ApiProperty({ format: 'date-time' }) created_at: string;
+}
+
+export class AttachmentPageDto extends PageMetaDto {
+  @ApiProperty({ type: [AttachmentResponseDto] }) items: AttachmentResponseDto[];
+}
+
+/** Swagger only: the multipart body of an upload. */
+export class UploadAttachmentDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'One file per request' })
+  file: unknown;
+}
+
+export function toAttachmentResponse(a: AttachmentEntity): AttachmentResponseDto {
+  return {
+    id: a.id,
+    filename: a.filename,
+    content_type: a.contentType,
+    size: a.size,
+    sha256: a.sha256,
+    message_id: a.messageId,
+    note_id: a.noteId,
+    uploader_id: a.uploaderId,
+    created_at: a.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,315 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
+import { createTicket } from './factories/tickets.factory.js';
+import { signedIn, type SignedInUser } from './factories/users.factory.js';
+import { createTestApp, type TestApp } from './utils/create-test-app.js';
+
+/** A real 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+const HTML = Buffer.from('<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** Every file under a folder, as paths relative to it. */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+/** supertest hands back binary bodies as Buffers only with a parser that collects them. */
+const binary = (res: unknown, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  const stream = res as NodeJS.ReadableStream;
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+describe('attachments', () => {
+  let t: TestApp;
+  let client: SignedInUser;
+  let stranger: SignedInUser;
+  let agent: SignedInUser;
+
+  beforeAll(async () => {
+    t = await createTestApp({ AUTO_ASSIGN: 'false', UPLOAD_MAX_BYTES: String(64 * 1024), UPLOAD_MAX_FILES: '3' });
+    client = await signedIn(t);
+    stranger = await signedIn(t);
+    agent = await signedIn(t, { role: 'agent' });
+  });
+  afterAll(() => t.close());
+
+  async function messageOf(owner: SignedInUser): Promise<{ ticketId: number; messageId: number }> {
+    const ticket = await createTicket(t.db, { clientId: owner.user.id });
+    const res = await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(owner.auth).send({ content: 'See the file' }).expect(201);
+    return { ticketId: ticket.id, messageId: res.body.id };
+  }
+
+  async function noteOn(ticketId: number): Promise<number> {
+    const res = await t.http.post(`/api/v1/tickets/${ticketId}/notes`).set(agent.auth).send({ content: 'internal' }).expect(201);
+    return res.body.id;
+  }
+
+  const upload = (who: SignedInUser, path: string, bytes: Buffer, filename: string, contentType = 'application/octet-stream') =>
+    t.http.post(`/api/v1/${path}/attachments`).set(who.auth).attach('file', bytes, { filename, contentType });
+
+  const download = (who: SignedInUser, id: number) => t.http.get(`/api/v1/attachments/${id}/content`).set(who.auth).buffer(true).parse(binary);
+
+  const rowCount = async () => Number((await t.db.query('SELECT count(*) AS n FROM attachments'))[0].n);
+
+  it('stores an upload and gives back the same bytes', async () => {
+    const { messageId } = await messageOf(client);
+    const res = await upload(client, `messages/${messageId}`, PNG, 'photo.png', 'image/png').expect(201);
+    expect(res.body).toMatchObject({ filename: 'photo.png', content_type: 'image/png', size: PNG.length, sha256: sha256(PNG), message_id: messageId });
+    expect(Object.keys(res.body)).toEqual(expect.arrayContaining(['id', 'filename', 'content_type', 'size', 'sha256']));
+
+    const file = await download(client, res.body.id).expect(200);
+    expect(Buffer.compare(file.body as Buffer, PNG)).toBe(0);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.headers['content-length']).toBe(String(PNG.length));
+    expect(file.headers['x-content-type-options']).toBe('nosniff');
+    expect(file.headers['content-disposition']).toBe('inline; filename=photo.png');
+
+    // The agent on the ticket sees it too.
+    const asAgent = await download(agent, res.body.id).expect(200);
+    expect(sha256(asAgent.body as Buffer)).toBe(sha256(PNG));
+  });
+
+  it('streams a larger file intact, hashed while it arrived, and answers Range requests', async () => {
+    const { messageId } = await messageOf(client);
+    const bytes = randomBytes(60 * 1024);
+    const res = await upload(client, `messages/${messageId}`, bytes, 'dump.bin').expect(201);
+    expect(res.body).toMatchObject({ size: bytes.length, sha256: sha256(bytes), content_type: 'application/octet-stream' });
+
+    const whole = await download(client, res.body.id).expect(200);
+    expect(Buffer.compare(whole.body as Buffer, bytes)).toBe(0);
+    expect(whole.headers['accept-ranges']).toBe('bytes');
+
+    const part = await download(client, res.body.id).set('Range', 'bytes=1000-1999').expect(206);
+    expect(part.headers['content-range']).toBe(`bytes 1000-1999/${bytes.length}`);
+    expect(part.headers['content-length']).toBe('1000');
+    expect(Buffer.compare(part.body as Buffer, bytes.subarray(1000, 2000))).toBe(0);
+
+    const outside = await t.http.get(`/api/v1/attachments/${res.body.id}/content`).set(client.auth).set('Range', `bytes=${bytes.length + 10}-`).expect(416);
+    expect(outside.body).toMatchObject({ status_code: 416, error: 'range_not_satisfiable' });
+    expect(outside.headers['content-range']).toBe(`bytes */${bytes.length}`);
+  });
+
+  it('lists the files of a message and of a note', async () => {
+    const { ticketId, messageId } = await messageOf(client);
+    const noteId = await noteOn(ticketId);
+    const a = await upload(client, `messages/${messageId}`, Buffer.from('first'), 'a.txt').expect(201);
+    const b = await upload(agent, `messages/${messageId}`, Buffer.from('second'), 'b.txt').expect(201);
+    const n = await upload(agent, `notes/${noteId}`, PNG, 'internal.png').expect(201);
+    expect(n.body).toMatchObject({ note_id: noteId, message_id: null, uploader_id: agent.user.id });
+
+    const forMessage = await t.http.get(`/api/v1/attachments/message/${messageId}`).set(client.auth).expect(200);
+    expect(forMessage.body.items.map((x: { id: number }) => x.id)).toEqual([a.body.id, b.body.id]);
+    expect(forMessage.body.items[0]).toMatchObject({ filename: 'a.txt', content_type: 'text/plain', size: 5, uploader_id: client.user.id });
+    expect(forMessage.body.next_cursor).toBeNull();
+
+    const forNote = await t.http.get(`/api/v1/attachments/note/${noteId}`).set(agent.auth).expect(200);
+    expect(forNote.body.items.map((x: { id: number }) => x.id)).toEqual([n.body.id]);
+  });
+
+  it('keeps only a clean base name and stores the bytes under a random key inside the upload folder', async () => {
+    const { messageId } = await messageOf(client);
+    const res = await upload(client, `messages/${messageId}`, Buffer.from('root:x:0:0'), '../../../etc/passwd.txt').expect(201);
+    expect(res.body.filename).toBe('passwd.txt');
+    const [row] = await t.db.query('SELECT storage_key FROM attachments WHERE id = $1', [res.body.id]);
+    expect(row.storage_key).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{32}$/);
+    expect(row.storage_key).not.toContain('passwd');
+    expect(await filesUnder(t.config.uploadDir)).toContain(row.storage_key);
+
+    const windows = await upload(client, `messages/${messageId}`, Buffer.from('x'), '..\\..\\boot.ini').expect(201);
+    expect(windows.body.filename).toBe('boot.ini');
+    const dots = await upload(client, `messages/${messageId}`, Buffer.from('x'), '..').expect(201);
+    expect(dots.body.filename).toBe('attachment');
+    expect(await filesUnder(join(t.config.uploadDir, '..'))).not.toContain('etc/passwd.txt');
+  });
+
+  it('serves HTML as a download with nosniff, whatever the upload claimed', async () => {
+    const { messageId } = await messageOf(client);
+    const res = await upload(client, `messages/${messageId}`, HTML, 'page.html', 'text/html').expect(201);
+    expect(res.body.content_type).toBe('text/html');
+    const file = await download(client, res.body.id).expect(200);
+    expect(file.headers['content-disposition']).toBe('attachment; filename=page.html');
+    expect(file.headers['x-content-type-options']).toBe('nosniff');
+    expect(file.headers['content-security-policy']).toContain('sandbox');
+  });
+
+  it('detects the type from the bytes when the declared type lies', async () => {
+    const { messageId } = await messageOf(client);
+    // A page dressed up as a picture: stored and served as HTML, as a download.
+    const disguised = await upload(client, `messages/${messageId}`, HTML, 'cat.png', 'image/png').expect(201);
+    expect(disguised.body.content_type).toBe('text/html');
+    const file = await download(client, disguised.body.id).expect(200);
+    expect(file.headers['content-type']).toMatch(/^text\/html/);
+    expect(file.headers['content-disposition']).toMatch(/^attachment;/);
+
+    // A picture declared as a page: it is a picture.
+    const png = await upload(client, `messages/${messageId}`, PNG, 'image.png', 'text/html').expect(201);
+    expect(png.body.content_type).toBe('image/png');
+
+    // SVG can carry script: never inline.
+    const svg = await upload(agent, `messages/${messageId}`, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'logo.svg', 'image/png').expect(201);
+    expect(svg.body.content_type).toBe('image/svg+xml');
+    expect((await download(client, svg.body.id).expect(200)).headers['content-disposition']).toMatch(/^attachment;/);
+  });
+
+  it('gives a non-ASCII name an RFC 6266 filename* with an ASCII fallback', async () => {
+    const { messageId } = await messageOf(client);
+    const res = await upload(client, `messages/${messageId}`, Buffer.from('счёт'), 'Счёт №5.txt').expect(201);
+    expect(res.body.filename).toBe('Счёт №5.txt');
+    const file = await download(client, res.body.id).expect(200);
+    expect(file.headers['content-disposition']).toBe(`inline; filename="???? ?5.txt"; filename*=UTF-8''%D0%A1%D1%87%D1%91%D1%82%20%E2%84%965.txt`);
+  });
+
+  it('answers 413 over the size limit and leaves nothing on disk', async () => {
+    const { messageId } = await messageOf(client);
+    const before = await rowCount();
+    const limit = t.config.uploadMaxBytes;
+
+    // Just over: refused while streaming.
+    const justOver = await upload(client, `messages/${messageId}`, randomBytes(limit + 1), 'big.bin').expect(413);
+    expect(justOver.body).toMatchObject({ status_code: 413, error: 'payload_too_large' });
+    // Far over: refused on its Content-Length.
+    const farOver = await upload(client, `messages/${messageId}`, randomBytes(limit * 4), 'huge.bin').expect(413);
+    expect(farOver.body).toMatchObject({ status_code: 413, error: 'payload_too_large' });
+
+    expect(await rowCount()).toBe(before);
+    const leftovers = (await filesUnder(t.config.uploadDir)).filter((f) => f.startsWith('.tmp'));
+    expect(leftovers).toEqual([]);
+
+    // Exactly the limit is fine.
+    await upload(client, `messages/${messageId}`, randomBytes(limit), 'exact.bin').expect(201);
+  });
+
+  it('limits the number of files on one message', async () => {
+    const { messageId } = await messageOf(client);
+    for (let i = 0; i < t.config.uploadMaxFiles; i += 1) await upload(client, `messages/${messageId}`, Buffer.from(`f${i}`), `f${i}.txt`).expect(201);
+    const filesBefore = (await filesUnder(t.config.uploadDir)).length;
+    const res = await upload(client, `messages/${messageId}`, Buffer.from('one too many'), 'extra.txt').expect(409);
+    expect(res.body).toMatchObject({ error: 'conflict' });
+    expect((await filesUnder(t.config.uploadDir)).length).toBe(filesBefore);
+  });
+
+  it('refuses requests without a file, or not multipart', async () => {
+    const { messageId } = await messageOf(client);
+    const noFile = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).field('note', 'hello').expect(422);
+    expect(noFile.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'file', problems: ['required'] }] });
+    const wrongField = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).attach('upload', PNG, 'x.png').expect(422);
+    expect(wrongField.body.error).toBe('validation_failed');
+    const json = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).send({ file: 'aGVsbG8=' }).expect(415);
+    expect(json.body).toMatchObject({ status_code: 415, error: 'unsupported_media_type' });
+    const broken = await t.http
+      .post(`/api/v1/messages/${messageId}/attachments`)
+      .set(client.auth)
+      .set('Content-Type', 'multipart/form-data')
+      .send('garbage')
+      .expect(400);
+    expect(broken.body.error).toBe('bad_request');
+    await t.http.post('/api/v1/messages/abc/attachments').set(client.auth).attach('file', PNG, 'x.png').expect(422);
+    await t.http.post('/api/v1/messages/99999999/attachments').set(client.auth).attach('file', PNG, 'x.png').expect(404);
+    await t.http.post(`/api/v1/messages/${messageId}/attachments`).attach('file', PNG, 'x.png').expect(401);
+  });
+
+  it('hides another customer’s files with 404 and stores nothing for them', async () => {
+    const { messageId } = await messageOf(client);
+    const mine = await upload(client, `messages/${messageId}`, PNG, 'mine.png').expect(201);
+    const before = await rowCount();
+    const hidden = await t.http.get(`/api/v1/attachments/${mine.body.id}/content`).set(stranger.auth).expect(404);
+    expect(hidden.body).toMatchObject({ status_code: 404, error: 'not_found' });
+    await t.http.get(`/api/v1/attachments/message/${messageId}`).set(stranger.auth).expect(404);
+    await upload(stranger, `messages/${messageId}`, PNG, 'intruder.png').expect(404);
+    expect(await rowCount()).toBe(before);
+    await t.http.get('/api/v1/attachments/99999999/content').set(client.auth).expect(404);
+  });
+
+  it('keeps notes and their files from customers', async () => {
+    const { ticketId } = await messageOf(client);
+    const noteId = await noteOn(ticketId);
+    const file = await upload(agent, `notes/${noteId}`, Buffer.from('internal only'), 'secret.txt').expect(201);
+    await download(client, file.body.id).expect(404);
+    await t.http.get(`/api/v1/attachments/note/${noteId}`).set(client.auth).expect(404);
+    await upload(client, `notes/${noteId}`, PNG, 'x.png').expect(404);
+    expect((await download(agent, file.body.id).expect(200)).body.toString()).toBe('internal only');
+  });
+
+  it('deletes the files of a deleted message or note, rows and bytes', async () => {
+    const { ticketId, messageId } = await messageOf(client);
+    const noteId = await noteOn(ticketId);
+    const onMessage = await upload(client, `messages/${messageId}`, PNG, 'a.png').expect(201);
+    const onNote = await upload(agent, `notes/${noteId}`, PNG, 'b.png').expect(201);
+    const keys = (await t.db.query('SELECT storage_key FROM attachments WHERE id = ANY($1) ORDER BY id', [[onMessage.body.id, onNote.body.id]])).map(
+      (r: { storage_key: string }) => r.storage_key,
+    );
+    expect(await filesUnder(t.config.uploadDir)).toEqual(expect.arrayContaining(keys));
+
+    await t.http.delete(`/api/v1/messages/${messageId}`).set(agent.auth).expect(204);
+    await t.http.delete(`/api/v1/notes/${noteId}`).set(agent.auth).expect(204);
+
+    expect(await t.db.query('SELECT id FROM attachments WHERE id = ANY($1)', [[onMessage.body.id, onNote.body.id]])).toEqual([]);
+    const files = await filesUnder(t.config.uploadDir);
+    for (const key of keys) expect(files).not.toContain(key);
+    await download(agent, onMessage.body.id).expect(404);
+  });
+
+  it('answers 404 (not 500) when a file has gone missing from disk', async () => {
+    const { messageId } = await messageOf(client);
+    const res = await upload(client, `messages/${messageId}`, PNG, 'gone.png').expect(201);
+    const [row] = await t.db.query('SELECT storage_key FROM attachments WHERE id = $1', [res.body.id]);
+    await rm(join(t.config.uploadDir, row.storage_key));
+    const missing = await t.http.get(`/api/v1/attachments/${res.body.id}/content`).set(client.auth).expect(404);
+    expect(missing.body).toMatchObject({ status_code: 404, error: 'not_found' });
+    expect(JSON.stringify(missing.body)).not.toContain(t.config.uploadDir);
+  });
+
+  it('sweeps files without rows once they are older than the grace period', async () => {
+    const { messageId } = await messageOf(client);
+    const kept = await upload(client, `messages/${messageId}`, PNG, 'kept.png').expect(201);
+    const [row] = await t.db.query('SELECT storage_key FROM attachments WHERE id = $1', [kept.body.id]);
+    const root = t.config.uploadDir;
+    const hoursAgo = new Date(Date.now() - 3 * 3600_000);
+    const place = async (relativePath: string, modified: Date) => {
+      await mkdir(dirname(join(root, relativePath)), { recursive: true });
+      await writeFile(join(root, relativePath), 'left behind');
+      await utimes(join(root, relativePath), modified, modified);
+    };
+    const oldOrphan = 'ab/cd/abcd0000000000000000000000000001';
+    const freshOrphan = 'ab/cd/abcd0000000000000000000000000002';
+    const staleTemp = '.tmp/0123456789abcdef0123456789abcdef';
+    await place(oldOrphan, hoursAgo);
+    await place(freshOrphan, new Date());
+    await place(staleTemp, hoursAgo);
+    await utimes(join(root, row.storage_key), hoursAgo, hoursAgo);
+
+    const result = await t.app.get(AttachmentsService).sweepOrphans(new Date());
+    expect(result).toMatchObject({ removed: 1, tempRemoved: 1 });
+
+    const files = await filesUnder(root);
+    expect(files).not.toContain(oldOrphan);
+    expect(files).not.toContain(staleTemp);
+    expect(files).toContain(freshOrphan); // may be an upload still in flight
+    expect(files).toContain(row.storage_key);
+    expect((await stat(join(root, row.storage_key))).size).toBe(PNG.length);
+    await download(client, kept.body.id).expect(200);
+  });
+
+  it('skips the sweep while another instance is sweeping', async () => {
+    const service = t.app.get(AttachmentsService);
+    const other = t.db.createQueryRunner();
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(hashtext('attachments.orphan-sweep'))`);
+      expect(await service.sweepOrphans(new Date())).toBeNull();
+      await other.query(`SELECT pg_advisory_unlock(hashtext('attachments.orphan-sweep'))`);
+      expect(await service.sweepOrphans(new Date())).toEqual({ removed: 0, tempRemoved: 0 });
+    } finally {
+      await other.release();
+    }
+  });
+});
