@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import { dirname, join, relative } from 'node:path';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { sleep } from './utils/socket.js';
 
 /** A real 1×1 PNG. */
 const PNG = Buffer.from(
@@ -186,6 +188,32 @@ describe('attachments', () => {
 
     // Exactly the limit is fine.
     await upload(client, `messages/${messageId}`, randomBytes(limit), 'exact.bin').expect(201);
+  });
+
+  it('cleans up after a client that hangs up half-way through an upload', async () => {
+    const { messageId } = await messageOf(client);
+    const before = await rowCount();
+    const boundary = 'cut-off-boundary';
+    const req = http.request(`${t.baseUrl}/api/v1/messages/${messageId}/attachments`, {
+      method: 'POST',
+      headers: { ...client.auth, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': '50000' },
+    });
+    req.on('error', () => undefined); // we hang up ourselves
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="partial.bin"\r\n\r\n`);
+    req.write(randomBytes(20_000));
+    await sleep(200);
+    req.destroy();
+
+    const deadline = Date.now() + 5000;
+    let leftovers = (await filesUnder(t.config.uploadDir)).filter((f) => f.startsWith('.tmp'));
+    while (leftovers.length > 0 && Date.now() < deadline) {
+      await sleep(50);
+      leftovers = (await filesUnder(t.config.uploadDir)).filter((f) => f.startsWith('.tmp'));
+    }
+    expect(leftovers).toEqual([]);
+    expect(await rowCount()).toBe(before);
+    // The service is fine afterwards.
+    await upload(client, `messages/${messageId}`, PNG, 'after.png').expect(201);
   });
 
   it('limits the number of files on one message', async () => {

@@ -57,7 +57,10 @@ export function multipartFile(req: Request, maxBytes: number): FileSource {
         }
         stored.then(resolve, reject);
       });
-      req.on('aborted', drain);
+      // A client that hangs up mid-upload: fail the file stream, so the partial file is removed.
+      req.on('close', () => {
+        if (!req.complete) parser.destroy(new AppError(ErrorCode.BAD_REQUEST, 'The upload was cut off'));
+      });
       req.pipe(parser);
     });
 }
