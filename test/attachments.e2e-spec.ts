@@ -216,6 +216,37 @@ describe('attachments', () => {
     await upload(client, `messages/${messageId}`, PNG, 'after.png').expect(201);
   });
 
+  it('stores nothing when the body breaks after the file part, and says so', async () => {
+    const { messageId } = await messageOf(client);
+    const before = await rowCount();
+    const filesBefore = await filesUnder(t.config.uploadDir);
+    const boundary = 'no-final-boundary';
+    const res = await t.http
+      .post(`/api/v1/messages/${messageId}/attachments`)
+      .set(client.auth)
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--${boundary}`)
+      .expect(400);
+    expect(res.body).toMatchObject({ status_code: 400, error: 'bad_request' });
+    expect(await rowCount()).toBe(before);
+    expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+  });
+
+  it('answers conditional downloads it cannot satisfy with 412, not 500', async () => {
+    const { messageId } = await messageOf(client);
+    const res = await upload(client, `messages/${messageId}`, PNG, 'cond.png').expect(201);
+    const refused = await t.http.get(`/api/v1/attachments/${res.body.id}/content`).set(client.auth).set('If-Match', '"nope"').expect(412);
+    expect(refused.body).toMatchObject({ status_code: 412, error: 'precondition_failed' });
+    expect(refused.headers['content-disposition']).toBeUndefined();
+  });
+
+  it('takes no new files on the messages of a closed ticket', async () => {
+    const { ticketId, messageId } = await messageOf(client);
+    await t.http.patch(`/api/v1/tickets/${ticketId}`).set(agent.auth).send({ status: 'closed' }).expect(200);
+    const res = await upload(client, `messages/${messageId}`, PNG, 'late.png').expect(409);
+    expect(res.body).toMatchObject({ error: 'conflict' });
+  });
+
   it('limits the number of files on one message', async () => {
     const { messageId } = await messageOf(client);
     for (let i = 0; i < t.config.uploadMaxFiles; i += 1) await upload(client, `messages/${messageId}`, Buffer.from(`f${i}`), `f${i}.txt`).expect(201);

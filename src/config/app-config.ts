@@ -188,7 +188,7 @@ export function loadConfig(env: Env): AppConfig {
     uploadDir: r.string('UPLOAD_DIR', './uploads'),
     uploadMaxBytes: r.int('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     uploadMaxFiles: r.int('UPLOAD_MAX_FILES', 10, 1, 1000),
-    uploadOrphanGraceMinutes: r.int('UPLOAD_ORPHAN_GRACE_MINUTES', 60, 1, 7 * 24 * 60),
+    uploadOrphanGraceMinutes: r.int('UPLOAD_ORPHAN_GRACE_MINUTES', 60, 10, 7 * 24 * 60),
     cronEnabled: r.bool('CRON_ENABLED', true),
     slaWarningMinutes: r.int('SLA_WARNING_MINUTES', 60, 1, 7 * 24 * 60),
     imap: {

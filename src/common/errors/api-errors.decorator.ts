@@ -16,6 +16,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'The role may not do this',
   404: 'Not found (or not visible to the caller)',
   409: 'Conflicts with the current state',
+  412: 'A condition (If-Match, If-Unmodified-Since) does not hold',
   413: 'Too large',
   415: 'Unsupported content type',
   416: 'The Range lies outside the file',

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -66,11 +66,16 @@ export class AttachmentStorage implements OnModuleInit {
     return { tempPath, size: meter.size, sha256: meter.hash.digest('hex'), head: meter.head(), tooLarge: meter.tooLarge };
   }
 
-  /** Moves a received file into place under a new random key and returns the key. */
+  /**
+   * Moves a received file into place under a new random key and returns the key. Its modified
+   * time becomes now, so the orphan sweep's grace period counts from here, not from the last byte.
+   */
   async keep(tempPath: string): Promise<string> {
     const name = randomBytes(16).toString('hex');
     const key = `${name.slice(0, 2)}/${name.slice(2, 4)}/${name}`;
     await mkdir(join(this.root, name.slice(0, 2), name.slice(2, 4)), { recursive: true });
+    const now = new Date();
+    await utimes(tempPath, now, now);
     await rename(tempPath, this.pathOf(key));
     return key;
   }

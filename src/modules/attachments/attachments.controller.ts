@@ -67,7 +67,7 @@ export class AttachmentsController {
       'Content-Disposition (attachment for anything a browser would run). Range requests are answered with 206.',
   })
   @ApiOkResponse({ description: 'The file' })
-  @ApiErrors(401, 404, 416, 422)
+  @ApiErrors(401, 404, 412, 416, 422)
   async download(@CurrentUser() user: AuthUser, @IdParam() id: number, @Res() res: Response): Promise<void> {
     const file = await this.attachments.download(user, id);
     const headers = {
@@ -87,13 +87,14 @@ export class AttachmentsController {
           dotfiles: 'allow',
         },
         (error?: NodeJS.ErrnoException & { status?: number }) => {
-          if (!error) return resolve();
-          if (res.headersSent) return resolve(); // the client went away mid-download
+          // Sent, or the client went away: nothing left to answer.
+          if (!error || res.headersSent || error.code === 'ECONNABORTED' || error.code === 'ECONNRESET') return resolve();
           for (const name of Object.keys(headers)) res.removeHeader(name); // the answer is an error body now
           if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return reject(this.attachments.fileMissing(file));
           if (error.status === 416) {
             return reject(new AppError(ErrorCode.RANGE_NOT_SATISFIABLE, 'The requested range lies outside the file', [], { 'Content-Range': `bytes */${file.size}` }));
           }
+          if (error.status === 412) return reject(new AppError(ErrorCode.PRECONDITION_FAILED, 'The file does not match the request’s conditions'));
           reject(error);
         },
       );

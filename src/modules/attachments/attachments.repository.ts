@@ -40,6 +40,10 @@ export class AttachmentsRepository {
     return row!.count;
   }
 
+  async countByParent(parent: Parent): Promise<number> {
+    return this.attachments.countBy({ [PARENT_TABLE[parent.kind].column]: parent.id });
+  }
+
   insert(values: Omit<AttachmentEntity, 'id' | 'createdAt'>, manager: EntityManager): Promise<AttachmentEntity> {
     const repo = this.repo(manager);
     return repo.save(repo.create(values));

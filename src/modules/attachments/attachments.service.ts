@@ -14,6 +14,7 @@ import { AttachmentsRepository, type Parent } from '#src/modules/attachments/att
 import { detectContentType, servedInline } from '#src/modules/attachments/domain/content-type.js';
 import { cleanFilename } from '#src/modules/attachments/domain/filename.js';
 import { type AttachmentResponseDto, toAttachmentResponse } from '#src/modules/attachments/dto/attachment.dto.js';
+import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 
 export type { Parent } from '#src/modules/attachments/attachments.repository.js';
@@ -22,6 +23,8 @@ export type { Parent } from '#src/modules/attachments/attachments.repository.js'
 export interface IncomingFile {
   stream: Readable;
   filename: string | null | undefined;
+  /** Aborted when the rest of the request fails: nothing may be stored after that. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -64,7 +67,12 @@ export class AttachmentsService {
 
   /** An upload by a signed-in user: access first, then the bytes. */
   async upload(actor: AuthUser, parent: Parent, source: FileSource): Promise<AttachmentResponseDto> {
-    await this.assertVisible(actor, parent);
+    const ticket = await this.assertVisible(actor, parent);
+    if (parent.kind === 'message' && ticket.status === 'closed') {
+      throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it to add files to its messages');
+    }
+    // Checked again under a lock when storing; this saves receiving a file that cannot be kept.
+    if ((await this.attachments.countByParent(parent)) >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
     const stored = await source((file) => this.store({ ...file, parent, uploaderId: actor.id }));
     return toAttachmentResponse(stored);
   }
@@ -85,14 +93,14 @@ export class AttachmentsService {
     try {
       const recognised = await fileTypeFromBuffer(received.head);
       const contentType = detectContentType(recognised?.mime, received.head);
+      input.signal?.throwIfAborted();
       key = await this.storage.keep(received.tempPath);
       const storageKey = key;
       return await this.db.transaction(async (manager) => {
         const count = await this.attachments.lockParentAndCount(input.parent, manager);
         if (count === null) throw notFound(input.parent.kind);
-        if (count >= uploadMaxFiles) {
-          throw new AppError(ErrorCode.CONFLICT, `A ${input.parent.kind} may carry at most ${uploadMaxFiles} files`);
-        }
+        if (count >= uploadMaxFiles) throw this.tooManyFiles(input.parent);
+        input.signal?.throwIfAborted();
         return this.attachments.insert(
           {
             messageId: input.parent.kind === 'message' ? input.parent.id : null,
@@ -189,12 +197,17 @@ export class AttachmentsService {
     });
   }
 
-  private async assertVisible(actor: AuthUser, parent: Parent): Promise<void> {
+  private tooManyFiles(parent: Parent): AppError {
+    return new AppError(ErrorCode.CONFLICT, `A ${parent.kind} may carry at most ${this.config.uploadMaxFiles} files`);
+  }
+
+  /** The parent's ticket when the caller may see the parent; 404 otherwise. */
+  private async assertVisible(actor: AuthUser, parent: Parent): Promise<TicketEntity> {
     if (parent.kind === 'note' && !isAgent(actor)) throw notFound('note');
     const ticketId = await this.attachments.findParentTicketId(parent);
     if (ticketId === null) throw notFound(parent.kind);
     try {
-      await this.tickets.getVisible(actor, ticketId);
+      return await this.tickets.getVisible(actor, ticketId);
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) throw notFound(parent.kind);
       throw error;

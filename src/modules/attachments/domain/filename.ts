@@ -3,9 +3,11 @@ export const FILENAME_MAX_BYTES = 255;
 /** What a file is called when nothing usable is left of the name it came with. */
 export const FALLBACK_FILENAME = 'attachment';
 
-// C0 and C1 controls, DEL, and the bidirectional overrides that make "evil‮gpj.exe" read as ".jpg".
+// C0 and C1 controls, DEL, line and paragraph separators, invisible characters (zero-width,
+// BOM) that make a name look empty, and the direction marks and overrides that make
+// "evil‮gpj.exe" read as ".jpg".
 // eslint-disable-next-line no-control-regex
-const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 /**
  * The name an uploaded file is shown and downloaded under: the last path segment only (either
