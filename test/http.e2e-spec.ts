@@ -1,5 +1,7 @@
 import { signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { TcpProxy } from './utils/tcp-proxy.js';
+import { waitFor } from './utils/wait.js';
 import { createTestDatabase } from './utils/test-db.js';
 
 const ERROR_KEYS = ['details', 'error', 'message', 'request_id', 'status_code'];
@@ -93,19 +95,48 @@ describe('HTTP basics', () => {
   });
 });
 
-describe('health when the database is gone', () => {
-  it('answers 503 in the error shape', async () => {
+describe('health when the database is down', () => {
+  it('answers 503 without internals while PostgreSQL is unreachable, and 200 again once it is back', async () => {
     const database = await createTestDatabase();
-    const t = await createTestApp({}, database);
+    const target = new URL(database.url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    const t = await createTestApp({}, { ...database, url: proxy.wrap(database.url) });
     try {
       await t.http.get('/health').expect(200);
-      await database.drop();
+      await proxy.stop();
       const res = await t.http.get('/health').expect(503);
-      expect(res.body).toMatchObject({ status_code: 503, error: 'service_unavailable' });
-      expect(JSON.stringify(res.body.details)).toContain('database');
+      expect(res.body).toMatchObject({ status_code: 503, error: 'service_unavailable', details: [{ database: 'down' }] });
+      expect(JSON.stringify(res.body)).not.toMatch(/ECONN|127\.0\.0\.1|refused|terminat|test_/i);
       expectNoInternals(res.body);
+      await proxy.start();
+      await waitFor(async () => (await t.http.get('/health')).status === 200);
     } finally {
       await t.close();
+      await proxy.stop();
+      await database.drop();
     }
+  });
+});
+
+describe('NUL characters', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('refuses them with 422 naming the field, before and after sign-in, in bodies and queries', async () => {
+    const login = await t.http.post('/api/v1/auth/login').send({ email: 'a\u0000@example.test', password: 'whatever-long' }).expect(422);
+    expect(login.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'email' }] });
+    const signup = await t.http.post('/api/v1/auth/signup').send({ email: 'nul@example.test', password: 'long-enough', name: 'Ca\u0000sey' }).expect(422);
+    expect(signup.body.details).toEqual([{ field: 'name', problems: ['name must not contain NUL characters'] }]);
+    const client = await signedIn(t, { role: 'client' });
+    await t.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Hello\u0000', description: 'x' }).expect(422);
+    await t.http.get('/api/v1/tickets').query({ q: 'pass\u0000word' }).set(client.auth).expect(422);
+    const stored = await t.db.query('SELECT count(*)::int AS n FROM tickets');
+    expect(stored[0].n).toBe(0);
+    expect((await t.db.query("SELECT count(*)::int AS n FROM users WHERE email = 'nul@example.test'"))[0].n).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { toAppError } from '#src/common/errors/http-exception.filter.js';
@@ -15,9 +16,21 @@ describe('toAppError', () => {
     ['malformed JSON from body-parser', Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 }), ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON'],
     ['an oversize body', Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 }), ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large'],
     ['a body-parser error wrapped by Nest', new BadRequestException('x', { cause: Object.assign(new Error('x'), { type: 'entity.parse.failed', status: 400 }) }), ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON'],
+    ['a PostgreSQL data exception (NUL in text)', new QueryFailedError('INSERT INTO t VALUES ($1)', ['a\u0000b'], Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' })), ErrorCode.VALIDATION_FAILED, 'A value in the request is not valid'],
+    ['a PostgreSQL date out of range', new QueryFailedError('SELECT $1::timestamptz', ['2024-02-30'], Object.assign(new Error('date/time field value out of range'), { code: '22008' })), ErrorCode.VALIDATION_FAILED, 'A value in the request is not valid'],
+    ['any other PostgreSQL error', new QueryFailedError('SELECT 1', [], Object.assign(new Error('relation "x" does not exist'), { code: '42P01' })), ErrorCode.INTERNAL, 'Internal server error'],
   ])('maps %s', (_, thrown, code, message) => {
     const error = toAppError(thrown);
     expect(error.code).toBe(code);
     expect(error.message).toBe(message);
+  });
+
+  it('keeps only each dependency status from a failed health check', () => {
+    const thrown = new ServiceUnavailableException({
+      status: 'error',
+      error: { database: { status: 'down', message: 'connect ECONNREFUSED 127.0.0.1:5432' } },
+      details: { database: { status: 'down', message: 'connect ECONNREFUSED 127.0.0.1:5432' } },
+    });
+    expect(toAppError(thrown).details).toEqual([{ database: 'down' }]);
   });
 });

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError, type ErrorBody } from '#src/common/errors/app-error.js';
 import { ERROR_HTTP_STATUS, ErrorCode } from '#src/common/errors/error-code.js';
 import { type RequestWithId, requestIdOf } from '#src/common/http/request-id.js';
@@ -32,6 +33,16 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   );
 }
 
+/**
+ * A failed health check's body reduced to `[{name: status}]` for each dependency: driver messages
+ * (hosts, ports, database and user names) stay out of the public answer.
+ */
+function dependencyStatuses(response: unknown): Record<string, string>[] {
+  const details = (response as { details?: unknown } | null)?.details;
+  if (typeof details !== 'object' || details === null) return [];
+  return Object.entries(details as Record<string, { status?: unknown }>).map(([name, value]) => ({ [name]: String(value?.status ?? 'down') }));
+}
+
 /** Turns anything thrown into an AppError; unknown faults become INTERNAL. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -41,7 +52,7 @@ export function toAppError(error: unknown): AppError {
     const code = CODE_BY_STATUS[status] ?? (status >= 500 ? ErrorCode.INTERNAL : ErrorCode.BAD_REQUEST);
     const response = error.getResponse();
     if (code === ErrorCode.SERVICE_UNAVAILABLE) {
-      return new AppError(code, 'A dependency is unavailable', [response]);
+      return new AppError(code, 'A dependency is unavailable', dependencyStatuses(response));
     }
     if (code === ErrorCode.NOT_FOUND) return new AppError(code, 'Not found');
     if (code === ErrorCode.PAYLOAD_TOO_LARGE) return new AppError(code, 'The request is too large');
@@ -50,6 +61,9 @@ export function toAppError(error: unknown): AppError {
       : error.message;
     return new AppError(code, code === ErrorCode.INTERNAL ? 'Internal server error' : message);
   }
+  // SQLSTATE class 22 (data exception: a value PostgreSQL cannot store or compare) can only come
+  // from input that passed validation; it is the caller's value that is wrong, not the service.
+  if (pgErrorCode(error)?.startsWith('22')) return new AppError(ErrorCode.VALIDATION_FAILED, 'A value in the request is not valid');
   if (isBodyParserError(error)) {
     if (error.type === 'entity.parse.failed') return new AppError(ErrorCode.MALFORMED_JSON, 'The request body is not valid JSON');
     if (error.type === 'entity.too.large') return new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large');

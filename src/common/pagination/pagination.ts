@@ -44,6 +44,19 @@ function invalidCursor(): AppError {
   ]);
 }
 
+const UTC_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,6})?Z$/;
+
+/**
+ * An ISO-8601 UTC timestamp with up to microseconds that names a real instant: Date.parse rolls
+ * 2024-02-30 over to March, which PostgreSQL refuses, so the seconds part must round-trip.
+ */
+function isUtcTimestamp(value: string): boolean {
+  const match = UTC_TIMESTAMP.exec(value);
+  if (!match) return false;
+  const time = Date.parse(`${match[1]}Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === match[1];
+}
+
 /**
  * Decodes a cursor and checks each part against the expected kinds, so a tampered cursor is a
  * 422 and never reaches SQL.
@@ -61,7 +74,7 @@ export function decodeCursor(cursor: string, kinds: ('int' | 'timestamp')[]): (s
     const ok =
       kind === 'int'
         ? Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 2_147_483_647
-        : typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(value) && !Number.isNaN(Date.parse(value));
+        : typeof value === 'string' && isUtcTimestamp(value);
     if (!ok) throw invalidCursor();
   });
   return parsed as (string | number)[];
