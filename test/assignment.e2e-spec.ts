@@ -3,6 +3,8 @@ import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { connect, sleep } from './utils/socket.js';
+import { waitFor } from './utils/wait.js';
+import { AssignmentCron } from '#src/modules/tickets/assignment.cron.js';
 
 describe('automatic assignment', () => {
   let t: TestApp;
@@ -32,6 +34,38 @@ describe('automatic assignment', () => {
       ['created', client.user.id],
       ['assignment', null],
     ]);
+  });
+
+  const agentOf = async (ticketId: number): Promise<number | null> =>
+    (await t.db.query('SELECT agent_id FROM tickets WHERE id = $1', [ticketId]))[0].agent_id;
+
+  it('gives waiting tickets, oldest first, to an agent an admin creates or re-activates', async () => {
+    const admin = await signedIn(t, { role: 'admin' });
+    const first = (await open('first')).body;
+    const second = (await open('second')).body;
+    const third = (await open('third')).body;
+    expect([first.agent_id, second.agent_id, third.agent_id]).toEqual([null, null, null]);
+    const created = await t.http
+      .post('/api/v1/users')
+      .set(admin.auth)
+      .send({ email: 'new-agent@example.test', password: 'agent-password', name: 'New', role: 'agent' })
+      .expect(201);
+    await waitFor(async () => (await agentOf(second.id)) !== null);
+    expect([await agentOf(first.id), await agentOf(second.id), await agentOf(third.id)]).toEqual([created.body.id, created.body.id, null]);
+
+    const returning = await signedIn(t, { role: 'agent', isActive: false });
+    await t.http.patch(`/api/v1/users/${returning.user.id}`).set(admin.auth).send({ is_active: true }).expect(200);
+    await waitFor(async () => (await agentOf(third.id)) === returning.user.id);
+  });
+
+  it('gives out, on the periodic sweep, tickets that no event announced', async () => {
+    const first = (await open('waiting')).body;
+    expect(first.agent_id).toBeNull();
+    // An agent who appeared without the service being told (e.g. imported straight into the database).
+    const agent = await signedIn(t, { role: 'agent' });
+    expect(await agentOf(first.id)).toBeNull();
+    await t.app.get(AssignmentCron).giveOutWaitingTickets();
+    expect(await agentOf(first.id)).toBe(agent.user.id);
   });
 
   it('breaks ties by who waited longest since their last assignment', async () => {

@@ -2,6 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { waitFor } from './utils/wait.js';
 
 describe('messages', () => {
   let t: TestApp;
@@ -44,6 +45,80 @@ describe('messages', () => {
     await send(client, 99999999, { content: 'Nobody here' }).expect(404);
     const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM messages WHERE ticket_id = $1', [theirs.id]);
     expect(count).toBe(0);
+  });
+
+  /**
+   * Holds the ticket's row lock in a transaction of the test's own, changes the ticket there, and
+   * commits only once `send` is seen waiting for that lock: the message must see the change.
+   */
+  async function sendWhileTicketChanges(ticketId: number, change: string, sendIt: () => Promise<{ status: number }>): Promise<{ status: number }> {
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query('SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE', [ticketId]);
+      await runner.query(change, [ticketId]);
+      const pending = sendIt().then((res) => res); // supertest sends on then()
+      await waitFor(async () => {
+        const [{ waiting }] = await t.db.query(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return waiting > 0;
+      });
+      await runner.commitTransaction();
+      return await pending;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  it('moves a ticket that became waiting_customer while the customer’s message was on its way', async () => {
+    const ticket = await createTicket(t.db, { clientId: client.user.id });
+    const res = await sendWhileTicketChanges(ticket.id, "UPDATE tickets SET status = 'waiting_customer' WHERE id = $1", () =>
+      send(client, ticket.id, { content: 'Here is the screenshot' }),
+    );
+    expect(res.status).toBe(201);
+    const [row] = await t.db.query('SELECT status FROM tickets WHERE id = $1', [ticket.id]);
+    expect(row.status).toBe('in_progress');
+  });
+
+  it('refuses a message to a ticket closed while the message was on its way, and stores nothing', async () => {
+    const ticket = await createTicket(t.db, { clientId: client.user.id });
+    const res = await sendWhileTicketChanges(ticket.id, "UPDATE tickets SET status = 'closed', closed_at = now(), resolved_at = now() WHERE id = $1", () =>
+      send(client, ticket.id, { content: 'One more thing' }),
+    );
+    expect(res.status).toBe(409);
+    const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM messages WHERE ticket_id = $1', [ticket.id]);
+    expect(count).toBe(0);
+  });
+
+  it('gives messages on one ticket ids in the order they are stored, so a replay after the last seen id misses none', async () => {
+    const ticket = await createTicket(t.db, { clientId: client.user.id, firstResponseAt: new Date() });
+    // A message whose transaction is still open holds an id; one sent meanwhile must not get a
+    // higher id and be visible first.
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query('SELECT 1 FROM tickets WHERE id = $1 FOR NO KEY UPDATE', [ticket.id]);
+      const [held] = await runner.query(
+        "INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content) VALUES ($1, $2, 'agent', true, 'slow') RETURNING id",
+        [ticket.id, agent.user.id],
+      );
+      const pending = send(client, ticket.id, { content: 'fast' }).then((res) => res); // supertest sends on then()
+      await waitFor(async () => {
+        const [{ waiting }] = await t.db.query(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return waiting > 0;
+      });
+      await runner.commitTransaction();
+      const fast = await pending;
+      expect(fast.status).toBe(201);
+      expect(fast.body.id).toBeGreaterThan(held.id);
+    } finally {
+      await runner.release();
+    }
   });
 
   it('stamps first_response_at on the first agent message only', async () => {

@@ -86,6 +86,13 @@ describe('tickets', () => {
       expect(res.body.details[0].field).toBe('client_email');
     });
 
+    it('leaves no contact behind when the queue of a ticket opened for a customer does not exist', async () => {
+      const res = await post(agent, { title: 'x', description: 'x', client_email: 'ghost@example.test', queue_id: 999999 }).expect(422);
+      expect(res.body.details[0].field).toBe('queue_id');
+      const [{ count }] = await t.db.query("SELECT count(*)::int AS count FROM users WHERE email = 'ghost@example.test'");
+      expect(count).toBe(0);
+    });
+
     it.each([
       ['an empty title', { title: '', description: 'x' }, 'title'],
       ['a whitespace title', { title: '   ', description: 'x' }, 'title'],
@@ -195,6 +202,8 @@ describe('tickets', () => {
     it.each([
       ['a tampered cursor', { cursor: 'eyJub3QiOiJ2YWxpZCJ9' }],
       ['a cursor with SQL in it', { cursor: Buffer.from(JSON.stringify(["2026-01-01T00:00:00Z') OR 1=1 --", 1])).toString('base64url') }],
+      ['a cursor with a day that does not exist', { cursor: Buffer.from(JSON.stringify(['2024-02-30T00:00:00Z', 1])).toString('base64url') }],
+      ['a NUL character in q', { q: 'pass\u0000word' }],
       ['a limit of 101', { limit: 101 }],
       ['an unknown status', { status: 'pending' }],
       ['a non-integer agent_id', { agent_id: 'me' }],
@@ -245,6 +254,19 @@ describe('tickets', () => {
       const history = await t.http.get(`/api/v1/tickets/${ticket.id}/history`).set(agent.auth).expect(200);
       expect(history.body.map((e: { to: string }) => e.to)).toEqual(['in_progress', 'resolved', 'closed', 'open']);
       expect(history.body.every((e: { actor_id: number }) => e.actor_id === agent.user.id)).toBe(true);
+    });
+
+    it('takes deadlines from the SLA_* settings', async () => {
+      const t2 = await createTestApp({ AUTO_ASSIGN: 'false', SLA_HIGH: '20m/3h' });
+      try {
+        const customer = await signedIn(t2);
+        const res = await t2.http.post('/api/v1/tickets').set(customer.auth).send({ title: 'Down', description: 'x', priority: 'high' }).expect(201);
+        const created = Date.parse(res.body.created_at);
+        expect(Date.parse(res.body.frt_deadline) - created).toBe(20 * 60_000);
+        expect(Date.parse(res.body.ttr_deadline) - created).toBe(3 * HOUR);
+      } finally {
+        await t2.close();
+      }
     });
 
     it('recomputes deadlines when the priority changes', async () => {

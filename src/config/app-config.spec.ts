@@ -67,8 +67,13 @@ describe('loadConfig', () => {
     [{ CRON_ENABLED: 'sometimes' }, 'CRON_ENABLED'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
-    [{ ADMIN_EMAIL: 'nope' }, 'ADMIN_EMAIL'],
-    [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough' }, 'ADMIN_EMAIL'],
+    [{ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'x'.repeat(201) }, 'ADMIN_PASSWORD'],
+    [{ SLA_URGENT: '30m' }, 'SLA_URGENT'],
+    [{ SLA_HIGH: '8h/1h' }, 'SLA_HIGH'],
+    [{ SLA_MEDIUM: '90s/4h' }, 'SLA_MEDIUM'],
+    [{ SLA_LOW: 'soon/later' }, 'SLA_LOW'],
     [{ CORS_ORIGINS: 'https://a.example/path' }, 'CORS_ORIGINS'],
     [{ UPLOAD_MAX_BYTES: '0' }, 'UPLOAD_MAX_BYTES'],
     [{ IMAP_HOST: 'imap.example' }, 'IMAP_USER'],
@@ -78,6 +83,16 @@ describe('loadConfig', () => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(name);
+  });
+
+  it('reads SLA targets per priority as FRT/TTR durations, keeping the defaults for the others', () => {
+    const config = loadConfig({ SLA_URGENT: '15m/2h', SLA_LOW: '1d/7d' });
+    expect(config.slaDefaults).toEqual({
+      urgent: { frtMinutes: 15, ttrMinutes: 120 },
+      high: { frtMinutes: 60, ttrMinutes: 480 },
+      medium: { frtMinutes: 240, ttrMinutes: 1440 },
+      low: { frtMinutes: 1440, ttrMinutes: 10080 },
+    });
   });
 
   it('reports every problem at once', () => {

@@ -1,3 +1,5 @@
+import type { SlaPolicy, SlaTargets } from '#src/modules/sla/domain/sla-deadline.js';
+
 /**
  * The typed configuration of the service. `loadConfig` is the only reader of the environment:
  * it validates every setting at start-up and fails with a message that names the bad ones.
@@ -6,6 +8,10 @@ export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me';
+
+/** Longest password the login form takes (LoginDto): a longer ADMIN_PASSWORD could never sign in. */
+const MAX_PASSWORD_LENGTH = 200;
+
 
 export class AppConfig {
   nodeEnv: NodeEnv;
@@ -29,6 +35,8 @@ export class AppConfig {
   uploadOrphanGraceMinutes: number;
   cronEnabled: boolean;
   slaWarningMinutes: number;
+  /** Deadlines per priority for new tickets (SLA_URGENT, SLA_HIGH, SLA_MEDIUM, SLA_LOW). */
+  slaDefaults: SlaPolicy;
   imap: {
     host: string | null;
     port: number;
@@ -123,6 +131,19 @@ class Reader {
     }
   }
 
+  /** "FRT/TTR" as two durations in whole minutes, e.g. "30m/4h"; the FRT may not exceed the TTR. */
+  slaTargets(name: string, fallback: SlaTargets): SlaTargets {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const [frt, ttr] = value.split('/').map((part) => parseDurationSeconds(part));
+    const valid = value.split('/').length === 2 && frt != null && ttr != null && frt % 60 === 0 && ttr % 60 === 0 && frt >= 60 && frt <= ttr && ttr <= 365 * 86400;
+    if (!valid) {
+      this.problems.push(`${name} must be "FRT/TTR" in whole minutes with FRT <= TTR, such as 30m/4h (got "${value}")`);
+      return fallback;
+    }
+    return { frtMinutes: frt / 60, ttrMinutes: ttr / 60 };
+  }
+
   duration(name: string, fallback: number): number {
     const value = this.raw(name);
     if (value === undefined) return fallback;
@@ -160,7 +181,9 @@ export function loadConfig(env: Env): AppConfig {
   const adminEmail = r.optional('ADMIN_EMAIL')?.toLowerCase() ?? null;
   const adminPassword = r.optional('ADMIN_PASSWORD');
   if (adminEmail !== null && !EMAIL.test(adminEmail)) r.problems.push('ADMIN_EMAIL must be an e-mail address');
-  if (adminPassword !== null && adminPassword.length < 8) r.problems.push('ADMIN_PASSWORD must be at least 8 characters long');
+  if (adminPassword !== null && (adminPassword.length < 8 || adminPassword.length > MAX_PASSWORD_LENGTH)) {
+    r.problems.push(`ADMIN_PASSWORD must be 8 to ${MAX_PASSWORD_LENGTH} characters long`);
+  }
 
   const corsOrigins = r
     .string('CORS_ORIGINS', 'http://localhost:3000')
@@ -191,6 +214,12 @@ export function loadConfig(env: Env): AppConfig {
     uploadOrphanGraceMinutes: r.int('UPLOAD_ORPHAN_GRACE_MINUTES', 60, 10, 7 * 24 * 60),
     cronEnabled: r.bool('CRON_ENABLED', true),
     slaWarningMinutes: r.int('SLA_WARNING_MINUTES', 60, 1, 7 * 24 * 60),
+    slaDefaults: {
+      urgent: r.slaTargets('SLA_URGENT', { frtMinutes: 30, ttrMinutes: 4 * 60 }),
+      high: r.slaTargets('SLA_HIGH', { frtMinutes: 60, ttrMinutes: 8 * 60 }),
+      medium: r.slaTargets('SLA_MEDIUM', { frtMinutes: 4 * 60, ttrMinutes: 24 * 60 }),
+      low: r.slaTargets('SLA_LOW', { frtMinutes: 8 * 60, ttrMinutes: 48 * 60 }),
+    },
     imap: {
       host: r.optional('IMAP_HOST'),
       port: r.int('IMAP_PORT', 993, 1, 65535),

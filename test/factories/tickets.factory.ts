@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { computeDeadlines, DEFAULT_SLA_POLICY } from '#src/modules/sla/domain/sla-deadline.js';
+import { loadConfig } from '#src/config/app-config.js';
+import { computeDeadlines } from '#src/modules/sla/domain/sla-deadline.js';
 import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { createUser } from './users.factory.js';
 
@@ -10,7 +11,7 @@ export async function createTicket(db: DataSource, overrides: Partial<TicketEnti
   sequence += 1;
   const createdAt = overrides.createdAt ?? new Date();
   const priority = overrides.priority ?? 'medium';
-  const deadlines = computeDeadlines(createdAt, priority, DEFAULT_SLA_POLICY);
+  const deadlines = computeDeadlines(createdAt, priority, loadConfig({}).slaDefaults);
   const clientId = overrides.clientId ?? (await createUser(db)).id;
   const repo = db.getRepository(TicketEntity);
   return repo.save(

@@ -12,6 +12,8 @@ export interface DomainEvents {
   'user.sessions_ended': { userId: number };
   /** One token was revoked by logout. */
   'user.token_revoked': { userId: number; jti: string };
+  /** An active agent appeared (created, re-activated or made an agent): waiting tickets may go to them. */
+  'agent.available': { userId: number };
   'ticket.created': { ticket: TicketResponseDto; actorId: number | null };
   /** `changes` names the fields that changed (status, priority, title, …). */
   'ticket.updated': { ticket: TicketResponseDto; changes: string[]; actorId: number | null };

@@ -18,18 +18,24 @@ export class MessagesRepository {
   }
 
   /**
-   * The common case of a new message in one statement: stored only while the ticket is not
-   * closed, and not again for a repeated (author, client_msg_id). Null when nothing was stored
-   * (the caller tells which of the two it was).
+   * The common case of a new message in one statement: stored only while its ticket is in one of
+   * `statuses` (and, for an agent's message, already has its first response), so the message
+   * changes nothing on the ticket; and not again for a repeated (author, client_msg_id).
+   *
+   * The ticket row is locked (FOR NO KEY UPDATE) before the message's id is drawn, so messages on
+   * one ticket commit in id order and a reconnecting client that asks for ids after the last one
+   * it saw never skips one. Null when nothing was stored (the caller tells why).
    */
-  async insertIfOpen(values: Omit<MessageEntity, 'id'>): Promise<MessageEntity | null> {
+  async insertIfTicketUnchanged(values: Omit<MessageEntity, 'id'>, statuses: readonly string[]): Promise<MessageEntity | null> {
     const rows: Record<string, unknown>[] = await this.messages.query(
       `INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at)
        SELECT $1, $2, $3, $4, $5, $6, $7
-        WHERE EXISTS (SELECT 1 FROM tickets WHERE id = $1 AND status <> 'closed')
+        WHERE EXISTS (SELECT 1 FROM tickets
+                       WHERE id = $1 AND status = ANY($8::text[]) AND (NOT $4 OR first_response_at IS NOT NULL)
+                         FOR NO KEY UPDATE)
        ON CONFLICT (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
        RETURNING id, ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at`,
-      [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt],
+      [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt, statuses],
     );
     const row = rows[0];
     if (!row) return null;

@@ -11,6 +11,7 @@ import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/c
 import { type CreateMessageDto, type MessageResponseDto, toMessageResponse } from '#src/modules/messages/dto/message.dto.js';
 import type { AuthorType, MessageEntity } from '#src/modules/messages/message.entity.js';
 import { MessagesRepository } from '#src/modules/messages/messages.repository.js';
+import { statusesUnchangedByMessage } from '#src/modules/tickets/domain/ticket-status.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { type Actor, TicketsService } from '#src/modules/tickets/tickets.service.js';
@@ -62,9 +63,10 @@ export class MessagesService {
    * Stores a message and only then announces it. The same (author, client_msg_id) twice stores one
    * message and returns it both times. `actor` null skips the visibility check (bot, e-mail).
    *
-   * Most messages change nothing on their ticket and are stored in one statement; a message that
-   * does (the first agent reply, a customer answering a waiting or resolved ticket) takes the
-   * ticket's row lock so the change and the message commit together.
+   * Most messages change nothing on their ticket and are stored in one statement that checks, under
+   * the ticket's row lock, that this still holds. A message that does change it (the first agent
+   * reply, a customer answering a waiting or resolved ticket), or finds the ticket moved meanwhile,
+   * takes the locked path: the change and the message commit together, and a closed ticket is a 409.
    */
   async post(actor: Actor, ticketId: number, author: MessageAuthor, content: string, clientMsgId: string | null): Promise<PostedMessage> {
     const ticket = actor ? await this.tickets.getVisible(actor, ticketId) : await this.tickets.getById(ticketId);
@@ -72,11 +74,12 @@ export class MessagesService {
     const now = this.clock.now();
     const values = { ticketId, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId, createdAt: now };
     if (!this.tickets.messageChangesTicket(ticket, fromAgent)) {
-      const stored = await this.messages.insertIfOpen(values);
-      if (!stored) return this.replayOrRefuse(author, clientMsgId, ticketId);
-      const message = toMessageResponse(stored);
-      this.events.publish('message.created', { message, ticket: toTicketResponse(ticket) });
-      return { message, created: true };
+      const stored = await this.messages.insertIfTicketUnchanged(values, statusesUnchangedByMessage(fromAgent));
+      if (stored) {
+        const message = toMessageResponse(stored);
+        this.events.publish('message.created', { message, ticket: toTicketResponse(ticket) });
+        return { message, created: true };
+      }
     }
     if (clientMsgId !== null) {
       const existing = await this.messages.findByClientMsgId(author.id, clientMsgId);
@@ -92,7 +95,10 @@ export class MessagesService {
       });
     } catch (error) {
       // Two sends of the same client_msg_id raced: the other one stored it.
-      if (clientMsgId !== null && pgErrorCode(error) === PG_UNIQUE_VIOLATION) return this.replayOrRefuse(author, clientMsgId, ticketId);
+      if (clientMsgId !== null && pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
+        const existing = await this.messages.findByClientMsgId(author.id, clientMsgId);
+        if (existing) return this.replay(existing, ticketId);
+      }
       throw error;
     }
     const message = toMessageResponse(result.message);
@@ -115,13 +121,6 @@ export class MessagesService {
     });
     await this.attachments.discardFiles(files);
     this.events.publish('message.deleted', { messageId: id, ticketId: message.ticketId });
-  }
-
-  /** Nothing was stored: either this client_msg_id was (replay it) or the ticket is closed. */
-  private async replayOrRefuse(author: MessageAuthor, clientMsgId: string | null, ticketId: number): Promise<PostedMessage> {
-    const existing = clientMsgId === null ? null : await this.messages.findByClientMsgId(author.id, clientMsgId);
-    if (existing) return this.replay(existing, ticketId);
-    throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it or open a new one');
   }
 
   private replay(existing: MessageEntity, ticketId: number): PostedMessage {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
@@ -18,7 +19,11 @@ const FILL_BATCH = 100;
  * Automatic assignment, callable by any feature (tickets, bot hand-off, e-mail): a ticket goes to
  * the active agent with room and the fewest active tickets in its queue (see domain/pick-agent).
  * When nobody has room the ticket waits unassigned; `fillFreeSlots` hands out waiting tickets,
- * oldest first, whenever a slot may have freed.
+ * oldest first, whenever a slot may have freed or an agent appeared, and once a minute (AssignmentCron)
+ * for what no event announces (a raised AGENT_CAPACITY, a slot freed while a ticket was being created).
+ *
+ * Both run after the caller's change is committed, so they never throw: a failure is logged and
+ * the next sweep gives the ticket out; the caller's answer stays the committed truth.
  */
 @Injectable()
 export class AssignmentService {
@@ -38,33 +43,48 @@ export class AssignmentService {
    */
   async autoAssign(candidate: TicketEntity, someoneHasRoom?: boolean): Promise<TicketEntity | null> {
     if (!this.config.autoAssign || someoneHasRoom === false) return null;
-    if (someoneHasRoom === undefined && !(await this.anyoneHasRoom(candidate.queueId))) return null;
-    const assigned = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [ASSIGNMENT_LOCK]);
-      const ticket = await this.tickets.lockById(candidate.id, manager);
-      if (!ticket || ticket.agentId !== null || !isActive(ticket.status)) return null;
-      return this.assignToBest(ticket, manager);
-    });
-    if (assigned) this.publishAssigned(assigned);
-    return assigned;
+    try {
+      if (someoneHasRoom === undefined && !(await this.anyoneHasRoom(candidate.queueId))) return null;
+      const assigned = await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [ASSIGNMENT_LOCK]);
+        const ticket = await this.tickets.lockById(candidate.id, manager);
+        if (!ticket || ticket.agentId !== null || !isActive(ticket.status)) return null;
+        return this.assignToBest(ticket, manager);
+      });
+      if (assigned) this.publishAssigned(assigned);
+      return assigned;
+    } catch (error) {
+      this.logger.error({ err: error, ticketId: candidate.id }, 'Automatic assignment failed; the next sweep retries');
+      return null;
+    }
   }
 
   /** Hands waiting tickets, oldest first, to agents with room; stops when no one has room. */
   async fillFreeSlots(): Promise<number> {
-    if (!this.config.autoAssign || !(await this.anyoneHasRoom(null))) return 0;
+    if (!this.config.autoAssign) return 0;
     let given = 0;
-    while (given < FILL_BATCH) {
-      const assigned = await this.dataSource.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock($1)', [ASSIGNMENT_LOCK]);
-        const ticket = await this.tickets.claimOldestUnassigned(manager);
-        return ticket ? this.assignToBest(ticket, manager) : null;
-      });
-      if (!assigned) break;
-      this.publishAssigned(assigned);
-      given += 1;
+    try {
+      if (!(await this.anyoneHasRoom(null))) return 0;
+      while (given < FILL_BATCH) {
+        const assigned = await this.dataSource.transaction(async (manager) => {
+          await manager.query('SELECT pg_advisory_xact_lock($1)', [ASSIGNMENT_LOCK]);
+          const ticket = await this.tickets.claimOldestUnassigned(manager);
+          return ticket ? this.assignToBest(ticket, manager) : null;
+        });
+        if (!assigned) break;
+        this.publishAssigned(assigned);
+        given += 1;
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'Giving out waiting tickets failed; the next sweep retries');
     }
     if (given > 0) this.logger.log({ given }, 'Gave waiting tickets to agents with free slots');
     return given;
+  }
+
+  @OnEvent('agent.available', { async: true, promisify: true })
+  async agentAvailable(): Promise<void> {
+    await this.fillFreeSlots();
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { QueuesModule } from '#src/modules/queues/queues.module.js';
+import { AssignmentCron } from '#src/modules/tickets/assignment.cron.js';
 import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
 import { TicketsController } from '#src/modules/tickets/tickets.controller.js';
 import { TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
@@ -9,7 +10,7 @@ import { UsersModule } from '#src/modules/users/users.module.js';
 @Module({
   imports: [UsersModule, QueuesModule],
   controllers: [TicketsController],
-  providers: [TicketsService, TicketsRepository, AssignmentService],
+  providers: [TicketsService, TicketsRepository, AssignmentService, AssignmentCron],
   exports: [TicketsService, AssignmentService],
 })
 export class TicketsModule {}

@@ -8,7 +8,7 @@ import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.
 import { decodeCursor, type Page, toPage } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { QueuesService } from '#src/modules/queues/queues.service.js';
-import { computeDeadlines, DEFAULT_SLA_POLICY } from '#src/modules/sla/domain/sla-deadline.js';
+import { computeDeadlines } from '#src/modules/sla/domain/sla-deadline.js';
 import {
   applyStatus,
   acceptsMessages,
@@ -72,6 +72,8 @@ export class TicketsService {
     if (dto.client_email !== undefined && !isAgent(actor)) {
       throw new AppError(ErrorCode.FORBIDDEN, 'Only agents may open a ticket for another customer');
     }
+    // An unknown queue must not leave a new contact behind: check it before creating one.
+    if (dto.queue_id !== undefined && dto.client_email) await this.queues.resolveForTicket(dto.queue_id);
     const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
     const now = this.clock.now();
     const priority = dto.priority ?? 'medium';
@@ -83,7 +85,7 @@ export class TicketsService {
       queueId: dto.queue_id ?? null,
       clientId,
       source,
-      ...computeDeadlines(now, priority, DEFAULT_SLA_POLICY),
+      ...computeDeadlines(now, priority, this.config.slaDefaults),
       createdAt: now,
       actorId: actor.id,
     }, this.config.agentCapacity);
@@ -330,7 +332,7 @@ export class TicketsService {
       plan.names.push('queue_id');
     }
     if (dto.priority !== undefined && dto.priority !== current.priority) {
-      const deadlines = computeDeadlines(current.createdAt, dto.priority, DEFAULT_SLA_POLICY);
+      const deadlines = computeDeadlines(current.createdAt, dto.priority, this.config.slaDefaults);
       Object.assign(plan.changes, { priority: dto.priority, ...deadlines });
       plan.events.push({ type: 'priority', fromValue: current.priority, toValue: dto.priority });
       plan.names.push('priority', 'frt_deadline', 'ttr_deadline');

@@ -34,6 +34,7 @@ export class UsersService {
       passwordHash: await this.hasher.hash(dto.password),
     });
     this.logger.log({ userId: user.id, role: user.role }, 'User created');
+    if (isAvailableAgent(user)) this.events.publish('agent.available', { userId: user.id });
     return toUserResponse(user);
   }
 
@@ -80,7 +81,7 @@ export class UsersService {
    */
   async update(id: number, dto: UpdateUserDto): Promise<UserResponseDto> {
     const passwordHash = dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
-    const { user, endsSessions } = await this.dataSource.transaction(async (manager) => {
+    const { user, endsSessions, becameAgent } = await this.dataSource.transaction(async (manager) => {
       const current = await this.users.findById(id, manager);
       if (!current) throw new AppError(ErrorCode.NOT_FOUND, 'User not found');
       const roleChanges = dto.role !== undefined && dto.role !== current.role;
@@ -101,9 +102,16 @@ export class UsersService {
         },
         manager,
       );
-      return { user: (await this.users.findById(id, manager))!, endsSessions };
+      const updated = (await this.users.findById(id, manager))!;
+      return { user: updated, endsSessions, becameAgent: isAvailableAgent(updated) && !isAvailableAgent(current) };
     });
     if (endsSessions) this.events.publish('user.sessions_ended', { userId: id });
+    if (becameAgent) this.events.publish('agent.available', { userId: id });
     return toUserResponse(user);
   }
+}
+
+/** Automatic assignment gives tickets to active users with the agent role. */
+function isAvailableAgent(user: UserEntity): boolean {
+  return user.role === 'agent' && user.isActive;
 }

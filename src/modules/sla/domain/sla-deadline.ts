@@ -7,15 +7,8 @@ export interface SlaTargets {
   ttrMinutes: number;
 }
 
+/** Targets per priority; the defaults come from config (SLA_URGENT, SLA_HIGH, SLA_MEDIUM, SLA_LOW). */
 export type SlaPolicy = Record<TicketPriority, SlaTargets>;
-
-/** Defaults per priority: urgent 30 min / 4 h, high 1 h / 8 h, medium 4 h / 24 h, low 8 h / 48 h. */
-export const DEFAULT_SLA_POLICY: SlaPolicy = {
-  urgent: { frtMinutes: 30, ttrMinutes: 4 * 60 },
-  high: { frtMinutes: 60, ttrMinutes: 8 * 60 },
-  medium: { frtMinutes: 4 * 60, ttrMinutes: 24 * 60 },
-  low: { frtMinutes: 8 * 60, ttrMinutes: 48 * 60 },
-};
 
 export interface Deadlines {
   frtDeadline: Date;

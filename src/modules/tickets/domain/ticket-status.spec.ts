@@ -1,4 +1,5 @@
 import {
+  statusesUnchangedByMessage,
   acceptsMessages,
   applyStatus,
   canMove,
@@ -92,5 +93,14 @@ describe('statusAfterMessage', () => {
 describe('acceptsMessages', () => {
   it.each(TICKET_STATUSES.map((s) => [s, s !== 'closed'] as const))('%s -> %s', (status, expected) => {
     expect(acceptsMessages(status)).toBe(expected);
+  });
+});
+
+describe('statusesUnchangedByMessage', () => {
+  it.each([
+    [true, ['open', 'in_progress', 'waiting_customer', 'resolved']],
+    [false, ['open', 'in_progress']],
+  ] as const)('from an agent: %s -> %j', (fromAgent, statuses) => {
+    expect(statusesUnchangedByMessage(fromAgent)).toEqual(statuses);
   });
 });

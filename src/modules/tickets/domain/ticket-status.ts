@@ -76,3 +76,11 @@ export function statusAfterMessage(current: TicketStatus, fromAgent: boolean): T
 export function acceptsMessages(status: TicketStatus): boolean {
   return status !== 'closed';
 }
+
+/**
+ * The statuses in which a new message from this side changes nothing on its ticket (no status
+ * move, and for an agent, when the first response is already stamped): the cheap path for messages.
+ */
+export function statusesUnchangedByMessage(fromAgent: boolean): TicketStatus[] {
+  return TICKET_STATUSES.filter((status) => acceptsMessages(status) && statusAfterMessage(status, fromAgent) === null);
+}
