@@ -98,6 +98,68 @@ describe('auth', () => {
       await t.http.post('/api/v1/auth/login').send({ email: other.email, password: DEFAULT_PASSWORD }).expect(200);
     });
 
+    it('still lets the right password in after max - 1 failures, and then starts counting afresh', async () => {
+      const user = await createUser(t.db, { email: 'almost@example.test' });
+      const attempt = (password: string) => t.http.post('/api/v1/auth/login').send({ email: user.email, password });
+      for (let i = 0; i < t.config.loginMaxFailures - 1; i += 1) await attempt('wrong-password').expect(401);
+      await attempt(DEFAULT_PASSWORD).expect(200);
+      // The success cleared the count: a full window of failures is allowed again, then 429.
+      for (let i = 0; i < t.config.loginMaxFailures; i += 1) await attempt('wrong-password').expect(401);
+      await attempt(DEFAULT_PASSWORD).expect(429);
+    });
+
+    it('cannot be bypassed by parallel requests', async () => {
+      const user = await createUser(t.db, { email: 'parallel@example.test' });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => t.http.post('/api/v1/auth/login').send({ email: user.email, password: 'wrong-password' })),
+      );
+      const statuses = results.map((r) => r.status);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(t.config.loginMaxFailures);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(20 - t.config.loginMaxFailures);
+      for (const res of results.filter((r) => r.status === 429)) {
+        expect(res.body).toMatchObject({ status_code: 429, error: 'rate_limited' });
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      // The right password is refused too until the window is over.
+      await t.http.post('/api/v1/auth/login').send({ email: user.email, password: DEFAULT_PASSWORD }).expect(429);
+    });
+
+    it('lets the right password through when it races a burst of wrong ones below the limit', async () => {
+      const user = await createUser(t.db, { email: 'race-ok@example.test' });
+      const wrong = Array.from({ length: t.config.loginMaxFailures - 1 }, () =>
+        t.http.post('/api/v1/auth/login').send({ email: user.email, password: 'wrong-password' }),
+      );
+      const right = t.http.post('/api/v1/auth/login').send({ email: user.email, password: DEFAULT_PASSWORD });
+      const [ok, ...failed] = await Promise.all([right, ...wrong]);
+      expect(ok.status).toBe(200);
+      expect(failed.map((r) => r.status)).toEqual(failed.map(() => 401));
+    });
+
+    it('starts a new window once the old one is over, and deletes windows that are over', async () => {
+      const user = await createUser(t.db, { email: 'expired@example.test' });
+      const longAgo = new Date(Date.now() - 2 * t.config.loginWindowSeconds * 1000);
+      const login = () => t.http.post('/api/v1/auth/login').send({ email: user.email, password: 'wrong-password' });
+      await login().expect(401);
+      // Make this user's window a locked-out one that is over, and add stale rows of other keys.
+      const [{ key }] = await t.db.query(`SELECT key FROM login_throttle WHERE key LIKE $1`, [`%|${user.email}`]);
+      await t.db.query(`UPDATE login_throttle SET failures = 99, window_started_at = $2 WHERE key = $1`, [key, longAgo]);
+      await t.db.query(
+        `INSERT INTO login_throttle (key, failures, window_started_at)
+         SELECT 'stale-' || i, 5, $1::timestamptz - make_interval(secs => i) FROM generate_series(1, 3) AS i`,
+        [longAgo],
+      );
+      await t.db.query(`INSERT INTO login_throttle (key, failures, window_started_at) VALUES ('live-key', 1, now())`);
+
+      const res = await login().expect(401);
+      expect(res.body.error).toBe('unauthorized');
+      const [own] = await t.db.query(`SELECT failures FROM login_throttle WHERE key = $1`, [key]);
+      expect(own.failures).toBe(1);
+      const stale = await t.db.query(`SELECT key FROM login_throttle WHERE key LIKE 'stale-%'`);
+      expect(stale).toEqual([]);
+      const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM login_throttle WHERE key = 'live-key'`);
+      expect(count).toBe(1);
+    });
+
     it('answers 422 for a missing password', async () => {
       const res = await t.http.post('/api/v1/auth/login').send({ email: 'x@example.test' }).expect(422);
       expect(res.body.details[0].field).toBe('password');

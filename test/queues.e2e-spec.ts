@@ -38,6 +38,39 @@ describe('queues', () => {
     await t.http.delete(`/api/v1/queues/${id}`).set(admin.auth).expect(404);
   });
 
+  it('refuses (409) to delete a queue that still has tickets, and deletes it once they moved', async () => {
+    const queue = (await t.http.post('/api/v1/queues').set(admin.auth).send({ name: 'Warranty' }).expect(201)).body as { id: number };
+    const ticket = await t.http
+      .post('/api/v1/tickets')
+      .set(client.auth)
+      .send({ title: 'Broken hinge', description: 'It snapped after a week.', queue_id: queue.id })
+      .expect(201);
+    expect(ticket.body.queue_id).toBe(queue.id);
+
+    const res = await t.http.delete(`/api/v1/queues/${queue.id}`).set(admin.auth).expect(409);
+    expect(res.body).toEqual({
+      status_code: 409,
+      error: 'conflict',
+      message: expect.any(String),
+      details: expect.any(Array),
+      request_id: res.headers['x-request-id'],
+    });
+    expect(res.body.request_id).toEqual(expect.any(String));
+    expect(JSON.stringify(res.body)).not.toMatch(/violates|foreign key|constraint|SELECT|DELETE FROM|\.ts:/i);
+    const listed = await t.http.get('/api/v1/queues').set(client.auth).expect(200);
+    expect(listed.body.items.map((q: { id: number }) => q.id)).toContain(queue.id);
+    await t.http.get(`/api/v1/tickets/${ticket.body.id}`).set(client.auth).expect(200);
+
+    // Once its ticket is in another queue, the now empty queue can go.
+    const agent = await signedIn(t, { role: 'agent' });
+    const [other] = listed.body.items as { id: number }[];
+    await t.http.patch(`/api/v1/tickets/${ticket.body.id}`).set(agent.auth).send({ queue_id: other.id }).expect(200);
+    const deleted = await t.http.delete(`/api/v1/queues/${queue.id}`).set(admin.auth).expect(204);
+    expect(deleted.text).toBe('');
+    const after = await t.http.get('/api/v1/queues').set(client.auth).expect(200);
+    expect(after.body.items.map((q: { id: number }) => q.id)).not.toContain(queue.id);
+  });
+
   it('answers 409 for a name taken in any letter case', async () => {
     const res = await t.http.post('/api/v1/queues').set(admin.auth).send({ name: 'BILLING' }).expect(409);
     expect(res.body.error).toBe('conflict');

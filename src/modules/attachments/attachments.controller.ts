@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import { CurrentUser } from '#src/common/auth/auth.decorators.js';
@@ -13,6 +13,9 @@ import { AppConfig } from '#src/config/app-config.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { AttachmentPageDto, AttachmentResponseDto, UploadAttachmentDto } from '#src/modules/attachments/dto/attachment.dto.js';
 import { multipartFile } from '#src/modules/attachments/multipart-file.js';
+
+/** The download's body: raw bytes, whatever their detected type (errors stay JSON). */
+const BINARY = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } as const;
 
 /** Access follows the parent message or note (404 otherwise), so no @Roles here. */
 @ApiTags('attachments')
@@ -29,6 +32,7 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentDto })
   @ApiOperation({ summary: 'Attach a file to a message (whoever may see the message)' })
+  @ApiCreatedResponse({ type: AttachmentResponseDto })
   @ApiErrors(400, 401, 404, 409, 413, 415, 422)
   uploadToMessage(@CurrentUser() user: AuthUser, @IdParam() id: number, @Req() req: Request): Promise<AttachmentResponseDto> {
     return this.attachments.upload(user, { kind: 'message', id }, multipartFile(req, this.config.uploadMaxBytes));
@@ -39,6 +43,7 @@ export class AttachmentsController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentDto })
   @ApiOperation({ summary: 'Attach a file to an internal note (agents)' })
+  @ApiCreatedResponse({ type: AttachmentResponseDto })
   @ApiErrors(400, 401, 404, 409, 413, 415, 422)
   uploadToNote(@CurrentUser() user: AuthUser, @IdParam() id: number, @Req() req: Request): Promise<AttachmentResponseDto> {
     return this.attachments.upload(user, { kind: 'note', id }, multipartFile(req, this.config.uploadMaxBytes));
@@ -46,6 +51,7 @@ export class AttachmentsController {
 
   @Get('attachments/message/:message_id')
   @ApiOperation({ summary: 'The files of a message, oldest first' })
+  @ApiOkResponse({ type: AttachmentPageDto })
   @ApiErrors(401, 404, 422)
   listForMessage(@CurrentUser() user: AuthUser, @IdParam('message_id') id: number, @Query() query: PaginationQueryDto): Promise<AttachmentPageDto> {
     return this.attachments.list(user, { kind: 'message', id }, query);
@@ -53,20 +59,21 @@ export class AttachmentsController {
 
   @Get('attachments/note/:note_id')
   @ApiOperation({ summary: 'The files of an internal note, oldest first (agents)' })
+  @ApiOkResponse({ type: AttachmentPageDto })
   @ApiErrors(401, 404, 422)
   listForNote(@CurrentUser() user: AuthUser, @IdParam('note_id') id: number, @Query() query: PaginationQueryDto): Promise<AttachmentPageDto> {
     return this.attachments.list(user, { kind: 'note', id }, query);
   }
 
   @Get('attachments/:id/content')
-  @ApiProduces('application/octet-stream')
   @ApiOperation({
     summary: 'Download a file',
     description:
       'The stored bytes with their detected type, Content-Length, X-Content-Type-Options: nosniff and an RFC 6266 ' +
       'Content-Disposition (attachment for anything a browser would run). Range requests are answered with 206.',
   })
-  @ApiOkResponse({ description: 'The file' })
+  @ApiOkResponse({ description: 'The file; Content-Type is the type detected at upload', content: BINARY })
+  @ApiResponse({ status: 206, description: 'The requested byte range (Range requests)', content: BINARY })
   @ApiErrors(401, 404, 412, 416, 422)
   async download(@CurrentUser() user: AuthUser, @IdParam() id: number, @Res() res: Response): Promise<void> {
     const file = await this.attachments.download(user, id);

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentUser, Public } from '#src/common/auth/auth.decorators.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
@@ -16,6 +16,7 @@ export class AuthController {
   @Public()
   @Post('signup')
   @ApiOperation({ summary: 'Create a customer account and sign in' })
+  @ApiCreatedResponse({ type: SignupResponseDto, description: 'The new client and an access token' })
   @ApiErrors(400, 409, 422)
   signup(@Body() dto: SignupDto): Promise<SignupResponseDto> {
     return this.auth.signup(dto);
@@ -25,6 +26,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange e-mail and password for an access token (throttled)' })
+  @ApiOkResponse({ type: TokenResponseDto, description: 'An access token' })
   @ApiErrors(400, 401, 422, 429)
   login(@Body() dto: LoginDto, @Req() req: Request): Promise<TokenResponseDto> {
     return this.auth.login(dto, req.ip ?? 'unknown', new Date());
@@ -34,6 +36,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'End this token at once' })
+  @ApiNoContentResponse({ description: 'Signed out; the token no longer works' })
   @ApiErrors(401)
   logout(@CurrentUser() user: AuthUser): Promise<void> {
     return this.auth.logout(user, new Date());
@@ -42,6 +45,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The caller' })
+  @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(401)
   me(@CurrentUser() user: AuthUser): Promise<UserResponseDto> {
     return this.auth.me(user);

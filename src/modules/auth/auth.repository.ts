@@ -13,6 +13,13 @@ export interface SessionRow {
   revoked: boolean;
 }
 
+export interface LoginAttempt {
+  /** Attempts in the key's current window, this one included. */
+  attempts: number;
+  /** Seconds until the window ends. */
+  retryAfterSeconds: number;
+}
+
 /** Token revocation and login throttling: the queries behind every authenticated request. */
 @Injectable()
 export class AuthRepository {
@@ -48,29 +55,39 @@ export class AuthRepository {
     await this.db.query(`DELETE FROM revoked_tokens WHERE expires_at < $1`, [now]);
   }
 
-  /** Seconds until the key may try again, or 0 while it has attempts left in its window. */
-  async lockedForSeconds(key: string, now: Date, maxFailures: number, windowSeconds: number): Promise<number> {
-    const rows: { retry_after: number }[] = await this.db.query(
-      `SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => $3) - $2::timestamptz))::int AS retry_after
-         FROM login_throttle
-        WHERE key = $1 AND failures >= $4 AND window_started_at > $2::timestamptz - make_interval(secs => $3)`,
-      [key, now, windowSeconds, maxFailures],
-    );
-    return rows[0] ? Math.max(1, rows[0].retry_after) : 0;
-  }
-
-  /** Counts a failure in the key's current window, starting a new window when the old one is over. */
-  async recordFailure(key: string, now: Date, windowSeconds: number): Promise<void> {
-    await this.db.query(
-      `INSERT INTO login_throttle AS t (key, failures, window_started_at) VALUES ($1, 1, $2)
+  /**
+   * Counts one login attempt for the key in a single statement, so parallel requests cannot slip
+   * past the check: the row's lock orders them and each sees the count its own increment made.
+   * A window that is over starts again at 1. The count stops at `maxAttempts + 1` (refused
+   * attempts do not extend the window). The same statement deletes up to `purgeLimit` rows of
+   * other keys whose window is over, so the table holds only live windows.
+   */
+  async countAttempt(key: string, now: Date, maxAttempts: number, windowSeconds: number, purgeLimit = 50): Promise<LoginAttempt> {
+    const rows: { attempts: number; retry_after: number }[] = await this.db.query(
+      `WITH expired AS (
+         DELETE FROM login_throttle
+          WHERE key IN (SELECT key FROM login_throttle
+                         WHERE window_started_at <= $2::timestamptz - make_interval(secs => $3) AND key <> $1
+                         ORDER BY window_started_at
+                         LIMIT $5
+                         FOR UPDATE SKIP LOCKED)
+       )
+       INSERT INTO login_throttle AS t (key, failures, window_started_at) VALUES ($1, 1, $2)
        ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN t.window_started_at <= $2::timestamptz - make_interval(secs => $3) THEN 1 ELSE t.failures + 1 END,
-         window_started_at = CASE WHEN t.window_started_at <= $2::timestamptz - make_interval(secs => $3) THEN $2 ELSE t.window_started_at END`,
-      [key, now, windowSeconds],
+         failures = CASE WHEN t.window_started_at <= $2::timestamptz - make_interval(secs => $3) THEN 1
+                         ELSE least(t.failures + 1, $4::int + 1) END,
+         window_started_at = CASE WHEN t.window_started_at <= $2::timestamptz - make_interval(secs => $3) THEN $2
+                                  ELSE t.window_started_at END
+       RETURNING failures AS attempts,
+                 ceil(extract(epoch FROM window_started_at + make_interval(secs => $3) - $2::timestamptz))::int AS retry_after`,
+      [key, now, windowSeconds, maxAttempts, purgeLimit],
     );
+    const [row] = rows;
+    return { attempts: row.attempts, retryAfterSeconds: Math.max(1, row.retry_after) };
   }
 
-  async clearFailures(key: string): Promise<void> {
+  /** Forgets the key's attempts (after a successful login). */
+  async clearAttempts(key: string): Promise<void> {
     await this.db.query(`DELETE FROM login_throttle WHERE key = $1`, [key]);
   }
 }

@@ -39,13 +39,16 @@ export class AuthService {
 
   /**
    * The same 401 for an unknown e-mail, a wrong password, a contact without a password and a
-   * deactivated account; after `loginMaxFailures` failures in the window, 429 with Retry-After.
+   * deactivated account. Each attempt is counted before the password is checked, atomically, so
+   * however requests interleave at most `loginMaxFailures` of them per window (per IP and
+   * e-mail) get that far; the rest are 429 with Retry-After. A successful login forgets the count.
    */
   async login(dto: LoginDto, ip: string, now: Date): Promise<TokenResponseDto> {
     const key = `${ip}|${dto.email}`;
     const { loginMaxFailures, loginWindowSeconds } = this.config;
-    const retryAfter = await this.auth.lockedForSeconds(key, now, loginMaxFailures, loginWindowSeconds);
-    if (retryAfter > 0) {
+    const attempt = await this.auth.countAttempt(key, now, loginMaxFailures, loginWindowSeconds);
+    if (attempt.attempts > loginMaxFailures) {
+      const retryAfter = attempt.retryAfterSeconds;
       throw new AppError(ErrorCode.RATE_LIMITED, 'Too many failed logins; try again later', [{ retry_after_seconds: retryAfter }], {
         'Retry-After': String(retryAfter),
       });
@@ -53,11 +56,10 @@ export class AuthService {
     const user = await this.users.findByEmailWithPassword(dto.email);
     const passwordOk = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
     if (!user || !passwordOk || !user.isActive) {
-      await this.auth.recordFailure(key, now, loginWindowSeconds);
       this.logger.warn({ ip }, 'Failed login');
       throw new AppError(ErrorCode.UNAUTHORIZED, 'Invalid e-mail or password');
     }
-    await this.auth.clearFailures(key);
+    await this.auth.clearAttempts(key);
     await this.users.touchLastLogin(user.id, now);
     return this.tokens.issue(user);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '#src/common/auth/auth.decorators.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
@@ -16,6 +16,7 @@ export class MessagesController {
 
   @Get('tickets/:id/messages')
   @ApiOperation({ summary: 'The customer-visible thread, oldest first' })
+  @ApiOkResponse({ type: MessagePageDto })
   @ApiErrors(401, 404, 422)
   list(@CurrentUser() user: AuthUser, @IdParam() ticketId: number, @Query() query: PaginationQueryDto): Promise<MessagePageDto> {
     return this.messages.list(user, ticketId, query);
@@ -23,6 +24,7 @@ export class MessagesController {
 
   @Post('tickets/:id/messages')
   @ApiOperation({ summary: 'Write to the thread (the ticket’s client or an agent); a repeated client_msg_id returns the stored message' })
+  @ApiCreatedResponse({ type: MessageResponseDto, description: 'The stored message (the earlier one for a repeated client_msg_id)' })
   @ApiErrors(401, 404, 409, 422)
   async create(@CurrentUser() user: AuthUser, @IdParam() ticketId: number, @Body() dto: CreateMessageDto): Promise<MessageResponseDto> {
     return (await this.messages.create(user, ticketId, dto)).message;
@@ -32,6 +34,7 @@ export class MessagesController {
   @HttpCode(204)
   @Roles('agent', 'admin')
   @ApiOperation({ summary: 'Delete a message and its attachments (agents)' })
+  @ApiNoContentResponse({ description: 'Deleted, with its attachments' })
   @ApiErrors(401, 403, 404, 422)
   delete(@IdParam() id: number): Promise<void> {
     return this.messages.delete(id);

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Public } from '#src/common/auth/auth.decorators.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 
@@ -13,6 +13,7 @@ export class MetricsController {
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiProduces('text/plain')
   @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOkResponse({ type: String, description: 'The Prometheus text exposition format (0.0.4)' })
   render(): Promise<string> {
     return this.metrics.render();
   }

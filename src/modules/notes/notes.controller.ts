@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '#src/common/auth/auth.decorators.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
@@ -17,6 +17,7 @@ export class NotesController {
 
   @Get('tickets/:id/notes')
   @ApiOperation({ summary: 'Internal notes, oldest first (agents)' })
+  @ApiOkResponse({ type: NotePageDto })
   @ApiErrors(401, 404, 422)
   list(@CurrentUser() user: AuthUser, @IdParam() ticketId: number, @Query() query: PaginationQueryDto): Promise<NotePageDto> {
     return this.notes.list(user, ticketId, query);
@@ -24,6 +25,7 @@ export class NotesController {
 
   @Post('tickets/:id/notes')
   @ApiOperation({ summary: 'Add an internal note (agents)' })
+  @ApiCreatedResponse({ type: NoteResponseDto })
   @ApiErrors(401, 404, 422)
   create(@CurrentUser() user: AuthUser, @IdParam() ticketId: number, @Body() dto: CreateNoteDto): Promise<NoteResponseDto> {
     return this.notes.create(user, ticketId, dto);
@@ -32,6 +34,7 @@ export class NotesController {
   @Delete('notes/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a note and its attachments (agents)' })
+  @ApiNoContentResponse({ description: 'Deleted, with its attachments' })
   @ApiErrors(401, 404, 422)
   delete(@CurrentUser() user: AuthUser, @IdParam() id: number): Promise<void> {
     return this.notes.delete(user, id);

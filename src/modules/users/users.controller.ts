@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '#src/common/auth/auth.decorators.js';
 import { IdParam } from '#src/common/validation/id-param.pipe.js';
 import {
@@ -21,6 +21,7 @@ export class UsersController {
 
   @Get()
   @ApiOperation({ summary: 'List users (admin)' })
+  @ApiOkResponse({ type: UserPageDto })
   @ApiErrors(401, 403, 422)
   list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
     return this.users.list(query);
@@ -28,6 +29,7 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ summary: 'Create a client, agent or admin (admin)' })
+  @ApiCreatedResponse({ type: UserResponseDto })
   @ApiErrors(401, 403, 409, 422)
   create(@Body() dto: CreateUserDto): Promise<UserResponseDto> {
     return this.users.create(dto);
@@ -35,6 +37,7 @@ export class UsersController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One user (admin)' })
+  @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(401, 403, 404, 422)
   get(@IdParam() id: number): Promise<UserResponseDto> {
     return this.users.get(id);
@@ -42,6 +45,7 @@ export class UsersController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Rename, change role, deactivate or set a password (admin)' })
+  @ApiOkResponse({ type: UserResponseDto })
   @ApiErrors(401, 403, 404, 409, 422)
   update(@IdParam() id: number, @Body() dto: UpdateUserDto): Promise<UserResponseDto> {
     return this.users.update(id, dto);

@@ -276,12 +276,23 @@ export class CountByQueueDto {
   @ApiProperty() count: number;
 }
 
+/** Swagger: an object with one integer count per key. */
+const countsBy = (keys: readonly string[]) => ({
+  type: 'object' as const,
+  properties: Object.fromEntries(keys.map((key) => [key, { type: 'integer' as const }])),
+  required: [...keys],
+});
+
 export class TicketStatsDto {
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
-  @ApiProperty({ description: 'All tickets by status', example: { open: 3, in_progress: 1, waiting_customer: 0, resolved: 2, closed: 5 } })
+  @ApiProperty({
+    ...countsBy(TICKET_STATUSES),
+    description: 'All tickets by status',
+    example: { open: 3, in_progress: 1, waiting_customer: 0, resolved: 2, closed: 5 },
+  })
   by_status: Record<TicketStatus, number>;
-  @ApiProperty({ description: 'Active tickets by priority', example: { low: 0, medium: 3, high: 1, urgent: 0 } })
+  @ApiProperty({ ...countsBy(TICKET_PRIORITIES), description: 'Active tickets by priority', example: { low: 0, medium: 3, high: 1, urgent: 0 } })
   by_priority: Record<TicketPriority, number>;
   @ApiProperty({ type: [CountByQueueDto], description: 'Active tickets by queue' }) by_queue: CountByQueueDto[];
   @ApiProperty({ description: 'Active tickets past their first-response deadline without a response' }) frt_breached: number;
