@@ -7,6 +7,7 @@ import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { sleep } from './utils/socket.js';
+import { storedZip } from './utils/zip.js';
 
 /** A real 1×1 PNG. */
 const PNG = Buffer.from(
@@ -160,6 +161,21 @@ describe('attachments', () => {
     const svg = await upload(agent, `messages/${messageId}`, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'logo.svg', 'image/png').expect(201);
     expect(svg.body.content_type).toBe('image/svg+xml');
     expect((await download(client, svg.body.id).expect(200)).headers['content-disposition']).toMatch(/^attachment;/);
+  });
+
+  it('recognises an Office document whose telling entry lies deep in the archive', async () => {
+    const { messageId } = await messageOf(client);
+    const types = Buffer.from(
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        `<!-- ${'padding '.repeat(800)} -->` +
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    );
+    const docx = storedZip([
+      ['[Content_Types].xml', types],
+      ['word/document.xml', Buffer.from('<w:document/>')],
+    ]);
+    const res = await upload(client, `messages/${messageId}`, docx, 'contract.docx', 'application/zip').expect(201);
+    expect(res.body.content_type).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
   });
 
   it('gives a non-ASCII name an RFC 6266 filename* with an ASCII fallback', async () => {

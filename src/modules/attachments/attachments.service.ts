@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromFile } from 'file-type';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { runExclusively } from '#src/common/database/advisory-lock.js';
@@ -91,7 +91,9 @@ export class AttachmentsService {
     }
     let key: string | null = null;
     try {
-      const recognised = await fileTypeFromBuffer(received.head);
+      // The whole file, not just its head: Office documents are ZIPs told apart by entries that
+      // may sit far into the archive.
+      const recognised = await fileTypeFromFile(received.tempPath);
       const contentType = detectContentType(recognised?.mime, received.head);
       input.signal?.throwIfAborted();
       key = await this.storage.keep(received.tempPath);
