@@ -1,8 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
 import type { Socket } from 'socket.io-client';
+import { TokensService } from '#src/modules/auth/tokens.service.js';
+import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
-import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { collect, connect, next, request, sleep } from './utils/socket.js';
+import { createTestApp, TEST_ENV, type TestApp } from './utils/create-test-app.js';
+import { handMadeJwt } from './utils/jwt.js';
+import { collect, connect, disconnected, next, request, sleep } from './utils/socket.js';
 
 interface Ack {
   ok: boolean;
@@ -46,6 +51,62 @@ describe('live chat over Socket.IO', () => {
       const user = await signedIn(t);
       await t.http.post('/api/v1/auth/logout').set(user.auth).expect(204);
       await expect(connect(t.baseUrl, user.token)).rejects.toThrow('unauthorized');
+    });
+
+    it('refuses with "unavailable", not "unauthorized", when the database fails during the check', async () => {
+      const user = await signedIn(t); // a fresh token: not cached, so the handshake reads the database
+      await t.db.query('ALTER TABLE revoked_tokens RENAME TO revoked_tokens_away');
+      try {
+        await expect(connect(t.baseUrl, user.token)).rejects.toThrow('unavailable');
+      } finally {
+        await t.db.query('ALTER TABLE revoked_tokens_away RENAME TO revoked_tokens');
+      }
+      expect((await open(user)).connected).toBe(true);
+    });
+
+    it('disconnects a socket whose token was revoked between the handshake and joining its rooms', async () => {
+      const user = await signedIn(t);
+      const tokens = t.app.get(TokensService);
+      const verify = tokens.verify.bind(tokens);
+      // The handshake's check passes, then the user logs out before the socket is in its rooms.
+      const spy = jest.spyOn(tokens, 'verify').mockImplementationOnce(async (token) => {
+        const verified = await verify(token);
+        await t.http.post('/api/v1/auth/logout').set(user.auth).expect(204);
+        await sleep(300); // the revocation's disconnect has gone out (and found no socket in the rooms)
+        return verified;
+      });
+      try {
+        const socket = await open(user);
+        await disconnected(socket, 3000);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('keeps a 30-day token connected (longer than a timer can wait) and ends a token at its expiry', async () => {
+      const jwt = (user: SignedInUser, seconds: number) =>
+        handMadeJwt({ sub: user.user.id, jti: randomUUID(), ver: user.user.tokenVersion, exp: Math.floor(Date.now() / 1000) + seconds }, TEST_ENV.JWT_SECRET);
+      const longLived = await open(jwt(client, 30 * 86_400));
+      const shortLived = await open(jwt(client, 2));
+      await disconnected(shortLived, 4000);
+      expect(longLived.connected).toBe(true);
+      expect((await request<Ack>(longLived, 'ticket:create', { title: 'Still here', description: 'x' })).ok).toBe(true);
+    });
+  });
+
+  describe('unknown events', () => {
+    it('answers an event with no handler with not_found and keeps the connection', async () => {
+      const socket = await open(client);
+      expect(await request<Ack>(socket, 'no:such:event', {})).toEqual({
+        ok: false,
+        error: { status_code: 404, error: 'not_found', message: 'Unknown event', details: [] },
+      });
+      expect(await request<Ack>(socket, 'no:such:event')).toMatchObject({ ok: false, error: { error: 'not_found' } });
+      socket.emit('no:such:event', { without: 'an ack' });
+      // The real handlers still answer.
+      expect(await request<Ack>(socket, 'ticket:create', { title: 'After unknown events', description: 'x' })).toMatchObject({ ok: true });
+      expect(await request<Ack>(socket, 'typing', { ticket_id: 1 })).toMatchObject({ ok: false, error: { error: 'not_found', message: 'Join the ticket first' } });
+      expect(socket.connected).toBe(true);
     });
   });
 
@@ -202,6 +263,18 @@ describe('live chat over Socket.IO', () => {
       const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM messages WHERE ticket_id = $1', [ticket.id]);
       expect(count).toBe(20);
     });
+
+    it('rate-limits ticket:join on its own bucket', async () => {
+      const ticket = await createTicket(t.db, { clientId: client.user.id });
+      const socket = await open(client);
+      const answers = [];
+      for (let i = 0; i < 31; i += 1) answers.push(await request<Ack>(socket, 'ticket:join', { ticket_id: ticket.id }));
+      expect(answers.slice(0, 30).every((a) => a.ok)).toBe(true);
+      expect(answers[30]).toMatchObject({ ok: false, error: { error: 'rate_limited', status_code: 429 } });
+      expect(socket.connected).toBe(true);
+      // Sending is counted apart from joining.
+      expect((await request<Ack>(socket, 'message:send', { ticket_id: ticket.id, content: 'still allowed' })).ok).toBe(true);
+    });
   });
 
   describe('ending sessions', () => {
@@ -239,5 +312,22 @@ describe('live chat over Socket.IO', () => {
     b.close();
     await sleep(200);
     expect(await count()).toBe(0);
+  });
+
+  it('puts presence right on the heartbeat: rows deleted as stale come back, rows left by a failed write go', async () => {
+    const user = await signedIn(t, { role: 'agent' });
+    const gone = await signedIn(t, { role: 'agent' });
+    const presence = t.app.get(PresenceService);
+    const count = async (id: number) =>
+      (await t.db.query('SELECT coalesce(sum(connections), 0)::int AS n FROM agent_presence WHERE user_id = $1', [id]))[0].n as number;
+    await open(user);
+    await sleep(100);
+    // Another instance's clean-up deleted our row while this one stalled ...
+    await t.db.query('DELETE FROM agent_presence WHERE user_id = $1', [user.user.id]);
+    // ... and the write for a disconnect failed, leaving a row for an agent who is not here.
+    await t.db.query('INSERT INTO agent_presence (instance_id, user_id, connections) VALUES ($1, $2, 1)', [presence.instanceId, gone.user.id]);
+    await presence.heartbeat();
+    expect(await count(user.user.id)).toBe(1);
+    expect(await count(gone.user.id)).toBe(0);
   });
 });

@@ -41,4 +41,16 @@ export function next<T = Record<string, unknown>>(socket: Socket, event: string,
   });
 }
 
+/** Resolves once the socket is disconnected (at once if it already is), or rejects after `timeoutMs`. */
+export function disconnected(socket: Socket, timeoutMs = 5000): Promise<void> {
+  if (!socket.connected) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms`)), timeoutMs);
+    socket.once('disconnect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

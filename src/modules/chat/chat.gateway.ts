@@ -16,6 +16,7 @@ import { type Ack, ack } from '#src/common/errors/ws-ack.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
 import { allowEvent } from '#src/modules/chat/domain/rate-limit.js';
+import { nextExpiryCheck } from '#src/modules/chat/domain/token-expiry.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
@@ -26,14 +27,24 @@ import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 export const PAYLOAD_MAX_BYTES = 64 * 1024;
 /** Per socket: typing signals within RATE_WINDOW_MS (messages: CHAT_RATE_LIMIT). */
 export const TYPING_LIMIT = 60;
+/** Per socket: ticket joins within RATE_WINDOW_MS (each one reads up to REPLAY_LIMIT messages). */
+export const JOIN_LIMIT = 30;
 export const RATE_WINDOW_MS = 10_000;
 
 interface SocketData {
   user: AuthUser;
   sends: number[];
   typings: number[];
+  joins: number[];
   expiry?: NodeJS.Timeout;
+  /** Counted in PresenceService, so the disconnect is counted too. */
+  present?: boolean;
 }
+
+type Bucket = 'sends' | 'typings' | 'joins';
+
+/** Only a refused token is `unauthorized`; anything else (a database outage) is not the client's fault. */
+const isAuthFailure = (error: unknown) => error instanceof AppError && error.code === ErrorCode.UNAUTHORIZED;
 
 type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<string, never>, SocketData>;
 
@@ -60,28 +71,62 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized'));
       this.tokens.verify(token).then(
         (user) => {
-          (socket as ChatSocket).data = { user, sends: [], typings: [] };
+          (socket as ChatSocket).data = { user, sends: [], typings: [], joins: [] };
           next();
         },
-        () => next(new Error('unauthorized')),
+        (error: unknown) => {
+          if (isAuthFailure(error)) return next(new Error('unauthorized'));
+          this.logger.error({ err: error }, 'Could not verify a socket handshake');
+          next(new Error('unavailable'));
+        },
       );
     });
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
+    // First, before any await: events can arrive while the rooms are being joined.
+    socket.use(([event, ...args], next) => {
+      const reply = args.at(-1);
+      if (socket.listenerCount(String(event)) > 0 || typeof reply !== 'function') return next();
+      void ack(() => Promise.reject(new AppError(ErrorCode.NOT_FOUND, 'Unknown event'))).then((answer) => (reply as (a: unknown) => void)(answer));
+    });
     const { user } = socket.data;
     if (!user) return void socket.disconnect(true);
     await socket.join([rooms.user(user.id), rooms.token(user.jti), ...(isAgent(user) ? [rooms.agents] : [])]);
-    // The token's end is the connection's end.
-    socket.data.expiry = setTimeout(() => socket.disconnect(true), Math.max(0, user.expiresAt.getTime() - Date.now()));
-    socket.data.expiry.unref();
-    if (isAgent(user)) await this.presence.connected(user.id);
+    // A logout or deactivation between the handshake's check and the join went to rooms this
+    // socket was not in yet; from now on it would reach the socket, so one more check closes the gap.
+    if (!(await this.stillValid(socket))) return void socket.disconnect(true);
+    if (!socket.connected) return;
+    this.armExpiry(socket, user.expiresAt.getTime());
+    if (isAgent(user)) {
+      socket.data.present = true;
+      await this.presence.connected(user.id);
+    }
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
-    const { user, expiry } = socket.data ?? {};
+    const { user, expiry, present } = socket.data ?? {};
     if (expiry) clearTimeout(expiry);
-    if (user && isAgent(user)) await this.presence.disconnected(user.id);
+    if (user && present) await this.presence.disconnected(user.id);
+  }
+
+  /** The token's end is the connection's end; timers longer than setTimeout's limit are re-armed. */
+  private armExpiry(socket: ChatSocket, expiresAt: number): void {
+    const delay = nextExpiryCheck(expiresAt, Date.now());
+    if (delay === null) return void socket.disconnect(true);
+    socket.data.expiry = setTimeout(() => this.armExpiry(socket, expiresAt), delay);
+    socket.data.expiry.unref();
+  }
+
+  /** The handshake's token check again (any failure, including a database one, ends the socket). */
+  private async stillValid(socket: ChatSocket): Promise<boolean> {
+    try {
+      await this.tokens.verify(socket.handshake.auth.token as string);
+      return true;
+    } catch (error) {
+      if (!isAuthFailure(error)) this.logger.warn({ err: error }, 'Could not re-check a socket token; disconnecting');
+      return false;
+    }
   }
 
   @SubscribeMessage('ticket:create')
@@ -98,7 +143,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     @ConnectedSocket() socket: ChatSocket,
     @MessageBody() payload: unknown,
   ): Promise<Ack<{ ticket: TicketResponseDto; messages: MessageResponseDto[]; has_more: boolean }>> {
-    return this.guarded(socket, payload, null, 0, async () => {
+    return this.guarded(socket, payload, 'joins', JOIN_LIMIT, async () => {
       const joined = await this.chat.join(socket.data.user, payload);
       await socket.join(rooms.ticket(joined.ticket.id));
       return joined;
@@ -125,7 +170,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private guarded<T extends object>(
     socket: ChatSocket,
     payload: unknown,
-    bucket: 'sends' | 'typings' | null,
+    bucket: Bucket,
     limit: number,
     work: () => Promise<T>,
   ): Promise<Ack<T>> {
@@ -133,11 +178,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (Buffer.byteLength(JSON.stringify(payload ?? null) ?? '') > PAYLOAD_MAX_BYTES) {
         throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Event payloads are limited to ${PAYLOAD_MAX_BYTES / 1024} KB`);
       }
-      if (bucket) {
-        const { allowed, history } = allowEvent(socket.data[bucket], Date.now(), limit, RATE_WINDOW_MS);
-        socket.data[bucket] = history;
-        if (!allowed) throw new AppError(ErrorCode.RATE_LIMITED, `At most ${limit} of these per ${RATE_WINDOW_MS / 1000} s; slow down`);
-      }
+      const { allowed, history } = allowEvent(socket.data[bucket], Date.now(), limit, RATE_WINDOW_MS);
+      socket.data[bucket] = history;
+      if (!allowed) throw new AppError(ErrorCode.RATE_LIMITED, `At most ${limit} of these per ${RATE_WINDOW_MS / 1000} s; slow down`);
       return work();
     });
   }

@@ -56,7 +56,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   private write(userId: number): Promise<void> {
-    const run = async () => {
+    return this.enqueue(async () => {
       const count = this.connections.get(userId) ?? 0;
       if (count === 0) {
         await this.db.query('DELETE FROM agent_presence WHERE user_id = $1 AND instance_id = $2', [userId, this.instanceId]);
@@ -67,18 +67,33 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
           [this.instanceId, userId, count],
         );
       }
-    };
-    const next = this.queue.then(run).catch((error: unknown) => this.logger.warn({ err: error }, 'Could not record presence'));
-    this.queue = next;
-    return next;
+    }, 'Could not record presence');
   }
 
-  private async heartbeat(): Promise<void> {
-    try {
-      await this.db.query('UPDATE agent_presence SET seen_at = now() WHERE instance_id = $1', [this.instanceId]);
+  /**
+   * Writes everything this instance holds, not only what is still there: after a stall another
+   * instance may have deleted our rows as stale, and a connect or disconnect whose write failed
+   * left a row wrong. Each heartbeat puts all of them right. Then removes other instances' stale rows.
+   */
+  heartbeat(): Promise<void> {
+    return this.enqueue(async () => {
+      const held = [...this.connections];
+      await this.db.query(
+        `WITH held AS (SELECT * FROM unnest($2::int[], $3::int[]) AS h(user_id, connections)),
+              gone AS (DELETE FROM agent_presence p WHERE p.instance_id = $1 AND p.user_id NOT IN (SELECT user_id FROM held))
+         INSERT INTO agent_presence (instance_id, user_id, connections, seen_at)
+         SELECT $1, h.user_id, h.connections, now() FROM held h WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = h.user_id)
+         ON CONFLICT (user_id, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()`,
+        [this.instanceId, held.map(([userId]) => userId), held.map(([, count]) => count)],
+      );
       await this.db.query(`DELETE FROM agent_presence WHERE seen_at < now() - make_interval(secs => $1)`, [PRESENCE_STALE_SECONDS]);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Presence heartbeat failed');
-    }
+    }, 'Presence heartbeat failed');
+  }
+
+  /** Writes run one after another, each reading the counts when it runs; a failure is logged. */
+  private enqueue(run: () => Promise<void>, failure: string): Promise<void> {
+    const next = this.queue.then(run).catch((error: unknown) => this.logger.warn({ err: error }, failure));
+    this.queue = next;
+    return next;
   }
 }

@@ -7,6 +7,7 @@ import { createClient } from 'redis';
 import type { Server, ServerOptions } from 'socket.io';
 import { type ClusterMessage, MessageType } from 'socket.io-adapter';
 import { AppConfig } from '#src/config/app-config.js';
+import { broadcastStaysLocal } from '#src/modules/chat/domain/broadcast-scope.js';
 
 /** Socket.IO refuses (and disconnects) packets above this; the handlers answer above 64 KB. */
 export const TRANSPORT_MAX_BYTES = 1024 * 1024;
@@ -81,20 +82,48 @@ function releasingDeadListeners(pool: pg.Pool): pg.Pool {
 interface PublishingAdapter {
   serverCount(): Promise<number>;
   doPublish(message: ClusterMessage): Promise<string>;
+  onMessage(message: ClusterMessage, offset?: string): void;
+}
+
+/**
+ * How long no other instance must have been seen before broadcasts stay local. The adapter drops a
+ * peer whose heartbeats stop for 10 s (say its event loop stalled), but that peer's clients stay
+ * connected until Socket.IO's ping gives up (pingInterval + pingTimeout, 25 + 20 = 45 s by
+ * default). Waiting 60 s means that whoever could have missed a local-only broadcast has been
+ * disconnected by then, and replays it on reconnect with `since_message_id`.
+ */
+export const ALONE_AFTER_MS = 60_000;
+
+export interface AloneOptions {
+  aloneAfterMs?: number;
+  now?: () => number;
 }
 
 /**
  * PostgreSQL NOTIFY tops out near 800 messages/s here, and a lone instance has no one to tell:
- * while the adapter's heartbeats show no other instance, broadcasts stay local (heartbeats and
- * every other cluster message still go out, so a new instance is known within milliseconds).
+ * while no other instance has been seen for ALONE_AFTER_MS, broadcasts stay local (heartbeats
+ * and every other cluster message still go out, so a new instance is known within milliseconds).
  */
-function broadcastLocallyWhenAlone(factory: AdapterConstructor): AdapterConstructor {
+export function broadcastLocallyWhenAlone(factory: AdapterConstructor, { aloneAfterMs = ALONE_AFTER_MS, now = Date.now }: AloneOptions = {}): AdapterConstructor {
   // A plain function (not an arrow) because Socket.IO calls it with `new`; returning an object from it is allowed.
   return function LocalWhenAloneAdapter(namespace: unknown) {
     const adapter = (factory as unknown as (nsp: unknown) => PublishingAdapter)(namespace);
+    // The start counts as a sighting: a new instance has not yet heard its peers' heartbeats.
+    let othersSeenAt = now();
+    // Every message that reaches onMessage comes from another instance (the adapter drops its own).
+    const receive = adapter.onMessage.bind(adapter);
+    adapter.onMessage = (message, offset) => {
+      othersSeenAt = now();
+      receive(message, offset);
+    };
     const publish = adapter.doPublish.bind(adapter);
     adapter.doPublish = async (message) => {
-      if (message.type === MessageType.BROADCAST && (await adapter.serverCount()) === 1) return '';
+      if (message.type === MessageType.BROADCAST) {
+        const servers = await adapter.serverCount();
+        const at = now();
+        if (servers > 1) othersSeenAt = at;
+        if (broadcastStaysLocal(servers, at, othersSeenAt, aloneAfterMs)) return '';
+      }
       return publish(message);
     };
     return adapter;
