@@ -58,6 +58,24 @@ describe('automatic assignment', () => {
     await waitFor(async () => (await agentOf(third.id)) === returning.user.id);
   });
 
+  it('keeps a ticket a person unassigned out of the pool, and gives the freed slot to a waiting ticket', async () => {
+    const agent = await signedIn(t, { role: 'agent' });
+    const first = (await open('first')).body;
+    const second = (await open('second')).body;
+    const waiting = (await open('waiting')).body;
+    expect([first.agent_id, second.agent_id, waiting.agent_id]).toEqual([agent.user.id, agent.user.id, null]);
+    await t.http.post(`/api/v1/tickets/${first.id}/assign`).set(agent.auth).send({ agent_id: null }).expect(200);
+    expect(await agentOf(waiting.id)).toBe(agent.user.id);
+    // A second agent with room appears: the unassigned ticket still waits for a person.
+    await signedIn(t, { role: 'agent' });
+    await t.app.get(AssignmentCron).giveOutWaitingTickets();
+    expect(await agentOf(first.id)).toBeNull();
+    // Reopening puts it back in the pool.
+    await t.http.patch(`/api/v1/tickets/${first.id}`).set(agent.auth).send({ status: 'resolved' }).expect(200);
+    const reopened = await t.http.patch(`/api/v1/tickets/${first.id}`).set(agent.auth).send({ status: 'open' }).expect(200);
+    expect(reopened.body.agent_id).not.toBeNull();
+  });
+
   it('gives out, on the periodic sweep, tickets that no event announced', async () => {
     const first = (await open('waiting')).body;
     expect(first.agent_id).toBeNull();

@@ -340,12 +340,20 @@ export class TicketsRepository {
     }));
   }
 
-  /** The oldest active ticket nobody holds, locked; skipped if another transaction holds it. */
+  /**
+   * The oldest active ticket nobody holds, locked; skipped if another transaction holds it. A
+   * ticket that a person took off its agent (its last assignment change set nobody, by someone)
+   * is not in the pool: it waits for someone to assign it, or for a reopening.
+   */
   claimOldestUnassigned(manager: EntityManager): Promise<TicketEntity | null> {
     return this.tickets(manager)
       .createQueryBuilder('t')
       .where('t.agent_id IS NULL')
       .andWhere({ status: In([...ACTIVE_STATUSES]) })
+      .andWhere(
+        `(SELECT e.to_value IS NULL AND e.actor_id IS NOT NULL FROM ticket_events e
+           WHERE e.ticket_id = t.id AND e.type = 'assignment' ORDER BY e.id DESC LIMIT 1) IS NOT TRUE`,
+      )
       .orderBy('t.created_at', 'ASC')
       .addOrderBy('t.id', 'ASC')
       .limit(1)

@@ -172,8 +172,9 @@ export class TicketsService {
     });
     if (before !== after) {
       this.events.publish('ticket.assigned', { ticket: toTicketResponse(after), agentId, previousAgentId: before.agentId, actorId: actor.id });
-      // The previous agent has a free slot now (an unassigned ticket stays unassigned: someone chose that).
-      if (before.agentId !== null && agentId !== null && isActive(after.status)) await this.assignment.fillFreeSlots();
+      // The previous agent has a free slot now. A ticket taken off its agent stays unassigned
+      // (someone chose that): the pool skips it until someone assigns it or it is reopened.
+      if (before.agentId !== null && isActive(after.status)) await this.assignment.fillFreeSlots();
     }
     return toTicketResponse(after);
   }
