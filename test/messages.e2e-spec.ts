@@ -179,6 +179,18 @@ describe('messages', () => {
     // The same id on another ticket is a conflict, not a silent replay.
     const second = await createTicket(t.db, { clientId: client.user.id });
     await send(client, second.id, { content: 'Once', client_msg_id: 'abc-1' }).expect(409);
+    // ...and on someone else's ticket it is a 404 like any other message there.
+    const theirs = await createTicket(t.db);
+    await send(client, theirs.id, { content: 'Once', client_msg_id: 'abc-1' }).expect(404);
+  });
+
+  it('answers a retried send with the stored message even after the ticket was closed', async () => {
+    const ticket = await createTicket(t.db, { clientId: client.user.id });
+    const first = await send(client, ticket.id, { content: 'Bye', client_msg_id: 'last-words' }).expect(201);
+    await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(client.auth).send({ status: 'closed' }).expect(200);
+    const retry = await send(client, ticket.id, { content: 'Bye', client_msg_id: 'last-words' }).expect(201);
+    expect(retry.body.id).toBe(first.body.id);
+    await send(client, ticket.id, { content: 'Something new' }).expect(409);
   });
 
   it.each([
