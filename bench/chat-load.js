@@ -8,16 +8,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { io } from 'socket.io-client';
-import { cpuSeconds, findFreePort, freshDatabase, startProcess } from './lib/harness.js';
+import { cpuSeconds, findFreePort, freshDatabase, settle, startProcess } from './lib/harness.js';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 2);
 const DURATION = Number(process.env.BENCH_DURATION ?? 30);
 const RAMP = (process.env.BENCH_RAMP ?? '2,4,6,8').split(',').map(Number);
 const RAMP_DURATION = Number(process.env.BENCH_RAMP_DURATION ?? 10);
-// A lone instance sends broadcasts through the cross-instance adapter for its first 60 s (until
-// it is sure no peer exists); measure it in its steady state unless told otherwise.
-const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 62);
 const SECRET = 'bench-secret-bench-secret-bench-secret';
 const log = (...args) => console.log(...args);
 
@@ -182,14 +179,9 @@ async function main() {
     { DATABASE_URL: database.url, PORT: String(appPort), NODE_ENV: 'production', JWT_SECRET: SECRET, LOG_LEVEL: 'warn', CRON_ENABLED: 'false', AUTO_ASSIGN: 'false', CHAT_RATE_LIMIT: '100000', ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}) },
     `http://127.0.0.1:${appPort}/health`,
   );
-  const started = Date.now();
   const baseline = await startProcess('baseline', 'bench/baseline/chat-server.js', { PORT: String(basePort) }, `http://127.0.0.1:${basePort}/health`);
   try {
-    const settle = SETTLE_SECONDS * 1000 - (Date.now() - started);
-    if (settle > 0) {
-      log(`waiting ${Math.round(settle / 1000)} s for the service to settle as a lone instance (BENCH_SETTLE_SECONDS=${SETTLE_SECONDS})`);
-      await new Promise((resolve) => setTimeout(resolve, settle));
-    }
+    await settle(app, log);
     const svc = await measure('service', `http://127.0.0.1:${appPort}`, pairs, app.child.pid);
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();

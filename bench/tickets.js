@@ -3,7 +3,7 @@
 // Options (env): BENCH_DURATION (seconds per run, default 15), BENCH_CONNECTIONS (default 50),
 // BENCH_DATABASE_URL (a server to use instead of an embedded one).
 import pg from 'pg';
-import { findFreePort, freshDatabase, load, startProcess, table } from './lib/harness.js';
+import { findFreePort, freshDatabase, load, settle, startProcess, table } from './lib/harness.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -88,6 +88,7 @@ async function main() {
       ['list: baseline', { url: `http://127.0.0.1:${basePort}/tickets?status=open&limit=20`, pid: baseline.child.pid }],
       ['list: service', { url: `${api}/tickets?status=open&limit=20`, headers: { Authorization: `Bearer ${agent.access_token}` }, pid: app.child.pid }],
     ];
+    await settle(app, log);
     const results = [];
     for (const [name, options] of runs) {
       await load({ ...options, connections, duration: 3 }); // warm-up

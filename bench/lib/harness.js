@@ -62,7 +62,7 @@ export async function startProcess(label, script, env, healthUrl) {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${label} exited:\n${output}`);
     try {
-      if ((await fetch(healthUrl)).ok) return { child, output: () => output, stop: () => stopChild(child) };
+      if ((await fetch(healthUrl)).ok) return { child, startedAt: Date.now(), output: () => output, stop: () => stopChild(child) };
     } catch {
       // not yet
     }
@@ -70,6 +70,20 @@ export async function startProcess(label, script, env, healthUrl) {
   }
   child.kill('SIGKILL');
   throw new Error(`${label} did not become healthy:\n${output}`);
+}
+
+/**
+ * Waits until the service has run BENCH_SETTLE_SECONDS (default 62). In its first 60 s an instance
+ * sends every Socket.IO broadcast (ticket:created, message:new) through the cross-instance adapter
+ * (a NOTIFY with the PostgreSQL adapter), as it always does while it knows of a peer; after that a
+ * lone instance keeps them local. BENCH_SETTLE_SECONDS=0 measures the first mode.
+ */
+export async function settle(started, log) {
+  const seconds = Number(process.env.BENCH_SETTLE_SECONDS ?? 62);
+  const wait = seconds * 1000 - (Date.now() - started.startedAt);
+  if (wait <= 0) return;
+  log(`waiting ${Math.round(wait / 1000)} s for the service to settle as a lone instance (BENCH_SETTLE_SECONDS=${seconds})`);
+  await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 function stopChild(child) {
