@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { AppError } from '#src/common/errors/app-error.js';
 import { ERROR_HTTP_STATUS, ErrorCode } from '#src/common/errors/error-code.js';
 import { toAppError } from '#src/common/errors/http-exception.filter.js';
 
@@ -24,9 +25,14 @@ export async function ack<T extends object>(work: () => Promise<T>): Promise<Ack
   } catch (thrown) {
     const error = toAppError(thrown);
     if (error.code === ErrorCode.INTERNAL) logger.error({ err: thrown }, 'Unhandled error in a socket handler');
-    return {
-      ok: false,
-      error: { status_code: ERROR_HTTP_STATUS[error.code], error: error.code, message: error.message, details: error.details },
-    };
+    return ackError(error);
   }
+}
+
+/** The refusing acknowledgement for an AppError, in the contract's shape. */
+export function ackError(error: AppError): { ok: false; error: AckError } {
+  return {
+    ok: false,
+    error: { status_code: ERROR_HTTP_STATUS[error.code], error: error.code, message: error.message, details: error.details },
+  };
 }

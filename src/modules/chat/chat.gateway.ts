@@ -12,7 +12,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import { type Ack, ack } from '#src/common/errors/ws-ack.js';
+import { type Ack, ack, ackError } from '#src/common/errors/ws-ack.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
 import { allowEvent } from '#src/modules/chat/domain/rate-limit.js';
@@ -88,7 +88,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     socket.use(([event, ...args], next) => {
       const reply = args.at(-1);
       if (socket.listenerCount(String(event)) > 0 || typeof reply !== 'function') return next();
-      void ack(() => Promise.reject(new AppError(ErrorCode.NOT_FOUND, 'Unknown event'))).then((answer) => (reply as (a: unknown) => void)(answer));
+      (reply as (answer: unknown) => void)(ackError(new AppError(ErrorCode.NOT_FOUND, 'Unknown event')));
     });
     const { user } = socket.data;
     if (!user) return void socket.disconnect(true);
