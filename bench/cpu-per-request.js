@@ -1,0 +1,75 @@
+// CPU per request: the service's and the baseline's CPU time for a fixed number of ticket creates
+// and lists, from /proc. Less sensitive to a busy machine than req/s. Run after `npm run build`:
+//   node bench/cpu-per-request.js      (BENCH_DATABASE_URL, BENCH_REQUESTS, BENCH_CONNECTIONS, BENCH_ONLY)
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { cpuSeconds, findFreePort, freshDatabase, settle, startProcess } from './lib/harness.js';
+
+const requests = Number(process.env.BENCH_REQUESTS ?? 5000);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const only = (process.env.BENCH_ONLY ?? 'create,list').split(',');
+const log = (...args) => console.log(...args);
+
+async function json(url, options) {
+  const res = await fetch(url, { ...options, headers: { 'Content-Type': 'application/json', ...(options?.headers ?? {}) } });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function cpuPer(pid, options) {
+  await autocannon({ ...options, connections, amount: 500 });
+  const before = await cpuSeconds(pid);
+  const result = await autocannon({ ...options, connections, amount: requests });
+  const cpu = (await cpuSeconds(pid)) - before;
+  if (result.non2xx || result.errors) throw new Error(`${options.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return (cpu / requests) * 1e6;
+}
+
+async function main() {
+  const database = await freshDatabase('bench_cpu');
+  const db = new pg.Client({ connectionString: database.url });
+  await db.connect();
+  await db.query(`INSERT INTO users (email, name, role) VALUES ('cpu-client@example.test', 'C', 'client')`);
+  const [{ id: clientId }] = (await db.query(`SELECT id FROM users WHERE email = 'cpu-client@example.test'`)).rows;
+  const [{ id: queueId }] = (await db.query(`SELECT id FROM queues WHERE name = 'General questions'`)).rows;
+  await db.query(`INSERT INTO tickets (title, description, priority, queue_id, client_id, source, frt_deadline, ttr_deadline)
+                  SELECT 'Seeded ' || g, 'Seeded description ' || g, 'medium', $1, $2, 'web', now(), now() FROM generate_series(1, 20000) g`, [queueId, clientId]);
+  await db.end();
+  const appPort = await findFreePort();
+  const basePort = await findFreePort();
+  const app = await startProcess('service', 'dist/src/main.js', {
+    DATABASE_URL: database.url, PORT: String(appPort), NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+    LOG_LEVEL: 'warn', CRON_ENABLED: 'false', ADMIN_EMAIL: 'cpu-admin@example.test', ADMIN_PASSWORD: 'cpu-admin-password',
+  }, `http://127.0.0.1:${appPort}/health`);
+  const baseline = await startProcess('baseline', 'bench/baseline/tickets-server.js',
+    { DATABASE_URL: database.url, PORT: String(basePort), BASELINE_CLIENT_ID: String(clientId), BASELINE_QUEUE_ID: String(queueId) },
+    `http://127.0.0.1:${basePort}/health`);
+  try {
+    const api = `http://127.0.0.1:${appPort}/api/v1`;
+    const admin = await json(`${api}/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'cpu-admin@example.test', password: 'cpu-admin-password' }) });
+    const client = await json(`${api}/auth/signup`, { method: 'POST', body: JSON.stringify({ email: 'cpu-customer@example.test', password: 'cpu-customer-password', name: 'C' }) });
+    const body = JSON.stringify({ title: 'Printer on fire', description: 'It started smoking after the update.' });
+    await settle(app, log);
+    const rows = [
+      ['create', { url: `${api}/tickets`, method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${client.access_token}` }, body },
+        { url: `http://127.0.0.1:${basePort}/tickets`, method: 'POST', headers: { 'Content-Type': 'application/json' }, body }],
+      ['list', { url: `${api}/tickets?status=open&limit=20`, headers: { Authorization: `Bearer ${admin.access_token}` } },
+        { url: `http://127.0.0.1:${basePort}/tickets?status=open&limit=20` }],
+    ];
+    log(`| endpoint | service CPU µs/req | baseline CPU µs/req | ratio |`);
+    for (const [name, svc, base] of rows.filter(([name]) => only.includes(name))) {
+      const s = await cpuPer(app.child.pid, svc);
+      const b = await cpuPer(baseline.child.pid, base);
+      log(`| ${name} | ${s.toFixed(0)} | ${b.toFixed(0)} | ${(s / b).toFixed(2)}x |`);
+    }
+  } finally {
+    await app.stop();
+    await baseline.stop();
+    await database.cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
