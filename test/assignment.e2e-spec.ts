@@ -2,7 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { connect, sleep } from './utils/socket.js';
+import { connect } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 import { AssignmentCron } from '#src/modules/tickets/assignment.cron.js';
 
@@ -152,7 +152,7 @@ describe('automatic assignment', () => {
     await createTicket(t.db, { agentId: online.user.id, queueId });
     const socket = await connect(t.baseUrl, online.token);
     try {
-      await sleep(100);
+      await waitFor(async () => (await t.db.query('SELECT 1 FROM agent_presence WHERE user_id = $1', [online.user.id])).length > 0);
       const res = await open();
       expect(res.body.agent_id).toBe(online.user.id);
       expect(res.body.agent_id).not.toBe(offline.user.id);

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { dirname, join, relative } from 'node:path';
+import { JobLock } from '#src/common/database/advisory-locks.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
@@ -379,9 +380,9 @@ describe('attachments', () => {
     const other = t.db.createQueryRunner();
     await other.connect();
     try {
-      await other.query(`SELECT pg_advisory_lock(hashtext('attachments.orphan-sweep'))`);
+      await other.query('SELECT pg_advisory_lock(hashtext($1))', [JobLock.ATTACHMENTS_ORPHAN_SWEEP]);
       expect(await service.sweepOrphans(new Date())).toBeNull();
-      await other.query(`SELECT pg_advisory_unlock(hashtext('attachments.orphan-sweep'))`);
+      await other.query('SELECT pg_advisory_unlock(hashtext($1))', [JobLock.ATTACHMENTS_ORPHAN_SWEEP]);
       expect(await service.sweepOrphans(new Date())).toEqual({ removed: 0, tempRemoved: 0 });
     } finally {
       await other.release();

@@ -4,6 +4,7 @@ import { signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
 import { connect, next, request } from './utils/socket.js';
+import { waitFor } from './utils/wait.js';
 
 type Message = { id: number; content: string; author_id: number };
 
@@ -84,8 +85,8 @@ describe.each(adapters)('two instances, %s', (_, env) => {
     const agent = await signedIn(a, { role: 'agent' });
     await open(a, agent.token);
     await open(b, agent.token);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const [{ n }] = await a.db.query('SELECT sum(connections)::int AS n FROM agent_presence WHERE user_id = $1', [agent.user.id]);
-    expect(n).toBe(2);
+    const connections = async () => (await a.db.query('SELECT sum(connections)::int AS n FROM agent_presence WHERE user_id = $1', [agent.user.id]))[0].n;
+    await waitFor(async () => (await connections()) === 2);
+    expect(await connections()).toBe(2);
   });
 });

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
+import type { Namespace } from 'socket.io';
 import type { Socket } from 'socket.io-client';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
+import { RealtimePublisher } from '#src/modules/chat/realtime.publisher.js';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, TEST_ENV, type TestApp } from './utils/create-test-app.js';
 import { handMadeJwt } from './utils/jwt.js';
-import { collect, connect, disconnected, next, request, sleep } from './utils/socket.js';
+import { collect, connect, disconnected, next, request } from './utils/socket.js';
+import { waitFor } from './utils/wait.js';
 
 interface Ack {
   ok: boolean;
@@ -68,11 +71,16 @@ describe('live chat over Socket.IO', () => {
       const user = await signedIn(t);
       const tokens = t.app.get(TokensService);
       const verify = tokens.verify.bind(tokens);
+      // The revocation's disconnect goes through the Socket.IO adapter (it tells the other
+      // instances first): watch it finish rather than guess how long that takes.
+      const adapter = (t.app.get(RealtimePublisher) as unknown as { namespace: Namespace }).namespace.adapter;
+      const roomDisconnects = jest.spyOn(adapter, 'disconnectSockets');
       // The handshake's check passes, then the user logs out before the socket is in its rooms.
       const spy = jest.spyOn(tokens, 'verify').mockImplementationOnce(async (token) => {
         const verified = await verify(token);
         await t.http.post('/api/v1/auth/logout').set(user.auth).expect(204);
-        await sleep(300); // the revocation's disconnect has gone out (and found no socket in the rooms)
+        await waitFor(() => roomDisconnects.mock.results.length > 0);
+        await roomDisconnects.mock.results[0]!.value; // done, and it found no socket in the rooms
         return verified;
       });
       try {
@@ -80,6 +88,7 @@ describe('live chat over Socket.IO', () => {
         await disconnected(socket, 3000);
       } finally {
         spy.mockRestore();
+        roomDisconnects.mockRestore();
       }
     });
 
@@ -155,10 +164,12 @@ describe('live chat over Socket.IO', () => {
     const first = await request<Ack>(customer, 'message:send', { ticket_id: ticket.id, content: 'Once only', client_msg_id: 'retry-1' });
     const retry = await request<Ack>(customer, 'message:send', { ticket_id: ticket.id, content: 'Once only', client_msg_id: 'retry-1' });
     expect(retry).toEqual(first);
-    await sleep(200);
-    expect(broadcasts).toHaveLength(1);
-    const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM messages WHERE ticket_id = $1', [ticket.id]);
-    expect(count).toBe(1);
+    // A barrier, not a pause: a broadcast for the retry would have gone out before this later one.
+    const later = await request<Ack>(customer, 'message:send', { ticket_id: ticket.id, content: 'Later' });
+    await waitFor(() => broadcasts.length >= 2);
+    expect(broadcasts).toEqual([first.message, later.message]);
+    const stored = await t.db.query('SELECT content FROM messages WHERE ticket_id = $1 ORDER BY id', [ticket.id]);
+    expect(stored).toEqual([{ content: 'Once only' }, { content: 'Later' }]);
   });
 
   it('replays what a reconnecting console missed with since_message_id', async () => {
@@ -197,8 +208,10 @@ describe('live chat over Socket.IO', () => {
     const seen = next(console, 'typing');
     expect(await request<Ack>(customer, 'typing', { ticket_id: ticket.id })).toEqual({ ok: true });
     expect(await seen).toEqual({ ticket_id: ticket.id, user_id: client.user.id });
-    await sleep(100);
-    expect(echoes).toEqual([]);
+    // A barrier: an echo of the customer's signal would reach the customer before the agent's.
+    await request<Ack>(console, 'typing', { ticket_id: ticket.id });
+    await waitFor(() => echoes.length > 0);
+    expect(echoes).toEqual([{ ticket_id: ticket.id, user_id: agent.user.id }]);
     const outsider = await open(agent);
     expect((await request<Ack>(outsider, 'typing', { ticket_id: ticket.id })).ok).toBe(false);
   });
@@ -212,8 +225,11 @@ describe('live chat over Socket.IO', () => {
     const arrived = next<{ id: number; agent_id: number }>(mine, 'ticket:assigned');
     await t.http.post(`/api/v1/tickets/${ticket.id}/assign`).set(other.auth).send({ agent_id: agent.user.id }).expect(200);
     expect(await arrived).toMatchObject({ id: ticket.id, agent_id: agent.user.id });
-    await sleep(100);
-    expect(assigned).toEqual([]);
+    // A barrier: the other agent's own assignment comes after anything the first one sent them.
+    const theirTicket = await createTicket(t.db);
+    await t.http.post(`/api/v1/tickets/${theirTicket.id}/assign`).set(agent.auth).send({ agent_id: other.user.id }).expect(200);
+    await waitFor(() => assigned.length > 0);
+    expect(assigned).toEqual([expect.objectContaining({ id: theirTicket.id, agent_id: other.user.id })]);
   });
 
   it('sends ticket:updated to agents when a ticket changes', async () => {
@@ -286,7 +302,8 @@ describe('live chat over Socket.IO', () => {
       const gone = new Promise((resolve) => first.once('disconnect', resolve));
       await t.http.post('/api/v1/auth/logout').set(user.auth).expect(204);
       await gone;
-      await sleep(100);
+      // A barrier: had the logout closed this socket too, the close would arrive before this answer.
+      expect(await request<Ack>(second, 'ticket:create', { title: 'Still here', description: 'x' })).toMatchObject({ ok: true });
       expect(second.connected).toBe(true);
     });
 
@@ -306,12 +323,10 @@ describe('live chat over Socket.IO', () => {
     const count = async () => (await t.db.query('SELECT coalesce(sum(connections), 0)::int AS n FROM agent_presence WHERE user_id = $1', [user.user.id]))[0].n;
     const a = await open(user);
     const b = await open(user);
-    await sleep(100);
-    expect(await count()).toBe(2);
+    await waitFor(async () => (await count()) === 2);
     a.close();
     b.close();
-    await sleep(200);
-    expect(await count()).toBe(0);
+    await waitFor(async () => (await count()) === 0);
   });
 
   it('puts presence right on the heartbeat: rows deleted as stale come back, rows left by a failed write go', async () => {
@@ -321,7 +336,7 @@ describe('live chat over Socket.IO', () => {
     const count = async (id: number) =>
       (await t.db.query('SELECT coalesce(sum(connections), 0)::int AS n FROM agent_presence WHERE user_id = $1', [id]))[0].n as number;
     await open(user);
-    await sleep(100);
+    await waitFor(async () => (await count(user.user.id)) === 1);
     // Another instance's clean-up deleted our row while this one stalled ...
     await t.db.query('DELETE FROM agent_presence WHERE user_id = $1', [user.user.id]);
     // ... and the write for a disconnect failed, leaving a row for an agent who is not here.

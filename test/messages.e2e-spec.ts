@@ -165,11 +165,12 @@ describe('messages', () => {
 
   it('stores one message for a repeated client_msg_id, sequentially and concurrently', async () => {
     const ticket = await createTicket(t.db, { clientId: client.user.id });
+    // 201 for the message stored now, 200 for a repeat that returns it.
     const a = await send(client, ticket.id, { content: 'Once', client_msg_id: 'abc-1' }).expect(201);
-    const b = await send(client, ticket.id, { content: 'Once', client_msg_id: 'abc-1' }).expect(201);
-    expect(b.body.id).toBe(a.body.id);
+    const b = await send(client, ticket.id, { content: 'Once', client_msg_id: 'abc-1' }).expect(200);
+    expect(b.body).toEqual(a.body);
     const racing = await Promise.all(Array.from({ length: 5 }, () => send(client, ticket.id, { content: 'Race', client_msg_id: 'race-1' })));
-    expect(racing.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
     expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
     const [{ count }] = await t.db.query('SELECT count(*)::int AS count FROM messages WHERE ticket_id = $1', [ticket.id]);
     expect(count).toBe(2);
@@ -188,8 +189,8 @@ describe('messages', () => {
     const ticket = await createTicket(t.db, { clientId: client.user.id });
     const first = await send(client, ticket.id, { content: 'Bye', client_msg_id: 'last-words' }).expect(201);
     await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(client.auth).send({ status: 'closed' }).expect(200);
-    const retry = await send(client, ticket.id, { content: 'Bye', client_msg_id: 'last-words' }).expect(201);
-    expect(retry.body.id).toBe(first.body.id);
+    const retry = await send(client, ticket.id, { content: 'Bye', client_msg_id: 'last-words' }).expect(200);
+    expect(retry.body).toEqual(first.body);
     await send(client, ticket.id, { content: 'Something new' }).expect(409);
   });
 
@@ -215,21 +216,34 @@ describe('messages', () => {
     expect(thread.body.items).toEqual([]);
   });
 
-  it('publishes message.created after the message is stored', async () => {
+  it('publishes message.created after the message is stored, and not again for a repeated client_msg_id', async () => {
     const ticket = await createTicket(t.db, { clientId: client.user.id });
     const emitter = t.app.get(EventEmitter2);
-    const seen: { stored: boolean; id: number }[] = [];
-    const listener = async (payload: { message: { id: number } }) => {
-      const rows = await t.db.query('SELECT 1 FROM messages WHERE id = $1', [payload.message.id]);
-      seen.push({ stored: rows.length === 1, id: payload.message.id });
+    // Events are emitted before the answer is sent: noted at once, checked against the table there and then.
+    const seen: Promise<{ stored: boolean; id: number }>[] = [];
+    const listener = (payload: { message: { id: number } }) => {
+      const { id } = payload.message;
+      seen.push(t.db.query('SELECT 1 FROM messages WHERE id = $1', [id]).then((rows: unknown[]) => ({ stored: rows.length === 1, id })));
     };
     emitter.on('message.created', listener);
     try {
-      const res = await send(client, ticket.id, { content: 'Published?' }).expect(201);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(seen).toEqual([{ stored: true, id: res.body.id }]);
+      const first = await send(client, ticket.id, { content: 'Published?', client_msg_id: 'pub-1' }).expect(201);
+      await send(client, ticket.id, { content: 'Published?', client_msg_id: 'pub-1' }).expect(200);
+      const later = await send(client, ticket.id, { content: 'Later' }).expect(201);
+      expect(await Promise.all(seen)).toEqual([
+        { stored: true, id: first.body.id },
+        { stored: true, id: later.body.id },
+      ]);
     } finally {
       emitter.off('message.created', listener);
+    }
+  });
+
+  it('documents 201 for a stored message and 200 for a repeated client_msg_id', async () => {
+    const doc = await t.http.get('/docs-json').expect(200);
+    const responses = doc.body.paths['/api/v1/tickets/{id}/messages'].post.responses;
+    for (const status of ['200', '201']) {
+      expect(responses[status].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/MessageResponseDto' });
     }
   });
 });

@@ -6,6 +6,7 @@ import { Realtime1763788000000 } from '#migrations/1763788000000-Realtime.js';
 import { Attachments1763792000000 } from '#migrations/1763792000000-Attachments.js';
 import { LoginThrottleExpiry1763796500000 } from '#migrations/1763796500000-LoginThrottleExpiry.js';
 import { TicketsQueueNoAction1763796600000 } from '#migrations/1763796600000-TicketsQueueNoAction.js';
+import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
 import { RevokedTokenEntity } from '#src/modules/auth/revoked-token.entity.js';
@@ -34,9 +35,6 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   };
 }
 
-/** Any advisory-lock key will do as long as every instance uses the same one. */
-const MIGRATION_LOCK_KEY = 7_370_001;
-
 /**
  * Runs pending migrations under a session advisory lock, so several instances starting at once
  * migrate one after another instead of racing.
@@ -47,12 +45,12 @@ export async function runMigrations(url: string): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   try {
     await runner.connect();
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await runner.query('SELECT pg_advisory_lock($1)', [AdvisoryLock.MIGRATIONS]);
     try {
       const ran = await dataSource.runMigrations({ transaction: 'each' });
       return ran.map((migration) => migration.name);
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await runner.query('SELECT pg_advisory_unlock($1)', [AdvisoryLock.MIGRATIONS]);
     }
   } finally {
     await runner.release();

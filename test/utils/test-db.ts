@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { runMigrations } from '#src/database/data-source.js';
-
-const TEMPLATE_LOCK = 7_370_002;
 
 function env(name: string): string {
   const value = process.env[name];
@@ -42,7 +41,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `test_${runTag}_${randomBytes(4).toString('hex')}`;
   const adminUrl = env('TEST_ADMIN_URL');
   await withAdmin(async (client) => {
-    await client.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+    await client.query('SELECT pg_advisory_lock($1)', [AdvisoryLock.TEST_TEMPLATE]);
     try {
       const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
       if (found.rowCount === 0) {
@@ -50,7 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await runMigrations(withDatabase(adminUrl, template));
       }
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
+      await client.query('SELECT pg_advisory_unlock($1)', [AdvisoryLock.TEST_TEMPLATE]);
     }
     await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   });

@@ -1,27 +1,24 @@
-import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
-import type { NoteResponseDto } from '#src/modules/notes/dto/note.dto.js';
-import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
-
 /**
  * The in-process domain events, published through @nestjs/event-emitter after the change is
  * committed. Listeners (realtime delivery, webhooks, SLA) subscribe by name; publishers never
  * know who listens. Payloads carry response shapes, ready to deliver.
+ *
+ * Empty here on purpose: each module declares its own events in its `*.events.ts` by augmenting
+ * this interface (TypeScript declaration merging), so common/ imports nothing from modules/:
+ *
+ *   declare module '#src/common/events/domain-events.js' {
+ *     interface DomainEvents { 'ticket.created': { ticket: TicketResponseDto; … } }
+ *   }
+ *
+ * An augmentation counts only when its file is part of the program, so whatever publishes or
+ * listens to an event imports the file declaring it: `import type {} from '…/x.events.js'`.
+ * `import type` because those files hold only types: tsc follows the import into the program,
+ * and tsc and swc (which compiles each file alone, as `isolatedModules` assumes) erase the line,
+ * so nothing extra loads at run time. A bare `import '…events.js'` would type-check too, but
+ * would load an empty module at run time. Type-checking from `src/main.ts` alone proves every
+ * event used is declared and loaded (a missing import makes `publish` reject the name).
  */
-export interface DomainEvents {
-  /** Every token of the user stopped working (deactivation, role change, new password). */
-  'user.sessions_ended': { userId: number };
-  /** One token was revoked by logout. */
-  'user.token_revoked': { userId: number; jti: string };
-  /** An active agent appeared (created, re-activated or made an agent): waiting tickets may go to them. */
-  'agent.available': { userId: number };
-  'ticket.created': { ticket: TicketResponseDto; actorId: number | null };
-  /** `changes` names the fields that changed (status, priority, title, …). */
-  'ticket.updated': { ticket: TicketResponseDto; changes: string[]; actorId: number | null };
-  'ticket.assigned': { ticket: TicketResponseDto; agentId: number | null; previousAgentId: number | null; actorId: number | null };
-  'message.created': { message: MessageResponseDto; ticket: TicketResponseDto };
-  'message.deleted': { messageId: number; ticketId: number };
-  'note.created': { note: NoteResponseDto; ticket: TicketResponseDto };
-  'note.deleted': { noteId: number; ticketId: number };
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the modules' augmentations
+export interface DomainEvents {}
 
 export type DomainEventName = keyof DomainEvents;

@@ -4,6 +4,7 @@ import { fileTypeFromFile } from 'file-type';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { runExclusively } from '#src/common/database/advisory-lock.js';
+import { JobLock } from '#src/common/database/advisory-locks.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
@@ -43,7 +44,6 @@ export interface AttachmentDownload {
   attachmentId: number;
 }
 
-const SWEEP_LOCK = 'attachments.orphan-sweep';
 const SWEEP_BATCH = 500;
 
 const notFound = (parent: Parent['kind'] | 'attachment') =>
@@ -178,7 +178,7 @@ export class AttachmentsService {
    */
   async sweepOrphans(now: Date): Promise<{ removed: number; tempRemoved: number } | null> {
     const before = new Date(now.getTime() - this.config.uploadOrphanGraceMinutes * 60_000);
-    return runExclusively(this.db, SWEEP_LOCK, async (manager) => {
+    return runExclusively(this.db, JobLock.ATTACHMENTS_ORPHAN_SWEEP, async (manager) => {
       let removed = 0;
       let batch: string[] = [];
       const sweep = async () => {

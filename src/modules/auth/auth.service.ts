@@ -11,6 +11,7 @@ import { toUserResponse, type UserResponseDto } from '#src/modules/users/dto/use
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
 import { UsersRepository } from '#src/modules/users/users.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
+import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)
 
 @Injectable()
 export class AuthService {

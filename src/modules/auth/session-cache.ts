@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
 import { AppConfig } from '#src/config/app-config.js';
 import type { SessionRow } from '#src/modules/auth/auth.repository.js';
+import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
 const CHANNEL = 'auth_sessions';
 /** A safety net: even if a notification were lost, a cached session lives no longer than this. */

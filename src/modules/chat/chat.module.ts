@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
 import { ChatGateway } from '#src/modules/chat/chat.gateway.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
+import { PresenceRepository } from '#src/modules/chat/presence.repository.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { RealtimeAdapterFactory } from '#src/modules/chat/realtime-adapter.js';
 import { RealtimeListener } from '#src/modules/chat/realtime.listener.js';
@@ -11,7 +12,7 @@ import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
 @Module({
   imports: [AuthModule, TicketsModule, MessagesModule],
-  providers: [ChatGateway, ChatService, PresenceService, RealtimePublisher, RealtimeListener, RealtimeAdapterFactory],
+  providers: [ChatGateway, ChatService, PresenceService, PresenceRepository, RealtimePublisher, RealtimeListener, RealtimeAdapterFactory],
   exports: [RealtimePublisher, PresenceService],
 })
 export class ChatModule {}

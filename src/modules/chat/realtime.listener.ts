@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
+import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)
+import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
+import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
+import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
 /** Turns committed domain events into Socket.IO events for the rooms that should see them. */
 @Injectable()

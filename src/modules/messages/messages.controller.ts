@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentUser, Roles } from '#src/common/auth/auth.decorators.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
@@ -24,10 +25,18 @@ export class MessagesController {
 
   @Post('tickets/:id/messages')
   @ApiOperation({ summary: 'Write to the thread (the ticket’s client or an agent); a repeated client_msg_id returns the stored message' })
-  @ApiCreatedResponse({ type: MessageResponseDto, description: 'The stored message (the earlier one for a repeated client_msg_id)' })
+  @ApiCreatedResponse({ type: MessageResponseDto, description: 'The message, stored now' })
+  @ApiOkResponse({ type: MessageResponseDto, description: 'A client_msg_id this author already used: the message stored then, nothing stored again' })
   @ApiErrors(401, 404, 409, 422)
-  async create(@CurrentUser() user: AuthUser, @IdParam() ticketId: number, @Body() dto: CreateMessageDto): Promise<MessageResponseDto> {
-    return (await this.messages.create(user, ticketId, dto)).message;
+  async create(
+    @CurrentUser() user: AuthUser,
+    @IdParam() ticketId: number,
+    @Body() dto: CreateMessageDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageResponseDto> {
+    const { message, created } = await this.messages.create(user, ticketId, dto);
+    if (!created) res.status(HttpStatus.OK);
+    return message;
   }
 
   @Delete('messages/:id')

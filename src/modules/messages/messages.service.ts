@@ -15,6 +15,7 @@ import { statusesUnchangedByMessage } from '#src/modules/tickets/domain/ticket-s
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { type Actor, TicketsService } from '#src/modules/tickets/tickets.service.js';
+import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
 
 /** Who writes a message: a user, or the bot / system / an e-mail sender without an account. */
 export interface MessageAuthor {
@@ -24,7 +25,7 @@ export interface MessageAuthor {
 
 export interface PostedMessage {
   message: MessageResponseDto;
-  /** false when a retried client_msg_id returned the message stored the first time. */
+  /** false when a retried client_msg_id returned the message stored the first time (REST answers 200, not 201). */
   created: boolean;
 }
 

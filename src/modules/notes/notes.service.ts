@@ -11,6 +11,7 @@ import { type CreateNoteDto, type NoteResponseDto, toNoteResponse } from '#src/m
 import { NotesRepository } from '#src/modules/notes/notes.repository.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
+import type {} from '#src/modules/notes/notes.events.js'; // DomainEvents entries (types only)
 
 const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
 

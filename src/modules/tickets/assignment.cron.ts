@@ -6,8 +6,8 @@ const SWEEP_EVERY_MS = 60_000;
 
 /**
  * Once a minute, hands waiting tickets to agents with room. Safe on every instance at once: each
- * hand-out takes the assignment lock and claims its ticket with SKIP LOCKED, and the service
- * logs instead of throwing.
+ * hand-out takes the assignment lock (`AdvisoryLock.ASSIGNMENT`) and claims its ticket with SKIP
+ * LOCKED, and the service logs instead of throwing.
  */
 @Injectable()
 export class AssignmentCron {

@@ -9,9 +9,8 @@ import { isActive } from '#src/modules/tickets/domain/ticket-status.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
+import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 
-/** Serialises automatic assignments across instances, so two never fill the same last slot. */
-const ASSIGNMENT_LOCK = 7_370_010;
 /** At most this many waiting tickets are given out per call (the rest on the next freed slot). */
 const FILL_BATCH = 100;
 
@@ -46,7 +45,7 @@ export class AssignmentService {
     try {
       if (someoneHasRoom === undefined && !(await this.anyoneHasRoom(candidate.queueId))) return null;
       const assigned = await this.dataSource.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock($1)', [ASSIGNMENT_LOCK]);
+        await this.tickets.lockAssignment(manager);
         const ticket = await this.tickets.lockById(candidate.id, manager);
         if (!ticket || ticket.agentId !== null || !isActive(ticket.status)) return null;
         return this.assignToBest(ticket, manager);
@@ -67,7 +66,7 @@ export class AssignmentService {
       if (!(await this.anyoneHasRoom(null))) return 0;
       while (given < FILL_BATCH) {
         const assigned = await this.dataSource.transaction(async (manager) => {
-          await manager.query('SELECT pg_advisory_xact_lock($1)', [ASSIGNMENT_LOCK]);
+          await this.tickets.lockAssignment(manager);
           const ticket = await this.tickets.claimOldestUnassigned(manager);
           return ticket ? this.assignToBest(ticket, manager) : null;
         });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Repository } from 'typeorm';
+import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
@@ -360,5 +361,13 @@ export class TicketsRepository {
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked')
       .getOne();
+  }
+
+  /**
+   * Serialises automatic assignments across instances until `manager`'s transaction ends, so two
+   * never fill the same last slot.
+   */
+  async lockAssignment(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [AdvisoryLock.ASSIGNMENT]);
   }
 }

@@ -37,6 +37,7 @@ import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
 import type { TicketEntity, TicketSource } from '#src/modules/tickets/ticket.entity.js';
 import { type NewTicketEvent, type TicketChanges, TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
+import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 
 const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Ticket not found');
 const DAY_MS = 86_400_000;

@@ -14,6 +14,7 @@ import {
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
 import type { UserEntity } from '#src/modules/users/user.entity.js';
 import { UsersRepository } from '#src/modules/users/users.repository.js';
+import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
 @Injectable()
 export class UsersService {

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+// Automatic assignment reads presence with the same staleness (TicketsRepository.agentLoads); it
+// stays defined there because tickets must not import chat (chat builds on tickets).
+import { PRESENCE_STALE_SECONDS } from '#src/modules/tickets/tickets.repository.js';
+
+/**
+ * The `agent_presence` rows: per instance and agent, how many connections it holds and when that
+ * was last confirmed. Rows not confirmed for PRESENCE_STALE_SECONDS belong to an instance that died.
+ */
+@Injectable()
+export class PresenceRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Records that this instance holds `connections` connections of the agent, as of now. */
+  async recordConnections(instanceId: string, userId: number, connections: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO agent_presence (instance_id, user_id, connections, seen_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (user_id, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()`,
+      [instanceId, userId, connections],
+    );
+  }
+
+  /** This instance holds no connection of the agent any more. */
+  async forgetAgent(instanceId: string, userId: number): Promise<void> {
+    await this.db.query('DELETE FROM agent_presence WHERE user_id = $1 AND instance_id = $2', [userId, instanceId]);
+  }
+
+  /** This instance is going away: none of its rows hold. */
+  async forgetInstance(instanceId: string): Promise<void> {
+    await this.db.query('DELETE FROM agent_presence WHERE instance_id = $1', [instanceId]);
+  }
+
+  /**
+   * Makes this instance's rows exactly `held` (agent id → connections), all confirmed as of now,
+   * in one statement: missing rows come back, rows of agents it no longer holds go. Agents deleted
+   * meanwhile are skipped.
+   */
+  async replaceInstance(instanceId: string, held: ReadonlyMap<number, number>): Promise<void> {
+    await this.db.query(
+      `WITH held AS (SELECT * FROM unnest($2::int[], $3::int[]) AS h(user_id, connections)),
+            gone AS (DELETE FROM agent_presence p WHERE p.instance_id = $1 AND p.user_id NOT IN (SELECT user_id FROM held))
+       INSERT INTO agent_presence (instance_id, user_id, connections, seen_at)
+       SELECT $1, h.user_id, h.connections, now() FROM held h WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = h.user_id)
+       ON CONFLICT (user_id, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()`,
+      [instanceId, [...held.keys()], [...held.values()]],
+    );
+  }
+
+  /** Removes the rows of instances that stopped confirming theirs (any instance may do it). */
+  async removeStale(): Promise<void> {
+    await this.db.query('DELETE FROM agent_presence WHERE seen_at < now() - make_interval(secs => $1)', [PRESENCE_STALE_SECONDS]);
+  }
+}

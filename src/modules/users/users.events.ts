@@ -1,0 +1,12 @@
+/** The users module's domain events (see DomainEvents). */
+declare module '#src/common/events/domain-events.js' {
+  interface DomainEvents {
+    /** Every token of the user stopped working (deactivation, role change, new password). */
+    'user.sessions_ended': { userId: number };
+    /** An active agent appeared (created, re-activated or made an agent): waiting tickets may go to them. */
+    'agent.available': { userId: number };
+  }
+}
+
+// A module (not a global script), so the block above augments DomainEvents instead of declaring it.
+export {};
