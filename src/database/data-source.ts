@@ -31,7 +31,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
-    extra: { max: 20, connectionTimeoutMillis: 5000 },
+    // Sessions in UTC: timestamps come back as "…+00" (see common/database/timestamps.ts), whatever the server's default.
+    extra: { max: 20, connectionTimeoutMillis: 5000, options: '-c TimeZone=UTC' },
   };
 }
 

@@ -40,7 +40,7 @@ export class AssignmentService {
    * Gives this ticket to an agent if it is active, unassigned and someone has room.
    * `someoneHasRoom`, when the caller already knows, saves the first look.
    */
-  async autoAssign(candidate: TicketEntity, someoneHasRoom?: boolean): Promise<TicketEntity | null> {
+  async autoAssign(candidate: Pick<TicketEntity, 'id' | 'queueId'>, someoneHasRoom?: boolean): Promise<TicketEntity | null> {
     if (!this.config.autoAssign || someoneHasRoom === false) return null;
     try {
       if (someoneHasRoom === undefined && !(await this.anyoneHasRoom(candidate.queueId))) return null;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { preparedQuery } from '#src/common/database/prepared-query.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
@@ -116,6 +117,20 @@ function toEntity(row: TicketRow): TicketEntity {
   });
 }
 
+/**
+ * A ticket as the hot-path statements return it (see preparedQuery): the columns as stored, with
+ * times as PostgreSQL's text, to the microsecond.
+ */
+export type TicketRecord = Omit<TicketRow, 'frt_deadline' | 'ttr_deadline' | 'first_response_at' | 'resolved_at' | 'closed_at' | 'created_at' | 'updated_at'> & {
+  frt_deadline: string;
+  ttr_deadline: string;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  closed_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
 export interface NewTicket {
   title: string;
   description: string;
@@ -130,8 +145,6 @@ export interface NewTicket {
   createdAt: Date;
   actorId: number | null;
 }
-/** The created_at of a row to the microsecond, as a keyset cursor needs it (JS dates stop at ms). */
-const CURSOR_TS = `to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 @Injectable()
 export class TicketsRepository {
@@ -147,9 +160,11 @@ export class TicketsRepository {
    * tells whether any active agent holds fewer than `capacity` active tickets, so creation can
    * skip automatic assignment when no one could take the ticket.
    */
-  async insert(ticket: NewTicket, capacity: number, manager?: EntityManager): Promise<{ ticket: TicketEntity; agentHasRoom: boolean }> {
+  async insert(ticket: NewTicket, capacity: number): Promise<{ ticket: TicketRecord; agentHasRoom: boolean }> {
     try {
-      const rows: (TicketRow & { agent_has_room: boolean })[] = await (manager ?? this.db.manager).query(
+      const rows = await preparedQuery<TicketRecord & { agent_has_room: boolean }>(
+        this.db,
+        'tickets.insert',
         `WITH t AS (
            INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
                                 frt_deadline, ttr_deadline, created_at, updated_at)
@@ -182,7 +197,8 @@ export class TicketsRepository {
           capacity,
         ],
       );
-      return { ticket: toEntity(rows[0]), agentHasRoom: rows[0].agent_has_room };
+      const { agent_has_room: agentHasRoom, ...record } = rows[0];
+      return { ticket: record, agentHasRoom };
     } catch (error) {
       if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION && String((error as { driverError?: { constraint?: string } }).driverError?.constraint).includes('queue')) {
         throw new AppError(ErrorCode.VALIDATION_FAILED, 'No such queue', [{ field: 'queue_id', problems: ['queue_id must be an existing queue'] }]);
@@ -236,32 +252,35 @@ export class TicketsRepository {
    * Newest first, keyset by (created_at, id); up to `limit + 1` rows, each with its exact cursor
    * time. Hand-written SQL: this is the busiest read of the service.
    */
-  async list(filter: TicketFilter): Promise<{ ticket: TicketEntity; cursorTs: string }[]> {
+  async list(filter: TicketFilter): Promise<TicketRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (sql: (p: string) => string, value: unknown) => {
+    // Which filters are present names the prepared statement: the same set gives the same SQL.
+    let shape = '';
+    const add = (key: string, sql: (p: string) => string, value: unknown) => {
       params.push(value);
       where.push(sql(`$${params.length}`));
+      shape += key;
     };
-    if (filter.status) add((p) => `t.status = ${p}`, filter.status);
-    if (filter.priority) add((p) => `t.priority = ${p}`, filter.priority);
-    if (filter.queueId !== undefined) add((p) => `t.queue_id = ${p}`, filter.queueId);
-    if (filter.agentId !== undefined) add((p) => `t.agent_id = ${p}`, filter.agentId);
-    if (filter.clientId !== undefined) add((p) => `t.client_id = ${p}`, filter.clientId);
-    if (filter.category) add((p) => `t.category = ${p}`, filter.category);
-    if (filter.q) add((p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (filter.before) {
-      params.push(filter.before.createdAt, filter.before.id);
-      where.push(`(t.created_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length})`);
-    }
+    if (filter.status) add('s', (p) => `t.status = ${p}`, filter.status);
+    if (filter.priority) add('p', (p) => `t.priority = ${p}`, filter.priority);
+    if (filter.queueId !== undefined) add('u', (p) => `t.queue_id = ${p}`, filter.queueId);
+    if (filter.agentId !== undefined) add('a', (p) => `t.agent_id = ${p}`, filter.agentId);
+    if (filter.clientId !== undefined) add('c', (p) => `t.client_id = ${p}`, filter.clientId);
+    if (filter.category) add('g', (p) => `t.category = ${p}`, filter.category);
+    if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (filter.before) add('b', (p) => `(t.created_at, t.id) < (${p}::timestamptz, $${params.length + 1})`, filter.before.createdAt);
+    if (filter.before) params.push(filter.before.id);
     params.push(filter.limit + 1);
-    const rows: (TicketRow & { cursor_ts: string })[] = await this.db.query(
-      `SELECT ${TICKET_COLUMNS}, ${CURSOR_TS} AS cursor_ts FROM tickets t
+    return preparedQuery<TicketRecord>(
+      this.db,
+      // A search pattern's best plan depends on the pattern: those are planned on every call.
+      filter.q ? null : `tickets.list:${shape}`,
+      `SELECT ${TICKET_COLUMNS} FROM tickets t
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map((row) => ({ ticket: toEntity(row), cursorTs: row.cursor_ts }));
   }
 
   /** Current counts; breaches are active tickets past a deadline at `now`. */

@@ -5,6 +5,7 @@ import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
 import { decodeCursor, type Page, toPage } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { QueuesService } from '#src/modules/queues/queues.service.js';
@@ -31,6 +32,7 @@ import {
   type TicketEventResponseDto,
   toTicketEventResponse,
   toTicketResponse,
+  toTicketResponseFromRecord,
   type UpdateTicketDto,
 } from '#src/modules/tickets/dto/ticket.dto.js';
 import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
@@ -90,9 +92,10 @@ export class TicketsService {
       createdAt: now,
       actorId: actor.id,
     }, this.config.agentCapacity);
-    this.events.publish('ticket.created', { ticket: toTicketResponse(ticket), actorId: actor.id });
-    const assigned = await this.assignment.autoAssign(ticket, agentHasRoom);
-    return toTicketResponse(assigned ?? ticket);
+    const created = toTicketResponseFromRecord(ticket);
+    this.events.publish('ticket.created', { ticket: created, actorId: actor.id });
+    const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom);
+    return assigned ? toTicketResponse(assigned) : created;
   }
 
   async list(actor: AuthUser, query: ListTicketsQueryDto): Promise<Page<TicketResponseDto>> {
@@ -113,7 +116,7 @@ export class TicketsService {
       before: before ? { createdAt: before[0] as string, id: before[1] as number } : undefined,
       limit,
     });
-    return toPage(rows, limit, (r) => toTicketResponse(r.ticket), (r) => [r.cursorTs, r.ticket.id]);
+    return toPage(rows, limit, toTicketResponseFromRecord, (r) => [pgTimestampToCursor(r.created_at), r.id]);
   }
 
   async get(actor: AuthUser, id: number): Promise<TicketResponseDto> {

@@ -18,6 +18,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { pgTimestampToIso, pgTimestampToIsoOrNull } from '#src/common/database/timestamps.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
 import { NormalizeEmail, Trim } from '#src/common/validation/transforms.js';
@@ -29,6 +30,7 @@ import {
 } from '#src/modules/tickets/domain/ticket-status.js';
 import { TICKET_EVENT_TYPES, type TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
 import { TICKET_SOURCES, type TicketEntity, type TicketSource } from '#src/modules/tickets/ticket.entity.js';
+import type { TicketRecord } from '#src/modules/tickets/tickets.repository.js';
 
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 20_000;
@@ -85,6 +87,29 @@ export function toTicketResponse(ticket: TicketEntity): TicketResponseDto {
     closed_at: iso(ticket.closedAt),
     created_at: ticket.createdAt.toISOString(),
     updated_at: ticket.updatedAt.toISOString(),
+  };
+}
+
+/** The same answer from a hot-path record, whose times are still PostgreSQL's text. */
+export function toTicketResponseFromRecord(r: TicketRecord): TicketResponseDto {
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    priority: r.priority,
+    category: r.category,
+    queue_id: r.queue_id,
+    client_id: r.client_id,
+    agent_id: r.agent_id,
+    source: r.source,
+    frt_deadline: pgTimestampToIso(r.frt_deadline),
+    ttr_deadline: pgTimestampToIso(r.ttr_deadline),
+    first_response_at: pgTimestampToIsoOrNull(r.first_response_at),
+    resolved_at: pgTimestampToIsoOrNull(r.resolved_at),
+    closed_at: pgTimestampToIsoOrNull(r.closed_at),
+    created_at: pgTimestampToIso(r.created_at),
+    updated_at: pgTimestampToIso(r.updated_at),
   };
 }
 
