@@ -252,18 +252,22 @@ describe('auth', () => {
       await expect(connect(t.baseUrl, handMadeJwt(decodeJwtPayload(token), null, { alg: 'none', typ: 'JWT' }))).rejects.toThrow('unauthorized');
     });
 
+    const MISSING = 'Missing bearer token';
+    const INVALID = 'Missing, invalid or expired token';
     it.each([
-      ['no Authorization header', undefined],
-      ['a bare "Bearer"', 'Bearer'],
-      ['"Bearer" and a space', 'Bearer '],
-      ['"Bearer" and garbage', 'Bearer garbage'],
-      ['three garbage segments', 'Bearer a.b.c'],
-      ['a JWT-looking token with a broken header', 'Bearer eyJub3QganNvbg.eyJzdWIiOjF9.c2ln'],
-      ['two tokens', 'Bearer one two'],
-      ['another scheme', 'Basic dXNlcjpwYXNzd29yZA=='],
-    ])('answers %s with 401 in the error shape', async (_, header) => {
+      ['no Authorization header', undefined, MISSING],
+      ['a bare "Bearer"', 'Bearer', MISSING],
+      ['"Bearer" and a space', 'Bearer ', MISSING],
+      ['two tokens', 'Bearer one two', MISSING],
+      ['another scheme', 'Basic dXNlcjpwYXNzd29yZA==', MISSING],
+      ['"Bearer" and garbage', 'Bearer garbage', INVALID],
+      ['three garbage segments', 'Bearer a.b.c', INVALID],
+      ['a JWT-looking token with a broken header', 'Bearer eyJub3QganNvbg.eyJzdWIiOjF9.c2ln', INVALID],
+    ])('answers %s with 401 in the error shape', async (_, header, message) => {
       const req = t.http.get('/api/v1/auth/me');
-      expectUnauthorizedShape(await (header === undefined ? req : req.set('Authorization', header)));
+      const res = await (header === undefined ? req : req.set('Authorization', header));
+      expectUnauthorizedShape(res);
+      expect(res.body.message).toBe(message);
     });
 
     it('answers an expired token with 401 in the error shape', async () => {

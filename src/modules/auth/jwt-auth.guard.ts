@@ -19,8 +19,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     strategy: JwtStrategy,
   ) {
-    // session: false is @nestjs/passport's default; the strategy: see JwtStrategy.authenticate.
-    super({ session: false, strategy } satisfies JwtAuthenticateOptions & { session: boolean });
+    // No passport session (@nestjs/passport's default too); the strategy: see JwtStrategy.authenticate.
+    const options: JwtAuthenticateOptions & { session: false } = { session: false, strategy };
+    super(options);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
