@@ -32,9 +32,6 @@ export default tseslint.config(
     // A module adds its events to DomainEvents from its own *.events.ts instead.
     files: ['src/common/**/*.ts', 'src/config/**/*.ts'],
     ignores: [
-      // TODO(issue 9): UserRole moves to src/common/auth/roles.ts (another branch); then drop these two.
-      'src/common/auth/auth-user.ts',
-      'src/common/auth/auth.decorators.ts',
       // TODO(issue 9): SlaPolicy / SlaTargets come from modules/sla/domain; move them under config/.
       'src/config/app-config.ts',
     ],

@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import type { Response } from 'supertest';
 import { createUser, DEFAULT_PASSWORD, signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { decodeJwtPayload, handMadeJwt } from './utils/jwt.js';
+import { connect } from './utils/socket.js';
+
+const ERROR_KEYS = ['details', 'error', 'message', 'request_id', 'status_code'];
+
+/** A 401 in the contract's error shape (never passport's own plain-text "Unauthorized"). */
+function expectUnauthorizedShape(res: Response): void {
+  expect(res.status).toBe(401);
+  expect(res.headers['content-type']).toMatch(/^application\/json/);
+  expect(Object.keys(res.body).sort()).toEqual(ERROR_KEYS);
+  expect(res.body).toMatchObject({ status_code: 401, error: 'unauthorized', details: [] });
+  expect(res.body.request_id).toBe(res.headers['x-request-id']);
+  expect(res.headers['www-authenticate']).toBeUndefined();
+}
 
 describe('auth', () => {
   let t: TestApp;
@@ -210,6 +224,73 @@ describe('auth', () => {
       const { token, user } = await signedIn(t);
       await t.db.query('DELETE FROM users WHERE id = $1', [user.id]);
       await me(token).expect(401);
+    });
+
+    it('refuses a token without exp (or with a non-numeric one), over HTTP and at the socket handshake', async () => {
+      const { token } = await signedIn(t);
+      const { exp: _, ...payload } = decodeJwtPayload(token);
+      for (const claims of [payload, { ...payload, exp: 'never' }, { ...payload, exp: null }]) {
+        const forged = handMadeJwt(claims, t.config.jwtSecret);
+        expectUnauthorizedShape(await me(forged));
+        await expect(connect(t.baseUrl, forged)).rejects.toThrow('unauthorized');
+      }
+      // The same claims with exp are accepted on both paths: the refusals above are about exp.
+      const valid = handMadeJwt(decodeJwtPayload(token), t.config.jwtSecret);
+      await me(valid).expect(200);
+      (await connect(t.baseUrl, valid)).close();
+    });
+
+    it.each(['HS384', 'HS512'])('refuses a token signed with %s (the right secret, another algorithm) on both paths', async (alg) => {
+      const { token } = await signedIn(t);
+      const forged = handMadeJwt(decodeJwtPayload(token), t.config.jwtSecret, { alg, typ: 'JWT' });
+      expectUnauthorizedShape(await me(forged));
+      await expect(connect(t.baseUrl, forged)).rejects.toThrow('unauthorized');
+    });
+
+    it('refuses alg "none" at the socket handshake too', async () => {
+      const { token } = await signedIn(t);
+      await expect(connect(t.baseUrl, handMadeJwt(decodeJwtPayload(token), null, { alg: 'none', typ: 'JWT' }))).rejects.toThrow('unauthorized');
+    });
+
+    const MISSING = 'Missing bearer token';
+    const INVALID = 'Missing, invalid or expired token';
+    it.each([
+      ['no Authorization header', undefined, MISSING],
+      ['a bare "Bearer"', 'Bearer', MISSING],
+      ['"Bearer" and a space', 'Bearer ', MISSING],
+      ['two tokens', 'Bearer one two', MISSING],
+      ['another scheme', 'Basic dXNlcjpwYXNzd29yZA==', MISSING],
+      ['"Bearer" and garbage', 'Bearer garbage', INVALID],
+      ['three garbage segments', 'Bearer a.b.c', INVALID],
+      ['a JWT-looking token with a broken header', 'Bearer eyJub3QganNvbg.eyJzdWIiOjF9.c2ln', INVALID],
+    ])('answers %s with 401 in the error shape', async (_, header, message) => {
+      const req = t.http.get('/api/v1/auth/me');
+      const res = await (header === undefined ? req : req.set('Authorization', header));
+      expectUnauthorizedShape(res);
+      expect(res.body.message).toBe(message);
+    });
+
+    it('answers an expired token with 401 in the error shape', async () => {
+      const { token } = await signedIn(t);
+      const past = Math.floor(Date.now() / 1000) - 10;
+      expectUnauthorizedShape(await me(handMadeJwt({ ...decodeJwtPayload(token), iat: past - 3600, exp: past }, t.config.jwtSecret)));
+    });
+
+    it('answers 500 without internals, not 401, when the database fails while checking the session', async () => {
+      const { token } = await signedIn(t); // a fresh token: not cached, so the guard reads the database
+      await t.db.query('ALTER TABLE revoked_tokens RENAME TO revoked_tokens_away');
+      let res: Response;
+      try {
+        res = await me(token);
+      } finally {
+        await t.db.query('ALTER TABLE revoked_tokens_away RENAME TO revoked_tokens');
+      }
+      expect(res.status).toBe(500);
+      expect(Object.keys(res.body).sort()).toEqual(ERROR_KEYS);
+      expect(res.body).toMatchObject({ status_code: 500, error: 'internal_error', message: 'Internal server error', details: [] });
+      expect(JSON.stringify(res.body)).not.toMatch(/revoked|SELECT|relation|QueryFailed|node_modules|\/src\//i);
+      // The token itself is fine: it works once the database answers again.
+      await me(token).expect(200);
     });
 
     it('refuses a token without a jti', async () => {

@@ -60,6 +60,29 @@ describe('sessions across instances', () => {
     await refusedSoon(b, user.token);
   });
 
+  it('each instance checks tokens with its own key, database and cache, though passport keeps one registry per process', async () => {
+    // c starts last, so passport's process-wide 'jwt' strategy is c's; c has its own secret and database.
+    const c = await createTestApp({ JWT_SECRET: 'another-test-secret-that-is-long-enough' });
+    try {
+      const onA = await signedIn(a);
+      const onC = await signedIn(c);
+      const res = await a.http.get('/api/v1/auth/me').set(onA.auth).expect(200);
+      expect(res.body.email).toBe(onA.user.email);
+      await b.http.get('/api/v1/auth/me').set(onA.auth).expect(200);
+      await c.http.get('/api/v1/auth/me').set(onC.auth).expect(200);
+      await c.http.get('/api/v1/auth/me').set(onA.auth).expect(401);
+      await a.http.get('/api/v1/auth/me').set(onC.auth).expect(401);
+      await a.http.post('/api/v1/auth/logout').set(onA.auth).expect(204);
+      await a.http.get('/api/v1/auth/me').set(onA.auth).expect(401);
+    } finally {
+      await c.close();
+    }
+    // c is gone but still registered with passport: the others keep working.
+    const after = await signedIn(b);
+    await b.http.get('/api/v1/auth/me').set(after.auth).expect(200);
+    await a.http.get('/api/v1/auth/me').set(after.auth).expect(200);
+  });
+
   it('a renamed user is seen with the new name on both instances', async () => {
     const admin = await signedIn(a, { role: 'admin' });
     const user = await signedIn(a, { role: 'agent', name: 'Old Name' });

@@ -1,7 +1,8 @@
 import argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
+import type { UserRole } from '#src/common/auth/roles.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
-import { UserEntity, type UserRole } from '#src/modules/users/user.entity.js';
+import { UserEntity } from '#src/modules/users/user.entity.js';
 import type { TestApp } from '../utils/create-test-app.js';
 
 export const DEFAULT_PASSWORD = 'correct-horse-42';

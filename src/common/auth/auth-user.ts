@@ -1,4 +1,4 @@
-import type { UserRole } from '#src/modules/users/user.entity.js';
+import type { UserRole } from '#src/common/auth/roles.js';
 
 /** Who is calling, as established from a verified, unrevoked token. */
 export interface AuthUser {

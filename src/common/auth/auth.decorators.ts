@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
-import type { UserRole } from '#src/modules/users/user.entity.js';
+import type { UserRole } from '#src/common/auth/roles.js';
 
 export const PUBLIC_KEY = 'auth:public';
 export const ROLES_KEY = 'auth:roles';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { UserRole } from '#src/modules/users/user.entity.js';
+import type { UserRole } from '#src/common/auth/roles.js';
 
 export interface SessionRow {
   id: number;

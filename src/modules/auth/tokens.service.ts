@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
@@ -9,11 +9,12 @@ import { AuthRepository } from '#src/modules/auth/auth.repository.js';
 import { SessionCache } from '#src/modules/auth/session-cache.js';
 import type { UserEntity } from '#src/modules/users/user.entity.js';
 
-interface TokenPayload {
-  sub: number;
-  jti: string;
-  ver: number;
-  exp: number;
+/** A verified token's claims, as far as they are present: `validate` checks each one. */
+export interface TokenClaims {
+  sub?: unknown;
+  jti?: unknown;
+  ver?: unknown;
+  exp?: unknown;
 }
 
 export interface IssuedToken {
@@ -22,55 +23,82 @@ export interface IssuedToken {
   expires_in: number;
 }
 
+/** Tokens are signed with HS256 and verified with HS256 only (alg none, HS512, RS256… are refused). */
+export const JWT_ALGORITHMS: ['HS256'] = ['HS256'];
+const JTI = /^[0-9a-f-]{36}$/i;
+
 const unauthorized = () => new AppError(ErrorCode.UNAUTHORIZED, 'Missing, invalid or expired token');
 
 /**
- * Access tokens: HS256 JWTs with a `jti` (revocable one by one at logout) and the user's token
- * version (bumped to end all of a user's tokens at once). Verification also runs for Socket.IO.
+ * Access tokens: HS256 JWTs with an `exp`, a `jti` (revocable one by one at logout) and the user's
+ * token version (bumped to end all of a user's tokens at once). HTTP requests are checked by
+ * JwtStrategy (passport-jwt), the Socket.IO handshake by `verify`; both end in `validate`.
  */
 @Injectable()
 export class TokensService {
+  /**
+   * The HMAC key, made once and shared with JwtStrategy: given a string, jsonwebtoken rebuilds a
+   * key (after a failed public-key parse) on every verify, which was the largest CPU cost of a request.
+   */
+  readonly secretKey: KeyObject;
+  /** jsonwebtoken with that key and algorithm: signs, and verifies for the handshake. */
+  private readonly jwt: JwtService;
+
   constructor(
-    private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly auth: AuthRepository,
     private readonly sessions: SessionCache,
-  ) {}
+  ) {
+    this.secretKey = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+    this.jwt = new JwtService({
+      secret: this.secretKey,
+      signOptions: { algorithm: JWT_ALGORITHMS[0], expiresIn: config.jwtExpiresInSeconds },
+      verifyOptions: { algorithms: JWT_ALGORITHMS },
+    });
+  }
 
   async issue(user: Pick<UserEntity, 'id' | 'tokenVersion'>): Promise<IssuedToken> {
-    const token = await this.jwt.signAsync(
-      { sub: user.id, ver: user.tokenVersion },
-      { jwtid: randomUUID() },
-    );
+    const token = await this.jwt.signAsync({ sub: user.id, ver: user.tokenVersion }, { jwtid: randomUUID() });
     return { access_token: token, token_type: 'bearer', expires_in: this.config.jwtExpiresInSeconds };
   }
 
-  /** The caller behind a token; UNAUTHORIZED for a bad, expired, revoked or outdated token. */
+  /** The caller behind a raw token (the Socket.IO handshake): the same checks JwtStrategy makes. */
   async verify(token: string): Promise<AuthUser> {
-    let payload: TokenPayload;
+    let claims: TokenClaims;
     try {
-      payload = await this.jwt.verifyAsync<TokenPayload>(token);
+      claims = await this.jwt.verifyAsync<TokenClaims & object>(token);
     } catch {
       throw unauthorized();
     }
-    if (!Number.isInteger(payload.sub) || typeof payload.jti !== 'string' || !Number.isInteger(payload.ver)) {
+    return this.validate(claims);
+  }
+
+  /**
+   * The caller behind the claims of a token whose signature and expiry were verified: UNAUTHORIZED
+   * for a token without `exp`, `jti`, `sub` or `ver`, and for a revoked or outdated one (the user
+   * deactivated, their role or password changed). A failure to read the database is not a refusal:
+   * it is thrown as it is.
+   */
+  async validate(claims: TokenClaims): Promise<AuthUser> {
+    const { sub, jti, ver, exp } = claims;
+    if (!Number.isInteger(sub) || !Number.isInteger(ver) || !Number.isInteger(exp) || typeof jti !== 'string' || !JTI.test(jti)) {
       throw unauthorized();
     }
-    if (!/^[0-9a-f-]{36}$/i.test(payload.jti)) throw unauthorized();
-    let session = this.sessions.get(payload.jti);
-    if (!session || session.id !== payload.sub) {
+    const userId = sub as number;
+    let session = this.sessions.get(jti);
+    if (!session || session.id !== userId) {
       const generation = this.sessions.begin();
-      session = await this.auth.findSession(payload.sub, payload.jti);
-      if (session) this.sessions.set(payload.jti, session, generation);
+      session = await this.auth.findSession(userId, jti);
+      if (session) this.sessions.set(jti, session, generation);
     }
-    if (!session || !session.isActive || session.revoked || session.tokenVersion !== payload.ver) throw unauthorized();
+    if (!session || !session.isActive || session.revoked || session.tokenVersion !== ver) throw unauthorized();
     return {
       id: session.id,
       role: session.role,
       email: session.email,
       name: session.name,
-      jti: payload.jti,
-      expiresAt: new Date(payload.exp * 1000),
+      jti,
+      expiresAt: new Date((exp as number) * 1000),
     };
   }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
+import type { UserRole } from '#src/common/auth/roles.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
-import { UserEntity, type UserRole } from '#src/modules/users/user.entity.js';
+import { UserEntity } from '#src/modules/users/user.entity.js';
 
 export interface NewUser {
   email: string;

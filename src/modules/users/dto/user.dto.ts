@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { USER_ROLES, type UserRole } from '#src/common/auth/roles.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { NormalizeEmail, QueryBoolean, Trim } from '#src/common/validation/transforms.js';
-import { USER_ROLES, type UserEntity, type UserRole } from '#src/modules/users/user.entity.js';
+import type { UserEntity } from '#src/modules/users/user.entity.js';
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 200;
