@@ -63,6 +63,14 @@ describe('HTTP basics', () => {
     expect(allowed.headers['access-control-allow-origin']).toBe('https://console.example.test');
     expect(allowed.headers['x-content-type-options']).toBe('nosniff');
     expect(allowed.headers['x-powered-by']).toBeUndefined();
+    // helmet's defaults, on errors as on successes
+    for (const res of [allowed, await t.http.get('/api/v1/nope').expect(404)]) {
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    }
     const other = await t.http.get('/health').set('Origin', 'https://evil.example').expect(200);
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });

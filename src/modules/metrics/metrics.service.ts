@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { FinishedHook } from '#src/common/http/request-context.js';
 
 /** A registry per application (not prom-client's global one), so several apps can share a process. */
 @Injectable()
@@ -19,14 +19,10 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Express middleware: times every request and labels it with the matched route pattern. */
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
-    const end = this.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      end({ method: req.method, route, status_code: String(res.statusCode) });
-    });
-    next();
+  /** Records a finished request, labelled with its matched route pattern (a requestContext hook). */
+  readonly observe: FinishedHook = (req, res, seconds) => {
+    const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+    this.httpDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
   };
 
   render(): Promise<string> {
