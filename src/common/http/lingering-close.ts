@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Response } from 'express';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { sendError } from '#src/common/errors/http-exception.filter.js';
+import type { RequestWithId } from '#src/common/http/request-id.js';
 
 /** How long a refused request's connection is kept open at most. */
 export const LINGER_MS = 10_000;
@@ -16,7 +18,7 @@ const STALLED_MS = 1_000;
  * For an answer given before the request body was read (a refusal): sends `Connection: close`,
  * then reads and discards the rest of the body, at most `maxBytes` of it, and closes once the
  * body is read, the client hangs up or `maxMs` have passed (nginx's lingering close). Past
- * `maxBytes` it stops reading: the client stalls until the deadline.
+ * `maxBytes` it stops reading and closes a second later.
  *
  * Why: Node destroys the socket as soon as a `Connection: close` answer is written. With body
  * bytes still unread the kernel then sends a reset, and a client that is still sending (Node's
@@ -25,6 +27,7 @@ const STALLED_MS = 1_000;
  * Call it before the answer is sent; a body that has already been read needs none of this.
  */
 export function closeAfterDraining(req: IncomingMessage, res: ServerResponse, maxBytes: number, maxMs = LINGER_MS): void {
+  if (res.headersSent) return;
   res.setHeader('Connection', 'close');
   const socket = req.socket;
   if (req.complete || req.destroyed || socket.destroyed) return;
@@ -59,17 +62,35 @@ export function closeAfterDraining(req: IncomingMessage, res: ServerResponse, ma
 }
 
 const MULTIPART = /^multipart\/form-data\b/i;
+const tooLarge = () => new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large');
 
 /**
- * Refuses a body declared (Content-Length) over `limitBytes` with 413 before the body parsers
- * read any of it, draining it as `closeAfterDraining` does. Multipart uploads have limits of
- * their own. Bodies without a declared length are limited by the parsers.
+ * Bodies over `limitBytes` (multipart uploads aside: they have limits of their own) are refused
+ * with 413 and drained as `closeAfterDraining` does, rather than read to the end by the body
+ * parsers first: one declared over the limit before any of it is read, a chunked one as soon as
+ * it passes the limit (the parsers then give up on it too, and their late error finds the answer
+ * sent).
  */
 export function refuseOversizedBodies(limitBytes: number) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const declared = Number(req.headers['content-length']);
-    if (!(declared > limitBytes) || MULTIPART.test(req.headers['content-type'] ?? '')) return next();
-    closeAfterDraining(req, res, 2 * limitBytes);
-    next(new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large'));
+  return (req: RequestWithId, res: Response, next: NextFunction): void => {
+    if (MULTIPART.test(req.headers['content-type'] ?? '')) return next();
+    if (Number(req.headers['content-length']) > limitBytes) {
+      closeAfterDraining(req, res, 2 * limitBytes);
+      return next(tooLarge());
+    }
+    if (req.headers['transfer-encoding'] !== undefined) {
+      // Counts alongside whichever parser reads the body (it starts reading in this same tick).
+      let received = 0;
+      const count = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received <= limitBytes) return;
+        req.off('data', count);
+        if (res.headersSent) return; // answered without waiting for the body
+        closeAfterDraining(req, res, 2 * limitBytes);
+        sendError(req, res, tooLarge());
+      };
+      req.on('data', count);
+    }
+    next();
   };
 }
