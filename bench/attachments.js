@@ -1,7 +1,8 @@
 // Attachment uploads: 200 files of 1 MB sent by 10 concurrent clients to POST
-// /api/v1/messages/:id/attachments, against `cp` of the same files on the same disk and against a
-// bare busboy-to-disk server (bench/baseline/upload-server.js); and the service's resident memory
-// while uploading, against its idle memory. Run: npm run bench:attachments
+// /api/v1/messages/:id/attachments (multer and its storage engine), against `cp` of the same files
+// on the same disk and against a bare busboy-to-disk server (bench/baseline/upload-server.js, the
+// parser multer runs underneath); and the service's resident memory while uploading, against its
+// idle memory. Run: npm run bench:attachments
 // Options (env): BENCH_FILES (200), BENCH_FILE_MB (1), BENCH_CONCURRENCY (10), BENCH_DATABASE_URL.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter, notFoundHandler } from '#src/common/errors/http-exception.filter.js';
+import { refuseOversizedBodies } from '#src/common/http/lingering-close.js';
 import { requestContext, staticHeadersOf } from '#src/common/http/request-context.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { AppConfig } from '#src/config/app-config.js';
@@ -10,7 +11,8 @@ import { RealtimeAdapterFactory, RealtimeIoAdapter } from '#src/modules/chat/rea
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 
 export const API_PREFIX = 'api/v1';
-export const BODY_LIMIT = '1mb';
+/** Largest JSON or form body, in bytes (1 MB). */
+export const BODY_LIMIT = 1024 * 1024;
 
 /**
  * Everything main.ts and the e2e tests both apply to an application: the same middleware order,
@@ -30,6 +32,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
   });
+  app.use(refuseOversizedBodies(BODY_LIMIT));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });

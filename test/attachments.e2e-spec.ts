@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { dirname, join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { JobLock } from '#src/common/database/advisory-locks.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { sleep } from './utils/socket.js';
+import { waitFor } from './utils/wait.js';
 import { storedZip } from './utils/zip.js';
 
 /** A real 1×1 PNG. */
@@ -37,14 +38,24 @@ describe('attachments', () => {
   let client: SignedInUser;
   let stranger: SignedInUser;
   let agent: SignedInUser;
+  /**
+   * A folder of this file's own holding the upload folder, so tests can look around the upload
+   * folder without scanning the shared temporary folder, where other test files (and PostgreSQL)
+   * create and remove folders all the time.
+   */
+  let sandbox: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ AUTO_ASSIGN: 'false', UPLOAD_MAX_BYTES: String(64 * 1024), UPLOAD_MAX_FILES: '3' });
+    sandbox = await mkdtemp(join(tmpdir(), 'attachments-e2e-'));
+    t = await createTestApp({ AUTO_ASSIGN: 'false', UPLOAD_MAX_BYTES: String(64 * 1024), UPLOAD_MAX_FILES: '3', UPLOAD_DIR: join(sandbox, 'uploads') });
     client = await signedIn(t);
     stranger = await signedIn(t);
     agent = await signedIn(t, { role: 'agent' });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await rm(sandbox, { recursive: true, force: true });
+  });
 
   async function messageOf(owner: SignedInUser): Promise<{ ticketId: number; messageId: number }> {
     const ticket = await createTicket(t.db, { clientId: owner.user.id });
@@ -132,7 +143,11 @@ describe('attachments', () => {
     expect(windows.body.filename).toBe('boot.ini');
     const dots = await upload(client, `messages/${messageId}`, Buffer.from('x'), '..').expect(201);
     expect(dots.body.filename).toBe('attachment');
-    expect(await filesUnder(join(t.config.uploadDir, '..'))).not.toContain('etc/passwd.txt');
+    // Nothing was written beside the upload folder, nor where the names point.
+    expect((await filesUnder(sandbox)).filter((f) => !f.startsWith('uploads/'))).toEqual([]);
+    for (const name of ['../../../etc/passwd.txt', '../../boot.ini']) {
+      await expect(stat(resolve(t.config.uploadDir, name))).rejects.toMatchObject({ code: 'ENOENT' });
+    }
   });
 
   it('serves HTML as a download with nosniff, whatever the upload claimed', async () => {
@@ -218,16 +233,12 @@ describe('attachments', () => {
     req.on('error', () => undefined); // we hang up ourselves
     req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="partial.bin"\r\n\r\n`);
     req.write(randomBytes(20_000));
-    await sleep(200);
+    // Hang up once the server is writing the file, however long it took to get there.
+    const tempFiles = async () => (await filesUnder(t.config.uploadDir)).filter((f) => f.startsWith('.tmp'));
+    await waitFor(async () => (await tempFiles()).length > 0);
     req.destroy();
 
-    const deadline = Date.now() + 5000;
-    let leftovers = (await filesUnder(t.config.uploadDir)).filter((f) => f.startsWith('.tmp'));
-    while (leftovers.length > 0 && Date.now() < deadline) {
-      await sleep(50);
-      leftovers = (await filesUnder(t.config.uploadDir)).filter((f) => f.startsWith('.tmp'));
-    }
-    expect(leftovers).toEqual([]);
+    await waitFor(async () => (await tempFiles()).length === 0);
     expect(await rowCount()).toBe(before);
     // The service is fine afterwards.
     await upload(client, `messages/${messageId}`, PNG, 'after.png').expect(201);
@@ -291,6 +302,21 @@ describe('attachments', () => {
     await t.http.post('/api/v1/messages/abc/attachments').set(client.auth).attach('file', PNG, 'x.png').expect(422);
     await t.http.post('/api/v1/messages/99999999/attachments').set(client.auth).attach('file', PNG, 'x.png').expect(404);
     await t.http.post(`/api/v1/messages/${messageId}/attachments`).attach('file', PNG, 'x.png').expect(401);
+  });
+
+  it('takes one file per request and stores nothing when a second one comes', async () => {
+    const { messageId } = await messageOf(client);
+    const before = await rowCount();
+    const filesBefore = await filesUnder(t.config.uploadDir);
+    const two = await t.http
+      .post(`/api/v1/messages/${messageId}/attachments`)
+      .set(client.auth)
+      .attach('file', PNG, 'one.png')
+      .attach('file', PNG, 'two.png')
+      .expect(400);
+    expect(two.body).toMatchObject({ status_code: 400, error: 'bad_request' });
+    expect(await rowCount()).toBe(before);
+    expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
   });
 
   it('hides another customer’s files with 404 and stores nothing for them', async () => {

@@ -5,17 +5,19 @@ import { join, resolve } from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { fileTypeFromFile } from 'file-type';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
 import { AppConfig } from '#src/config/app-config.js';
-import { SNIFF_BYTES } from '#src/modules/attachments/domain/content-type.js';
+import { detectContentType, SNIFF_BYTES } from '#src/modules/attachments/domain/content-type.js';
 
-/** What was received into a temporary file; `tooLarge` when the source went over the limit. */
-export interface ReceivedFile {
-  tempPath: string;
+/** A file accepted into storage: in place under its key, with what was learnt on the way in. */
+export interface StoredFile {
+  key: string;
   size: number;
   sha256: string;
-  /** The first bytes, for type detection. */
-  head: Buffer;
-  tooLarge: boolean;
+  /** Detected from the bytes, never taken from the sender. */
+  contentType: string;
 }
 
 export interface StoredFileInfo {
@@ -28,10 +30,13 @@ const KEY_PATTERN = /^([0-9a-f]{2})\/([0-9a-f]{2})\/[0-9a-f]{32}$/;
 const HEX2 = /^[0-9a-f]{2}$/;
 const TEMP_DIR = '.tmp';
 
+export const fileTooLarge = (maxBytes: number) =>
+  new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `A file may be at most ${maxBytes} bytes`, [{ field: 'file', problems: ['too large'] }]);
+
 /**
  * The bytes of attachments on the local disk under UPLOAD_DIR. Files arrive in `.tmp/`, are
- * counted and hashed on the way, and move into place with an atomic rename, so a stored key always
- * names a complete file.
+ * counted and hashed on the way, flushed, and move into place with an atomic rename, so a stored
+ * key always names a complete file.
  */
 @Injectable()
 export class AttachmentStorage implements OnModuleInit {
@@ -49,28 +54,31 @@ export class AttachmentStorage implements OnModuleInit {
   }
 
   /**
-   * Streams `source` into a new temporary file, hashing and counting as it goes; never holds more
-   * than a chunk in memory. Past `maxBytes` it stops writing but keeps reading to the end (so an
-   * HTTP upload is consumed and can be answered), then removes the partial file.
+   * Streams `source` into a new temporary file, hashing and counting as it goes (never more than
+   * a chunk in memory), flushes it, detects its type, and moves it into place under a new random
+   * key. Past `maxBytes` it fails at once with 413. On any failure the partial file is removed.
    */
-  async receive(source: Readable, maxBytes: number): Promise<ReceivedFile> {
+  async accept(source: Readable, maxBytes: number): Promise<StoredFile> {
     const tempPath = join(this.tempDir, randomBytes(16).toString('hex'));
     const meter = new MeteringTransform(maxBytes);
     try {
       await pipeline(source, meter, createWriteStream(tempPath, { flags: 'wx', flush: true }));
+      // The whole file, not just its head: Office documents are ZIPs told apart by entries that
+      // may sit far into the archive.
+      const recognised = await fileTypeFromFile(tempPath);
+      const contentType = detectContentType(recognised?.mime, meter.head());
+      return { key: await this.keep(tempPath), size: meter.size, sha256: meter.hash.digest('hex'), contentType };
     } catch (error) {
-      await this.discardTemp(tempPath);
+      await rm(tempPath, { force: true });
       throw error;
     }
-    if (meter.tooLarge) await this.discardTemp(tempPath);
-    return { tempPath, size: meter.size, sha256: meter.hash.digest('hex'), head: meter.head(), tooLarge: meter.tooLarge };
   }
 
   /**
    * Moves a received file into place under a new random key and returns the key. Its modified
    * time becomes now, so the orphan sweep's grace period counts from here, not from the last byte.
    */
-  async keep(tempPath: string): Promise<string> {
+  private async keep(tempPath: string): Promise<string> {
     const name = randomBytes(16).toString('hex');
     const key = `${name.slice(0, 2)}/${name.slice(2, 4)}/${name}`;
     await mkdir(join(this.root, name.slice(0, 2), name.slice(2, 4)), { recursive: true });
@@ -84,10 +92,6 @@ export class AttachmentStorage implements OnModuleInit {
   pathOf(key: string): string {
     if (!KEY_PATTERN.test(key)) throw new Error(`Not a storage key: ${JSON.stringify(key)}`);
     return join(this.root, key);
-  }
-
-  async discardTemp(tempPath: string): Promise<void> {
-    await rm(tempPath, { force: true });
   }
 
   /** Removes stored files; a failure is logged, and the orphan sweep retries it later. */
@@ -143,11 +147,10 @@ export class AttachmentStorage implements OnModuleInit {
   }
 }
 
-/** Counts, hashes and keeps the first bytes; drops everything past the limit. */
+/** Counts, hashes and keeps the first bytes; fails as soon as the limit is passed. */
 class MeteringTransform extends Transform {
   readonly hash = createHash('sha256');
   size = 0;
-  tooLarge = false;
   private readonly headChunks: Buffer[] = [];
   private headBytes = 0;
 
@@ -157,10 +160,7 @@ class MeteringTransform extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.size += chunk.length;
-    if (this.tooLarge || this.size > this.maxBytes) {
-      this.tooLarge = true;
-      return done();
-    }
+    if (this.size > this.maxBytes) return done(fileTooLarge(this.maxBytes));
     if (this.headBytes < SNIFF_BYTES) {
       const part = chunk.subarray(0, SNIFF_BYTES - this.headBytes);
       this.headChunks.push(Buffer.from(part));

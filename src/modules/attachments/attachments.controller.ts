@@ -9,10 +9,9 @@ import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IdParam } from '#src/common/validation/id-param.pipe.js';
-import { AppConfig } from '#src/config/app-config.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { AttachmentPageDto, AttachmentResponseDto, UploadAttachmentDto } from '#src/modules/attachments/dto/attachment.dto.js';
-import { multipartFile } from '#src/modules/attachments/multipart-file.js';
+import { MultipartUpload } from '#src/modules/attachments/multipart-upload.js';
 
 /** The download's body: raw bytes, whatever their detected type (errors stay JSON). */
 const BINARY = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } as const;
@@ -24,7 +23,7 @@ const BINARY = { 'application/octet-stream': { schema: { type: 'string', format:
 export class AttachmentsController {
   constructor(
     private readonly attachments: AttachmentsService,
-    private readonly config: AppConfig,
+    private readonly uploads: MultipartUpload,
   ) {}
 
   @Post('messages/:id/attachments')
@@ -34,8 +33,13 @@ export class AttachmentsController {
   @ApiOperation({ summary: 'Attach a file to a message (whoever may see the message)' })
   @ApiCreatedResponse({ type: AttachmentResponseDto })
   @ApiErrors(400, 401, 404, 409, 413, 415, 422)
-  uploadToMessage(@CurrentUser() user: AuthUser, @IdParam() id: number, @Req() req: Request): Promise<AttachmentResponseDto> {
-    return this.attachments.upload(user, { kind: 'message', id }, multipartFile(req, this.config.uploadMaxBytes));
+  uploadToMessage(
+    @CurrentUser() user: AuthUser,
+    @IdParam() id: number,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AttachmentResponseDto> {
+    return this.attachments.upload(user, { kind: 'message', id }, () => this.uploads.receive(req, res));
   }
 
   @Post('notes/:id/attachments')
@@ -45,8 +49,13 @@ export class AttachmentsController {
   @ApiOperation({ summary: 'Attach a file to an internal note (agents)' })
   @ApiCreatedResponse({ type: AttachmentResponseDto })
   @ApiErrors(400, 401, 404, 409, 413, 415, 422)
-  uploadToNote(@CurrentUser() user: AuthUser, @IdParam() id: number, @Req() req: Request): Promise<AttachmentResponseDto> {
-    return this.attachments.upload(user, { kind: 'note', id }, multipartFile(req, this.config.uploadMaxBytes));
+  uploadToNote(
+    @CurrentUser() user: AuthUser,
+    @IdParam() id: number,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AttachmentResponseDto> {
+    return this.attachments.upload(user, { kind: 'note', id }, () => this.uploads.receive(req, res));
   }
 
   @Get('attachments/message/:message_id')

@@ -6,13 +6,14 @@ import { AttachmentsController } from '#src/modules/attachments/attachments.cont
 import { AttachmentsCron } from '#src/modules/attachments/attachments.cron.js';
 import { AttachmentsRepository } from '#src/modules/attachments/attachments.repository.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
+import { MultipartUpload } from '#src/modules/attachments/multipart-upload.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
 /** Files on messages and notes. Messages and notes import it to delete their files with them. */
 @Module({
   imports: [TypeOrmModule.forFeature([AttachmentEntity]), TicketsModule],
   controllers: [AttachmentsController],
-  providers: [AttachmentsService, AttachmentsRepository, AttachmentStorage, AttachmentsCron],
+  providers: [AttachmentsService, AttachmentsRepository, AttachmentStorage, AttachmentsCron, MultipartUpload],
   exports: [AttachmentsService],
 })
 export class AttachmentsModule {}

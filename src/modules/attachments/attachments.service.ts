@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { fileTypeFromFile } from 'file-type';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { runExclusively } from '#src/common/database/advisory-lock.js';
@@ -10,9 +9,9 @@ import { ErrorCode } from '#src/common/errors/error-code.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
 import type { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
-import { AttachmentStorage } from '#src/modules/attachments/attachment-storage.js';
+import { AttachmentStorage, type StoredFile } from '#src/modules/attachments/attachment-storage.js';
 import { AttachmentsRepository, type Parent } from '#src/modules/attachments/attachments.repository.js';
-import { detectContentType, servedInline } from '#src/modules/attachments/domain/content-type.js';
+import { servedInline } from '#src/modules/attachments/domain/content-type.js';
 import { cleanFilename } from '#src/modules/attachments/domain/filename.js';
 import { type AttachmentResponseDto, toAttachmentResponse } from '#src/modules/attachments/dto/attachment.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
@@ -20,19 +19,16 @@ import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 
 export type { Parent } from '#src/modules/attachments/attachments.repository.js';
 
-/** One incoming file: its bytes as a stream and the name it came with (cleaned before storing). */
-export interface IncomingFile {
-  stream: Readable;
+/** A file in storage, not yet attached to anything, with the name it came with. */
+export interface ReceivedFile extends StoredFile {
   filename: string | null | undefined;
-  /** Aborted when the rest of the request fails: nothing may be stored after that. */
-  signal?: AbortSignal;
 }
 
 /**
- * Where an upload's file comes from: called once access has been checked, it hands the file to
- * `store` and resolves with what `store` returned (HTTP multipart today, mail parts later).
+ * Where an upload's file comes from (an HTTP multipart body): called once access has been checked,
+ * it resolves when the file is in storage, or rejects once whatever it received is removed.
  */
-export type FileSource = <T>(store: (file: IncomingFile) => Promise<T>) => Promise<T>;
+export type FileSource = () => Promise<ReceivedFile>;
 
 /** What a download needs to send a stored file. */
 export interface AttachmentDownload {
@@ -71,55 +67,48 @@ export class AttachmentsService {
     if (parent.kind === 'message' && ticket.status === 'closed') {
       throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it to add files to its messages');
     }
-    // Checked again under a lock when storing; this saves receiving a file that cannot be kept.
+    // Checked again under a lock when attaching; this saves receiving a file that cannot be kept.
     if ((await this.attachments.countByParent(parent)) >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
-    const stored = await source((file) => this.store({ ...file, parent, uploaderId: actor.id }));
-    return toAttachmentResponse(stored);
+    return toAttachmentResponse(await this.attach(await source(), parent, actor.id));
   }
 
   /**
-   * The one way bytes become an attachment (uploads, and mail attachments later): streams to a
-   * temporary file while hashing, detects the type from the bytes, moves the file into place,
-   * then writes the row. Until the row commits the file is not an attachment; if anything fails
-   * the file is removed (and a crash leaves an orphan for the sweep, never a row without a file).
+   * The way other channels (mail attachments) add a file: streams it into storage (a temporary
+   * file, hashed on the way, its type detected from the bytes, then moved into place), then writes
+   * the row.
    */
-  async store(input: IncomingFile & { parent: Parent; uploaderId: number | null }): Promise<AttachmentEntity> {
-    const { uploadMaxBytes, uploadMaxFiles } = this.config;
-    const received = await this.storage.receive(input.stream, uploadMaxBytes);
-    if (received.tooLarge) {
-      throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `A file may be at most ${uploadMaxBytes} bytes`, [{ field: 'file', problems: ['too large'] }]);
-    }
-    let key: string | null = null;
+  async store(input: { stream: Readable; filename: string | null | undefined; parent: Parent; uploaderId: number | null }): Promise<AttachmentEntity> {
+    const stored = await this.storage.accept(input.stream, this.config.uploadMaxBytes);
+    return this.attach({ ...stored, filename: input.filename }, input.parent, input.uploaderId);
+  }
+
+  /**
+   * Writes the row of a file already in storage. Until the row commits the file is not an
+   * attachment; if anything fails the file is removed (and a crash leaves an orphan for the sweep,
+   * never a row without a file).
+   */
+  private async attach(file: ReceivedFile, parent: Parent, uploaderId: number | null): Promise<AttachmentEntity> {
     try {
-      // The whole file, not just its head: Office documents are ZIPs told apart by entries that
-      // may sit far into the archive.
-      const recognised = await fileTypeFromFile(received.tempPath);
-      const contentType = detectContentType(recognised?.mime, received.head);
-      input.signal?.throwIfAborted();
-      key = await this.storage.keep(received.tempPath);
-      const storageKey = key;
       return await this.db.transaction(async (manager) => {
-        const count = await this.attachments.lockParentAndCount(input.parent, manager);
-        if (count === null) throw notFound(input.parent.kind);
-        if (count >= uploadMaxFiles) throw this.tooManyFiles(input.parent);
-        input.signal?.throwIfAborted();
+        const count = await this.attachments.lockParentAndCount(parent, manager);
+        if (count === null) throw notFound(parent.kind);
+        if (count >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
         return this.attachments.insert(
           {
-            messageId: input.parent.kind === 'message' ? input.parent.id : null,
-            noteId: input.parent.kind === 'note' ? input.parent.id : null,
-            uploaderId: input.uploaderId,
-            filename: cleanFilename(input.filename),
-            contentType,
-            size: received.size,
-            sha256: received.sha256,
-            storageKey,
+            messageId: parent.kind === 'message' ? parent.id : null,
+            noteId: parent.kind === 'note' ? parent.id : null,
+            uploaderId,
+            filename: cleanFilename(file.filename),
+            contentType: file.contentType,
+            size: file.size,
+            sha256: file.sha256,
+            storageKey: file.key,
           },
           manager,
         );
       });
     } catch (error) {
-      if (key) await this.storage.remove([key]);
-      else await this.storage.discardTemp(received.tempPath);
+      await this.storage.remove([file.key]);
       throw error;
     }
   }

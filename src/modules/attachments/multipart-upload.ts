@@ -1,0 +1,136 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { PassThrough, type Writable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import type { Request, RequestHandler, Response } from 'express';
+import multer, { MulterError, type StorageEngine } from 'multer';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+import { closeAfterDraining } from '#src/common/http/lingering-close.js';
+import { AppConfig } from '#src/config/app-config.js';
+import { AttachmentStorage, fileTooLarge, type StoredFile } from '#src/modules/attachments/attachment-storage.js';
+import type { ReceivedFile } from '#src/modules/attachments/attachments.service.js';
+
+const FIELD = 'file';
+const MULTIPART = /^multipart\/form-data\b/i;
+/** Room for multipart boundaries and part headers above the file itself. */
+const MULTIPART_SLACK = 64 * 1024;
+
+const fileRequired = () =>
+  new AppError(ErrorCode.VALIDATION_FAILED, `The multipart field "${FIELD}" with a file is required`, [{ field: FIELD, problems: ['required'] }]);
+const cutOff = () => new AppError(ErrorCode.BAD_REQUEST, 'The upload was cut off');
+
+/**
+ * The request body as multer sees it: a stream fed from the request, so that we, not multer,
+ * decide how much of a refused body is read (see the stream handler below).
+ */
+interface UploadBody extends PassThrough {
+  headers: IncomingHttpHeaders;
+  /** Set by multer once the file is stored. */
+  file?: Express.Multer.File & StoredFile;
+  /** The storage engine's work on the file, so the answer can wait until it has settled. */
+  storing?: Promise<unknown>;
+}
+
+/** multer's storage engine: a file goes through AttachmentStorage.accept, and out again if the request fails. */
+class AttachmentStorageEngine implements StorageEngine {
+  constructor(
+    private readonly storage: AttachmentStorage,
+    private readonly maxBytes: number,
+  ) {}
+
+  _handleFile(req: Request, file: Express.Multer.File, done: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
+    const storing = this.storage.accept(file.stream, this.maxBytes);
+    (req as unknown as UploadBody).storing = storing;
+    storing.then((stored) => done(null, stored), done);
+  }
+
+  _removeFile(_req: Request, file: Express.Multer.File & Partial<StoredFile>, done: (error: Error | null) => void): void {
+    void this.storage.remove(file.key ? [file.key] : []).then(() => done(null));
+  }
+}
+
+/**
+ * Uploads over HTTP: the file in the multipart field `file` (one file per request), parsed by
+ * multer and streamed by its storage engine into AttachmentStorage. Called by the service only
+ * once access has been checked, so nothing is read for a request that will be refused.
+ */
+@Injectable()
+export class MultipartUpload {
+  private readonly maxBytes: number;
+  private readonly parse: RequestHandler;
+
+  constructor(storage: AttachmentStorage, config: AppConfig) {
+    this.maxBytes = config.uploadMaxBytes;
+    const options: multer.Options & { streamHandler: (body: UploadBody, parser: Writable) => void } = {
+      storage: new AttachmentStorageEngine(storage, this.maxBytes),
+      limits: { fileSize: this.maxBytes, files: 1, fields: 20, fieldSize: 4096, parts: 30 },
+      // The name as sent, in UTF-8 and with any folders: cleanFilename keeps the last segment (and
+      // turns "..", which multer would otherwise take for "no file", into a usable name).
+      defParamCharset: 'utf8',
+      preservePath: true,
+      // When multer stops parsing (an error, or the end), it stops reading; on an error it would
+      // otherwise read the rest of the request, however long, before answering. Ending the body
+      // here makes it answer at once, and closeAfterDraining bounds what is read after that.
+      streamHandler: (body, parser) => {
+        parser.once('unpipe', () => body.destroy());
+        body.pipe(parser);
+      },
+    };
+    this.parse = multer(options).single(FIELD);
+  }
+
+  /**
+   * Receives the file of `req` into storage. Settles only once the file is stored, or removed
+   * with whatever else was received, so the answer never contradicts what was kept. A refusal
+   * while the body is still arriving answers with `Connection: close` and a bounded drain.
+   */
+  receive(req: Request, res: Response): Promise<ReceivedFile> {
+    if (!MULTIPART.test(req.headers['content-type'] ?? '')) {
+      return Promise.reject(new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send the file as multipart/form-data in the field "${FIELD}"`));
+    }
+    // Refused on its Content-Length alone, before reading the body.
+    if (Number(req.headers['content-length']) > this.maxBytes + MULTIPART_SLACK) return Promise.reject(this.refuse(req, res, fileTooLarge(this.maxBytes)));
+    // The client may have hung up while access was being checked.
+    if (req.destroyed && !req.complete) return Promise.reject(cutOff());
+
+    return new Promise((resolve, reject) => {
+      const body = Object.assign(new PassThrough(), { headers: req.headers }) as UploadBody;
+      // A client that hangs up mid-upload: multer fails the file, so the partial file is removed.
+      const hungUp = () => {
+        if (!req.complete) body.destroy(cutOff());
+      };
+      req.once('close', hungUp);
+      req.pipe(body);
+      this.parse(body as unknown as Request, res, (error?: unknown) => {
+        req.off('close', hungUp);
+        req.unpipe(body);
+        body.destroy();
+        void Promise.allSettled([body.storing]).then(() => {
+          if (error) return reject(this.refuse(req, res, this.toAppError(error)));
+          req.resume(); // anything after the final boundary
+          if (!body.file) return reject(fileRequired());
+          const { key, size, sha256, contentType, originalname } = body.file;
+          resolve({ key, size, sha256, contentType, filename: originalname });
+        });
+      });
+    });
+  }
+
+  /** A refusal of a body that is still arriving: answered with `Connection: close`, then drained (bounded). */
+  private refuse(req: Request, res: Response, error: unknown): unknown {
+    if (!req.complete) closeAfterDraining(req, res, 2 * this.maxBytes);
+    return error;
+  }
+
+  private toAppError(error: unknown): unknown {
+    if (error instanceof AppError) return error;
+    if (error instanceof MulterError) {
+      if (error.code === 'LIMIT_FILE_SIZE') return fileTooLarge(this.maxBytes);
+      if (error.code === 'LIMIT_UNEXPECTED_FILE') return fileRequired();
+      return new AppError(ErrorCode.BAD_REQUEST, `The multipart body is not accepted: ${error.message}`);
+    }
+    // A storage fault (a full disk, say) stays a logged 500; anything else is the body's fault.
+    if (error instanceof Error && 'syscall' in error) return error;
+    return new AppError(ErrorCode.BAD_REQUEST, 'The multipart body is malformed');
+  }
+}
