@@ -27,7 +27,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config)),
+        // No per-request middleware (pino-http + AsyncLocalStorage): requestLog writes the request
+        // lines from requestContext, at a fraction of the cost (see common/logging/request-log.ts).
+        LoggerModule.forRoot({ ...loggerOptions(config), forRoutes: [] }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false }),
         EventEmitterModule.forRoot(),
         // Periodic jobs run only where CRON_ENABLED (each takes a Postgres advisory lock as well).

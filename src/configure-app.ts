@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter, notFoundHandler } from '#src/common/errors/http-exception.filter.js';
 import { refuseOversizedBodies } from '#src/common/http/lingering-close.js';
 import { requestContext, staticHeadersOf } from '#src/common/http/request-context.js';
+import { requestLog } from '#src/common/logging/request-log.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { RealtimeAdapterFactory, RealtimeIoAdapter } from '#src/modules/chat/realtime-adapter.js';
@@ -25,9 +26,9 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.set('query parser', 'simple');
   app.set('etag', false);
   app.disable('x-powered-by');
-  // Request id, helmet's headers (the same for every response, so set from a list made once) and
-  // metrics in one middleware: each link in Express's chain costs every request.
-  app.use(requestContext(staticHeadersOf(helmet()), [app.get(MetricsService).observe]));
+  // Request id, helmet's headers (the same for every response, so set from a list made once),
+  // metrics and the request log in one middleware: each link in Express's chain costs every request.
+  app.use(requestContext(staticHeadersOf(helmet()), [app.get(MetricsService).observe, requestLog]));
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
