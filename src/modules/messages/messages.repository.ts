@@ -1,11 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, MoreThan, Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, MoreThan, Repository } from 'typeorm';
+import { preparedQuery } from '#src/common/database/prepared-query.js';
+import { pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { MessageEntity } from '#src/modules/messages/message.entity.js';
+
+/** A stored message as the prepared insert returns it (times as PostgreSQL's text). */
+interface MessageRecord {
+  id: number;
+  ticket_id: number;
+  author_id: number | null;
+  author_type: MessageEntity['authorType'];
+  is_from_agent: boolean;
+  content: string;
+  client_msg_id: string | null;
+  created_at: string;
+}
 
 @Injectable()
 export class MessagesRepository {
-  constructor(@InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>) {}
+  constructor(
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
 
   private repo(manager?: EntityManager): Repository<MessageEntity> {
     return manager ? manager.getRepository(MessageEntity) : this.messages;
@@ -27,7 +44,9 @@ export class MessagesRepository {
    * it saw never skips one. Null when nothing was stored (the caller tells why).
    */
   async insertIfTicketUnchanged(values: Omit<MessageEntity, 'id'>, statuses: readonly string[]): Promise<MessageEntity | null> {
-    const rows: Record<string, unknown>[] = await this.messages.query(
+    const rows = await preparedQuery<MessageRecord>(
+      this.db,
+      'messages.insertIfTicketUnchanged',
       `INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at)
        SELECT $1, $2, $3, $4, $5, $6, $7
         WHERE EXISTS (SELECT 1 FROM tickets
@@ -47,7 +66,7 @@ export class MessagesRepository {
       isFromAgent: row.is_from_agent,
       content: row.content,
       clientMsgId: row.client_msg_id,
-      createdAt: row.created_at,
+      createdAt: new Date(pgTimestampToIso(row.created_at)),
     });
   }
 

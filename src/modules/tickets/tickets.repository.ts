@@ -4,6 +4,7 @@ import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
+import { pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
@@ -131,6 +132,22 @@ export type TicketRecord = Omit<TicketRow, 'frt_deadline' | 'ttr_deadline' | 'fi
   updated_at: string;
 };
 
+const toDate = (text: string) => new Date(pgTimestampToIso(text));
+const toDateOrNull = (text: string | null) => (text === null ? null : toDate(text));
+
+function recordToEntity(r: TicketRecord): TicketEntity {
+  return toEntity({
+    ...r,
+    frt_deadline: toDate(r.frt_deadline),
+    ttr_deadline: toDate(r.ttr_deadline),
+    first_response_at: toDateOrNull(r.first_response_at),
+    resolved_at: toDateOrNull(r.resolved_at),
+    closed_at: toDateOrNull(r.closed_at),
+    created_at: toDate(r.created_at),
+    updated_at: toDate(r.updated_at),
+  });
+}
+
 export interface NewTicket {
   title: string;
   description: string;
@@ -207,10 +224,10 @@ export class TicketsRepository {
     }
   }
 
-  /** Hand-written because every chat message reads its ticket first (see TICKET_COLUMNS). */
+  /** A prepared statement: every chat message reads its ticket first. */
   async findById(id: number, manager?: EntityManager): Promise<TicketEntity | null> {
-    const rows: TicketRow[] = await (manager ?? this.db.manager).query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = $1`, [id]);
-    return rows[0] ? toEntity(rows[0]) : null;
+    const rows = await preparedQuery<TicketRecord>(this.db, 'tickets.findById', `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = $1`, [id], manager);
+    return rows[0] ? recordToEntity(rows[0]) : null;
   }
 
   /** Reads and row-locks a ticket until the transaction ends. */
