@@ -1,4 +1,12 @@
-import type { SlaPolicy, SlaTargets } from '#src/modules/sla/domain/sla-deadline.js';
+/**
+ * First-response and resolution targets in minutes, per priority (SLA_URGENT … SLA_LOW). The SLA
+ * module's SlaPolicy has the same shape; config declares its own, as it imports nothing from modules.
+ */
+export interface SlaTargets {
+  frtMinutes: number;
+  ttrMinutes: number;
+}
+export type SlaPolicy = Record<'urgent' | 'high' | 'medium' | 'low', SlaTargets>;
 
 /**
  * The typed configuration of the service. `loadConfig` is the only reader of the environment:
