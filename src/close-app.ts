@@ -2,7 +2,11 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { AppConfig } from '#src/config/app-config.js';
 import { RealtimeAdapterFactory } from '#src/modules/chat/realtime-adapter.js';
+
+/** The most a shutdown may take (closing the app, then an embedded database) before the process exits anyway. */
+export const SHUTDOWN_TIMEOUT_MS = 8_000;
 
 /** How long in-flight requests and WebSocket close handshakes get before their connections are cut. */
 export const CONNECTION_GRACE_MS = 1_000;
@@ -47,12 +51,8 @@ export function prepareClose(app: INestApplication, graceMs = CONNECTION_GRACE_M
 
 /** Periodic jobs exist only where CRON_ENABLED (ScheduleModule loaded). */
 function stopJobs(app: INestApplication): void {
-  let registry: SchedulerRegistry;
-  try {
-    registry = app.get(SchedulerRegistry, { strict: false });
-  } catch {
-    return;
-  }
+  if (!app.get(AppConfig).cronEnabled) return;
+  const registry = app.get(SchedulerRegistry);
   for (const name of registry.getIntervals()) registry.deleteInterval(name);
   for (const name of registry.getTimeouts()) registry.deleteTimeout(name);
   for (const name of [...registry.getCronJobs().keys()]) registry.deleteCronJob(name);

@@ -4,14 +4,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { pino } from 'pino';
 import { AppModule } from '#src/app.module.js';
 import { ConfigError, loadConfig } from '#src/config/app-config.js';
-import { prepareClose } from '#src/close-app.js';
+import { prepareClose, SHUTDOWN_TIMEOUT_MS } from '#src/close-app.js';
 import { configureApp } from '#src/configure-app.js';
 import { logDestination } from '#src/common/logging/logger.options.js';
 import { runMigrations } from '#src/database/data-source.js';
 import { type RunningPostgres, startEmbeddedPostgres } from '#src/database/embedded-postgres.js';
 
-/** The most a shutdown may take (closing the app, then the embedded database) before the process exits anyway. */
-export const SHUTDOWN_TIMEOUT_MS = 8_000;
+/** Set once a signal arrived: a start-up step that fails because of it is not a start-up failure. */
+let stopping = false;
 
 function redactUrl(url: string): string {
   const parsed = new URL(url);
@@ -36,7 +36,6 @@ async function bootstrap(): Promise<void> {
 
   let embedded: RunningPostgres | null = null;
   let closeApp: (() => Promise<void>) | null = null;
-  let stopping = false;
   /**
    * Ctrl-C, SIGTERM or a closed terminal: the app closes in order (see close-app.ts), then the
    * embedded database stops, all within SHUTDOWN_TIMEOUT_MS. Installed before start-up, so a
@@ -103,6 +102,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  if (stopping) return;
   pino({ base: { context: 'Bootstrap' } }).fatal({ err: error }, 'The service could not start');
   process.exit(1);
 });

