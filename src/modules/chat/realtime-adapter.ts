@@ -23,6 +23,8 @@ type AdapterConstructor = ReturnType<typeof createPostgresAdapter>;
 export class RealtimeAdapterFactory implements OnApplicationShutdown {
   private readonly logger = new Logger(RealtimeAdapterFactory.name);
   private closers: (() => Promise<unknown>)[] = [];
+  /** Run once Socket.IO has closed every adapter this factory made. */
+  private onAdaptersClosed: (() => void) | null = null;
   private readonly namespaces = new Set<Namespace>();
 
   constructor(private readonly config: AppConfig) {}
@@ -47,10 +49,24 @@ export class RealtimeAdapterFactory implements OnApplicationShutdown {
 
   private tracking(factory: AdapterConstructor): AdapterConstructor {
     const namespaces = this.namespaces;
+    let open = 0;
+    const closed = () => {
+      open -= 1;
+      if (open === 0) this.onAdaptersClosed?.();
+    };
     // A plain function: Socket.IO calls it with `new`.
     return function TrackedAdapter(namespace: Namespace) {
       namespaces.add(namespace);
-      return new (factory as unknown as new (nsp: Namespace) => object)(namespace);
+      const adapter = new (factory as unknown as new (nsp: Namespace) => { close(): unknown })(namespace);
+      open += 1;
+      const close = adapter.close.bind(adapter);
+      adapter.close = () => {
+        namespaces.delete(namespace);
+        const result = close();
+        closed();
+        return result;
+      };
+      return adapter;
     } as unknown as AdapterConstructor;
   }
 
@@ -72,6 +88,7 @@ export class RealtimeAdapterFactory implements OnApplicationShutdown {
     // server restart would otherwise surface as an unhandled 'error' event and kill the process.
     pool.on('connect', (client) => client.on('error', onError));
     const listeners = new ListenerClients(pool);
+    this.onAdaptersClosed = () => listeners.close();
     this.closers.push(async () => {
       listeners.close();
       await pool.end();
@@ -90,8 +107,9 @@ export class RealtimeAdapterFactory implements OnApplicationShutdown {
  *   one: here a client gives itself back when its connection ends;
  * - the adapter releases its client on close only if it already holds one: a client still being
  *   connected at that moment (a short-lived app, a loaded machine) would be kept for good, so
- *   `pool.end()` would never finish. After `close()` a client that arrives is destroyed, and
- *   `connect` never settles, which also stops the adapter's reconnection timers.
+ *   `pool.end()` would never finish; and a connect that fails after the close arms a reconnection
+ *   timer again. Once the adapters are closed (`close()`), a client that arrives is destroyed and
+ *   `connect` never settles, neither the one in flight nor later ones: no client, no timer.
  */
 class ListenerClients {
   readonly pool: pg.Pool;
@@ -103,7 +121,10 @@ class ListenerClients {
     view.connect = ((callback?: unknown) => {
       if (callback) return (pool.connect as (cb: unknown) => void).call(pool, callback); // pool.query's own path
       if (this.closed) return new Promise(() => undefined);
-      return pool.connect().then((client) => this.hand(client));
+      return pool.connect().then(
+        (client) => this.hand(client),
+        (error: unknown) => (this.closed ? new Promise(() => undefined) : Promise.reject(error)),
+      );
     }) as pg.Pool['connect'];
     this.pool = view;
   }
