@@ -36,10 +36,18 @@ function start(env: Record<string, string>, cwd?: string): Started {
   return { child, port: Number(env.PORT), output: () => output, exit };
 }
 
+/**
+ * Waits for this process's "Listening" line, then for /health: the port came from findFreePort, so
+ * another test's server could hold it by now and answer /health in our service's place.
+ */
 async function waitForHealth(started: Started, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (started.child.exitCode !== null) throw new Error(`service exited early:\n${started.output()}`);
+    if (!started.output().includes(`Listening on http://localhost:${started.port}`)) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${started.port}/health`);
       if (res.status === 200) return;
@@ -65,12 +73,16 @@ function problems(output: string): string[] {
     });
 }
 
-async function login(port: number, email: string, password: string): Promise<Response> {
-  return fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
+async function login(started: Started, email: string, password: string): Promise<Response> {
+  try {
+    return await fetch(`http://127.0.0.1:${started.port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+  } catch (error) {
+    throw new Error(`login failed (${String(error)}); the service's exit code: ${started.child.exitCode}, output:\n${started.output()}`, { cause: error });
+  }
 }
 
 /** What Ctrl-C in a terminal does: SIGINT to the whole foreground process group. */
@@ -118,7 +130,7 @@ describe('npm start', () => {
     await waitForHealth(first);
     expect(first.output()).toContain('started an embedded PostgreSQL');
     expect(first.output()).not.toContain('admin-password');
-    const loggedIn = await login(first.port, 'root@example.test', 'admin-password');
+    const loggedIn = await login(first, 'root@example.test', 'admin-password');
     expect(loggedIn.status).toBe(200);
     const { access_token: token } = (await loggedIn.json()) as { access_token: string };
     const created = await fetch(`http://127.0.0.1:${env.PORT}/api/v1/queues`, {
@@ -137,7 +149,7 @@ describe('npm start', () => {
     // Restarted on the same data: the queue is still there and the admin is not created twice.
     const second = start({ ...env, PORT: String(await findFreePort()) });
     await waitForHealth(second);
-    const relogin = await login(second.port, 'root@example.test', 'admin-password');
+    const relogin = await login(second, 'root@example.test', 'admin-password');
     const { access_token: token2 } = (await relogin.json()) as { access_token: string };
     const queues = await fetch(`http://127.0.0.1:${second.port}/api/v1/queues`, { headers: { Authorization: `Bearer ${token2}` } });
     const names = ((await queues.json()) as { items: { name: string }[] }).items.map((q) => q.name);
@@ -173,7 +185,7 @@ describe('npm start', () => {
       const password = (await readFile(file, 'utf8')).trim();
       expect(first.output().split(password)).toHaveLength(2); // in the log exactly once
       expect(first.output()).toContain('PATCH /api/v1/users/');
-      const loggedIn = await login(first.port, 'admin@localhost', password);
+      const loggedIn = await login(first, 'admin@localhost', password);
       expect(loggedIn.status).toBe(200);
       first.child.kill('SIGTERM');
       expect(await first.exit).toBe(0);
@@ -182,7 +194,7 @@ describe('npm start', () => {
       await waitForHealth(second);
       expect(second.output()).not.toContain('Created the first admin');
       expect((await stat(file)).mtimeMs).toBe(info.mtimeMs);
-      expect((await login(second.port, 'admin@localhost', password)).status).toBe(200);
+      expect((await login(second, 'admin@localhost', password)).status).toBe(200);
       second.child.kill('SIGTERM');
       expect(await second.exit).toBe(0);
       expect([...problems(first.output()), ...problems(second.output())]).toEqual([]);
@@ -204,7 +216,7 @@ describe('npm start', () => {
       expect(warnings[0]).toContain('There is no admin yet');
       expect(warnings[0]).toContain('npm run create-admin -- --email');
       expect(existsSync(path.join(cwd, '.data'))).toBe(false);
-      expect((await login(started.port, 'admin@localhost', 'anything-at-all')).status).toBe(401);
+      expect((await login(started, 'admin@localhost', 'anything-at-all')).status).toBe(401);
 
       const created = await new Promise<string>((resolve, reject) =>
         execFile(process.execPath, [path.resolve('dist/src/cli/create-admin.js'), '--email', 'ops@example.test'], { env: { ...env, PATH: process.env.PATH ?? '' }, cwd }, (error, stdout) =>
@@ -212,7 +224,7 @@ describe('npm start', () => {
         ),
       );
       const password = /^Password: (\S+)$/m.exec(created)![1];
-      expect((await login(started.port, 'ops@example.test', password)).status).toBe(200);
+      expect((await login(started, 'ops@example.test', password)).status).toBe(200);
       started.child.kill('SIGTERM');
       expect(await started.exit).toBe(0);
     } finally {
