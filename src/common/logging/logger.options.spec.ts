@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { serializeError } from '#src/common/logging/logger.options.js';
+import { prettyLogs, serializeError } from '#src/common/logging/logger.options.js';
 
 describe('serializeError', () => {
   it('keeps the SQL and SQLSTATE of a failed query but none of the caller data', () => {
@@ -18,5 +18,18 @@ describe('serializeError', () => {
   it('passes other errors through pino standard serialiser', () => {
     expect(serializeError(new TypeError('boom'))).toMatchObject({ type: 'TypeError', message: 'boom' });
     expect(serializeError('not an error')).toBe('not an error');
+  });
+});
+
+describe('prettyLogs', () => {
+  it.each([
+    [true, 'development', true],
+    [true, 'test', true],
+    [true, 'production', false],
+    [false, 'development', false],
+    [undefined, 'development', false],
+    [undefined, 'production', false],
+  ] as const)('stdout a TTY: %s, NODE_ENV %s -> pretty: %s', (isTTY, nodeEnv, expected) => {
+    expect(prettyLogs(isTTY, nodeEnv)).toBe(expected);
   });
 });

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { stdSerializers } from 'pino';
-import type { AppConfig } from '#src/config/app-config.js';
+import { type DestinationStream, stdSerializers } from 'pino';
+import pretty from 'pino-pretty';
+import type { AppConfig, NodeEnv } from '#src/config/app-config.js';
 
 type Req = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: string } };
 
@@ -24,6 +25,29 @@ export function serializeError(error: unknown): unknown {
   return serialized;
 }
 
+/** Readable colored lines on a terminal during development; JSON lines otherwise (files, pipes, production). */
+export function prettyLogs(isTTY: boolean | undefined, nodeEnv: NodeEnv): boolean {
+  return isTTY === true && nodeEnv !== 'production';
+}
+
+let prettyStream: DestinationStream | undefined;
+
+/**
+ * Where every logger of the process writes: undefined (pino's JSON on stdout), or on a terminal
+ * during development one shared synchronous pino-pretty stream, so lines keep their order, one
+ * line each: `12:00:00.000 INFO: [Context] message GET /path 200 12ms`.
+ */
+export function logDestination(nodeEnv: NodeEnv): DestinationStream | undefined {
+  if (!prettyLogs(process.stdout.isTTY, nodeEnv)) return undefined;
+  return (prettyStream ??= pretty({
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context,req,res,responseTime,route',
+    messageFormat: '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.path}{end}{if res.statusCode} {res.statusCode}{end}{if responseTime} {responseTime}ms{end}',
+    singleLine: true,
+  }));
+}
+
 /**
  * JSON logs, one line per request with its id, method, route, status and duration. Headers,
  * bodies and query strings are left out, so tokens, passwords and message texts never reach logs.
@@ -42,6 +66,7 @@ export function loggerOptions(config: AppConfig): Params {
       customErrorObject: (req: Req, _res: ServerResponse, _error: Error, value: Record<string, unknown>) => ({ ...value, route: routeOf(req) }),
       redact: { paths: ['req.headers.authorization', 'password', '*.password', 'access_token', '*.access_token'], remove: true },
       autoLogging: { ignore: (req: Req) => req.url === '/health' || req.url === '/metrics' },
+      stream: logDestination(config.nodeEnv),
     },
   };
 }

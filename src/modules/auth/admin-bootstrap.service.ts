@@ -1,11 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { runExclusively } from '#src/common/database/advisory-lock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
 import { UsersRepository } from '#src/modules/users/users.repository.js';
 
-/** On a database without an admin, creates one from ADMIN_EMAIL / ADMIN_PASSWORD (idempotent). */
+/** The admin a development database gets when no ADMIN_EMAIL / ADMIN_PASSWORD is set. */
+export const GENERATED_ADMIN_EMAIL = 'admin@localhost';
+
+/** 24 characters of base64url: 144 random bits. */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/**
+ * Where the generated password is written: the folder that holds the embedded database
+ * (`./.data/` by default, the parent of EMBEDDED_PG_DIR), also when DATABASE_URL is set.
+ */
+export function initialAdminPasswordFile(config: AppConfig): string {
+  return path.join(path.dirname(path.resolve(config.embeddedPgDir)), 'initial-admin-password');
+}
+
+/** Replaces `file` at once with `text`, readable by its owner only (0600). */
+async function writePrivateFile(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, text, { mode: 0o600, flag: 'wx' });
+    await rename(temporary, file);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
+
+/**
+ * The first admin of a database that has none: from ADMIN_EMAIL / ADMIN_PASSWORD when both are
+ * set; otherwise, in development, `admin@localhost` with a generated password, logged once and
+ * written to `initial-admin-password`; in production a warning that says how to create one; in
+ * tests nothing (each test makes its own users). Instances starting together create one admin
+ * between them: the check and the insert run under an advisory lock.
+ */
 @Injectable()
 export class AdminBootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AdminBootstrapService.name);
@@ -14,19 +54,70 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { adminEmail, adminPassword } = this.config;
-    if (!adminEmail || !adminPassword) return;
+    const { adminEmail, adminPassword, nodeEnv } = this.config;
+    if ((adminEmail === null) !== (adminPassword === null)) {
+      this.logger.warn('Only one of ADMIN_EMAIL and ADMIN_PASSWORD is set; set both to create the first admin');
+      return;
+    }
     if (await this.users.anyAdminExists()) return;
+    if (adminEmail && adminPassword) {
+      if ((await this.createFirstAdmin(adminEmail, adminPassword)) !== null) this.logger.log({ email: adminEmail }, 'Created the first admin from ADMIN_EMAIL');
+    } else if (nodeEnv === 'production') {
+      this.logger.warn(
+        'There is no admin yet. Create one against this database with `npm run create-admin -- --email you@example.com` ' +
+          '(in the container: `node dist/src/cli/create-admin.js --email you@example.com`), ' +
+          'or set ADMIN_EMAIL and ADMIN_PASSWORD and restart',
+      );
+    } else if (nodeEnv === 'development') {
+      await this.createGeneratedAdmin();
+    }
+  }
+
+  private async createGeneratedAdmin(): Promise<void> {
+    const password = generatePassword();
+    const file = initialAdminPasswordFile(this.config);
+    let saved = true;
+    // Written before the admin is committed, so there is never an admin whose password went nowhere.
+    const id = await this.createFirstAdmin(GENERATED_ADMIN_EMAIL, password, async () => {
+      try {
+        await writePrivateFile(file, `${password}\n`);
+      } catch (error) {
+        saved = false;
+        this.logger.warn({ file, err: (error as Error).message }, 'Could not write the initial admin password file');
+      }
+    });
+    if (id === null) return;
+    this.logger.log(
+      { email: GENERATED_ADMIN_EMAIL, file: saved ? file : null },
+      `Created the first admin ${GENERATED_ADMIN_EMAIL} with the password ${password}` +
+        (saved ? ` (also in ${file}, readable by you only)` : '') +
+        `. It is shown this once: sign in and set your own with PATCH /api/v1/users/${id} {"password": "…"}`,
+    );
+  }
+
+  /**
+   * Inserts an admin unless one exists by the time the lock is held (or another instance holds
+   * it, and is doing the same). `beforeCommit` runs in the transaction. Returns the new id or null.
+   */
+  private async createFirstAdmin(email: string, password: string, beforeCommit?: () => Promise<void>): Promise<number | null> {
+    const passwordHash = await this.hasher.hash(password);
     try {
-      await this.users.insert({ email: adminEmail, name: 'Administrator', role: 'admin', passwordHash: await this.hasher.hash(adminPassword) });
-      this.logger.log({ email: adminEmail }, 'Created the first admin from ADMIN_EMAIL');
+      const id = await runExclusively(this.db, 'admin-bootstrap', async (manager) => {
+        if (await this.users.anyAdminExists(manager)) return null;
+        const user = await this.users.insert({ email, name: 'Administrator', role: 'admin', passwordHash }, manager);
+        await beforeCommit?.();
+        return user.id;
+      });
+      return id ?? null;
     } catch (error) {
-      // Another instance won the race, or the address belongs to an existing non-admin user.
+      // The address belongs to an existing non-admin user.
       if (!(error instanceof AppError && error.code === ErrorCode.CONFLICT)) throw error;
-      this.logger.warn('ADMIN_EMAIL is already taken; no admin was created');
+      this.logger.warn({ email }, `${email} belongs to a user who is not an admin; no admin was created (npm run create-admin -- --email ${email} --promote makes it one)`);
+      return null;
     }
   }
 }

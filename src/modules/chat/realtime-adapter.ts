@@ -4,7 +4,7 @@ import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adap
 import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
 import pg from 'pg';
 import { createClient } from 'redis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Namespace, Server, ServerOptions } from 'socket.io';
 import { type ClusterMessage, MessageType } from 'socket.io-adapter';
 import { AppConfig } from '#src/config/app-config.js';
 import { broadcastStaysLocal } from '#src/modules/chat/domain/broadcast-scope.js';
@@ -16,16 +16,61 @@ type AdapterConstructor = ReturnType<typeof createPostgresAdapter>;
 
 /**
  * The Socket.IO adapter that makes several instances behave as one: Redis when REDIS_URL is set,
- * otherwise PostgreSQL (LISTEN/NOTIFY), so no extra service is needed. Owns its connections.
+ * otherwise PostgreSQL (LISTEN/NOTIFY), so no extra service is needed. Owns its connections, and
+ * knows the namespaces it serves so a shutdown can close their clients first.
  */
 @Injectable()
 export class RealtimeAdapterFactory implements OnApplicationShutdown {
   private readonly logger = new Logger(RealtimeAdapterFactory.name);
   private closers: (() => Promise<unknown>)[] = [];
+  /** Run once Socket.IO has closed every adapter this factory made. */
+  private onAdaptersClosed: (() => void) | null = null;
+  private readonly namespaces = new Set<Namespace>();
 
   constructor(private readonly config: AppConfig) {}
 
   async create(): Promise<AdapterConstructor> {
+    return this.tracking(await this.createAdapter());
+  }
+
+  /**
+   * Disconnects this instance's clients (only its own: not through the adapter, which would reach
+   * every instance), so their disconnect handlers run while the database is still there.
+   */
+  disconnectClients(): void {
+    for (const namespace of this.namespaces) for (const socket of [...namespace.sockets.values()]) socket.disconnect(true);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const closers = this.closers;
+    this.closers = [];
+    await Promise.allSettled(closers.map((close) => close()));
+  }
+
+  private tracking(factory: AdapterConstructor): AdapterConstructor {
+    const namespaces = this.namespaces;
+    let open = 0;
+    const closed = () => {
+      open -= 1;
+      if (open === 0) this.onAdaptersClosed?.();
+    };
+    // A plain function: Socket.IO calls it with `new`.
+    return function TrackedAdapter(namespace: Namespace) {
+      namespaces.add(namespace);
+      const adapter = new (factory as unknown as new (nsp: Namespace) => { close(): unknown })(namespace);
+      open += 1;
+      const close = adapter.close.bind(adapter);
+      adapter.close = () => {
+        namespaces.delete(namespace);
+        const result = close();
+        closed();
+        return result;
+      };
+      return adapter;
+    } as unknown as AdapterConstructor;
+  }
+
+  private async createAdapter(): Promise<AdapterConstructor> {
     if (this.config.redisUrl) {
       const pub = createClient({ url: this.config.redisUrl });
       const sub = pub.duplicate();
@@ -42,41 +87,76 @@ export class RealtimeAdapterFactory implements OnApplicationShutdown {
     // The adapter keeps one client checked out for LISTEN; pg-pool only watches idle clients, so a
     // server restart would otherwise surface as an unhandled 'error' event and kill the process.
     pool.on('connect', (client) => client.on('error', onError));
-    this.closers.push(() => pool.end());
+    const listeners = new ListenerClients(pool);
+    this.onAdaptersClosed = () => listeners.close();
+    this.closers.push(async () => {
+      listeners.close();
+      await pool.end();
+    });
     this.logger.log('Socket.IO across instances: PostgreSQL adapter');
     return broadcastLocallyWhenAlone(
-      createPostgresAdapter(releasingDeadListeners(pool), { errorHandler: (error) => this.logger.warn({ err: error }, 'PostgreSQL adapter error') }),
+      createPostgresAdapter(listeners.pool, { errorHandler: (error) => this.logger.warn({ err: error }, 'PostgreSQL adapter error') }),
     );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    const closers = this.closers;
-    this.closers = [];
-    await Promise.allSettled(closers.map((close) => close()));
   }
 }
 
 /**
- * The adapter checks a client out for LISTEN and, when that connection dies, reconnects with a new
- * one without releasing the dead one, so pool.end() would wait forever at shutdown. This view of
- * the pool hands the adapter clients that give themselves back when their connection ends.
+ * The clients the PostgreSQL adapter checks out of the pool for LISTEN, handed out through a view
+ * of the pool that fixes two gaps of the adapter:
+ * - when that connection dies, the adapter reconnects with a new one without releasing the dead
+ *   one: here a client gives itself back when its connection ends;
+ * - the adapter releases its client on close only if it already holds one: a client still being
+ *   connected at that moment (a short-lived app, a loaded machine) would be kept for good, so
+ *   `pool.end()` would never finish; and a connect that fails after the close arms a reconnection
+ *   timer again. Once the adapters are closed (`close()`), a client that arrives is destroyed and
+ *   `connect` never settles, neither the one in flight nor later ones: no client, no timer.
  */
-function releasingDeadListeners(pool: pg.Pool): pg.Pool {
-  const view = Object.create(pool) as pg.Pool;
-  view.connect = ((callback?: unknown) => {
-    if (callback) return (pool.connect as (cb: unknown) => void).call(pool, callback); // pool.query's own path
-    return pool.connect().then((client) => {
-      client.once('end', () => {
-        try {
-          client.release(new Error('LISTEN connection ended'));
-        } catch {
-          // Already given back by the adapter itself (normal shutdown).
-        }
-      });
-      return client;
-    });
-  }) as pg.Pool['connect'];
-  return view;
+class ListenerClients {
+  readonly pool: pg.Pool;
+  private readonly held = new Set<pg.PoolClient>();
+  private closed = false;
+
+  constructor(pool: pg.Pool) {
+    const view = Object.create(pool) as pg.Pool;
+    view.connect = ((callback?: unknown) => {
+      if (callback) return (pool.connect as (cb: unknown) => void).call(pool, callback); // pool.query's own path
+      if (this.closed) return new Promise(() => undefined);
+      return pool.connect().then(
+        (client) => this.hand(client),
+        (error: unknown) => (this.closed ? new Promise(() => undefined) : Promise.reject(error)),
+      );
+    }) as pg.Pool['connect'];
+    this.pool = view;
+  }
+
+  /** Destroys every client the adapter still holds or is being given. */
+  close(): void {
+    this.closed = true;
+    for (const client of this.held) this.giveBack(client, new Error('Socket.IO adapter closed'));
+  }
+
+  private hand(client: pg.PoolClient): Promise<pg.PoolClient> {
+    if (this.closed) {
+      client.release(true);
+      return new Promise(() => undefined);
+    }
+    this.held.add(client);
+    client.once('end', () => this.giveBack(client, new Error('LISTEN connection ended')));
+    const release = client.release.bind(client);
+    client.release = (error?: Error | boolean) => {
+      this.held.delete(client);
+      return release(error);
+    };
+    return Promise.resolve(client);
+  }
+
+  private giveBack(client: pg.PoolClient, error: Error): void {
+    try {
+      client.release(error);
+    } catch {
+      // Already given back by the adapter itself (normal shutdown).
+    }
+  }
 }
 
 interface PublishingAdapter {

@@ -107,7 +107,7 @@ export class UsersRepository {
     return rows.length;
   }
 
-  async anyAdminExists(): Promise<boolean> {
-    return this.users.exists({ where: { role: 'admin' } });
+  async anyAdminExists(manager?: EntityManager): Promise<boolean> {
+    return this.repo(manager).exists({ where: { role: 'admin' } });
   }
 }
