@@ -22,4 +22,6 @@ export enum AdvisoryLock {
 export enum JobLock {
   /** The sweep of attachment files without a row (AttachmentsService.sweepOrphans). */
   ATTACHMENTS_ORPHAN_SWEEP = 'attachments.orphan-sweep',
+  /** Creating the first admin at start-up: one of several instances starting at once does it. */
+  ADMIN_BOOTSTRAP = 'admin-bootstrap',
 }

@@ -5,6 +5,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { runExclusively } from '#src/common/database/advisory-lock.js';
+import { JobLock } from '#src/common/database/advisory-locks.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { AppConfig } from '#src/config/app-config.js';
@@ -106,7 +107,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   private async createFirstAdmin(email: string, password: string, beforeCommit?: () => Promise<void>): Promise<number | null> {
     const passwordHash = await this.hasher.hash(password);
     try {
-      const id = await runExclusively(this.db, 'admin-bootstrap', async (manager) => {
+      const id = await runExclusively(this.db, JobLock.ADMIN_BOOTSTRAP, async (manager) => {
         if (await this.users.anyAdminExists(manager)) return null;
         const user = await this.users.insert({ email, name: 'Administrator', role: 'admin', passwordHash }, manager);
         await beforeCommit?.();
