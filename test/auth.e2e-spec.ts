@@ -4,6 +4,7 @@ import { createUser, DEFAULT_PASSWORD, signedIn } from './factories/users.factor
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { decodeJwtPayload, handMadeJwt } from './utils/jwt.js';
 import { connect } from './utils/socket.js';
+import { waitFor } from './utils/wait.js';
 
 const ERROR_KEYS = ['details', 'error', 'message', 'request_id', 'status_code'];
 
@@ -218,6 +219,27 @@ describe('auth', () => {
       await me(handMadeJwt(payload, 'some-other-secret')).expect(401);
       // The same payload signed with the right secret is accepted: the checks above are not vacuous.
       await me(handMadeJwt(payload, t.config.jwtSecret)).expect(200);
+    });
+
+    it('refuses a token that expires after it was accepted (verified tokens are remembered only until exp)', async () => {
+      const { token } = await signedIn(t);
+      const soon = Math.floor(Date.now() / 1000) + 2;
+      const shortLived = handMadeJwt({ ...decodeJwtPayload(token), exp: soon }, t.config.jwtSecret);
+      await me(shortLived).expect(200);
+      await me(shortLived).expect(200); // the remembered verification
+      await waitFor(async () => (await me(shortLived)).status === 401, 6000, 200);
+      const res = await me(shortLived);
+      expect(res.body).toMatchObject({ status_code: 401, error: 'unauthorized' });
+      // the socket handshake shares the same memory and the same rule
+      await expect(connect(t.baseUrl, shortLived)).rejects.toThrow('unauthorized');
+    });
+
+    it('refuses a remembered token once it is revoked', async () => {
+      const { token } = await signedIn(t);
+      await me(token).expect(200);
+      await me(token).expect(200);
+      await t.http.post('/api/v1/auth/logout').set('Authorization', `Bearer ${token}`).expect(204);
+      await me(token).expect(401);
     });
 
     it('refuses a token of a user that no longer exists', async () => {

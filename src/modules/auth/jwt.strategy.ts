@@ -34,10 +34,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       // jsonwebtoken takes a KeyObject (see TokensService.secretKey); passport-jwt's typings predate it.
       secretOrKey: tokens.secretKey as unknown as Buffer,
       algorithms: JWT_ALGORITHMS,
+      passReqToCallback: true,
     });
   }
 
-  validate(claims: TokenClaims): Promise<AuthUser> {
+  /** Called by passport-jwt once it has verified the token: remembered, then the session checked. */
+  validate(req: Request, claims: TokenClaims): Promise<AuthUser> {
+    const token = bearerToken(req);
+    if (token) this.tokens.rememberVerified(token, claims);
     return this.tokens.validate(claims);
   }
 
@@ -50,7 +54,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
    */
   override authenticate(req: Request, options?: JwtAuthenticateOptions): void {
     const own = options?.strategy;
-    if (!own || Object.getPrototypeOf(this) === own) return super.authenticate(req, options);
+    if (!own || Object.getPrototypeOf(this) === own) {
+      // A token this instance verified before skips passport-jwt's verification, not the session check.
+      const token = bearerToken(req);
+      const claims = token ? this.tokens.verifiedClaims(token) : null;
+      if (!claims) return super.authenticate(req, options);
+      this.tokens.validate(claims).then(
+        (user) => this.success(user),
+        (error: unknown) => this.error(error as Error),
+      );
+      return;
+    }
     const attempt = Object.create(own) as JwtStrategy;
     attempt.success = this.success;
     attempt.fail = this.fail;

@@ -27,6 +27,9 @@ export interface IssuedToken {
 export const JWT_ALGORITHMS: ['HS256'] = ['HS256'];
 const JTI = /^[0-9a-f-]{36}$/i;
 
+/** Verified tokens remembered per instance; the oldest go first beyond this. */
+const VERIFIED_TOKENS_MAX = 10_000;
+
 const unauthorized = () => new AppError(ErrorCode.UNAUTHORIZED, 'Missing, invalid or expired token');
 
 /**
@@ -43,6 +46,13 @@ export class TokensService {
   readonly secretKey: KeyObject;
   /** jsonwebtoken with that key and algorithm: signs, and verifies for the handshake. */
   private readonly jwt: JwtService;
+  /**
+   * Tokens whose signature this instance has verified, with their claims, until they expire: a
+   * client sends the same token with every request, and checking its HMAC and parsing it again
+   * each time was a large share of a request's CPU. Only the signature is remembered; `validate`
+   * (revocation, deactivation, role and version) runs on every request.
+   */
+  private readonly verified = new Map<string, TokenClaims & { exp: number }>();
 
   constructor(
     private readonly config: AppConfig,
@@ -64,13 +74,33 @@ export class TokensService {
 
   /** The caller behind a raw token (the Socket.IO handshake): the same checks JwtStrategy makes. */
   async verify(token: string): Promise<AuthUser> {
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims & object>(token);
-    } catch {
-      throw unauthorized();
+    let claims = this.verifiedClaims(token);
+    if (!claims) {
+      try {
+        claims = await this.jwt.verifyAsync<TokenClaims & object>(token);
+      } catch {
+        throw unauthorized();
+      }
+      this.rememberVerified(token, claims);
     }
     return this.validate(claims);
+  }
+
+  /** The claims of a token whose signature was verified before, while it has not expired; else null. */
+  verifiedClaims(token: string): TokenClaims | null {
+    const claims = this.verified.get(token);
+    if (!claims) return null;
+    // jsonwebtoken's own rule: expired once the current second reaches `exp`.
+    if (Math.floor(Date.now() / 1000) < claims.exp) return claims;
+    this.verified.delete(token);
+    return null;
+  }
+
+  /** Remembers a token that jsonwebtoken has just verified (signature, algorithm, expiry). */
+  rememberVerified(token: string, claims: TokenClaims): void {
+    if (!Number.isInteger(claims.exp)) return; // refused by validate anyway
+    if (this.verified.size >= VERIFIED_TOKENS_MAX) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, claims as TokenClaims & { exp: number });
   }
 
   /**
