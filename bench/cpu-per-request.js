@@ -7,7 +7,7 @@ import { cpuSeconds, findFreePort, freshDatabase, settle, startProcess } from '.
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 5000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const only = (process.env.BENCH_ONLY ?? 'create,list').split(',');
+const only = (process.env.BENCH_ONLY ?? 'create,list,me,notfound').split(',');
 const log = (...args) => console.log(...args);
 
 async function json(url, options) {
