@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { AppError } from '#src/common/errors/app-error.js';
 import { ERROR_HTTP_STATUS, ErrorCode } from '#src/common/errors/error-code.js';
 import { toAppError } from '#src/common/errors/http-exception.filter.js';
@@ -35,4 +35,19 @@ export function ackError(error: AppError): { ok: false; error: AckError } {
     ok: false,
     error: { status_code: ERROR_HTTP_STATUS[error.code], error: error.code, message: error.message, details: error.details },
   };
+}
+
+/**
+ * Gateway filter for what fails before a handler's own `ack` (a pipe refusing the payload, a
+ * guard): answered through the event's acknowledgement callback in the contract's shape, never as
+ * Nest's `exception` event. Without a callback there is no one to answer, so it is only logged.
+ */
+@Catch()
+export class WsAckExceptionFilter implements ExceptionFilter {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    const error = toAppError(thrown);
+    if (error.code === ErrorCode.INTERNAL) logger.error({ err: thrown }, 'Unhandled error before a socket handler');
+    const reply = host.getArgs().findLast((arg: unknown) => typeof arg === 'function') as ((answer: unknown) => void) | undefined;
+    reply?.(ackError(error));
+  }
 }

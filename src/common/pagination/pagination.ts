@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { QueryInt } from '#src/common/validation/transforms.js';
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -10,7 +10,7 @@ export const MAX_LIMIT = 100;
 export class PaginationQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInt()
   @IsInt()
   @Min(1)
   @Max(MAX_LIMIT)

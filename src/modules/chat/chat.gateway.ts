@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -12,7 +12,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import { type Ack, ack, ackError } from '#src/common/errors/ws-ack.js';
+import { type Ack, WsAckExceptionFilter, ack, ackError } from '#src/common/errors/ws-ack.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
 import { allowEvent } from '#src/modules/chat/domain/rate-limit.js';
@@ -43,6 +43,17 @@ interface SocketData {
 
 type Bucket = 'sends' | 'typings' | 'joins';
 
+/** The payload's size as JSON; one nested too deeply for JSON.stringify is refused as invalid, not a 500. */
+function payloadBytes(payload: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(payload ?? null) ?? '');
+  } catch {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid', [
+      { field: 'value', problems: ['value must not be nested this deeply'] },
+    ]);
+  }
+}
+
 /** Only a refused token is `unauthorized`; anything else (a database outage) is not the client's fault. */
 const isAuthFailure = (error: unknown) => error instanceof AppError && error.code === ErrorCode.UNAUTHORIZED;
 
@@ -53,6 +64,7 @@ type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<st
  * and hands each event to ChatService; answers go back as acknowledgements.
  */
 @WebSocketGateway({ namespace: '/support' })
+@UseFilters(WsAckExceptionFilter)
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(ChatGateway.name);
 
@@ -175,7 +187,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     work: () => Promise<T>,
   ): Promise<Ack<T>> {
     return ack(async () => {
-      if (Buffer.byteLength(JSON.stringify(payload ?? null) ?? '') > PAYLOAD_MAX_BYTES) {
+      if (payloadBytes(payload) > PAYLOAD_MAX_BYTES) {
         throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Event payloads are limited to ${PAYLOAD_MAX_BYTES / 1024} KB`);
       }
       const { allowed, history } = allowEvent(socket.data[bucket], Date.now(), limit, RATE_WINDOW_MS);

@@ -1,5 +1,6 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
+import { OptionalNotNull } from '#src/common/validation/optional.js';
 import { CONTENT_MAX } from '#src/modules/messages/dto/message.dto.js';
 
 export class JoinTicketPayload {
@@ -9,7 +10,7 @@ export class JoinTicketPayload {
   ticket_id: number;
 
   /** Replay: the messages after this one (all of them when absent). */
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(MAX_INT4)
@@ -27,7 +28,7 @@ export class SendMessagePayload {
   @MaxLength(CONTENT_MAX)
   content: string;
 
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

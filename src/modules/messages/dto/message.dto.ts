@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
+import { OptionalNotNull } from '#src/common/validation/optional.js';
 import { AUTHOR_TYPES, type AuthorType, type MessageEntity } from '#src/modules/messages/message.entity.js';
 
 export const CONTENT_MAX = 20_000;
@@ -42,7 +43,7 @@ export class CreateMessageDto {
   content: string;
 
   @ApiPropertyOptional({ maxLength: 100, description: 'Your id for this send: a retry with the same id stores one message' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
 import { Trim } from '#src/common/validation/transforms.js';
+import { OptionalNotNull } from '#src/common/validation/optional.js';
 import type { QueueEntity } from '#src/modules/queues/queue.entity.js';
 
 export class QueueResponseDto {
@@ -35,7 +36,7 @@ export class CreateQueueDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'Returns and exchanges' })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @MaxLength(2000)
@@ -44,7 +45,7 @@ export class CreateQueueDto {
 
 export class UpdateQueueDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -52,7 +53,7 @@ export class UpdateQueueDto {
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @MaxLength(2000)

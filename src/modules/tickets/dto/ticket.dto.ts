@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -21,7 +20,8 @@ import {
 import { pgTimestampToIso, pgTimestampToIsoOrNull } from '#src/common/database/timestamps.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
-import { NormalizeEmail, Trim } from '#src/common/validation/transforms.js';
+import { NormalizeEmail, QueryInt, Trim } from '#src/common/validation/transforms.js';
+import { OptionalNotNull } from '#src/common/validation/optional.js';
 import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
@@ -39,8 +39,8 @@ export const CATEGORY_MAX = 100;
 /** A positive integer id in a JSON body (strings are refused, not converted). */
 const BodyId = () => applyDecorators(IsInt(), Min(1), Max(MAX_INT4));
 
-/** A positive integer id in a query string. */
-const QueryId = () => applyDecorators(Type(() => Number), IsInt(), Min(1), Max(MAX_INT4));
+/** A positive integer id in a query string (decimal digits only). */
+const QueryId = () => applyDecorators(QueryInt(), IsInt(), Min(1), Max(MAX_INT4));
 
 export class TicketResponseDto {
   @ApiProperty() id: number;
@@ -128,12 +128,12 @@ export class CreateTicketDto {
   description: string;
 
   @ApiPropertyOptional({ enum: TICKET_PRIORITIES, default: 'medium' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ maxLength: CATEGORY_MAX, example: 'login' })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -141,12 +141,12 @@ export class CreateTicketDto {
   category?: string;
 
   @ApiPropertyOptional({ description: 'Default: the "General questions" queue' })
-  @IsOptional()
+  @OptionalNotNull()
   @BodyId()
   queue_id?: number;
 
   @ApiPropertyOptional({ description: 'Agents only: open the ticket for this customer (an unknown address becomes a contact)' })
-  @IsOptional()
+  @OptionalNotNull()
   @NormalizeEmail()
   @IsEmail()
   @MaxLength(254)
@@ -155,7 +155,7 @@ export class CreateTicketDto {
 
 export class UpdateTicketDto {
   @ApiPropertyOptional({ maxLength: TITLE_MAX })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -163,19 +163,19 @@ export class UpdateTicketDto {
   title?: string;
 
   @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(DESCRIPTION_MAX)
   description?: string;
 
   @ApiPropertyOptional({ enum: TICKET_STATUSES, description: 'Moves only along allowed transitions (else 409); a client may only close' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TICKET_STATUSES)
   status?: TicketStatus;
 
   @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: 'Agents only' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
@@ -189,7 +189,7 @@ export class UpdateTicketDto {
   category?: string | null;
 
   @ApiPropertyOptional({ description: 'Agents only' })
-  @IsOptional()
+  @OptionalNotNull()
   @BodyId()
   queue_id?: number;
 }
@@ -215,12 +215,12 @@ export class BulkUpdateTicketsDto {
   ticket_ids: number[];
 
   @ApiPropertyOptional({ enum: TICKET_STATUSES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TICKET_STATUSES)
   status?: TicketStatus;
 
   @ApiPropertyOptional({ enum: TICKET_PRIORITIES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
@@ -231,7 +231,7 @@ export class BulkUpdateTicketsDto {
   agent_id?: number | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @BodyId()
   queue_id?: number;
 }
@@ -242,32 +242,32 @@ export class BulkUpdateResultDto {
 
 export class ListTicketsQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: TICKET_STATUSES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TICKET_STATUSES)
   status?: TicketStatus;
 
   @ApiPropertyOptional({ enum: TICKET_PRIORITIES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @QueryId()
   queue_id?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @QueryId()
   agent_id?: number;
 
   @ApiPropertyOptional({ description: 'Agents only; a client always sees its own tickets' })
-  @IsOptional()
+  @OptionalNotNull()
   @QueryId()
   client_id?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -275,7 +275,7 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   category?: string;
 
   @ApiPropertyOptional({ description: 'Words found in the title or description' })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -285,12 +285,12 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
 
 export class TicketStatsQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Start of the window for the medians (default: 30 days ago)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'End of the window (default: now)' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsISO8601({ strict: true })
   to?: string;
 }

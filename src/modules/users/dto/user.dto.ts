@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, type UserRole } from '#src/common/auth/roles.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { NormalizeEmail, QueryBoolean, Trim } from '#src/common/validation/transforms.js';
+import { OptionalNotNull } from '#src/common/validation/optional.js';
 import type { UserEntity } from '#src/modules/users/user.entity.js';
 
 export const PASSWORD_MIN = 8;
@@ -63,7 +64,7 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @IsNotEmpty()
@@ -71,17 +72,17 @@ export class UpdateUserDto {
   name?: string;
 
   @ApiPropertyOptional({ enum: USER_ROLES, description: 'A change ends every token of the user' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(USER_ROLES)
   role?: UserRole;
 
   @ApiPropertyOptional({ description: 'false ends every token of the user at once' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   is_active?: boolean;
 
   @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: 'A change ends every token of the user' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MinLength(PASSWORD_MIN)
   @MaxLength(PASSWORD_MAX)
@@ -90,18 +91,18 @@ export class UpdateUserDto {
 
 export class ListUsersQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: USER_ROLES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(USER_ROLES)
   role?: UserRole;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @QueryBoolean()
   @IsBoolean()
   is_active?: boolean;
 
   @ApiPropertyOptional({ description: 'Part of the e-mail or name' })
-  @IsOptional()
+  @OptionalNotNull()
   @Trim()
   @IsString()
   @MaxLength(200)
