@@ -30,7 +30,7 @@ export class AttachmentsController {
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentDto })
-  @ApiOperation({ summary: 'Attach a file to a message (whoever may see the message)' })
+  @ApiOperation({ summary: 'Attach a file to a message: its author, or an agent (403 for a customer on another author’s message)' })
   @ApiCreatedResponse({ type: AttachmentResponseDto })
   @ApiErrors(400, 401, 403, 404, 409, 413, 415, 422)
   uploadToMessage(
