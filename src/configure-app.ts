@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter, notFoundHandler } from '#src/common/errors/http-exception.filter.js';
 import { refuseOversizedBodies } from '#src/common/http/lingering-close.js';
 import { requestContext, staticHeadersOf } from '#src/common/http/request-context.js';
+import { applyServerLimits } from '#src/common/http/server-limits.js';
 import { requestLog } from '#src/common/logging/request-log.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { AppConfig } from '#src/config/app-config.js';
@@ -21,6 +22,7 @@ export const BODY_LIMIT = 1024 * 1024;
  */
 export async function configureApp(app: NestExpressApplication): Promise<void> {
   const config = app.get(AppConfig);
+  applyServerLimits(app.getHttpServer(), { headersTimeoutSeconds: config.httpHeadersTimeoutSeconds, requestTimeoutSeconds: config.httpRequestTimeoutSeconds });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
@@ -40,16 +42,18 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Support backend')
-      .setDescription('Tickets, live chat, e-mail, SLAs and a knowledge base. Errors share one shape: see ErrorResponseDto.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  if (config.docsEnabled) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Support backend')
+        .setDescription('Tickets, live chat, e-mail, SLAs and a knowledge base. Errors share one shape: see ErrorResponseDto.')
+        .setVersion('1')
+        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+        .build(),
+    );
+    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  }
 
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, await app.get(RealtimeAdapterFactory).create(), config.corsOrigins));
 

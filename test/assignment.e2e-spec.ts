@@ -30,7 +30,7 @@ describe('automatic assignment', () => {
     const res = await open();
     expect(res.body.agent_id).toBe(calm.user.id);
     const history = await t.http.get(`/api/v1/tickets/${res.body.id}/history`).set(calm.auth).expect(200);
-    expect(history.body.map((e: { type: string; actor_id: number | null }) => [e.type, e.actor_id])).toEqual([
+    expect(history.body.items.map((e: { type: string; actor_id: number | null }) => [e.type, e.actor_id])).toEqual([
       ['created', client.user.id],
       ['assignment', null],
     ]);

@@ -268,6 +268,33 @@ describe('attachments', () => {
     expect(refused.headers['content-disposition']).toBeUndefined();
   });
 
+  it('treats If-Match: * as matching an existing file (RFC 9110), whole or by range', async () => {
+    const { messageId } = await messageOf(client);
+    const res = await upload(client, `messages/${messageId}`, PNG, 'any.png', 'image/png').expect(201);
+    const whole = await download(client, res.body.id).set('If-Match', '*').expect(200);
+    expect(whole.body.equals(PNG)).toBe(true);
+    const part = await download(client, res.body.id).set('If-Match', '*').set('Range', 'bytes=0-7').expect(206);
+    expect(part.body.equals(PNG.subarray(0, 8))).toBe(true);
+    await download(client, res.body.id).set('If-Match', '"nope", "other"').expect(412);
+  });
+
+  it('lets only the author of a message (or an agent) attach to it: a client gets 403 before the body is read', async () => {
+    const { ticketId, messageId: own } = await messageOf(client);
+    const reply = await t.http.post(`/api/v1/tickets/${ticketId}/messages`).set(agent.auth).send({ content: 'Here is how' }).expect(201);
+    const before = await rowCount();
+    const filesBefore = await filesUnder(t.config.uploadDir);
+    // Larger than UPLOAD_MAX_BYTES: a 403 rather than a 413 shows the check came before the bytes.
+    const refused = await upload(client, `messages/${reply.body.id}`, randomBytes(80 * 1024), 'big.bin').expect(403);
+    expect(refused.body).toMatchObject({ status_code: 403, error: 'forbidden', details: [], request_id: expect.any(String) });
+    expect(await rowCount()).toBe(before);
+    expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+    // Another customer still cannot tell the message exists.
+    await upload(stranger, `messages/${reply.body.id}`, PNG, 'x.png').expect(404);
+    await upload(agent, `messages/${own}`, PNG, 'by-agent.png').expect(201);
+    await upload(agent, `messages/${reply.body.id}`, PNG, 'agent-reply.png').expect(201);
+    await upload(client, `messages/${own}`, PNG, 'own.png').expect(201);
+  });
+
   it('takes no new files on the messages of a closed ticket', async () => {
     const { ticketId, messageId } = await messageOf(client);
     await t.http.patch(`/api/v1/tickets/${ticketId}`).set(agent.auth).send({ status: 'closed' }).expect(200);

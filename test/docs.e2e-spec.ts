@@ -105,7 +105,7 @@ describe('OpenAPI document', () => {
     expect(resolve(jsonSchema(op('get', '/api/v1/tickets/{id}'), '200'))).toBe(ticket);
     const stats = resolve(jsonSchema(op('get', '/api/v1/tickets/stats'), '200'));
     expect(Object.keys(stats.properties?.by_status.properties ?? {})).toEqual(expect.arrayContaining(['open', 'in_progress', 'resolved', 'closed']));
-    expect(jsonSchema(op('get', '/api/v1/tickets/{id}/history'), '200')).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/TicketEventResponseDto' } });
+    expect(jsonSchema(op('get', '/api/v1/tickets/{id}/history'), '200')).toEqual({ $ref: '#/components/schemas/TicketEventPageDto' });
   });
 
   it.each([

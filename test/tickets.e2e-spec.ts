@@ -44,7 +44,7 @@ describe('tickets', () => {
       expect(Date.parse(res.body.frt_deadline) - created).toBe(4 * HOUR);
       expect(Date.parse(res.body.ttr_deadline) - created).toBe(24 * HOUR);
       const history = await t.http.get(`/api/v1/tickets/${res.body.id}/history`).set(agent.auth).expect(200);
-      expect(history.body).toEqual([expect.objectContaining({ type: 'created', actor_id: client.user.id, to: 'open' })]);
+      expect(history.body.items).toEqual([expect.objectContaining({ type: 'created', actor_id: client.user.id, to: 'open' })]);
     });
 
     it.each([
@@ -252,8 +252,8 @@ describe('tickets', () => {
       const reopened = (await patch('open').expect(200)).body;
       expect(reopened).toMatchObject({ status: 'open', resolved_at: null, closed_at: null });
       const history = await t.http.get(`/api/v1/tickets/${ticket.id}/history`).set(agent.auth).expect(200);
-      expect(history.body.map((e: { to: string }) => e.to)).toEqual(['in_progress', 'resolved', 'closed', 'open']);
-      expect(history.body.every((e: { actor_id: number }) => e.actor_id === agent.user.id)).toBe(true);
+      expect(history.body.items.map((e: { to: string }) => e.to)).toEqual(['in_progress', 'resolved', 'closed', 'open']);
+      expect(history.body.items.every((e: { actor_id: number }) => e.actor_id === agent.user.id)).toBe(true);
     });
 
     it('takes deadlines from the SLA_* settings', async () => {
@@ -315,7 +315,7 @@ describe('tickets', () => {
       const cleared = await t.http.post(`/api/v1/tickets/${ticket.id}/assign`).set(agent.auth).send({ agent_id: null }).expect(200);
       expect(cleared.body.agent_id).toBeNull();
       const history = await t.http.get(`/api/v1/tickets/${ticket.id}/history`).set(agent.auth).expect(200);
-      expect(history.body.filter((e: { type: string }) => e.type === 'assignment').map((e: { from: string; to: string }) => [e.from, e.to])).toEqual([
+      expect(history.body.items.filter((e: { type: string }) => e.type === 'assignment').map((e: { from: string; to: string }) => [e.from, e.to])).toEqual([
         [null, String(agent.user.id)],
         [String(agent.user.id), String(admin.user.id)],
         [String(admin.user.id), null],

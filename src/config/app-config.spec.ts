@@ -26,6 +26,10 @@ describe('loadConfig', () => {
       cronEnabled: true,
       slaWarningMinutes: 60,
       smtpUrl: null,
+      metricsToken: null,
+      docsEnabled: true,
+      httpHeadersTimeoutSeconds: 20,
+      httpRequestTimeoutSeconds: 300,
     });
     expect(config.imap).toMatchObject({ host: null, pollSeconds: 30, mailbox: 'INBOX' });
   });
@@ -79,6 +83,11 @@ describe('loadConfig', () => {
     [{ IMAP_HOST: 'imap.example' }, 'IMAP_USER'],
     [{ REDIS_URL: 'http://redis' }, 'REDIS_URL'],
     [{ SMTP_URL: 'ftp://mail' }, 'SMTP_URL'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ DOCS_ENABLED: 'maybe' }, 'DOCS_ENABLED'],
+    [{ HTTP_HEADERS_TIMEOUT_SECONDS: '0' }, 'HTTP_HEADERS_TIMEOUT_SECONDS'],
+    [{ HTTP_REQUEST_TIMEOUT_SECONDS: '3601' }, 'HTTP_REQUEST_TIMEOUT_SECONDS'],
+    [{ HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' }, 'HTTP_HEADERS_TIMEOUT_SECONDS'],
   ])('refuses %j with a message naming %s', (env, name) => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);

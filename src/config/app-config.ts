@@ -67,6 +67,14 @@ export class AppConfig {
   loginMaxFailures: number;
   loginWindowSeconds: number;
   trustProxy: boolean;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | null;
+  /** Serve Swagger UI at /docs and the OpenAPI document at /docs-json. */
+  docsEnabled: boolean;
+  /** A client must send all request headers within this time (Node's server.headersTimeout). */
+  httpHeadersTimeoutSeconds: number;
+  /** A client must send a whole request, body included, within this time (server.requestTimeout). */
+  httpRequestTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -251,7 +259,18 @@ export function loadConfig(env: Env): AppConfig {
     loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 300, 1, 86400),
     trustProxy: r.bool('TRUST_PROXY', false),
+    metricsToken: r.optional('METRICS_TOKEN'),
+    docsEnabled: r.bool('DOCS_ENABLED', true),
+    httpHeadersTimeoutSeconds: r.int('HTTP_HEADERS_TIMEOUT_SECONDS', 20, 1, 300),
+    httpRequestTimeoutSeconds: r.int('HTTP_REQUEST_TIMEOUT_SECONDS', 300, 1, 3600),
   };
+
+  if (config.metricsToken !== null && config.metricsToken.length < 16) {
+    r.problems.push('METRICS_TOKEN must be at least 16 characters long');
+  }
+  if (config.httpHeadersTimeoutSeconds > config.httpRequestTimeoutSeconds) {
+    r.problems.push('HTTP_HEADERS_TIMEOUT_SECONDS must not exceed HTTP_REQUEST_TIMEOUT_SECONDS');
+  }
 
   if (config.imap.host !== null && (config.imap.user === null || config.imap.password === null)) {
     r.problems.push('IMAP_USER and IMAP_PASSWORD must be set when IMAP_HOST is set');

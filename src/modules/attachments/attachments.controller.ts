@@ -30,9 +30,9 @@ export class AttachmentsController {
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentDto })
-  @ApiOperation({ summary: 'Attach a file to a message (whoever may see the message)' })
+  @ApiOperation({ summary: 'Attach a file to a message: its author, or an agent (403 for a customer on another author’s message)' })
   @ApiCreatedResponse({ type: AttachmentResponseDto })
-  @ApiErrors(400, 401, 404, 409, 413, 415, 422)
+  @ApiErrors(400, 401, 403, 404, 409, 413, 415, 422)
   uploadToMessage(
     @CurrentUser() user: AuthUser,
     @IdParam() id: number,
@@ -84,8 +84,11 @@ export class AttachmentsController {
   @ApiOkResponse({ description: 'The file; Content-Type is the type detected at upload', content: BINARY })
   @ApiResponse({ status: 206, description: 'The requested byte range (Range requests)', content: BINARY })
   @ApiErrors(401, 404, 412, 416, 422)
-  async download(@CurrentUser() user: AuthUser, @IdParam() id: number, @Res() res: Response): Promise<void> {
+  async download(@CurrentUser() user: AuthUser, @IdParam() id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     const file = await this.attachments.download(user, id);
+    // RFC 9110 §13.1.1: `If-Match: *` holds for any current representation, and this one exists
+    // (a file gone from disk still answers 404 below). Files carry no ETag, so send would refuse it.
+    if (req.headers['if-match']?.trim() === '*') delete req.headers['if-match'];
     const headers = {
       'Content-Type': file.contentType.startsWith('text/') ? `${file.contentType}; charset=utf-8` : file.contentType,
       'Content-Disposition': contentDisposition(file.filename, { type: file.inline ? 'inline' : 'attachment' }),

@@ -23,9 +23,13 @@ export class AttachmentsRepository {
   }
 
   /** The ticket a message or note belongs to, or null when it does not exist. */
-  async findParentTicketId(parent: Parent): Promise<number | null> {
-    const rows: { ticket_id: number }[] = await this.attachments.query(`SELECT ticket_id FROM ${PARENT_TABLE[parent.kind].table} WHERE id = $1`, [parent.id]);
-    return rows[0]?.ticket_id ?? null;
+  /** The parent's ticket and author; null when the parent is gone. */
+  async findParent(parent: Parent): Promise<{ ticketId: number; authorId: number | null } | null> {
+    const rows: { ticket_id: number; author_id: number | null }[] = await this.attachments.query(
+      `SELECT ticket_id, author_id FROM ${PARENT_TABLE[parent.kind].table} WHERE id = $1`,
+      [parent.id],
+    );
+    return rows[0] ? { ticketId: rows[0].ticket_id, authorId: rows[0].author_id } : null;
   }
 
   /**

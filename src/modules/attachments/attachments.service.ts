@@ -61,9 +61,15 @@ export class AttachmentsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** An upload by a signed-in user: access first, then the bytes. */
+  /**
+   * An upload by a signed-in user: access first, then the bytes. A client who may see a message
+   * but did not write it (an agent's reply, the bot's) gets 403: files go on one's own messages.
+   */
   async upload(actor: AuthUser, parent: Parent, source: FileSource): Promise<AttachmentResponseDto> {
-    const ticket = await this.assertVisible(actor, parent);
+    const { ticket, authorId } = await this.assertVisible(actor, parent);
+    if (!isAgent(actor) && authorId !== actor.id) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'Only the author of a message (or an agent) may attach files to it');
+    }
     if (parent.kind === 'message' && ticket.status === 'closed') {
       throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it to add files to its messages');
     }
@@ -192,13 +198,13 @@ export class AttachmentsService {
     return new AppError(ErrorCode.CONFLICT, `A ${parent.kind} may carry at most ${this.config.uploadMaxFiles} files`);
   }
 
-  /** The parent's ticket when the caller may see the parent; 404 otherwise. */
-  private async assertVisible(actor: AuthUser, parent: Parent): Promise<TicketEntity> {
+  /** The parent's ticket and author when the caller may see the parent; 404 otherwise. */
+  private async assertVisible(actor: AuthUser, parent: Parent): Promise<{ ticket: TicketEntity; authorId: number | null }> {
     if (parent.kind === 'note' && !isAgent(actor)) throw notFound('note');
-    const ticketId = await this.attachments.findParentTicketId(parent);
-    if (ticketId === null) throw notFound(parent.kind);
+    const found = await this.attachments.findParent(parent);
+    if (found === null) throw notFound(parent.kind);
     try {
-      return await this.tickets.getVisible(actor, ticketId);
+      return { ticket: await this.tickets.getVisible(actor, found.ticketId), authorId: found.authorId };
     } catch (error) {
       if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) throw notFound(parent.kind);
       throw error;

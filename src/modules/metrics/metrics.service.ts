@@ -1,6 +1,12 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
 import type { FinishedHook } from '#src/common/http/request-context.js';
+import { AppConfig } from '#src/config/app-config.js';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** A registry per application (not prom-client's global one), so several apps can share a process. */
 @Injectable()
@@ -15,8 +21,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** SHA-256 of METRICS_TOKEN: equal-length digests compare in constant time, whatever was sent. */
+  private readonly tokenDigest: Buffer | null;
+
+  constructor(config: AppConfig) {
     collectDefaultMetrics({ register: this.registry });
+    this.tokenDigest = config.metricsToken === null ? null : digest(config.metricsToken);
+  }
+
+  /** With METRICS_TOKEN set, the scrape must carry `Authorization: Bearer <METRICS_TOKEN>`; else 401. */
+  authorize(authorization: string | undefined): void {
+    if (this.tokenDigest === null) return;
+    const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
+    if (!match || !timingSafeEqual(digest(match[1]!), this.tokenDigest)) {
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'The metrics token is missing or wrong');
+    }
   }
 
   /** Records a finished request, labelled with its matched route pattern (a requestContext hook). */

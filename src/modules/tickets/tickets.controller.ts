@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { CurrentUser, Roles } from '#src/common/auth/auth.decorators.js';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
+import { PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IdParam } from '#src/common/validation/id-param.pipe.js';
 import {
   AssignTicketDto,
@@ -10,7 +11,7 @@ import {
   BulkUpdateTicketsDto,
   CreateTicketDto,
   ListTicketsQueryDto,
-  TicketEventResponseDto,
+  TicketEventPageDto,
   TicketPageDto,
   TicketResponseDto,
   TicketStatsDto,
@@ -89,9 +90,9 @@ export class TicketsController {
   @Get(':id/history')
   @Roles('agent', 'admin')
   @ApiOperation({ summary: 'Every change of the ticket, oldest first, with who made it' })
-  @ApiOkResponse({ type: [TicketEventResponseDto] })
+  @ApiOkResponse({ type: TicketEventPageDto })
   @ApiErrors(401, 403, 404, 422)
-  history(@CurrentUser() user: AuthUser, @IdParam() id: number): Promise<TicketEventResponseDto[]> {
-    return this.tickets.history(user, id);
+  history(@CurrentUser() user: AuthUser, @IdParam() id: number, @Query() query: PaginationQueryDto): Promise<TicketEventPageDto> {
+    return this.tickets.history(user, id, query);
   }
 }

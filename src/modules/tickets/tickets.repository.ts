@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
@@ -261,8 +261,13 @@ export class TicketsRepository {
       .execute();
   }
 
-  listEvents(ticketId: number): Promise<TicketEventEntity[]> {
-    return this.db.getRepository(TicketEventEntity).find({ where: { ticketId }, order: { id: 'ASC' } });
+  /** Oldest first, keyset by id; up to `limit + 1` rows after `afterId`. */
+  listEvents(ticketId: number, afterId: number | undefined, limit: number): Promise<TicketEventEntity[]> {
+    return this.db.getRepository(TicketEventEntity).find({
+      where: { ticketId, ...(afterId !== undefined && { id: MoreThan(String(afterId)) }) },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
   }
 
   /**

@@ -6,7 +6,7 @@ import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
-import { decodeCursor, type Page, toPage } from '#src/common/pagination/pagination.js';
+import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { QueuesService } from '#src/modules/queues/queues.service.js';
 import { computeDeadlines } from '#src/modules/sla/domain/sla-deadline.js';
@@ -154,9 +154,11 @@ export class TicketsService {
     return toTicketResponse(await this.afterStatusChange(before, after));
   }
 
-  async history(actor: AuthUser, id: number): Promise<TicketEventResponseDto[]> {
+  async history(actor: AuthUser, id: number, query: PaginationQueryDto): Promise<Page<TicketEventResponseDto>> {
     await this.getVisible(actor, id);
-    return (await this.tickets.listEvents(id)).map(toTicketEventResponse);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const afterId = query.cursor ? (decodeCursor(query.cursor, ['int'])[0] as number) : undefined;
+    return toPage(await this.tickets.listEvents(id, afterId, limit), limit, toTicketEventResponse, (e) => [Number(e.id)]);
   }
 
   /** Manual assignment: to an active agent or admin (400 otherwise), or null to unassign. */

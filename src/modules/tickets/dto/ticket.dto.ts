@@ -340,6 +340,10 @@ export class TicketEventResponseDto {
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 
+export class TicketEventPageDto extends PageMetaDto {
+  @ApiProperty({ type: [TicketEventResponseDto] }) items: TicketEventResponseDto[];
+}
+
 export function toTicketEventResponse(event: TicketEventEntity): TicketEventResponseDto {
   return {
     id: Number(event.id),
