@@ -131,15 +131,19 @@ describe('rate limits (two instances over one database, hits counted in memory a
   });
 });
 
-describe('rate limits (two instances, every hit sent to the shared counters at once)', () => {
+/** PostgreSQL counters always; Redis ones too when REDIS_URL names a server (REDIS_URL=redis://127.0.0.1:6379 npm test). */
+const stores: [string, Record<string, string>][] = [['PostgreSQL counters', {}]];
+if (process.env.REDIS_URL) stores.push(['Redis counters', { REDIS_URL: process.env.REDIS_URL }]);
+
+describe.each(stores)('rate limits (two instances, every hit sent to the %s at once)', (_, env) => {
   let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    a = await createTestApp({ ...LIMITS, RATE_LIMIT_FLUSH_MS: '0' }, database);
-    b = await createTestApp({ ...LIMITS, RATE_LIMIT_FLUSH_MS: '0' }, database);
+    a = await createTestApp({ ...LIMITS, ...env, RATE_LIMIT_FLUSH_MS: '0' }, database);
+    b = await createTestApp({ ...LIMITS, ...env, RATE_LIMIT_FLUSH_MS: '0' }, database);
   });
   afterAll(async () => {
     await a.close();
@@ -149,8 +153,9 @@ describe('rate limits (two instances, every hit sent to the shared counters at o
 
   it('a burst split over both instances is limited like one', async () => {
     const customer = await signedIn(a);
-    for (let i = 0; i < 5; i += 1) await createFrom(i % 2 === 0 ? a : b, '10.0.6.1', customer).expect(201);
-    expectLimited(await createFrom(b, '10.0.6.1', customer), 'writes-user', 5);
-    expectLimited(await createFrom(a, '10.0.6.1', customer), 'writes-user', 5);
+    const ip = '10.0.6.1';
+    for (let i = 0; i < 5; i += 1) await createFrom(i % 2 === 0 ? a : b, ip, customer).expect(201);
+    expectLimited(await createFrom(b, ip, customer), 'writes-user', 5);
+    expectLimited(await createFrom(a, ip, customer), 'writes-user', 5);
   });
 });

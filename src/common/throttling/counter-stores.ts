@@ -62,13 +62,17 @@ if left < 0 then
 end
 return {hits, left}`;
 
-const REDIS_PREFIX = 'ratelimit:';
-
+/**
+ * Keys are `ratelimit:<database>:<key>`: user ids are per database, so deployments (or test
+ * databases) sharing one Redis keep their counters apart.
+ */
 export class RedisCounterStore implements CounterStore {
   private readonly client: ReturnType<typeof createClient>;
   private readonly connected: Promise<unknown>;
+  private readonly prefix: string;
 
-  constructor(url: string, onError: (error: unknown) => void) {
+  constructor(url: string, database: string, onError: (error: unknown) => void) {
+    this.prefix = `ratelimit:${database}:`;
     this.client = createClient({ url });
     this.client.on('error', onError);
     this.connected = this.client.connect();
@@ -79,7 +83,7 @@ export class RedisCounterStore implements CounterStore {
     // Issued in one tick, node-redis sends them as one pipeline.
     const replies = await Promise.all(
       hits.map((hit) =>
-        this.client.eval(ADD_SCRIPT, { keys: [REDIS_PREFIX + hit.key], arguments: [String(hit.hits), String(Math.max(1, Math.round(hit.ttlMs)))] }),
+        this.client.eval(ADD_SCRIPT, { keys: [this.prefix + hit.key], arguments: [String(hit.hits), String(Math.max(1, Math.round(hit.ttlMs)))] }),
       ),
     );
     return replies.map((reply, i) => {

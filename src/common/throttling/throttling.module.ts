@@ -6,10 +6,12 @@ import { RateLimitGuard } from '#src/common/throttling/rate-limit.guard.js';
 import { SharedThrottlerStorage } from '#src/common/throttling/shared-throttler.storage.js';
 import { AppConfig } from '#src/config/app-config.js';
 
+const databaseName = (url: string | null) => (url ? decodeURIComponent(new URL(url).pathname.slice(1)) : 'embedded');
+
 function createStorage(config: AppConfig, db: DataSource): SharedThrottlerStorage {
   const logger = new Logger('RateLimitStore');
   const store = config.redisUrl
-    ? new RedisCounterStore(config.redisUrl, (error) => logger.warn({ err: error }, 'Redis (rate limits) reported an error'))
+    ? new RedisCounterStore(config.redisUrl, databaseName(config.databaseUrl), (error) => logger.warn({ err: error }, 'Redis (rate limits) reported an error'))
     : new PostgresCounterStore(db);
   return new SharedThrottlerStorage(store, config.limits.flushMs);
 }
