@@ -27,7 +27,10 @@ export function ipTracker(ip: string | undefined): string {
   const head = groups[0] ? groups[0].split(':') : [];
   const tail = groups.length > 1 && groups[1] ? groups[1].split(':') : [];
   const full = [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
-  return `${full.slice(0, 4).join(':')}::/64`;
+  return `${full
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /**
