@@ -102,6 +102,11 @@ async function main() {
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
       LOG_LEVEL: 'warn',
       CRON_ENABLED: 'false',
+      // Limits are still counted, but never reached.
+      RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
+      RATE_LIMIT_WRITES_PER_MINUTE_PER_IP: '10000000',
+      SIGNUP_PER_HOUR_PER_IP: '10000000',
+      LOGIN_PER_MINUTE_PER_IP: '10000000',
       UPLOAD_DIR: uploads,
       UPLOAD_MAX_FILES: String(FILES + WARM_UP),
       ADMIN_EMAIL: 'bench-admin@example.test',

@@ -176,7 +176,7 @@ async function main() {
   const app = await startProcess(
     'service',
     'dist/src/main.js',
-    { DATABASE_URL: database.url, PORT: String(appPort), NODE_ENV: 'production', JWT_SECRET: SECRET, LOG_LEVEL: 'warn', CRON_ENABLED: 'false', AUTO_ASSIGN: 'false', CHAT_RATE_LIMIT: '100000', ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}) },
+    { DATABASE_URL: database.url, PORT: String(appPort), NODE_ENV: 'production', JWT_SECRET: SECRET, LOG_LEVEL: 'warn', CRON_ENABLED: 'false', AUTO_ASSIGN: 'false', CHAT_RATE_LIMIT: '100000', CHAT_MAX_SOCKETS_PER_USER: '10000', RATE_LIMIT_WRITES_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE_PER_IP: '10000000', SIGNUP_PER_HOUR_PER_IP: '10000000', LOGIN_PER_MINUTE_PER_IP: '10000000', ...(process.env.BENCH_REDIS_URL ? { REDIS_URL: process.env.BENCH_REDIS_URL } : {}) },
     `http://127.0.0.1:${appPort}/health`,
   );
   const baseline = await startProcess('baseline', 'bench/baseline/chat-server.js', { PORT: String(basePort) }, `http://127.0.0.1:${basePort}/health`);

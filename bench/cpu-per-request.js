@@ -40,6 +40,8 @@ async function main() {
   const app = await startProcess('service', 'dist/src/main.js', {
     DATABASE_URL: database.url, PORT: String(appPort), NODE_ENV: 'production', JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
     LOG_LEVEL: 'warn', CRON_ENABLED: 'false', ADMIN_EMAIL: 'cpu-admin@example.test', ADMIN_PASSWORD: 'cpu-admin-password',
+    // Limits are still counted, but never reached: thousands of writes per second from one user and one IP.
+    RATE_LIMIT_WRITES_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE_PER_IP: '10000000', SIGNUP_PER_HOUR_PER_IP: '10000000', LOGIN_PER_MINUTE_PER_IP: '10000000',
   }, `http://127.0.0.1:${appPort}/health`);
   const baseline = await startProcess('baseline', 'bench/baseline/tickets-server.js',
     { DATABASE_URL: database.url, PORT: String(basePort), BASELINE_CLIENT_ID: String(clientId), BASELINE_QUEUE_ID: String(queueId) },

@@ -61,6 +61,11 @@ async function main() {
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
       LOG_LEVEL: 'warn',
       CRON_ENABLED: 'false',
+      // Limits are still counted, but never reached: thousands of writes per second from one user and one IP.
+      RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
+      RATE_LIMIT_WRITES_PER_MINUTE_PER_IP: '10000000',
+      SIGNUP_PER_HOUR_PER_IP: '10000000',
+      LOGIN_PER_MINUTE_PER_IP: '10000000',
       ADMIN_EMAIL: 'bench-admin@example.test',
       ADMIN_PASSWORD: 'bench-admin-password',
     },

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { CommonModule } from '#src/common/common.module.js';
 import { loggerOptions } from '#src/common/logging/logger.options.js';
+import { ThrottlingModule } from '#src/common/throttling/throttling.module.js';
 import type { AppConfig } from '#src/config/app-config.js';
 import { AppConfigModule } from '#src/config/app-config.module.js';
 import { dataSourceOptions } from '#src/database/data-source.js';
@@ -45,6 +46,8 @@ export class AppModule {
         NotesModule,
         AttachmentsModule,
         ChatModule,
+        // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
+        ThrottlingModule,
       ],
     };
   }

@@ -241,6 +241,7 @@ describe('live chat over Socket.IO', () => {
   });
 
   describe('bad input', () => {
+    // Chat limits are per user: each test speaks as a user of its own, so earlier events do not count.
     it.each([
       ['message:send', undefined, 'validation_failed'],
       ['message:send', 'just a string', 'validation_failed'],
@@ -254,14 +255,14 @@ describe('live chat over Socket.IO', () => {
       ['ticket:create', { title: 'x', description: 'x', priority: 'asap' }, 'validation_failed'],
       ['typing', [], 'validation_failed'],
     ])('%s with %j answers %s and keeps the connection', async (event, payload, code) => {
-      const socket = await open(client);
+      const socket = await open(await signedIn(t));
       const res = await request<Ack>(socket, event, payload);
       expect(res).toMatchObject({ ok: false, error: { error: code, status_code: expect.any(Number), message: expect.any(String) } });
       expect(socket.connected).toBe(true);
     });
 
     it('answers a huge payload with payload_too_large and keeps the connection', async () => {
-      const socket = await open(client);
+      const socket = await open(await signedIn(t));
       const res = await request<Ack>(socket, 'message:send', { ticket_id: 1, content: 'x'.repeat(100_000) });
       expect(res).toMatchObject({ ok: false, error: { status_code: 413, error: 'payload_too_large' } });
       expect(socket.connected).toBe(true);
@@ -269,8 +270,9 @@ describe('live chat over Socket.IO', () => {
     });
 
     it('rate-limits a socket that sends too fast', async () => {
-      const ticket = await createTicket(t.db, { clientId: client.user.id });
-      const socket = await open(client);
+      const sender = await signedIn(t);
+      const ticket = await createTicket(t.db, { clientId: sender.user.id });
+      const socket = await open(sender);
       const answers = [];
       for (let i = 0; i < 22; i += 1) answers.push(await request<Ack>(socket, 'message:send', { ticket_id: ticket.id, content: `m${i}` }));
       expect(answers.slice(0, 20).every((a) => a.ok)).toBe(true);
@@ -281,8 +283,9 @@ describe('live chat over Socket.IO', () => {
     });
 
     it('rate-limits ticket:join on its own bucket', async () => {
-      const ticket = await createTicket(t.db, { clientId: client.user.id });
-      const socket = await open(client);
+      const sender = await signedIn(t);
+      const ticket = await createTicket(t.db, { clientId: sender.user.id });
+      const socket = await open(sender);
       const answers = [];
       for (let i = 0; i < 31; i += 1) answers.push(await request<Ack>(socket, 'ticket:join', { ticket_id: ticket.id }));
       expect(answers.slice(0, 30).every((a) => a.ok)).toBe(true);

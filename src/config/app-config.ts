@@ -75,6 +75,20 @@ export class AppConfig {
   httpHeadersTimeoutSeconds: number;
   /** A client must send a whole request, body included, within this time (server.requestTimeout). */
   httpRequestTimeoutSeconds: number;
+  /** Limits shared by all instances (common/throttling) and the socket cap (see README "Limits"). */
+  limits: {
+    /** Writes (POST, PUT, PATCH, DELETE) one signed-in user may make per minute. */
+    writesPerMinute: number;
+    /** Writes one IP address may make per minute, signed in or not. */
+    writesPerMinutePerIp: number;
+    signupPerHourPerIp: number;
+    /** Login attempts per IP per minute, whatever the e-mail (password spraying). */
+    loginPerMinutePerIp: number;
+    /** Hits are counted in memory and added to the shared counters this often; 0: every hit at once. */
+    flushMs: number;
+    /** Sockets one user may hold open on one instance. */
+    chatMaxSocketsPerUser: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -263,6 +277,14 @@ export function loadConfig(env: Env): AppConfig {
     docsEnabled: r.bool('DOCS_ENABLED', true),
     httpHeadersTimeoutSeconds: r.int('HTTP_HEADERS_TIMEOUT_SECONDS', 20, 1, 300),
     httpRequestTimeoutSeconds: r.int('HTTP_REQUEST_TIMEOUT_SECONDS', 300, 1, 3600),
+    limits: {
+      writesPerMinute: r.int('RATE_LIMIT_WRITES_PER_MINUTE', 120, 1, 10_000_000),
+      writesPerMinutePerIp: r.int('RATE_LIMIT_WRITES_PER_MINUTE_PER_IP', 600, 1, 10_000_000),
+      signupPerHourPerIp: r.int('SIGNUP_PER_HOUR_PER_IP', 20, 1, 10_000_000),
+      loginPerMinutePerIp: r.int('LOGIN_PER_MINUTE_PER_IP', 30, 1, 10_000_000),
+      flushMs: r.int('RATE_LIMIT_FLUSH_MS', 100, 0, 10_000),
+      chatMaxSocketsPerUser: r.int('CHAT_MAX_SOCKETS_PER_USER', 20, 1, 10_000),
+    },
   };
 
   if (config.metricsToken !== null && config.metricsToken.length < 16) {

@@ -29,6 +29,11 @@ export const TEST_ENV: Record<string, string> = {
   JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256',
   CRON_ENABLED: 'false',
   CORS_ORIGINS: 'https://console.example.test',
+  // High enough that no test is limited unless it sets its own (test/rate-limits.e2e-spec.ts).
+  RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+  RATE_LIMIT_WRITES_PER_MINUTE_PER_IP: '1000000',
+  SIGNUP_PER_HOUR_PER_IP: '1000000',
+  LOGIN_PER_MINUTE_PER_IP: '1000000',
 };
 
 /**

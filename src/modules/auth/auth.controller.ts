@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { CurrentUser, Public } from '#src/common/auth/auth.decorators.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
+import { RateLimitedRoute } from '#src/common/throttling/rate-limit.decorator.js';
 import { AuthService } from '#src/modules/auth/auth.service.js';
 import { LoginDto, SignupDto, SignupResponseDto, TokenResponseDto } from '#src/modules/auth/dto/auth.dto.js';
 import { UserResponseDto } from '#src/modules/users/dto/user.dto.js';
@@ -15,15 +16,17 @@ export class AuthController {
 
   @Public()
   @Post('signup')
-  @ApiOperation({ summary: 'Create a customer account and sign in' })
+  @RateLimitedRoute('signup')
+  @ApiOperation({ summary: 'Create a customer account and sign in (limited per IP)' })
   @ApiCreatedResponse({ type: SignupResponseDto, description: 'The new client and an access token' })
-  @ApiErrors(400, 409, 422)
+  @ApiErrors(400, 409, 422, 429)
   signup(@Body() dto: SignupDto): Promise<SignupResponseDto> {
     return this.auth.signup(dto);
   }
 
   @Public()
   @Post('login')
+  @RateLimitedRoute('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange e-mail and password for an access token (throttled)' })
   @ApiOkResponse({ type: TokenResponseDto, description: 'An access token' })

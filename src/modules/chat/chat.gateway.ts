@@ -25,17 +25,16 @@ import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 
 /** Largest event payload a handler accepts (bigger ones are answered with payload_too_large). */
 export const PAYLOAD_MAX_BYTES = 64 * 1024;
-/** Per socket: typing signals within RATE_WINDOW_MS (messages: CHAT_RATE_LIMIT). */
+/** Per user (over all of its sockets on this instance): typing signals within RATE_WINDOW_MS (messages: CHAT_RATE_LIMIT). */
 export const TYPING_LIMIT = 60;
-/** Per socket: ticket joins within RATE_WINDOW_MS (each one reads up to REPLAY_LIMIT messages). */
+/** Per user: ticket joins within RATE_WINDOW_MS (each one reads up to REPLAY_LIMIT messages). */
 export const JOIN_LIMIT = 30;
 export const RATE_WINDOW_MS = 10_000;
 
 interface SocketData {
   user: AuthUser;
-  sends: number[];
-  typings: number[];
-  joins: number[];
+  /** Counted in socketsPerUser (the disconnect gives the place back). */
+  counted?: boolean;
   expiry?: NodeJS.Timeout;
   /** Counted in PresenceService, so the disconnect is counted too. */
   present?: boolean;
@@ -54,6 +53,9 @@ function payloadBytes(payload: unknown): number {
   }
 }
 
+/** Event timestamps of one user on this instance, per bucket (a sliding window, see allowEvent). */
+type UserHistory = Record<Bucket, number[]>;
+
 /** Only a refused token is `unauthorized`; anything else (a database outage) is not the client's fault. */
 const isAuthFailure = (error: unknown) => error instanceof AppError && error.code === ErrorCode.UNAUTHORIZED;
 
@@ -67,6 +69,13 @@ type ChatSocket = Socket<Record<string, never>, Record<string, never>, Record<st
 @UseFilters(WsAckExceptionFilter)
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(ChatGateway.name);
+  /**
+   * Per user, in memory on this instance: the rate limits hold over all of a user's sockets here,
+   * and the socket cap counts this instance's sockets. Idle entries are dropped on the next sweep.
+   */
+  private readonly histories = new Map<number, UserHistory>();
+  private readonly socketsPerUser = new Map<number, number>();
+  private readonly sweeper = setInterval(() => this.sweepHistories(), RATE_WINDOW_MS).unref();
 
   constructor(
     private readonly chat: ChatService,
@@ -83,7 +92,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized'));
       this.tokens.verify(token).then(
         (user) => {
-          (socket as ChatSocket).data = { user, sends: [], typings: [], joins: [] };
+          const open = this.socketsPerUser.get(user.id) ?? 0;
+          if (open >= this.config.limits.chatMaxSocketsPerUser) return next(new Error('rate_limited'));
+          this.socketsPerUser.set(user.id, open + 1);
+          (socket as ChatSocket).data = { user, counted: true };
+          // A handshake accepted here but never connected (the client went away) gives its place back too.
+          socket.conn.once('close', () => this.release(socket as ChatSocket));
           next();
         },
         (error: unknown) => {
@@ -119,7 +133,24 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleDisconnect(socket: ChatSocket): Promise<void> {
     const { user, expiry, present } = socket.data ?? {};
     if (expiry) clearTimeout(expiry);
+    this.release(socket);
     if (user && present) await this.presence.disconnected(user.id);
+  }
+
+  private release(socket: ChatSocket): void {
+    const { user, counted } = socket.data ?? {};
+    if (!user || !counted) return;
+    socket.data.counted = false;
+    const open = (this.socketsPerUser.get(user.id) ?? 1) - 1;
+    if (open > 0) this.socketsPerUser.set(user.id, open);
+    else this.socketsPerUser.delete(user.id);
+  }
+
+  private sweepHistories(): void {
+    const since = Date.now() - RATE_WINDOW_MS;
+    for (const [userId, history] of this.histories) {
+      if (Object.values(history).every((times) => times.every((at) => at <= since))) this.histories.delete(userId);
+    }
   }
 
   /** The token's end is the connection's end; timers longer than setTimeout's limit are re-armed. */
@@ -190,8 +221,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       if (payloadBytes(payload) > PAYLOAD_MAX_BYTES) {
         throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Event payloads are limited to ${PAYLOAD_MAX_BYTES / 1024} KB`);
       }
-      const { allowed, history } = allowEvent(socket.data[bucket], Date.now(), limit, RATE_WINDOW_MS);
-      socket.data[bucket] = history;
+      const userId = socket.data.user.id;
+      let histories = this.histories.get(userId);
+      if (!histories) this.histories.set(userId, (histories = { sends: [], typings: [], joins: [] }));
+      const { allowed, history } = allowEvent(histories[bucket], Date.now(), limit, RATE_WINDOW_MS);
+      histories[bucket] = history;
       if (!allowed) throw new AppError(ErrorCode.RATE_LIMITED, `At most ${limit} of these per ${RATE_WINDOW_MS / 1000} s; slow down`);
       return work();
     });

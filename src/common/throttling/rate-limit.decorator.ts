@@ -1,0 +1,8 @@
+import { SetMetadata } from '@nestjs/common';
+
+/** Routes with their own per-IP limit instead of the write limits: see ThrottlingModule. */
+export type RateLimitedRoute = 'signup' | 'login';
+
+export const RATE_LIMITED_ROUTE = 'rate-limited-route';
+
+export const RateLimitedRoute = (route: RateLimitedRoute) => SetMetadata(RATE_LIMITED_ROUTE, route);

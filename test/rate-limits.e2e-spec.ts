@@ -1,0 +1,161 @@
+import type { Socket } from 'socket.io-client';
+import type { Response } from 'supertest';
+import { createTicket } from './factories/tickets.factory.js';
+import { type SignedInUser, signedIn } from './factories/users.factory.js';
+import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
+import { connect, request } from './utils/socket.js';
+import { waitFor } from './utils/wait.js';
+
+/** Low limits; TRUST_PROXY so each test speaks from its own address (X-Forwarded-For). */
+const LIMITS = {
+  TRUST_PROXY: 'true',
+  RATE_LIMIT_WRITES_PER_MINUTE: '5',
+  RATE_LIMIT_WRITES_PER_MINUTE_PER_IP: '8',
+  SIGNUP_PER_HOUR_PER_IP: '3',
+  LOGIN_PER_MINUTE_PER_IP: '4',
+  CHAT_RATE_LIMIT: '3',
+  CHAT_MAX_SOCKETS_PER_USER: '3',
+};
+
+const createFrom = (t: TestApp, ip: string, who: SignedInUser) =>
+  t.http.post('/api/v1/tickets').set(who.auth).set('X-Forwarded-For', ip).send({ title: 'Burst', description: 'x' });
+
+function expectLimited(res: Response, policy: string, limit: number, windowSeconds = 60): void {
+  expect(res.status).toBe(429);
+  expect(res.body).toEqual({
+    status_code: 429,
+    error: 'rate_limited',
+    message: expect.stringContaining(policy),
+    details: [expect.objectContaining({ policy, limit, window_seconds: windowSeconds })],
+    request_id: res.headers['x-request-id'],
+  });
+  const retryAfter = Number(res.headers['retry-after']);
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(retryAfter).toBeLessThanOrEqual(windowSeconds);
+  expect(res.headers['ratelimit-policy']).toBe(`"${policy}";q=${limit};w=${windowSeconds}`);
+  expect(res.headers.ratelimit).toBe(`"${policy}";r=0;t=${retryAfter}`);
+}
+
+describe('rate limits (two instances over one database, hits counted in memory and flushed)', () => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await createTestApp(LIMITS, database);
+    b = await createTestApp(LIMITS, database);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await a.close();
+    await b.close();
+    await database.drop();
+  });
+
+  it('limits a burst of writes per user (429, Retry-After, RateLimit headers, error shape); reads are not counted', async () => {
+    const customer = await signedIn(a);
+    const other = await signedIn(a);
+    for (let i = 0; i < 5; i += 1) await createFrom(a, '10.0.1.1', customer).expect(201);
+    for (let i = 0; i < 10; i += 1) await a.http.get('/api/v1/tickets').set(customer.auth).set('X-Forwarded-For', '10.0.1.1').expect(200);
+    expectLimited(await createFrom(a, '10.0.1.1', customer), 'writes-user', 5);
+    // Another user from the same address is not limited by the first one's count.
+    await createFrom(a, '10.0.1.1', other).expect(201);
+  });
+
+  it('limits writes per IP address over several users', async () => {
+    const users = [await signedIn(a), await signedIn(a)];
+    for (const user of users) for (let i = 0; i < 4; i += 1) await createFrom(a, '10.0.2.1', user).expect(201);
+    expectLimited(await createFrom(a, '10.0.2.1', users[1]), 'writes-ip', 8);
+    await createFrom(a, '10.0.2.2', users[0]).expect(201);
+  });
+
+  it('limits signups per IP address', async () => {
+    const signup = (ip: string, n: number) =>
+      a.http.post('/api/v1/auth/signup').set('X-Forwarded-For', ip).send({ email: `spam${n}-${ip}@example.test`, password: 'correct-horse-42', name: 'Spam' });
+    for (let n = 0; n < 3; n += 1) await signup('10.0.3.1', n).expect(201);
+    expectLimited(await signup('10.0.3.1', 3), 'signup-ip', 3, 3600);
+    await signup('10.0.3.2', 4).expect(201);
+  });
+
+  it('limits logins per IP address across e-mails (password spraying)', async () => {
+    const login = (ip: string, n: number) =>
+      a.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `victim${n}@example.test`, password: 'Spring2026!' });
+    for (let n = 0; n < 4; n += 1) await login('10.0.4.1', n).expect(401);
+    expectLimited(await login('10.0.4.1', 4), 'login-ip', 4);
+    await login('10.0.4.2', 5).expect(401);
+  });
+
+  it('shares the counters: after a burst on A, B refuses within a flush', async () => {
+    const customer = await signedIn(a);
+    for (let i = 0; i < 5; i += 1) await createFrom(a, '10.0.5.1', customer).expect(201);
+    let acceptedOnB = 0;
+    await waitFor(async () => {
+      const res = await createFrom(b, '10.0.5.1', customer);
+      if (res.status === 201) acceptedOnB += 1;
+      return res.status === 429;
+    });
+    // Alone, B would take 5 more; it learns A's hits at its next flush (RATE_LIMIT_FLUSH_MS).
+    expect(acceptedOnB).toBeLessThanOrEqual(2);
+  });
+
+  it('limits chat messages per user over all of its sockets', async () => {
+    const customer = await signedIn(a);
+    const ticket = await createTicket(a.db, { clientId: customer.user.id });
+    const first = await connect(a.baseUrl, customer.token);
+    const second = await connect(a.baseUrl, customer.token);
+    sockets.push(first, second);
+    const send = (socket: Socket, content: string) => request<{ ok: boolean; error?: { error: string } }>(socket, 'message:send', { ticket_id: ticket.id, content });
+    expect((await send(first, 'one')).ok).toBe(true);
+    expect((await send(second, 'two')).ok).toBe(true);
+    expect((await send(first, 'three')).ok).toBe(true);
+    expect(await send(second, 'four')).toMatchObject({ ok: false, error: { error: 'rate_limited', status_code: 429 } });
+  });
+
+  it('caps the sockets one user holds; a closed one frees its place', async () => {
+    const agent = await signedIn(a, { role: 'agent' });
+    const open = [await connect(a.baseUrl, agent.token), await connect(a.baseUrl, agent.token), await connect(a.baseUrl, agent.token)];
+    sockets.push(...open);
+    await expect(connect(a.baseUrl, agent.token)).rejects.toThrow('rate_limited');
+    // Another user is not affected.
+    sockets.push(await connect(a.baseUrl, (await signedIn(a)).token));
+    open[0].close();
+    let again: Socket | null = null;
+    await waitFor(async () => {
+      again = await connect(a.baseUrl, agent.token).catch(() => null);
+      return again !== null;
+    });
+    sockets.push(again as unknown as Socket);
+  });
+});
+
+/** PostgreSQL counters always; Redis ones too when REDIS_URL names a server (REDIS_URL=redis://127.0.0.1:6379 npm test). */
+const stores: [string, Record<string, string>][] = [['PostgreSQL counters', {}]];
+if (process.env.REDIS_URL) stores.push(['Redis counters', { REDIS_URL: process.env.REDIS_URL }]);
+
+describe.each(stores)('rate limits (two instances, every hit sent to the %s at once)', (_, env) => {
+  let database: TestDatabase;
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    a = await createTestApp({ ...LIMITS, ...env, RATE_LIMIT_FLUSH_MS: '0' }, database);
+    b = await createTestApp({ ...LIMITS, ...env, RATE_LIMIT_FLUSH_MS: '0' }, database);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await database.drop();
+  });
+
+  it('a burst split over both instances is limited like one', async () => {
+    const customer = await signedIn(a);
+    const ip = '10.0.6.1';
+    for (let i = 0; i < 5; i += 1) await createFrom(i % 2 === 0 ? a : b, ip, customer).expect(201);
+    expectLimited(await createFrom(b, ip, customer), 'writes-user', 5);
+    expectLimited(await createFrom(a, ip, customer), 'writes-user', 5);
+  });
+});
