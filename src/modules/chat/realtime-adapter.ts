@@ -82,22 +82,51 @@ export class RealtimeAdapterFactory implements OnApplicationShutdown {
     }
     // Notifications are not data: they need no WAL flush, and several can be in flight at once.
     const pool = new pg.Pool({ connectionString: this.config.databaseUrl ?? undefined, max: 8, options: '-c synchronous_commit=off' });
-    const onError = (error: Error) => this.logger.warn({ err: error }, 'PostgreSQL adapter connection error');
+    let shuttingDown = false;
+    // Once shutting down, a connection cut by the stopping database is expected, not a problem.
+    const onError = (error: Error) =>
+      shuttingDown ? this.logger.debug({ err: error }, 'PostgreSQL adapter connection closed while shutting down') : this.logger.warn({ err: error }, 'PostgreSQL adapter connection error');
     pool.on('error', onError);
     // The adapter keeps one client checked out for LISTEN; pg-pool only watches idle clients, so a
     // server restart would otherwise surface as an unhandled 'error' event and kill the process.
     pool.on('connect', (client) => client.on('error', onError));
     const listeners = new ListenerClients(pool);
-    this.onAdaptersClosed = () => listeners.close();
+    this.onAdaptersClosed = () => void listeners.close();
     this.closers.push(async () => {
-      listeners.close();
-      await pool.end();
+      shuttingDown = true;
+      await listeners.close();
+      await endPool(pool);
     });
     this.logger.log('Socket.IO across instances: PostgreSQL adapter');
     return broadcastLocallyWhenAlone(
       createPostgresAdapter(listeners.pool, { errorHandler: (error) => this.logger.warn({ err: error }, 'PostgreSQL adapter error') }),
     );
   }
+}
+
+/** How long a shutdown waits for a closing connection to be gone before going on anyway. */
+const CONNECTION_END_MS = 2_000;
+
+const withinMs = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+
+/**
+ * Ends a pool and waits until its connections have really closed: pg-pool's `end()` resolves as
+ * soon as it has asked each client to end, so a database stopped right after would cut those
+ * connections while they say goodbye (and they would report it as an error).
+ */
+async function endPool(pool: pg.Pool): Promise<void> {
+  const open = pool.totalCount;
+  let removed = 0;
+  const allRemoved = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => {
+      removed += 1;
+      if (removed >= open) resolve();
+    });
+  });
+  await pool.end();
+  await withinMs(allRemoved, CONNECTION_END_MS);
 }
 
 /**
@@ -129,10 +158,13 @@ class ListenerClients {
     this.pool = view;
   }
 
-  /** Destroys every client the adapter still holds or is being given. */
-  close(): void {
+  /** Destroys every client the adapter still holds or is being given; resolves once their connections have closed. */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const client of this.held) this.giveBack(client, new Error('Socket.IO adapter closed'));
+    const clients = [...this.held];
+    const ended = clients.map((client) => new Promise<void>((resolve) => client.once('end', () => resolve())));
+    for (const client of clients) this.giveBack(client, new Error('Socket.IO adapter closed'));
+    await withinMs(Promise.all(ended), CONNECTION_END_MS);
   }
 
   private hand(client: pg.PoolClient): Promise<pg.PoolClient> {
