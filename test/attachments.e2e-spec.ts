@@ -260,6 +260,38 @@ describe('attachments', () => {
     expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
   });
 
+  it.each([
+    ['cut off in the middle of the file', (b: string) => `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello, and then noth`],
+    ['garbage in place of the part headers', (b: string) => `--${b}\r\nGARBAGE\r\n\r\nhello\r\n--${b}--\r\n`],
+  ])('answers a multipart body %s with 400 and stores nothing', async (_, body) => {
+    const { messageId } = await messageOf(client);
+    const before = await rowCount();
+    const filesBefore = await filesUnder(t.config.uploadDir);
+    const res = await t.http
+      .post(`/api/v1/messages/${messageId}/attachments`)
+      .set(client.auth)
+      .set('Content-Type', 'multipart/form-data; boundary=XB')
+      .send(body('XB'))
+      .expect(400);
+    expect(res.body).toMatchObject({ status_code: 400, error: 'bad_request' });
+    expect(await rowCount()).toBe(before);
+    expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+  });
+
+  it('ignores text after the closing boundary (the epilogue, RFC 2046) and stores the file once', async () => {
+    const { messageId } = await messageOf(client);
+    const body = `--XB\r\nContent-Disposition: form-data; name="file"; filename="e.txt"\r\n\r\nhello\r\n--XB--\r\nGARBAGE AFTER THE END`;
+    const res = await t.http
+      .post(`/api/v1/messages/${messageId}/attachments`)
+      .set(client.auth)
+      .set('Content-Type', 'multipart/form-data; boundary=XB')
+      .send(body)
+      .expect(201);
+    expect(res.body).toMatchObject({ filename: 'e.txt', size: 5 });
+    const list = await t.http.get(`/api/v1/attachments/message/${messageId}`).set(client.auth).expect(200);
+    expect(list.body.items).toHaveLength(1);
+  });
+
   it('answers conditional downloads it cannot satisfy with 412, not 500', async () => {
     const { messageId } = await messageOf(client);
     const res = await upload(client, `messages/${messageId}`, PNG, 'cond.png').expect(201);
