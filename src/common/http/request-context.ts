@@ -4,6 +4,11 @@ import type { RequestWithId } from '#src/common/http/request-id.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The matched route pattern ("/api/v1/tickets/:id"), or "unmatched": the label metrics and logs use. */
+export function routeOf(req: Request): string {
+  return req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+}
+
 /** What runs once a response has been sent: metrics, the request log. */
 export type FinishedHook = (req: RequestWithId, res: Response, seconds: number) => void;
 

@@ -4,11 +4,7 @@ import { type DestinationStream, stdSerializers } from 'pino';
 import pretty from 'pino-pretty';
 import type { AppConfig, NodeEnv } from '#src/config/app-config.js';
 
-type Req = IncomingMessage & { originalUrl?: string; baseUrl?: string; route?: { path?: string } };
-
-function routeOf(req: Req): string {
-  return req.route?.path ? `${req.baseUrl ?? ''}${String(req.route.path)}` : 'unmatched';
-}
+type Req = IncomingMessage & { id?: unknown; originalUrl?: string };
 
 /**
  * Errors as pino serialises them, less what a failed query carries of the caller's data: its bound
@@ -49,23 +45,21 @@ export function logDestination(nodeEnv: NodeEnv): DestinationStream | undefined 
 }
 
 /**
- * JSON logs, one line per request with its id, method, route, status and duration. Headers,
- * bodies and query strings are left out, so tokens, passwords and message texts never reach logs.
+ * The root logger's options. No pino-http middleware runs (AppModule passes `forRoutes: []`): the
+ * request lines come from requestLog (request-log.ts), through the req and res serialisers below,
+ * which keep the id, method and path (no query string) and the status. Headers, bodies and query
+ * strings are left out, so tokens, passwords and message texts never reach logs.
  */
 export function loggerOptions(config: AppConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
-      genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? 'unknown',
       serializers: {
-        req: (req: Req) => ({ id: req.id as unknown, method: req.method, path: (req.originalUrl ?? req.url ?? '').split('?')[0] }),
+        req: (req: Req) => ({ id: req.id, method: req.method, path: (req.originalUrl ?? req.url ?? '').split('?')[0] }),
         res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
         err: serializeError,
       },
-      customSuccessObject: (req: Req, _res: ServerResponse, value: Record<string, unknown>) => ({ ...value, route: routeOf(req) }),
-      customErrorObject: (req: Req, _res: ServerResponse, _error: Error, value: Record<string, unknown>) => ({ ...value, route: routeOf(req) }),
       redact: { paths: ['req.headers.authorization', 'password', '*.password', 'access_token', '*.access_token'], remove: true },
-      autoLogging: { ignore: (req: Req) => req.url === '/health' || req.url === '/metrics' },
       stream: logDestination(config.nodeEnv),
     },
   };

@@ -1,5 +1,5 @@
 import { PinoLogger } from 'nestjs-pino';
-import type { FinishedHook } from '#src/common/http/request-context.js';
+import { type FinishedHook, routeOf } from '#src/common/http/request-context.js';
 
 /** Probes whose every call would drown the log. */
 const QUIET_PATHS = new Set(['/health', '/metrics']);
@@ -22,7 +22,7 @@ export const requestLog: FinishedHook = (req, res, seconds) => {
       // Through the logger's req and res serialisers (logger.options.ts): id, method, path; status.
       req,
       res,
-      route: req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched',
+      route: routeOf(req),
       responseTime: Math.round(seconds * 1000),
     },
     'request completed',

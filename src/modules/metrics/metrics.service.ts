@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import type { FinishedHook } from '#src/common/http/request-context.js';
+import { type FinishedHook, routeOf } from '#src/common/http/request-context.js';
 import { AppConfig } from '#src/config/app-config.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -40,8 +40,7 @@ export class MetricsService {
 
   /** Records a finished request, labelled with its matched route pattern (a requestContext hook). */
   readonly observe: FinishedHook = (req, res, seconds) => {
-    const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-    this.httpDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
+    this.httpDuration.observe({ method: req.method, route: routeOf(req), status_code: String(res.statusCode) }, seconds);
   };
 
   render(): Promise<string> {

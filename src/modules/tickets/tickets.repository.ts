@@ -291,8 +291,10 @@ export class TicketsRepository {
     if (filter.clientId !== undefined) add('c', (p) => `t.client_id = ${p}`, filter.clientId);
     if (filter.category) add('g', (p) => `t.category = ${p}`, filter.category);
     if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (filter.before) add('b', (p) => `(t.created_at, t.id) < (${p}::timestamptz, $${params.length + 1})`, filter.before.createdAt);
-    if (filter.before) params.push(filter.before.id);
+    if (filter.before) {
+      add('b', (p) => `(t.created_at, t.id) < (${p}::timestamptz, $${params.length + 1})`, filter.before.createdAt);
+      params.push(filter.before.id);
+    }
     params.push(filter.limit + 1);
     return preparedQuery<TicketRecord>(
       this.db,
