@@ -28,9 +28,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        // No per-request middleware (pino-http + AsyncLocalStorage): requestLog writes the request
-        // lines from requestContext, at a fraction of the cost (see common/logging/request-log.ts).
-        LoggerModule.forRoot({ ...loggerOptions(config), forRoutes: [] }),
+        // No per-request middleware (pino-http + AsyncLocalStorage; loggerOptions sets forRoutes: []):
+        // requestLog writes the request lines from requestContext (see common/logging/request-log.ts).
+        LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), migrationsRun: false }),
         EventEmitterModule.forRoot(),
         // Periodic jobs run only where CRON_ENABLED (each takes a Postgres advisory lock as well).

@@ -19,10 +19,10 @@ export const CONNECTION_GRACE_MS = 1_000;
  * 3. stops the periodic jobs, so none starts while the pools drain;
  * 4. runs `app.close()`: lifecycle hooks (presence rows, the session LISTEN connection), the
  *    Socket.IO and HTTP servers, then the adapter's and TypeORM's pools.
- * Connections still open after `graceMs` (a request that takes long, a peer that does not answer
+ * Connections still open after CONNECTION_GRACE_MS (a request that takes long, a peer that does not answer
  * a WebSocket close) are cut, so the HTTP server's close cannot wait on a client.
  */
-export function prepareClose(app: INestApplication, graceMs = CONNECTION_GRACE_MS): () => Promise<void> {
+export function prepareClose(app: INestApplication): () => Promise<void> {
   const server = app.getHttpServer() as Server;
   const connections = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
@@ -36,7 +36,7 @@ export function prepareClose(app: INestApplication, graceMs = CONNECTION_GRACE_M
     server.closeIdleConnections();
     const cut = setTimeout(() => {
       for (const socket of connections) socket.destroy();
-    }, graceMs);
+    }, CONNECTION_GRACE_MS);
     cut.unref();
     try {
       app.get(RealtimeAdapterFactory).disconnectClients();

@@ -17,7 +17,7 @@ import { AppError } from '#src/common/errors/app-error.js';
 import { ConfigError, loadConfig } from '#src/config/app-config.js';
 import { dataSourceOptions, runMigrations } from '#src/database/data-source.js';
 import { type RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from '#src/database/embedded-postgres.js';
-import { generatePassword } from '#src/modules/auth/admin-bootstrap.service.js';
+import { generateSecret } from '#src/common/util/secrets.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from '#src/modules/users/dto/user.dto.js';
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
 import { UserEntity } from '#src/modules/users/user.entity.js';
@@ -80,7 +80,7 @@ async function createAdmin(url: string, options: Options): Promise<void> {
       const state = existing.isActive ? existing.role : `inactive ${existing.role}`;
       throw new UsageError(`${options.email} already belongs to a user (${state}); add --promote to make it an active admin with a new password (its sessions end)`);
     }
-    const password = options.password ?? generatePassword();
+    const password = options.password ?? generateSecret();
     const passwordHash = await new PasswordHasher().hash(password);
     if (existing) {
       await users.update(existing.id, { role: 'admin', isActive: true, passwordHash, bumpTokenVersion: true });

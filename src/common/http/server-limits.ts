@@ -3,8 +3,6 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 
-/** How long an idle keep-alive connection stays open between requests (Node's default). */
-export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 export interface ServerLimits {
   /** All request headers must arrive within this time, counted from the request's first byte. */
@@ -50,7 +48,6 @@ export function clientErrorResponse(code: string | undefined): string {
 export function applyServerLimits(server: Server, limits: ServerLimits): void {
   server.headersTimeout = limits.headersTimeoutSeconds * 1000;
   server.requestTimeout = limits.requestTimeoutSeconds * 1000;
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // Node's default (30 s) would let a timeout run that much late; a quarter of the headers timeout
   // keeps the overshoot small at the cost of a cheap scan of the expired connections. (A server
   // option Node reads at listen time; @types/node lists it only among the constructor's options.)

@@ -45,7 +45,7 @@ export function logDestination(nodeEnv: NodeEnv): DestinationStream | undefined 
 }
 
 /**
- * The root logger's options. No pino-http middleware runs (AppModule passes `forRoutes: []`): the
+ * The root logger's options. No pino-http middleware runs (`forRoutes: []`): the
  * request lines come from requestLog (request-log.ts), through the req and res serialisers below,
  * which keep the id, method and path (no query string) and the status. Headers, bodies and query
  * strings are left out, so tokens, passwords and message texts never reach logs.
@@ -62,5 +62,6 @@ export function loggerOptions(config: AppConfig): Params {
       redact: { paths: ['req.headers.authorization', 'password', '*.password', 'access_token', '*.access_token'], remove: true },
       stream: logDestination(config.nodeEnv),
     },
+    forRoutes: [],
   };
 }

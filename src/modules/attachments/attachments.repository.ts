@@ -22,7 +22,6 @@ export class AttachmentsRepository {
     return manager ? manager.getRepository(AttachmentEntity) : this.attachments;
   }
 
-  /** The ticket a message or note belongs to, or null when it does not exist. */
   /** The parent's ticket and author; null when the parent is gone. */
   async findParent(parent: Parent): Promise<{ ticketId: number; authorId: number | null } | null> {
     const rows: { ticket_id: number; author_id: number | null }[] = await this.attachments.query(

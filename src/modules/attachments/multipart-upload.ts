@@ -5,13 +5,12 @@ import type { Request, RequestHandler, Response } from 'express';
 import multer, { MulterError, type StorageEngine } from 'multer';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import { closeAfterDraining } from '#src/common/http/lingering-close.js';
+import { closeAfterDraining, isMultipart } from '#src/common/http/lingering-close.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { AttachmentStorage, fileTooLarge, type StoredFile } from '#src/modules/attachments/attachment-storage.js';
 import type { ReceivedFile } from '#src/modules/attachments/attachments.service.js';
 
 const FIELD = 'file';
-const MULTIPART = /^multipart\/form-data\b/i;
 /** Room for multipart boundaries and part headers above the file itself. */
 const MULTIPART_SLACK = 64 * 1024;
 
@@ -85,7 +84,7 @@ export class MultipartUpload {
    * while the body is still arriving answers with `Connection: close` and a bounded drain.
    */
   receive(req: Request, res: Response): Promise<ReceivedFile> {
-    if (!MULTIPART.test(req.headers['content-type'] ?? '')) {
+    if (!isMultipart(req)) {
       return Promise.reject(new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, `Send the file as multipart/form-data in the field "${FIELD}"`));
     }
     // Refused on its Content-Length alone, before reading the body.
@@ -118,7 +117,7 @@ export class MultipartUpload {
 
   /** A refusal of a body that is still arriving: answered with `Connection: close`, then drained (bounded). */
   private refuse(req: Request, res: Response, error: unknown): unknown {
-    if (!req.complete) closeAfterDraining(req, res, 2 * this.maxBytes);
+    if (!req.complete) closeAfterDraining(req, res, this.maxBytes);
     return error;
   }
 

@@ -8,23 +8,19 @@ import { runExclusively } from '#src/common/database/advisory-lock.js';
 import { JobLock } from '#src/common/database/advisory-locks.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { generateSecret } from '#src/common/util/secrets.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
 import { UsersRepository } from '#src/modules/users/users.repository.js';
 
 /** The admin a development database gets when no ADMIN_EMAIL / ADMIN_PASSWORD is set. */
-export const GENERATED_ADMIN_EMAIL = 'admin@localhost';
-
-/** 24 characters of base64url: 144 random bits. */
-export function generatePassword(): string {
-  return randomBytes(18).toString('base64url');
-}
+const GENERATED_ADMIN_EMAIL = 'admin@localhost';
 
 /**
  * Where the generated password is written: the folder that holds the embedded database
  * (`./.data/` by default, the parent of EMBEDDED_PG_DIR), also when DATABASE_URL is set.
  */
-export function initialAdminPasswordFile(config: AppConfig): string {
+function initialAdminPasswordFile(config: AppConfig): string {
   return path.join(path.dirname(path.resolve(config.embeddedPgDir)), 'initial-admin-password');
 }
 
@@ -79,7 +75,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   }
 
   private async createGeneratedAdmin(): Promise<void> {
-    const password = generatePassword();
+    const password = generateSecret();
     const file = initialAdminPasswordFile(this.config);
     let saved = true;
     // Written before the admin is committed, so there is never an admin whose password went nowhere.

@@ -3,18 +3,14 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-jwt';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
+import { bearerToken } from '#src/common/auth/bearer-token.js';
 import { JWT_ALGORITHMS, type TokenClaims, TokensService } from '#src/modules/auth/tokens.service.js';
 
 /** What passport-jwt fails with when `jwtFromRequest` finds no token. */
 export const NO_TOKEN_MESSAGE = 'No auth token';
 
-const BEARER = /^Bearer\s+(\S+)$/i;
-
-/** The token of an `Authorization: Bearer <token>` header; null for no header or any other form. */
-function bearerToken(req: Request): string | null {
-  const header = req.headers.authorization;
-  return header ? (BEARER.exec(header)?.[1] ?? null) : null;
-}
+/** The bearer token of a request, if any. */
+const tokenOf = (req: Request) => bearerToken(req.headers.authorization);
 
 /** The options JwtAuthGuard passes to passport, which hands them on to `authenticate`. */
 export interface JwtAuthenticateOptions {
@@ -30,7 +26,7 @@ export interface JwtAuthenticateOptions {
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(private readonly tokens: TokensService) {
     super({
-      jwtFromRequest: bearerToken,
+      jwtFromRequest: tokenOf,
       // jsonwebtoken takes a KeyObject (see TokensService.secretKey); passport-jwt's typings predate it.
       secretOrKey: tokens.secretKey as unknown as Buffer,
       algorithms: JWT_ALGORITHMS,
@@ -40,7 +36,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   /** Called by passport-jwt once it has verified the token: remembered, then the session checked. */
   validate(req: Request, claims: TokenClaims): Promise<AuthUser> {
-    const token = bearerToken(req);
+    const token = tokenOf(req);
     if (token) this.tokens.rememberVerified(token, claims);
     return this.tokens.validate(claims);
   }
@@ -56,7 +52,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const own = options?.strategy;
     if (!own || Object.getPrototypeOf(this) === own) {
       // A token this instance verified before skips passport-jwt's verification, not the session check.
-      const token = bearerToken(req);
+      const token = tokenOf(req);
       const claims = token ? this.tokens.verifiedClaims(token) : null;
       if (!claims) return super.authenticate(req, options);
       this.tokens.validate(claims).then(

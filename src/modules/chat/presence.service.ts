@@ -58,7 +58,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
    */
   heartbeat(): Promise<void> {
     return this.enqueue(async () => {
-      await this.presence.replaceInstance(this.instanceId, new Map(this.connections));
+      await this.presence.replaceInstance(this.instanceId, this.connections);
       await this.presence.removeStale();
     }, 'Presence heartbeat failed');
   }

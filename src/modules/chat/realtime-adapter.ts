@@ -6,6 +6,7 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import type { Namespace, Server, ServerOptions } from 'socket.io';
 import { type ClusterMessage, MessageType } from 'socket.io-adapter';
+import { withinMs } from '#src/common/util/within.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { broadcastStaysLocal } from '#src/modules/chat/domain/broadcast-scope.js';
 
@@ -106,9 +107,6 @@ export class RealtimeAdapterFactory implements OnApplicationShutdown {
 
 /** How long a shutdown waits for a closing connection to be gone before going on anyway. */
 const CONNECTION_END_MS = 2_000;
-
-const withinMs = (promise: Promise<unknown>, ms: number) =>
-  Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 
 /**
  * Ends a pool and waits until its connections have really closed: pg-pool's `end()` resolves as

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { bearerToken } from '#src/common/auth/bearer-token.js';
 import { type FinishedHook, routeOf } from '#src/common/http/request-context.js';
 import { AppConfig } from '#src/config/app-config.js';
 
@@ -32,8 +33,8 @@ export class MetricsService {
   /** With METRICS_TOKEN set, the scrape must carry `Authorization: Bearer <METRICS_TOKEN>`; else 401. */
   authorize(authorization: string | undefined): void {
     if (this.tokenDigest === null) return;
-    const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]!), this.tokenDigest)) {
+    const token = bearerToken(authorization);
+    if (token === null || !timingSafeEqual(digest(token), this.tokenDigest)) {
       throw new AppError(ErrorCode.UNAUTHORIZED, 'The metrics token is missing or wrong');
     }
   }
