@@ -62,7 +62,9 @@ export class MultipartUpload {
     this.maxBytes = config.uploadMaxBytes;
     const options: multer.Options & { streamHandler: (body: UploadBody, parser: Writable) => void } = {
       storage: new AttachmentStorageEngine(storage, this.maxBytes),
-      limits: { fileSize: this.maxBytes, files: 1, fields: 20, fieldSize: 4096, parts: 30 },
+      // No fileSize here: the storage engine's meter fails the file at the first byte over the
+      // limit (413), where multer's limit would cut the file at the limit, store it, then remove it.
+      limits: { files: 1, fields: 20, fieldSize: 4096, parts: 30 },
       // The name as sent, in UTF-8 and with any folders: cleanFilename keeps the last segment (and
       // turns "..", which multer would otherwise take for "no file", into a usable name).
       defParamCharset: 'utf8',
@@ -124,7 +126,6 @@ export class MultipartUpload {
   private toAppError(error: unknown): unknown {
     if (error instanceof AppError) return error;
     if (error instanceof MulterError) {
-      if (error.code === 'LIMIT_FILE_SIZE') return fileTooLarge(this.maxBytes);
       if (error.code === 'LIMIT_UNEXPECTED_FILE') return fileRequired();
       return new AppError(ErrorCode.BAD_REQUEST, `The multipart body is not accepted: ${error.message}`);
     }
