@@ -18,6 +18,28 @@ const LIMITS = {
   CHAT_MAX_SOCKETS_PER_USER: '3',
 };
 
+type Answer = { ok: boolean; error?: { error: string; status_code: number } };
+const sendOn = (socket: Socket, ticketId: number, content: string) => request<Answer>(socket, 'message:send', { ticket_id: ticketId, content });
+
+/** A customer with a ticket and a socket on each of two instances (or two on one). */
+async function twoSockets(first: TestApp, second: TestApp, opened: Socket[]) {
+  const customer = await signedIn(first);
+  const ticket = await createTicket(first.db, { clientId: customer.user.id });
+  const sockets = { first: await connect(first.baseUrl, customer.token), second: await connect(second.baseUrl, customer.token) };
+  opened.push(sockets.first, sockets.second);
+  return { ticket, ...sockets };
+}
+
+/** Connects as soon as a place under the socket cap is free again (a close is counted asynchronously). */
+async function connectOnceFree(t: TestApp, token: string): Promise<Socket> {
+  let socket: Socket | null = null;
+  await waitFor(async () => {
+    socket = await connect(t.baseUrl, token).catch(() => null);
+    return socket !== null;
+  });
+  return socket as unknown as Socket;
+}
+
 const createFrom = (t: TestApp, ip: string, who: SignedInUser) =>
   t.http.post('/api/v1/tickets').set(who.auth).set('X-Forwarded-For', ip).send({ title: 'Burst', description: 'x' });
 
@@ -102,12 +124,8 @@ describe('rate limits (two instances over one database, hits counted in memory a
   });
 
   it('limits chat messages per user over all of its sockets', async () => {
-    const customer = await signedIn(a);
-    const ticket = await createTicket(a.db, { clientId: customer.user.id });
-    const first = await connect(a.baseUrl, customer.token);
-    const second = await connect(a.baseUrl, customer.token);
-    sockets.push(first, second);
-    const send = (socket: Socket, content: string) => request<{ ok: boolean; error?: { error: string } }>(socket, 'message:send', { ticket_id: ticket.id, content });
+    const { ticket, first, second } = await twoSockets(a, a, sockets);
+    const send = (socket: Socket, content: string) => sendOn(socket, ticket.id, content);
     expect((await send(first, 'one')).ok).toBe(true);
     expect((await send(second, 'two')).ok).toBe(true);
     expect((await send(first, 'three')).ok).toBe(true);
@@ -122,12 +140,20 @@ describe('rate limits (two instances over one database, hits counted in memory a
     // Another user is not affected.
     sockets.push(await connect(a.baseUrl, (await signedIn(a)).token));
     open[0].close();
-    let again: Socket | null = null;
+    sockets.push(await connectOnceFree(a, agent.token));
+  });
+
+  it('shares the chat counters: after a burst on A, B refuses within a flush', async () => {
+    const { ticket, first: onA, second: onB } = await twoSockets(a, b, sockets);
+    for (let i = 0; i < 3; i += 1) expect((await sendOn(onA, ticket.id, `a${i}`)).ok).toBe(true);
+    let acceptedOnB = 0;
     await waitFor(async () => {
-      again = await connect(a.baseUrl, agent.token).catch(() => null);
-      return again !== null;
+      const answer = await sendOn(onB, ticket.id, 'b');
+      if (answer.ok) acceptedOnB += 1;
+      return !answer.ok;
     });
-    sockets.push(again as unknown as Socket);
+    // Alone, B would take 3 more; it learns A's hits at its next flush (RATE_LIMIT_FLUSH_MS).
+    expect(acceptedOnB).toBeLessThanOrEqual(1);
   });
 });
 
@@ -139,6 +165,7 @@ describe.each(stores)('rate limits (two instances, every hit sent to the %s at o
   let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;
+  const sockets: Socket[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -146,6 +173,7 @@ describe.each(stores)('rate limits (two instances, every hit sent to the %s at o
     b = await createTestApp({ ...LIMITS, ...env, RATE_LIMIT_FLUSH_MS: '0' }, database);
   });
   afterAll(async () => {
+    for (const socket of sockets) socket.close();
     await a.close();
     await b.close();
     await database.drop();
@@ -157,5 +185,40 @@ describe.each(stores)('rate limits (two instances, every hit sent to the %s at o
     for (let i = 0; i < 5; i += 1) await createFrom(i % 2 === 0 ? a : b, ip, customer).expect(201);
     expectLimited(await createFrom(b, ip, customer), 'writes-user', 5);
     expectLimited(await createFrom(a, ip, customer), 'writes-user', 5);
+  });
+
+  it('a chat burst from one user split over both instances is limited like one', async () => {
+    const { ticket, first: onA, second: onB } = await twoSockets(a, b, sockets);
+    expect((await sendOn(onA, ticket.id, 'one')).ok).toBe(true);
+    expect((await sendOn(onB, ticket.id, 'two')).ok).toBe(true);
+    expect((await sendOn(onA, ticket.id, 'three')).ok).toBe(true);
+    expect(await sendOn(onB, ticket.id, 'four')).toMatchObject({ ok: false, error: { error: 'rate_limited', status_code: 429 } });
+    expect(await sendOn(onA, ticket.id, 'five')).toMatchObject({ ok: false, error: { error: 'rate_limited', status_code: 429 } });
+    const [{ count }] = await a.db.query('SELECT count(*)::int AS count FROM messages WHERE ticket_id = $1', [ticket.id]);
+    expect(count).toBe(3);
+  });
+
+  it('sockets opened over both instances hit the per-user cap; a closed one frees its place', async () => {
+    const agent = await signedIn(a, { role: 'agent' });
+    const open = [await connect(a.baseUrl, agent.token), await connect(b.baseUrl, agent.token), await connect(a.baseUrl, agent.token)];
+    sockets.push(...open);
+    await expect(connect(b.baseUrl, agent.token)).rejects.toThrow('rate_limited');
+    await expect(connect(a.baseUrl, agent.token)).rejects.toThrow('rate_limited');
+    open[1].close();
+    sockets.push(await connectOnceFree(a, agent.token));
+  });
+
+  it('counts the connections of an instance that stopped confirming them for nothing once they are stale', async () => {
+    const customer = await signedIn(a);
+    const crashed = '00000000-0000-4000-8000-000000000001';
+    // An instance that died holding three connections of this user, last confirmed two minutes ago.
+    await a.db.query(`INSERT INTO agent_presence (instance_id, user_id, connections, seen_at) VALUES ($1, $2, 3, now() - interval '2 minutes')`, [
+      crashed,
+      customer.user.id,
+    ]);
+    sockets.push(await connect(a.baseUrl, customer.token));
+    // The same rows, still confirmed: the user is at its cap.
+    await a.db.query('UPDATE agent_presence SET seen_at = now() WHERE instance_id = $1', [crashed]);
+    await expect(connect(b.baseUrl, customer.token)).rejects.toThrow('rate_limited');
   });
 });

@@ -1,20 +1,7 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { PostgresCounterStore, RedisCounterStore } from '#src/common/throttling/counter-stores.js';
+import { RateLimitStorageModule } from '#src/common/throttling/rate-limit-storage.module.js';
 import { RateLimitGuard } from '#src/common/throttling/rate-limit.guard.js';
-import { SharedThrottlerStorage } from '#src/common/throttling/shared-throttler.storage.js';
-import { AppConfig } from '#src/config/app-config.js';
-
-const databaseName = (url: string | null) => (url ? decodeURIComponent(new URL(url).pathname.slice(1)) : 'embedded');
-
-function createStorage(config: AppConfig, db: DataSource): SharedThrottlerStorage {
-  const logger = new Logger('RateLimitStore');
-  const store = config.redisUrl
-    ? new RedisCounterStore(config.redisUrl, databaseName(config.databaseUrl), (error) => logger.warn({ err: error }, 'Redis (rate limits) reported an error'))
-    : new PostgresCounterStore(db);
-  return new SharedThrottlerStorage(store, config.limits.flushMs);
-}
 
 /**
  * Limits per user and per IP (README "Limits"), counted in counters shared by all instances (Redis
@@ -22,9 +9,7 @@ function createStorage(config: AppConfig, db: DataSource): SharedThrottlerStorag
  * run after the JWT guard, to see the signed-in user.
  */
 @Module({
-  providers: [
-    { provide: SharedThrottlerStorage, useFactory: createStorage, inject: [AppConfig, DataSource] },
-    { provide: APP_GUARD, useClass: RateLimitGuard },
-  ],
+  imports: [RateLimitStorageModule],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
 })
 export class ThrottlingModule {}

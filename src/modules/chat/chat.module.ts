@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RateLimitStorageModule } from '#src/common/throttling/rate-limit-storage.module.js';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
+import { ChatConnections } from '#src/modules/chat/chat-connections.js';
 import { ChatGateway } from '#src/modules/chat/chat.gateway.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
 import { PresenceRepository } from '#src/modules/chat/presence.repository.js';
@@ -11,8 +13,8 @@ import { MessagesModule } from '#src/modules/messages/messages.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
 @Module({
-  imports: [AuthModule, TicketsModule, MessagesModule],
-  providers: [ChatGateway, ChatService, PresenceService, PresenceRepository, RealtimePublisher, RealtimeListener, RealtimeAdapterFactory],
+  imports: [AuthModule, TicketsModule, MessagesModule, RateLimitStorageModule],
+  providers: [ChatGateway, ChatService, ChatConnections, PresenceService, PresenceRepository, RealtimePublisher, RealtimeListener, RealtimeAdapterFactory],
   exports: [RealtimePublisher, PresenceService],
 })
 export class ChatModule {}

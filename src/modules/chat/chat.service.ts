@@ -29,9 +29,11 @@ export class ChatService {
     return { ticket, messages, has_more: hasMore };
   }
 
-  async send(user: AuthUser, payload: unknown): Promise<MessageResponseDto> {
+  /** `created` is false when the `client_msg_id` was seen before: the stored message, nothing new broadcast. */
+  async send(user: AuthUser, payload: unknown): Promise<{ message: MessageResponseDto; created: boolean }> {
     const dto = await validatePayload(SendMessagePayload, payload);
-    return (await this.messages.create(user, dto.ticket_id, { content: dto.content, client_msg_id: dto.client_msg_id })).message;
+    const { message, created } = await this.messages.create(user, dto.ticket_id, { content: dto.content, client_msg_id: dto.client_msg_id });
+    return { message, created };
   }
 
   async typingTicket(payload: unknown): Promise<number> {

@@ -6,14 +6,16 @@ import { DataSource } from 'typeorm';
 import { PRESENCE_STALE_SECONDS } from '#src/modules/tickets/tickets.repository.js';
 
 /**
- * The `agent_presence` rows: per instance and agent, how many connections it holds and when that
- * was last confirmed. Rows not confirmed for PRESENCE_STALE_SECONDS belong to an instance that died.
+ * The `agent_presence` rows (named for their first reader, automatic assignment, which looks at
+ * agents only): per instance and user, how many chat connections (Socket.IO and plain WebSocket) it
+ * holds and when that was last confirmed. Rows not confirmed for PRESENCE_STALE_SECONDS belong to
+ * an instance that died, and count for nothing.
  */
 @Injectable()
 export class PresenceRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Records that this instance holds `connections` connections of the agent, as of now. */
+  /** Records that this instance holds `connections` connections of the user, as of now. */
   async recordConnections(instanceId: string, userId: number, connections: number): Promise<void> {
     await this.db.query(
       `INSERT INTO agent_presence (instance_id, user_id, connections, seen_at) VALUES ($1, $2, $3, now())
@@ -22,7 +24,17 @@ export class PresenceRepository {
     );
   }
 
-  /** This instance holds no connection of the agent any more. */
+  /** The user's connections held by other instances that still confirm theirs. */
+  async countElsewhere(instanceId: string, userId: number): Promise<number> {
+    const [row]: { n: number }[] = await this.db.query(
+      `SELECT coalesce(sum(connections), 0)::int AS n FROM agent_presence
+        WHERE user_id = $1 AND instance_id <> $2 AND seen_at > now() - make_interval(secs => $3)`,
+      [userId, instanceId, PRESENCE_STALE_SECONDS],
+    );
+    return row.n;
+  }
+
+  /** This instance holds no connection of the user any more. */
   async forgetAgent(instanceId: string, userId: number): Promise<void> {
     await this.db.query('DELETE FROM agent_presence WHERE user_id = $1 AND instance_id = $2', [userId, instanceId]);
   }
@@ -33,8 +45,8 @@ export class PresenceRepository {
   }
 
   /**
-   * Makes this instance's rows exactly `held` (agent id → connections), all confirmed as of now,
-   * in one statement: missing rows come back, rows of agents it no longer holds go. Agents deleted
+   * Makes this instance's rows exactly `held` (user id → connections), all confirmed as of now,
+   * in one statement: missing rows come back, rows of users it no longer holds go. Users deleted
    * meanwhile are skipped.
    */
   async replaceInstance(instanceId: string, held: ReadonlyMap<number, number>): Promise<void> {

@@ -5,9 +5,10 @@ import { PresenceRepository } from '#src/modules/chat/presence.repository.js';
 const HEARTBEAT_MS = 20_000;
 
 /**
- * Which agents are online: each instance keeps a row per connected agent with its connection
- * count and refreshes it; rows of an instance that stopped refreshing count as gone. Automatic
- * assignment reads it to prefer online agents.
+ * Who is connected to the chat (Socket.IO and plain WebSocket): each instance keeps a row per
+ * connected user with its connection count and refreshes it; rows of an instance that stopped
+ * refreshing count as gone. The cap on connections per user is checked against it, over all
+ * instances; automatic assignment reads it to prefer online agents.
  */
 @Injectable()
 export class PresenceService implements OnModuleInit, OnModuleDestroy {
@@ -31,16 +32,43 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     await this.presence.forgetInstance(this.instanceId).catch(() => undefined);
   }
 
-  connected(userId: number): Promise<void> {
-    this.connections.set(userId, (this.connections.get(userId) ?? 0) + 1);
+  /**
+   * Takes a place for a new connection of the user when it holds fewer than `cap` over all
+   * instances: this instance's count (exact) plus the other instances' confirmed rows (seen as of
+   * their last write, so handshakes racing on two instances may pass the cap by one each). The
+   * place is recorded before this resolves, so a handshake on another instance that starts
+   * afterwards counts it. False when the cap is reached; a database fault is thrown (no place taken).
+   */
+  async admit(userId: number, cap: number): Promise<boolean> {
+    const position = (this.connections.get(userId) ?? 0) + 1;
+    if (position > cap) return false;
+    // Taken at once, so concurrent handshakes on this instance see each other.
+    this.connections.set(userId, position);
+    let elsewhere: number;
+    try {
+      elsewhere = await this.presence.countElsewhere(this.instanceId, userId);
+    } catch (error) {
+      this.drop(userId);
+      throw error;
+    }
+    if (position + elsewhere > cap) {
+      this.drop(userId);
+      return false;
+    }
+    await this.write(userId);
+    return true;
+  }
+
+  /** Gives back a place taken by `admit`. */
+  release(userId: number): Promise<void> {
+    this.drop(userId);
     return this.write(userId);
   }
 
-  disconnected(userId: number): Promise<void> {
+  private drop(userId: number): void {
     const left = (this.connections.get(userId) ?? 1) - 1;
     if (left > 0) this.connections.set(userId, left);
     else this.connections.delete(userId);
-    return this.write(userId);
   }
 
   private write(userId: number): Promise<void> {

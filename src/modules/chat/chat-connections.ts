@@ -1,0 +1,113 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuthUser } from '#src/common/auth/auth-user.js';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
+import { SharedThrottlerStorage } from '#src/common/throttling/shared-throttler.storage.js';
+import { AppConfig } from '#src/config/app-config.js';
+import { TokensService } from '#src/modules/auth/tokens.service.js';
+import { nextExpiryCheck } from '#src/modules/chat/domain/token-expiry.js';
+import { PresenceService } from '#src/modules/chat/presence.service.js';
+
+/** Largest event payload (or plain WebSocket frame) a handler accepts; bigger ones are answered with payload_too_large. */
+export const PAYLOAD_MAX_BYTES = 64 * 1024;
+/** Per user, over all of its connections on all instances: typing signals per RATE_WINDOW_MS (messages: CHAT_RATE_LIMIT). */
+export const TYPING_LIMIT = 60;
+/** Per user: ticket joins per RATE_WINDOW_MS (each one reads up to REPLAY_LIMIT messages). */
+export const JOIN_LIMIT = 30;
+export const RATE_WINDOW_MS = 10_000;
+
+/** What an event counts against: new tickets and messages, typing signals, joins. */
+export type ChatBucket = 'sends' | 'typings' | 'joins';
+
+/** Only a refused token is `unauthorized`; anything else (a database outage) is not the client's fault. */
+export const isAuthFailure = (error: unknown) => error instanceof AppError && error.code === ErrorCode.UNAUTHORIZED;
+
+/** The payload's size as JSON; one nested too deeply for JSON.stringify is refused as invalid, not a 500. */
+export function payloadBytes(payload: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(payload ?? null) ?? '');
+  } catch {
+    throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid', [
+      { field: 'value', problems: ['value must not be nested this deeply'] },
+    ]);
+  }
+}
+
+/**
+ * What every chat connection goes through, whatever its transport (Socket.IO on /support, the
+ * plain WebSocket on /ws/support): the token check, the cap on connections per user and the
+ * per-user event limits, both over all instances, and the end of the connection with its token.
+ */
+@Injectable()
+export class ChatConnections {
+  private readonly logger = new Logger(ChatConnections.name);
+  private readonly limits: Record<ChatBucket, number>;
+
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly presence: PresenceService,
+    private readonly storage: SharedThrottlerStorage,
+    private readonly config: AppConfig,
+  ) {
+    this.limits = { sends: config.chatRateLimit, typings: TYPING_LIMIT, joins: JOIN_LIMIT };
+  }
+
+  /**
+   * Verifies the token and takes one of the user's CHAT_MAX_SOCKETS_PER_USER places (counted over
+   * all instances, see PresenceService.admit). Throws AppError UNAUTHORIZED or RATE_LIMITED, or the
+   * fault that kept it from checking (the caller answers "unavailable"). Give the place back with `close`.
+   */
+  async open(token: unknown): Promise<AuthUser> {
+    if (typeof token !== 'string' || token.length === 0) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing token');
+    const user = await this.tokens.verify(token);
+    const cap = this.config.limits.chatMaxSocketsPerUser;
+    if (!(await this.presence.admit(user.id, cap))) throw new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} connections per user`);
+    return user;
+  }
+
+  /** Gives back the place `open` took (call it once per successful `open`). */
+  close(user: AuthUser): Promise<void> {
+    return this.presence.release(user.id);
+  }
+
+  /** The token check again (any failure, including a database one, means no). */
+  async stillValid(token: string): Promise<boolean> {
+    try {
+      await this.tokens.verify(token);
+      return true;
+    } catch (error) {
+      if (!isAuthFailure(error)) this.logger.warn({ err: error }, 'Could not re-check a chat token; disconnecting');
+      return false;
+    }
+  }
+
+  /** Calls `end` when the token expires (at once if it has); timers longer than setTimeout's limit are re-armed. Returns the cancel. */
+  watchExpiry(user: AuthUser, end: () => void): () => void {
+    const expiresAt = user.expiresAt.getTime();
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      const delay = nextExpiryCheck(expiresAt, Date.now());
+      if (delay === null) return end();
+      timer = setTimeout(arm, delay);
+      timer.unref();
+    };
+    arm();
+    return () => clearTimeout(timer);
+  }
+
+  /**
+   * The size check, then one hit on the user's counter for the bucket in the counters shared with
+   * the HTTP limits (fixed windows of RATE_WINDOW_MS, all instances together). Counted in memory and
+   * flushed every RATE_LIMIT_FLUSH_MS, so an event pays no round trip (see SharedThrottlerStorage).
+   */
+  async checkEvent(userId: number, bytes: number, bucket: ChatBucket): Promise<void> {
+    if (bytes > PAYLOAD_MAX_BYTES) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Event payloads are limited to ${PAYLOAD_MAX_BYTES / 1024} KB`);
+    const limit = this.limits[bucket];
+    const record = await this.storage.increment(`chat-${bucket}:${userId}`, RATE_WINDOW_MS, limit);
+    if (record.isBlocked) {
+      throw new AppError(ErrorCode.RATE_LIMITED, `At most ${limit} of these per ${RATE_WINDOW_MS / 1000} s; slow down`, [
+        { limit, window_seconds: RATE_WINDOW_MS / 1000, retry_after_seconds: record.timeToBlockExpire },
+      ]);
+    }
+  }
+}
