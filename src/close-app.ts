@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '#src/config/app-config.js';
+import { PlainWebSocketGateway } from '#src/modules/chat/plain-websocket.gateway.js';
 import { RealtimeAdapterFactory } from '#src/modules/chat/realtime-adapter.js';
 
 /** The most a shutdown may take (closing the app, then an embedded database) before the process exits anyway. */
@@ -15,7 +16,8 @@ export const CONNECTION_GRACE_MS = 1_000;
  * The ordered close of an application, shared by main.ts and the tests. Call it right after
  * `NestFactory.create` (it tracks connections from then on); the returned function then:
  * 1. stops accepting connections and closes idle keep-alive ones;
- * 2. disconnects this instance's Socket.IO clients, whose disconnect handlers still reach the database;
+ * 2. closes this instance's plain WebSocket connections (1001) and disconnects its Socket.IO clients,
+ *    whose disconnect handlers still reach the database;
  * 3. stops the periodic jobs, so none starts while the pools drain;
  * 4. runs `app.close()`: lifecycle hooks (presence rows, the session LISTEN connection), the
  *    Socket.IO and HTTP servers, then the adapter's and TypeORM's pools.
@@ -39,6 +41,7 @@ export function prepareClose(app: INestApplication): () => Promise<void> {
     }, CONNECTION_GRACE_MS);
     cut.unref();
     try {
+      app.get(PlainWebSocketGateway).close();
       app.get(RealtimeAdapterFactory).disconnectClients();
       stopJobs(app);
       await app.close();

@@ -9,6 +9,7 @@ import { applyServerLimits } from '#src/common/http/server-limits.js';
 import { requestLog } from '#src/common/logging/request-log.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { AppConfig } from '#src/config/app-config.js';
+import { PlainWebSocketGateway } from '#src/modules/chat/plain-websocket.gateway.js';
 import { RealtimeAdapterFactory, RealtimeIoAdapter } from '#src/modules/chat/realtime-adapter.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 
@@ -56,6 +57,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   }
 
   app.useWebSocketAdapter(new RealtimeIoAdapter(app, await app.get(RealtimeAdapterFactory).create(), config.corsOrigins));
+  // The plain WebSocket chat (/ws/support) on the same server, beside Socket.IO's /socket.io.
+  app.get(PlainWebSocketGateway).attach(app.getHttpServer());
 
   await app.init();
   // Registered after init, so it follows every route Nest and Swagger added.

@@ -28,7 +28,7 @@ export async function ack<T extends object>(work: () => Promise<T>): Promise<Ack
 }
 
 /** The refusing acknowledgement for anything thrown; unknown faults are logged first. */
-function ackFailure(thrown: unknown, where: string): { ok: false; error: AckError } {
+export function ackFailure(thrown: unknown, where: string): { ok: false; error: AckError } {
   const error = toAppError(thrown);
   if (error.code === ErrorCode.INTERNAL) logger.error({ err: thrown }, `Unhandled error ${where}`);
   return ackError(error);

@@ -33,6 +33,11 @@ export function payloadBytes(payload: unknown): number {
   }
 }
 
+/** Refuses an event of `bytes` over PAYLOAD_MAX_BYTES with payload_too_large. */
+export function checkSize(bytes: number): void {
+  if (bytes > PAYLOAD_MAX_BYTES) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Event payloads are limited to ${PAYLOAD_MAX_BYTES / 1024} KB`);
+}
+
 /**
  * What every chat connection goes through, whatever its transport (Socket.IO on /support, the
  * plain WebSocket on /ws/support): the token check, the cap on connections per user and the
@@ -101,7 +106,7 @@ export class ChatConnections {
    * flushed every RATE_LIMIT_FLUSH_MS, so an event pays no round trip (see SharedThrottlerStorage).
    */
   async checkEvent(userId: number, bytes: number, bucket: ChatBucket): Promise<void> {
-    if (bytes > PAYLOAD_MAX_BYTES) throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `Event payloads are limited to ${PAYLOAD_MAX_BYTES / 1024} KB`);
+    checkSize(bytes);
     const limit = this.limits[bucket];
     const record = await this.storage.increment(`chat-${bucket}:${userId}`, RATE_WINDOW_MS, limit);
     if (record.isBlocked) {

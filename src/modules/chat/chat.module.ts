@@ -4,6 +4,7 @@ import { AuthModule } from '#src/modules/auth/auth.module.js';
 import { ChatConnections } from '#src/modules/chat/chat-connections.js';
 import { ChatGateway } from '#src/modules/chat/chat.gateway.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
+import { PlainWebSocketGateway } from '#src/modules/chat/plain-websocket.gateway.js';
 import { PresenceRepository } from '#src/modules/chat/presence.repository.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { RealtimeAdapterFactory } from '#src/modules/chat/realtime-adapter.js';
@@ -14,7 +15,11 @@ import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
 @Module({
   imports: [AuthModule, TicketsModule, MessagesModule, RateLimitStorageModule],
-  providers: [ChatGateway, ChatService, ChatConnections, PresenceService, PresenceRepository, RealtimePublisher, RealtimeListener, RealtimeAdapterFactory],
+  providers: [
+    ChatGateway,
+    PlainWebSocketGateway,
+    ChatService,
+    ChatConnections, PresenceService, PresenceRepository, RealtimePublisher, RealtimeListener, RealtimeAdapterFactory],
   exports: [RealtimePublisher, PresenceService],
 })
 export class ChatModule {}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
@@ -21,6 +22,20 @@ export const rooms = {
   token: (jti: string) => `token:${jti}`,
 };
 
+/** A connection that is not a Socket.IO socket (the plain WebSocket), reached through the same rooms. */
+export interface RoomListener {
+  /** An event emitted to one of its rooms, on any instance. */
+  event(name: string, payload: unknown): void;
+  /** A disconnect addressed to one of its rooms (logout, deactivation, role change), or the server closing. */
+  disconnect(): void;
+}
+
+export interface RoomMembership {
+  join(room: string): void;
+  /** Leaves every room; nothing reaches the listener afterwards. */
+  leave(): void;
+}
+
 /**
  * The one way to reach connected clients. Emits go through the Socket.IO adapter, so they reach
  * sockets on every instance. Nothing here knows the gateway: the gateway attaches its namespace.
@@ -40,5 +55,43 @@ export class RealtimePublisher {
   /** Disconnects every socket in the room, on every instance. */
   disconnect(room: string): void {
     this.namespace?.in(room).disconnectSockets(true);
+  }
+
+  /**
+   * Puts a listener into rooms of the namespace, so that what is emitted to them (here or on any
+   * other instance) and their disconnects reach it exactly as they reach this instance's sockets.
+   *
+   * Socket.IO has no public API for members that are not its own sockets. The adapter delivers a
+   * room's broadcasts and disconnects to the ids in that room that `namespace.sockets` holds, calling
+   * `notifyOutgoingListeners(packet)`, `client.writeToEngine()` and `disconnect()`, and the server's
+   * close calls `_onclose()` (socket.io 4.8, socket.io-adapter 2.5); so the listener is entered there
+   * as a stand-in with those methods (test/plain-websocket.e2e-spec.ts covers each path).
+   */
+  member(listener: RoomListener, initialRooms: string[]): RoomMembership {
+    const namespace = this.namespace;
+    if (!namespace) throw new Error('The realtime namespace is not attached yet');
+    const id = `plain-ws:${randomUUID()}`;
+    const standIn = {
+      id,
+      client: { writeToEngine: () => undefined },
+      notifyOutgoingListeners: (packet: { data?: unknown[] }) => {
+        const [name, payload] = packet.data ?? [];
+        listener.event(String(name), payload);
+      },
+      disconnect: () => {
+        listener.disconnect();
+        return standIn;
+      },
+      _onclose: () => listener.disconnect(),
+    };
+    (namespace.sockets as Map<string, unknown>).set(id, standIn);
+    void namespace.adapter.addAll(id, new Set(initialRooms));
+    return {
+      join: (room) => void namespace.adapter.addAll(id, new Set([room])),
+      leave: () => {
+        namespace.adapter.delAll(id);
+        namespace.sockets.delete(id);
+      },
+    };
   }
 }
