@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SHUTDOWN_TIMEOUT_MS } from '#src/close-app.js';
 import { findFreePort } from '#src/database/embedded-postgres.js';
+import { exchange, openPlain } from './utils/plain-ws.js';
 import { connect, disconnected } from './utils/socket.js';
 import { createTestDatabase } from './utils/test-db.js';
 
@@ -155,19 +156,24 @@ describe('npm start', () => {
     const names = ((await queues.json()) as { items: { name: string }[] }).items.map((q) => q.name);
     expect(names).toContain('Kept across restarts');
 
-    // Ctrl-C with a live chat client (an admin: counted as a present agent) and a keep-alive HTTP
-    // connection: the service closes both, then the database, within the bound and without a warning.
+    // Ctrl-C with live chat clients (an admin: counted as a present agent) on Socket.IO and on the
+    // plain WebSocket (token in the query string) and a keep-alive HTTP connection: the service
+    // closes them all, then the database, within the bound and without a warning.
     const socket = await connect(`http://127.0.0.1:${second.port}`, token2);
+    const plain = await openPlain(`http://127.0.0.1:${second.port}`, { token: token2 });
+    expect((await exchange<{ error: { error: string } }>(plain, 'not json')).error.error).toBe('malformed_json');
     const pgPid2 = await postmasterPid(dataDir);
     const signalled = Date.now();
     ctrlC(second);
     await disconnected(socket, SHUTDOWN_TIMEOUT_MS);
     socket.close();
+    expect((await plain.closed).code).toBe(1001);
     expect(await second.exit).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
     expect(isRunning(pgPid2!)).toBe(false);
     expect(existsSync(path.join(dataDir, 'postmaster.pid'))).toBe(false);
     expect(second.output()).toContain('"msg":"Stopped"');
+    expect(second.output()).not.toContain(token2);
     expect([...problems(first.output()), ...problems(second.output())]).toEqual([]);
   }, SLOW);
 
