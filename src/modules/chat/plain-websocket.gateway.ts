@@ -22,6 +22,13 @@ export const CLOSE = {
   goingAway: 1001,
 } as const;
 
+/**
+ * Every connection is pinged this often; one that has not answered the previous ping is cut (a
+ * peer gone without a close, whose place under the connection cap would otherwise stay taken).
+ * Socket.IO does the same with its own ping (25 s + 20 s).
+ */
+export const PING_INTERVAL_MS = 30_000;
+
 /** Frames waiting for their turn on one connection before it stops reading (TCP pushes back on the client). */
 const MAX_PENDING_FRAMES = 16;
 
@@ -71,6 +78,8 @@ export class PlainWebSocketGateway {
   });
   private readonly open = new Set<PlainChatConnection>();
   private closing = false;
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly heartbeat = setInterval(() => this.ping(), PING_INTERVAL_MS).unref();
 
   constructor(
     private readonly chat: ChatService,
@@ -95,13 +104,27 @@ export class PlainWebSocketGateway {
   /** Closes every connection (1001) and gives their places back at once, while the database is still there. */
   close(): void {
     this.closing = true;
+    clearInterval(this.heartbeat);
     for (const connection of [...this.open]) connection.end(CLOSE.goingAway, 'server shutting down');
     this.server.close();
+  }
+
+  private ping(): void {
+    for (const ws of this.server.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      this.alive.delete(ws);
+      ws.ping();
+    }
   }
 
   /** Accepted first and then checked, so that a browser sees the 4401 close code. */
   private async accept(ws: WebSocket, token: string | null): Promise<void> {
     ws.pause();
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
     ws.on('error', (error) => this.logger.debug({ err: error }, 'Plain WebSocket error'));
     let user: AuthUser;
     try {
