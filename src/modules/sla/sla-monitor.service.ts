@@ -50,18 +50,29 @@ export class SlaMonitorService {
     const result: MonitorResult = { warnings: 0, breaches: 0, failed: 0 };
     const horizon = new Date(now.getTime() + this.config.slaWarningMinutes * 60_000);
     const policies = new Map((await this.sla.listPolicies()).map((policy) => [policy.priority, policy]));
+    const count = (event: DueSlaEvent) => (event.type === 'warning' ? result.warnings++ : result.breaches++);
     for (const kind of KINDS) {
       let after: Keyset | null = null;
       for (;;) {
         const due = await this.sla.findDue(kind, now, horizon, after, BATCH);
+        const plain: Array<[DueTicket, DueSlaEvent]> = [];
+        const escalating: Array<[DueTicket, DueSlaEvent]> = [];
         for (const ticket of due) {
+          const event = dueSlaEvent(kind, { deadline: ticket.deadline, metAt: null, paused: false }, now, this.config.slaWarningMinutes);
+          if (!event) continue;
+          const policy = policies.get(ticket.priority);
+          (event.type === 'breached' && policy && escalates(policy, ticket) ? escalating : plain).push([ticket, event]);
+        }
+        for (const [ticket, event] of await this.recordPlain(plain, result)) {
+          count(event);
+          this.announce(ticket, event, [], []);
+        }
+        for (const [ticket, event] of escalating) {
           try {
-            const recorded = await this.recordOne(kind, ticket, now, policies.get(ticket.priority));
-            if (recorded?.type === 'warning') result.warnings++;
-            if (recorded?.type === 'breached') result.breaches++;
+            if (await this.recordEscalating(ticket, event, policies.get(ticket.priority)!)) count(event);
           } catch (error) {
             result.failed++;
-            this.logger.error({ err: error, ticketId: ticket.id, kind }, 'Could not record an SLA event; the next run retries');
+            this.logger.error({ err: error, ticketId: ticket.id, kind }, 'Could not record an SLA breach; the next run retries');
           }
         }
         if (due.length < BATCH) break;
@@ -74,20 +85,38 @@ export class SlaMonitorService {
     return result;
   }
 
-  /** Records the event `ticket` is due, with its escalation; null when another run recorded it first. */
-  private async recordOne(kind: SlaKind, ticket: DueTicket, now: Date, policy: PolicyRow | undefined): Promise<DueSlaEvent | null> {
-    const event = dueSlaEvent(kind, { deadline: ticket.deadline, metAt: null, paused: false }, now, this.config.slaWarningMinutes);
-    if (!event) return null;
+  /**
+   * Warnings and breaches without escalation: one statement for the batch. Should it fail (a ticket
+   * deleted meanwhile), each is retried alone, so one bad row never stops the others.
+   */
+  private async recordPlain(items: Array<[DueTicket, DueSlaEvent]>, result: MonitorResult): Promise<Array<[DueTicket, DueSlaEvent]>> {
+    const toRow = ([ticket, event]: [DueTicket, DueSlaEvent]) => ({ ticketId: ticket.id, ...event });
+    try {
+      const fresh = await this.sla.recordEvents(items.map(toRow));
+      return items.filter(([ticket]) => fresh.has(ticket.id));
+    } catch {
+      const recorded: Array<[DueTicket, DueSlaEvent]> = [];
+      for (const item of items) {
+        try {
+          if ((await this.sla.recordEvents([toRow(item)])).size > 0) recorded.push(item);
+        } catch (error) {
+          result.failed++;
+          this.logger.error({ err: error, ticketId: item[0].id, kind: item[1].kind }, 'Could not record an SLA event; the next run retries');
+        }
+      }
+      return recorded;
+    }
+  }
+
+  /** A breach whose policy escalates: recorded and escalated in one short transaction; false if recorded before. */
+  private async recordEscalating(ticket: DueTicket, event: DueSlaEvent, policy: PolicyRow): Promise<boolean> {
     const escalation: string[] = [];
     const recorded = await this.db.transaction(async (manager) => {
-      const fresh = await this.sla.recordEvent(manager, { ticketId: ticket.id, ...event });
-      if (!fresh || event.type !== 'breached') return fresh;
-      await this.sla.appendHistory(manager, ticket.id, 'sla_breached', null, kind);
-      if (!policy) return true;
+      const fresh = await this.sla.recordEvents([{ ticketId: ticket.id, ...event }], manager);
+      if (fresh.size === 0) return false;
       const raiseTo = policy.breachRaisePriority ? nextPriority(ticket.priority) : null;
       const moveTo = policy.breachQueueId !== null && policy.breachQueueId !== ticket.queueId ? policy.breachQueueId : null;
       const unassign = policy.breachUnassign && ticket.agentId !== null;
-      if (raiseTo === null && moveTo === null && !unassign) return true;
       const before = await this.sla.escalate(manager, ticket.id, { priority: raiseTo ?? undefined, queueId: moveTo ?? undefined, unassign });
       if (!before) return true;
       if (raiseTo !== null) {
@@ -102,12 +131,11 @@ export class SlaMonitorService {
         await this.sla.appendHistory(manager, ticket.id, 'assignment', String(before.agentId), null);
         escalation.push('unassign');
       }
-      for (const action of escalation) await this.sla.appendHistory(manager, ticket.id, 'sla_escalation', kind, action);
+      for (const action of escalation) await this.sla.appendHistory(manager, ticket.id, 'sla_escalation', event.kind, action);
       return true;
     });
-    if (!recorded) return null;
-    this.announce(ticket, event, escalation, policy?.breachNotifyAdmins === true && event.type === 'breached' ? await this.sla.activeAdminIds() : []);
-    return event;
+    if (recorded) this.announce(ticket, event, escalation, policy.breachNotifyAdmins ? await this.sla.activeAdminIds() : []);
+    return recorded;
   }
 
   private announce(ticket: DueTicket, event: DueSlaEvent, escalation: string[], notifyUserIds: number[]): void {
@@ -129,4 +157,14 @@ export class SlaMonitorService {
     };
     this.events.publish(event.type === 'warning' ? 'sla.warning' : 'sla.breached', { ...payload, escalation, notifyUserIds });
   }
+}
+
+/** Whether a breach of `ticket` under `policy` does anything beyond being recorded. */
+function escalates(policy: PolicyRow, ticket: DueTicket): boolean {
+  return (
+    policy.breachNotifyAdmins ||
+    (policy.breachRaisePriority && nextPriority(ticket.priority) !== null) ||
+    (policy.breachQueueId !== null && policy.breachQueueId !== ticket.queueId) ||
+    (policy.breachUnassign && ticket.agentId !== null)
+  );
 }

@@ -199,17 +199,34 @@ export class SlaRepository {
     return Number(row.n);
   }
 
-  /** Records an event once; false when it was recorded before (by this or any other instance). */
-  async recordEvent(
-    manager: EntityManager,
-    event: { ticketId: number; kind: SlaKind; type: 'warning' | 'breached'; deadline: Date; minutesLeft: number },
-  ): Promise<boolean> {
-    const rows: unknown[] = await manager.query(
-      `INSERT INTO sla_events (ticket_id, kind, type, deadline, minutes_left) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ON CONSTRAINT sla_events_once_key DO NOTHING RETURNING id`,
-      [event.ticketId, event.kind, event.type, event.deadline, event.minutesLeft],
+  /**
+   * Records events once each, with a history row for each breach, in one statement; returns the
+   * tickets whose event was new (the others were recorded before, by this or another instance).
+   */
+  async recordEvents(
+    events: Array<{ ticketId: number; kind: SlaKind; type: 'warning' | 'breached'; deadline: Date; minutesLeft: number }>,
+    manager?: EntityManager,
+  ): Promise<Set<number>> {
+    if (events.length === 0) return new Set();
+    const rows: { ticket_id: number }[] = await (manager ?? this.db).query(
+      `WITH recorded AS (
+         INSERT INTO sla_events (ticket_id, kind, type, deadline, minutes_left)
+         SELECT * FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::int[])
+         ON CONFLICT ON CONSTRAINT sla_events_once_key DO NOTHING
+         RETURNING ticket_id, kind, type),
+       history AS (
+         INSERT INTO ticket_events (ticket_id, actor_id, type, from_value, to_value)
+         SELECT ticket_id, NULL, 'sla_breached', NULL, kind FROM recorded WHERE type = 'breached')
+       SELECT ticket_id FROM recorded`,
+      [
+        events.map((e) => e.ticketId),
+        events.map((e) => e.kind),
+        events.map((e) => e.type),
+        events.map((e) => e.deadline),
+        events.map((e) => e.minutesLeft),
+      ],
     );
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.ticket_id));
   }
 
   /** Appends a history row the SLA engine writes (actor: the system). */
