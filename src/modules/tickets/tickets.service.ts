@@ -4,6 +4,7 @@ import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { eitherName, requireAgreement } from '#src/common/validation/agreement.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
 import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
@@ -75,6 +76,7 @@ export class TicketsService {
     if (dto.client_email !== undefined && !isAgent(actor)) {
       throw new AppError(ErrorCode.FORBIDDEN, 'Only agents may open a ticket for another customer');
     }
+    await this.checkServerOwned(actor, dto);
     // An unknown queue must not leave a new contact behind: check it before creating one.
     if (dto.queue_id !== undefined && dto.client_email) await this.queues.resolveForTicket(dto.queue_id);
     const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
@@ -98,8 +100,38 @@ export class TicketsService {
     return assigned ? toTicketResponse(assigned) : created;
   }
 
+  /**
+   * Newest first. `assigned_to` and `search` are other names for `agent_id` and `q`; `skip` pages
+   * by offset, for clients that need it (the keyset `cursor` is the way to page, and not both).
+   */
+  /**
+   * The fields of a new ticket that the server sets (status, client_id) are accepted only when
+   * they agree: status `open`; client_id the ticket's client, which is the caller, or for an agent
+   * with `client_email`, the customer with that address (known already: a new contact's id cannot be).
+   */
+  private async checkServerOwned(actor: AuthUser, dto: CreateTicketDto): Promise<void> {
+    if (dto.status === undefined && dto.client_id === undefined) return;
+    const clientId = dto.client_email && dto.client_id !== undefined ? await this.users.findIdByEmail(dto.client_email) : actor.id;
+    requireAgreement([
+      { field: 'status', given: dto.status, expected: 'open', must: '"open": a new ticket is open' },
+      {
+        field: 'client_id',
+        given: dto.client_id,
+        expected: clientId,
+        must: dto.client_email ? 'the id of the client_email customer' : "the caller's own id",
+      },
+    ]);
+  }
+
   async list(actor: AuthUser, query: ListTicketsQueryDto): Promise<Page<TicketResponseDto>> {
     const limit = query.limit ?? 20;
+    const agentId = eitherName({ field: 'agent_id', value: query.agent_id }, { field: 'assigned_to', value: query.assigned_to });
+    const q = eitherName({ field: 'q', value: query.q }, { field: 'search', value: query.search });
+    if (query.skip !== undefined && query.cursor !== undefined) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Page with cursor or with skip, not both', [
+        { field: 'skip', problems: ['skip cannot be used with cursor: follow next_cursor instead'] },
+      ]);
+    }
     const before = query.cursor ? decodeCursor(query.cursor, ['timestamp', 'int']) : undefined;
     if (!isAgent(actor) && query.client_id !== undefined && query.client_id !== actor.id) {
       return { items: [], next_cursor: null };
@@ -108,12 +140,13 @@ export class TicketsService {
       status: query.status,
       priority: query.priority,
       queueId: query.queue_id,
-      agentId: query.agent_id,
+      agentId,
       // A client sees only its own tickets, whatever it asks for.
       clientId: isAgent(actor) ? query.client_id : actor.id,
       category: query.category,
-      q: query.q,
+      q,
       before: before ? { createdAt: before[0] as string, id: before[1] as number } : undefined,
+      offset: query.skip || undefined,
       limit,
     });
     return toPage(rows, limit, toTicketResponseFromRecord, (r) => [pgTimestampToCursor(r.created_at), r.id]);

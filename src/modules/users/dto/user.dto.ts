@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, type UserRole } from '#src/common/auth/roles.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
+import { IsEnumValue } from '#src/common/validation/enum-value.js';
 import { NormalizeEmail, QueryBoolean, Trim } from '#src/common/validation/transforms.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
 import type { UserEntity } from '#src/modules/users/user.entity.js';
@@ -58,7 +59,7 @@ export class CreateUserDto {
   name: string;
 
   @ApiProperty({ enum: USER_ROLES })
-  @IsIn(USER_ROLES)
+  @IsEnumValue(USER_ROLES)
   role: UserRole;
 }
 
@@ -73,7 +74,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ enum: USER_ROLES, description: 'A change ends every token of the user' })
   @OptionalNotNull()
-  @IsIn(USER_ROLES)
+  @IsEnumValue(USER_ROLES)
   role?: UserRole;
 
   @ApiPropertyOptional({ description: 'false ends every token of the user at once' })
@@ -92,7 +93,7 @@ export class UpdateUserDto {
 export class ListUsersQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: USER_ROLES })
   @OptionalNotNull()
-  @IsIn(USER_ROLES)
+  @IsEnumValue(USER_ROLES)
   role?: UserRole;
 
   @ApiPropertyOptional()
