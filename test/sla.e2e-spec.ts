@@ -164,6 +164,44 @@ describe('SLA engine', () => {
     });
   });
 
+  describe('tickets follow their clocks', () => {
+    it('new tickets take the policy from the database, and a priority change, a pause and a reopen move the deadlines', async () => {
+      await t.http.put('/api/v1/sla/policies/low').set(admin.auth).send({ frt_minutes: 7, ttr_minutes: 70 }).expect(200);
+      const client = await signedIn(t);
+      const created = await t.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Printer', description: 'It prints nothing at all', priority: 'low' }).expect(201);
+      const at = new Date(created.body.created_at).getTime();
+      expect(new Date(created.body.frt_deadline).getTime() - at).toBe(7 * MINUTE);
+      expect(new Date(created.body.ttr_deadline).getTime() - at).toBe(70 * MINUTE);
+
+      // Opened two days ago at medium (FRT 4 h, TTR 24 h), now raised to high (1 h, 8 h): measured from creation.
+      const createdAt = new Date(Date.now() - 2 * 24 * 60 * MINUTE);
+      const ticket = await createTicket(t.db, { createdAt, status: 'in_progress' });
+      const raised = await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ priority: 'high' }).expect(200);
+      expect(raised.body.frt_deadline).toBe(new Date(createdAt.getTime() + 60 * MINUTE).toISOString());
+      expect(raised.body.ttr_deadline).toBe(new Date(createdAt.getTime() + 480 * MINUTE).toISOString());
+
+      // With the pause option, time waiting for the customer moves TTR out when the wait ends.
+      await t.http.put('/api/v1/sla/policies/high').set(admin.auth).send({ frt_minutes: 60, ttr_minutes: 480, pause_while_waiting: true }).expect(200);
+      await t.db.query(`INSERT INTO ticket_events (ticket_id, type, from_value, to_value, created_at) VALUES ($1, 'status', 'in_progress', 'waiting_customer', $2)`, [
+        ticket.id,
+        new Date(createdAt.getTime() + 60 * MINUTE),
+      ]);
+      await t.db.query(`UPDATE tickets SET status = 'waiting_customer' WHERE id = $1`, [ticket.id]);
+      const resumed = await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ status: 'in_progress' }).expect(200);
+      const pausedMs = Date.now() - (createdAt.getTime() + 60 * MINUTE);
+      const moved = new Date(resumed.body.ttr_deadline).getTime() - (createdAt.getTime() + 480 * MINUTE);
+      expect(Math.abs(moved - pausedMs)).toBeLessThan(60_000);
+
+      // Resolved and reopened: the resolution clock restarts from the reopen.
+      await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ status: 'resolved' }).expect(200);
+      const before = Date.now();
+      const reopened = await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ status: 'open' }).expect(200);
+      const restart = new Date(reopened.body.ttr_deadline).getTime() - 480 * MINUTE;
+      expect(restart).toBeGreaterThanOrEqual(before - 1000);
+      expect(restart).toBeLessThanOrEqual(Date.now());
+    });
+  });
+
   describe('the minute job', () => {
     const now = new Date('2026-12-01T12:00:00Z');
     const minutesFromNow = (minutes: number) => new Date(now.getTime() + minutes * MINUTE);

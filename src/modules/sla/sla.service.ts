@@ -25,6 +25,8 @@ import {
 import { type ClockTicket, type PolicyRow, SlaRepository } from '#src/modules/sla/sla.repository.js';
 
 const RECOMPUTE_BATCH = 500;
+/** How long an instance uses its copy of the policies before reading them again (changes made here apply at once). */
+const POLICY_CACHE_MS = 5_000;
 const PAUSING_STATUS = 'waiting_customer';
 const PERIOD = /^(\d{2}:\d{2})-(\d{2}:\d{2})$/;
 
@@ -41,6 +43,8 @@ export interface ResolvedPolicy {
 @Injectable()
 export class SlaService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SlaService.name);
+  private cached: { policies: Map<string, ResolvedPolicy>; loadedAt: number } | null = null;
+  private loading: Promise<Map<string, ResolvedPolicy>> | null = null;
 
   constructor(
     private readonly sla: SlaRepository,
@@ -53,6 +57,38 @@ export class SlaService implements OnApplicationBootstrap {
     await this.sla.seedPolicies(
       PRIORITY_ORDER.map((priority) => ({ priority, ...this.config.slaDefaults[priority] })),
     );
+    await this.refreshPolicies();
+  }
+
+  /**
+   * Both deadlines of a ticket opened at `createdAt` with `priority`, under its policy (and calendar).
+   * Reads this instance's copy of the policies, at most POLICY_CACHE_MS old: a create costs no query.
+   */
+  async deadlinesFor(priority: string, createdAt: Date): Promise<{ frtDeadline: Date; ttrDeadline: Date }> {
+    const resolved = (await this.policies()).get(priority);
+    if (!resolved) throw new Error(`No SLA policy for priority ${priority}`);
+    return {
+      frtDeadline: addWorkingMinutes(createdAt, resolved.policy.frtMinutes, resolved.calendar),
+      ttrDeadline: addWorkingMinutes(createdAt, resolved.policy.ttrMinutes, resolved.calendar),
+    };
+  }
+
+  /** The policies, from this instance's copy when fresh enough. */
+  private async policies(): Promise<Map<string, ResolvedPolicy>> {
+    if (this.cached && Date.now() - this.cached.loadedAt < POLICY_CACHE_MS) return this.cached.policies;
+    return this.refreshPolicies();
+  }
+
+  private refreshPolicies(): Promise<Map<string, ResolvedPolicy>> {
+    this.loading ??= this.resolvedPolicies()
+      .then((policies) => {
+        this.cached = { policies, loadedAt: Date.now() };
+        return policies;
+      })
+      .finally(() => {
+        this.loading = null;
+      });
+    return this.loading;
   }
 
   async listPolicies(): Promise<SlaPolicyResponseDto[]> {
@@ -72,6 +108,7 @@ export class SlaService implements OnApplicationBootstrap {
       breachQueueId: dto.escalation?.queue_id,
     });
     if (!updated) throw new AppError(ErrorCode.NOT_FOUND, 'No policy for this priority');
+    await this.refreshPolicies();
     await this.recompute({ priority });
     return toPolicyResponse(updated);
   }
@@ -94,6 +131,7 @@ export class SlaService implements OnApplicationBootstrap {
   async putCalendar(id: number, dto: PutBusinessCalendarDto): Promise<BusinessCalendarResponseDto> {
     const updated = await this.sla.updateCalendar(id, toCalendar(dto));
     if (!updated) throw calendarNotFound();
+    await this.refreshPolicies();
     await this.recompute({ calendarId: id });
     return toCalendarResponse(updated);
   }
@@ -107,6 +145,20 @@ export class SlaService implements OnApplicationBootstrap {
     const [policies, calendars] = await Promise.all([this.sla.listPolicies(), this.sla.listCalendars()]);
     const byId = new Map(calendars.map((calendar) => [calendar.id, calendar]));
     return new Map(policies.map((policy) => [policy.priority, { policy, calendar: policy.calendarId === null ? null : (byId.get(policy.calendarId) ?? null) }]));
+  }
+
+  /**
+   * One open ticket's deadlines after a change to it (priority, a status change that pauses, resumes
+   * or reopens its clock), in the caller's transaction after its history row is written; null when the
+   * ticket is not running (resolved or closed keep theirs).
+   */
+  async recomputeTicket(ticketId: number, manager: EntityManager): Promise<{ frtDeadline: Date; ttrDeadline: Date } | null> {
+    const [ticket] = await this.sla.findRunningClocks({ ticketId }, 0, 1, manager);
+    const resolved = ticket && (await this.policies()).get(ticket.priority);
+    if (!ticket || !resolved) return null;
+    const deadlines = deadlinesOf(ticket, resolved);
+    await this.sla.setDeadlines([{ id: ticket.id, ...deadlines }], manager);
+    return { frtDeadline: deadlines.frt, ttrDeadline: deadlines.ttr };
   }
 
   /**
