@@ -35,8 +35,8 @@ export class RealtimeListener {
   }
 
   @OnEvent('user.sessions_ended')
-  sessionsEnded({ userId }: DomainEvents['user.sessions_ended']): void {
-    this.realtime.disconnect(rooms.user(userId));
+  sessionsEnded({ userId, keptJti }: DomainEvents['user.sessions_ended']): void {
+    this.realtime.disconnect(rooms.user(userId), keptJti === undefined ? undefined : rooms.token(keptJti));
   }
 
   @OnEvent('user.token_revoked')

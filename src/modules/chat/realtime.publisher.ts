@@ -40,8 +40,9 @@ export class RealtimePublisher {
     this.namespace?.to(room).emit(event, payload);
   }
 
-  /** Disconnects every socket in the room, on every instance. */
-  disconnect(room: string): void {
-    this.namespace?.in(room).disconnectSockets(true);
+  /** Disconnects every socket in the room, except those also in `except`, on every instance. */
+  disconnect(room: string, except?: string): void {
+    const sockets = this.namespace?.in(room);
+    (except === undefined ? sockets : sockets?.except(except))?.disconnectSockets(true);
   }
 }
