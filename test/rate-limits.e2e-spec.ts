@@ -41,7 +41,7 @@ async function connectOnceFree(t: TestApp, token: string): Promise<Socket> {
 }
 
 const createFrom = (t: TestApp, ip: string, who: SignedInUser) =>
-  t.http.post('/api/v1/tickets').set(who.auth).set('X-Forwarded-For', ip).send({ title: 'Burst', description: 'x' });
+  t.http.post('/api/v1/tickets').set(who.auth).set('X-Forwarded-For', ip).send({ title: 'Burst', description: 'Details of the problem' });
 
 function expectLimited(res: Response, policy: string, limit: number, windowSeconds = 60): void {
   expect(res.status).toBe(429);

@@ -22,6 +22,8 @@ export interface TicketFilter {
   q?: string;
   /** Keyset: rows strictly after this (created_at, id) in newest-first order. */
   before?: { createdAt: string; id: number };
+  /** Offset paging (`?skip=`): rows to pass over first. */
+  offset?: number;
   limit: number;
 }
 
@@ -296,13 +298,18 @@ export class TicketsRepository {
       params.push(filter.before.id);
     }
     params.push(filter.limit + 1);
+    const limit = `LIMIT $${params.length}`;
+    if (filter.offset) {
+      params.push(filter.offset);
+      shape += 'o';
+    }
     return preparedQuery<TicketRecord>(
       this.db,
       // A search pattern's best plan depends on the pattern: those are planned on every call.
       filter.q ? null : `tickets.list:${shape}`,
       `SELECT ${TICKET_COLUMNS} FROM tickets t
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length}`,
+        ORDER BY t.created_at DESC, t.id DESC ${limit}${filter.offset ? ` OFFSET $${params.length}` : ''}`,
       params,
     );
   }
