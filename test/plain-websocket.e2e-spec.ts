@@ -25,7 +25,14 @@ const describedTicket = (clientId: number) => ({
   client_id: clientId,
 });
 
-describe('plain WebSocket chat at /ws/support', () => {
+/**
+ * Two instances over one database: the PostgreSQL adapter always; the Redis adapter (and counters)
+ * too when REDIS_URL names a server (REDIS_URL=redis://127.0.0.1:6379 npm test).
+ */
+const adapters: [string, Record<string, string>][] = [['PostgreSQL adapter', {}]];
+if (process.env.REDIS_URL) adapters.push(['Redis adapter', { REDIS_URL: process.env.REDIS_URL }]);
+
+describe.each(adapters)('plain WebSocket chat at /ws/support, %s', (_, env) => {
   let database: TestDatabase;
   let t: TestApp;
   let other: TestApp;
@@ -56,8 +63,8 @@ describe('plain WebSocket chat at /ws/support', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    t = await createTestApp({ AUTO_ASSIGN: 'false' }, database);
-    other = await createTestApp({ AUTO_ASSIGN: 'false' }, database);
+    t = await createTestApp({ AUTO_ASSIGN: 'false', ...env }, database);
+    other = await createTestApp({ AUTO_ASSIGN: 'false', ...env }, database);
     agent = await signedIn(t, { role: 'agent' });
   });
   afterEach(() => {
@@ -140,7 +147,7 @@ describe('plain WebSocket chat at /ws/support', () => {
       ['a NUL character', { title: 'Order \u0000', description: 'Where is my parcel?' }, 422, 'validation_failed'],
       ['deep nesting', `{"title": ${'['.repeat(5000)}${']'.repeat(5000)}, "description": "Where is my parcel?"}`, 422, 'validation_failed'],
       ['too big', { title: 'Big', description: 'x'.repeat(70_000) }, 413, 'payload_too_large'],
-    ])('answers %s with an error frame and stays open', async (_, frame, status, code) => {
+    ])('answers %s with an error frame and stays open', async (_case, frame, status, code) => {
       const customer = await signedIn(t);
       const client = await plain(customer);
       const answer = await exchange<ErrorFrame>(client, frame);
@@ -205,7 +212,7 @@ describe('plain WebSocket chat at /ws/support', () => {
       ['no token', undefined],
       ['a bad token', 'not-a-jwt'],
       ['an expired token', handMadeJwt({ sub: 1, exp: Math.floor(Date.now() / 1000) - 60, jti: '00000000-0000-4000-8000-000000000000', ver: 0 }, TEST_ENV.JWT_SECRET)],
-    ])('closes with 4401 for %s', async (_, token) => {
+    ])('closes with 4401 for %s', async (_case, token) => {
       const client = await plain(token);
       expect(await client.closed).toEqual({ code: 4401, reason: 'unauthorized' });
     });
@@ -248,7 +255,7 @@ describe('plain WebSocket chat at /ws/support', () => {
     });
 
     it('counts plain WebSocket connections in the per-user cap', async () => {
-      const capped = await createTestApp({ CHAT_MAX_SOCKETS_PER_USER: '2' }, database);
+      const capped = await createTestApp({ CHAT_MAX_SOCKETS_PER_USER: '2', ...env }, database);
       try {
         const user = await signedIn(capped);
         const first = await openPlain(capped.baseUrl, { token: user.token });

@@ -136,12 +136,13 @@ export class PlainWebSocketGateway {
       return closeWith(ws, CLOSE.unavailable, 'unavailable');
     }
     const connection = new PlainChatConnection(ws, user, this.chat, this.connections, this.logger);
+    // Gone while its token was checked (its 'close' has been and gone), or the server is closing.
+    if (ws.readyState !== WebSocket.OPEN || this.closing) return connection.end(CLOSE.goingAway, 'server shutting down');
     this.open.add(connection);
     ws.once('close', () => {
       this.open.delete(connection);
       connection.end();
     });
-    if (ws.readyState !== WebSocket.OPEN || this.closing) return connection.end(CLOSE.goingAway, 'server shutting down');
     connection.start(this.realtime.member(connection, [rooms.user(user.id), rooms.token(user.jti)]));
     // A logout or deactivation between the check and the rooms went to rooms this connection was
     // not in yet; from now on it would reach it, so one more check closes the gap (as on Socket.IO).
