@@ -1,21 +1,15 @@
 import type { Socket } from 'socket.io-client';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn } from './factories/users.factory.js';
-import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { createTestApp, sharedBackends, type TestApp } from './utils/create-test-app.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
 import { connect, next, request } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 
 type Message = { id: number; content: string; author_id: number };
 
-/**
- * Two instances over one database behave as one. The PostgreSQL adapter always runs; the Redis
- * adapter too when REDIS_URL names a server (REDIS_URL=redis://127.0.0.1:6379 npm test).
- */
-const adapters: [string, Record<string, string>][] = [['PostgreSQL adapter', {}]];
-if (process.env.REDIS_URL) adapters.push(['Redis adapter', { REDIS_URL: process.env.REDIS_URL }]);
-
-describe.each(adapters)('two instances, %s', (_, env) => {
+/** Two instances over one database behave as one, on the PostgreSQL adapter and (with REDIS_URL) the Redis one. */
+describe.each(sharedBackends('PostgreSQL adapter', 'Redis adapter'))('two instances, %s', (_, env) => {
   let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
-import { createTestApp, TEST_ENV, type TestApp } from './utils/create-test-app.js';
+import { createTestApp, sharedBackends, TEST_ENV, type TestApp } from './utils/create-test-app.js';
 import { handMadeJwt } from './utils/jwt.js';
 import { exchange, openPlain, type PlainClient } from './utils/plain-ws.js';
 import { connect, next, request } from './utils/socket.js';
@@ -25,14 +25,8 @@ const describedTicket = (clientId: number) => ({
   client_id: clientId,
 });
 
-/**
- * Two instances over one database: the PostgreSQL adapter always; the Redis adapter (and counters)
- * too when REDIS_URL names a server (REDIS_URL=redis://127.0.0.1:6379 npm test).
- */
-const adapters: [string, Record<string, string>][] = [['PostgreSQL adapter', {}]];
-if (process.env.REDIS_URL) adapters.push(['Redis adapter', { REDIS_URL: process.env.REDIS_URL }]);
-
-describe.each(adapters)('plain WebSocket chat at /ws/support, %s', (_, env) => {
+/** Two instances over one database: on the PostgreSQL adapter, and (with REDIS_URL) on the Redis adapter and counters. */
+describe.each(sharedBackends('PostgreSQL adapter', 'Redis adapter'))('plain WebSocket chat at /ws/support, %s', (_, env) => {
   let database: TestDatabase;
   let t: TestApp;
   let other: TestApp;

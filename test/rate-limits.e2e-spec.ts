@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import type { Response } from 'supertest';
 import { createTicket } from './factories/tickets.factory.js';
 import { type SignedInUser, signedIn } from './factories/users.factory.js';
-import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { createTestApp, sharedBackends, type TestApp } from './utils/create-test-app.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
 import { connect, request } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
@@ -158,11 +158,8 @@ describe('rate limits (two instances over one database, hits counted in memory a
   });
 });
 
-/** PostgreSQL counters always; Redis ones too when REDIS_URL names a server (REDIS_URL=redis://127.0.0.1:6379 npm test). */
-const stores: [string, Record<string, string>][] = [['PostgreSQL counters', {}]];
-if (process.env.REDIS_URL) stores.push(['Redis counters', { REDIS_URL: process.env.REDIS_URL }]);
-
-describe.each(stores)('rate limits (two instances, every hit sent to the %s at once)', (_, env) => {
+/** PostgreSQL counters always; Redis ones too when REDIS_URL names a server. */
+describe.each(sharedBackends('PostgreSQL counters', 'Redis counters'))('rate limits (two instances, every hit sent to the %s at once)', (_, env) => {
   let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;

@@ -37,6 +37,17 @@ export const TEST_ENV: Record<string, string> = {
 };
 
 /**
+ * The environments a many-instance test runs in: PostgreSQL (adapter and counters) always, Redis
+ * too when REDIS_URL names a server (REDIS_URL=redis://127.0.0.1:6379 npm test). Labelled `postgres`
+ * and `redis` for describe.each's `%s`.
+ */
+export function sharedBackends(postgres: string, redis: string): [string, Record<string, string>][] {
+  const backends: [string, Record<string, string>][] = [[postgres, {}]];
+  if (process.env.REDIS_URL) backends.push([redis, { REDIS_URL: process.env.REDIS_URL }]);
+  return backends;
+}
+
+/**
  * Boots the real AppModule, configured (and closed) as main.ts does, on a fresh database of its own and, unless
  * UPLOAD_DIR is given, a fresh upload folder of its own (removed on close).
  */
