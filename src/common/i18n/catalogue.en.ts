@@ -25,9 +25,9 @@ export const en = {
   'users.admin.default_name': 'Administrator',
   'admin_bootstrap.created_from_env': 'Created the first admin {email} from ADMIN_EMAIL',
   'admin_bootstrap.created_generated':
-    'Created the first admin {email} with the password {password}. It is shown this once: sign in and set your own with PATCH /api/v1/users/{id}',
+    'Created the first admin {email} with the password {password}. It is shown this once: sign in and set your own, PATCH /api/v1/users/{id} with a new "password"',
   'admin_bootstrap.created_generated_saved':
-    'Created the first admin {email} with the password {password} (also in {file}, readable by you only). It is shown this once: sign in and set your own with PATCH /api/v1/users/{id}',
+    'Created the first admin {email} with the password {password} (also in {file}, readable by you only). It is shown this once: sign in and set your own, PATCH /api/v1/users/{id} with a new "password"',
   'admin_bootstrap.half_configured': 'Only one of ADMIN_EMAIL and ADMIN_PASSWORD is set; set both to create the first admin',
   'admin_bootstrap.none':
     'There is no admin yet. Create one against this database with `npm run create-admin -- --email you@example.com` (in the container: `node dist/src/cli/create-admin.js --email you@example.com`), or set ADMIN_EMAIL and ADMIN_PASSWORD and restart',

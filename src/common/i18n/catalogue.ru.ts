@@ -19,9 +19,9 @@ export const ru: Record<keyof typeof en, string> = {
   'users.admin.default_name': 'Администратор',
   'admin_bootstrap.created_from_env': 'Создан первый администратор {email} из ADMIN_EMAIL',
   'admin_bootstrap.created_generated':
-    'Создан первый администратор {email} с паролем {password}. Пароль показан один раз: войдите и задайте свой через PATCH /api/v1/users/{id}',
+    'Создан первый администратор {email} с паролем {password}. Пароль показан один раз: войдите и задайте свой, PATCH /api/v1/users/{id} с новым "password"',
   'admin_bootstrap.created_generated_saved':
-    'Создан первый администратор {email} с паролем {password} (он также в файле {file}, доступном только вам). Пароль показан один раз: войдите и задайте свой через PATCH /api/v1/users/{id}',
+    'Создан первый администратор {email} с паролем {password} (он также в файле {file}, доступном только вам). Пароль показан один раз: войдите и задайте свой, PATCH /api/v1/users/{id} с новым "password"',
   'admin_bootstrap.half_configured': 'Задана только одна из переменных ADMIN_EMAIL и ADMIN_PASSWORD; задайте обе, чтобы создать первого администратора',
   'admin_bootstrap.none':
     'Администратора ещё нет. Создайте его для этой базы командой `npm run create-admin -- --email you@example.com` (в контейнере: `node dist/src/cli/create-admin.js --email you@example.com`) или задайте ADMIN_EMAIL и ADMIN_PASSWORD и перезапустите сервис',
