@@ -9,6 +9,7 @@ import { TicketsQueueNoAction1763796600000 } from '#migrations/1763796600000-Tic
 import { RateLimitCounters1763796700000 } from '#migrations/1763796700000-RateLimitCounters.js';
 import { TicketAttachments1764200000000 } from '#migrations/1764200000000-TicketAttachments.js';
 import { UserSelfService1764200100000 } from '#migrations/1764200100000-UserSelfService.js';
+import { QueueSystemKeys1764400000000 } from '#migrations/1764400000000-QueueSystemKeys.js';
 import { SlaEngine1764600000000 } from '#migrations/1764600000000-SlaEngine.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   RateLimitCounters1763796700000,
   TicketAttachments1764200000000,
   UserSelfService1764200100000,
+  QueueSystemKeys1764400000000,
   SlaEngine1764600000000,
 ];
 
