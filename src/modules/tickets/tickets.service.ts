@@ -10,7 +10,7 @@ import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
 import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { QueuesService } from '#src/modules/queues/queues.service.js';
-import { computeDeadlines } from '#src/modules/sla/domain/sla-deadline.js';
+import { SlaService } from '#src/modules/sla/sla.service.js';
 import {
   applyStatus,
   acceptsMessages,
@@ -67,6 +67,7 @@ export class TicketsService {
     private readonly events: DomainEventPublisher,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly sla: SlaService,
   ) {}
 
   /**
@@ -91,7 +92,7 @@ export class TicketsService {
       queueId: dto.queue_id ?? null,
       clientId,
       source,
-      ...computeDeadlines(now, priority, this.config.slaDefaults),
+      ...(await this.sla.deadlinesFor(priority, now)),
       createdAt: now,
       actorId: actor.id,
     }, this.config.agentCapacity);
@@ -181,7 +182,7 @@ export class TicketsService {
       if (plan.names.length === 0) return { before: current, after: current, names: [] };
       const updated = await this.tickets.update(current, plan.changes, manager);
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
-      return { before: current, after: updated, names: plan.names };
+      return { before: current, after: await this.followClock(updated, plan.names, manager), names: plan.names };
     });
     if (names.length === 0) return toTicketResponse(after);
     this.events.publish('ticket.updated', { ticket: toTicketResponse(after), changes: names, actorId: actor.id });
@@ -253,7 +254,7 @@ export class TicketsService {
         }
         const updated = await this.tickets.update(current, plan.changes, manager);
         await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: current.id, actorId: actor.id, createdAt: now })), manager);
-        out.push({ before: current, after: updated, names: plan.names, assigned });
+        out.push({ before: current, after: await this.followClock(updated, plan.names, manager), names: plan.names, assigned });
       }
       return out;
     });
@@ -352,6 +353,20 @@ export class TicketsService {
     return after;
   }
 
+  /**
+   * After a priority or status change (its history row written), the SLA clocks follow: new targets,
+   * a pause starting or ending, a reopen restarting the resolution clock. Same transaction.
+   */
+  private async followClock(ticket: TicketEntity, names: string[], manager: EntityManager): Promise<TicketEntity> {
+    if (!names.includes('priority') && !names.includes('status')) return ticket;
+    const deadlines = await this.sla.recomputeTicket(ticket.id, manager);
+    if (!deadlines || (deadlines.frtDeadline.getTime() === ticket.frtDeadline.getTime() && deadlines.ttrDeadline.getTime() === ticket.ttrDeadline.getTime())) {
+      return ticket;
+    }
+    if (!names.includes('frt_deadline')) names.push('frt_deadline', 'ttr_deadline');
+    return { ...ticket, ...deadlines };
+  }
+
   private planUpdate(current: TicketEntity, dto: UpdateTicketDto, actor: 'agent' | 'client', now: Date): PlannedChange {
     const plan: PlannedChange = { changes: {}, events: [], names: [] };
     if (dto.title !== undefined && dto.title !== current.title) {
@@ -375,10 +390,9 @@ export class TicketsService {
       plan.names.push('queue_id');
     }
     if (dto.priority !== undefined && dto.priority !== current.priority) {
-      const deadlines = computeDeadlines(current.createdAt, dto.priority, this.config.slaDefaults);
-      Object.assign(plan.changes, { priority: dto.priority, ...deadlines });
+      plan.changes.priority = dto.priority;
       plan.events.push({ type: 'priority', fromValue: current.priority, toValue: dto.priority });
-      plan.names.push('priority', 'frt_deadline', 'ttr_deadline');
+      plan.names.push('priority');
     }
     if (dto.status !== undefined && dto.status !== current.status) {
       if (!canMove(current.status, dto.status, actor)) {
