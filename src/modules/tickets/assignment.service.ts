@@ -44,9 +44,11 @@ export class AssignmentService {
 
   /**
    * Gives this ticket to an agent if it is active, unassigned and someone has room.
-   * `someoneHasRoom`, when the caller already knows, saves the first look.
+   * `someoneHasRoom`, when the caller already knows, saves the first look. `atCreation`: the ticket
+   * is being opened, and the contract answers a new ticket `status: "open"`, so a hand-out in the
+   * same request leaves it open; every later hand-out (the sweep, a reopen) moves it to in_progress.
    */
-  async autoAssign(candidate: Pick<TicketEntity, 'id' | 'queueId'>, someoneHasRoom?: boolean): Promise<TicketEntity | null> {
+  async autoAssign(candidate: Pick<TicketEntity, 'id' | 'queueId'>, someoneHasRoom?: boolean, atCreation = false): Promise<TicketEntity | null> {
     if (!this.config.autoAssign || someoneHasRoom === false) return null;
     try {
       if (someoneHasRoom === undefined && !(await this.anyoneHasRoom(candidate.queueId))) return null;
@@ -54,7 +56,7 @@ export class AssignmentService {
         await this.tickets.lockAssignment(manager);
         const ticket = await this.tickets.lockById(candidate.id, manager);
         if (!ticket || ticket.agentId !== null || !isActive(ticket.status)) return null;
-        return this.assignToBest(ticket, manager);
+        return this.assignToBest(ticket, manager, !atCreation);
       });
       if (!assigned) return null;
       this.publishAssigned(assigned);
@@ -102,11 +104,11 @@ export class AssignmentService {
     return pickAgent(await this.tickets.agentLoads(queueId, this.dataSource.manager), this.config.agentCapacity) !== null;
   }
 
-  private async assignToBest(ticket: TicketEntity, manager: EntityManager): Promise<Assigned | null> {
+  private async assignToBest(ticket: TicketEntity, manager: EntityManager, moveStatus = true): Promise<Assigned | null> {
     const agentId = pickAgent(await this.tickets.agentLoads(ticket.queueId, manager), this.config.agentCapacity);
     if (agentId === null) return null;
     const now = this.clock.now();
-    const plan = planAssignment(ticket, agentId, now);
+    const plan = planAssignment(ticket, agentId, now, moveStatus);
     const updated = await this.tickets.update(ticket, plan.changes, manager);
     await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: ticket.id, actorId: null, createdAt: now })), manager);
     return { before: ticket, after: updated };

@@ -98,7 +98,7 @@ export class TicketsService {
     }, this.config.agentCapacity);
     const created = toTicketResponseFromRecord(ticket);
     this.events.publish('ticket.created', { ticket: created, actorId: actor.id });
-    const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom);
+    const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom, true);
     return assigned ? toTicketResponse(assigned) : created;
   }
 
