@@ -15,7 +15,7 @@ describe('tickets', () => {
     t = await createTestApp({ AUTO_ASSIGN: 'false' });
     client = await signedIn(t);
     agent = await signedIn(t, { role: 'agent' });
-    [{ id: generalQueueId }] = await t.db.query(`SELECT id FROM queues WHERE name = 'General questions'`);
+    [{ id: generalQueueId }] = await t.db.query(`SELECT id FROM queues WHERE system_key = 'general'`);
   });
   afterAll(() => t.close());
 

@@ -10,8 +10,8 @@ import { AttachmentsService } from '#src/modules/attachments/attachments.service
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { authoredFieldChecks, type CreateMessageDto, type MessageResponseDto, toMessageResponse } from '#src/modules/messages/dto/message.dto.js';
-import type { AuthorType, MessageEntity } from '#src/modules/messages/message.entity.js';
-import { MessagesRepository } from '#src/modules/messages/messages.repository.js';
+import type { AuthorType } from '#src/modules/messages/message.entity.js';
+import { type MessageRecord, MessagesRepository } from '#src/modules/messages/messages.repository.js';
 import { statusesUnchangedByMessage } from '#src/modules/tickets/domain/ticket-status.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
@@ -92,7 +92,7 @@ export class MessagesService {
       const existing = await this.messages.findByClientMsgId(author.id, clientMsgId);
       if (existing) return this.replay(existing, ticketId);
     }
-    let result: { message: MessageEntity; before: TicketEntity; after: TicketEntity; changes: string[] };
+    let result: { message: MessageRecord; before: TicketEntity; after: TicketEntity; changes: string[] };
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const before = await this.tickets.lockVisible(actor, ticketId, manager);
@@ -130,8 +130,8 @@ export class MessagesService {
     this.events.publish('message.deleted', { messageId: id, ticketId: message.ticketId });
   }
 
-  private replay(existing: MessageEntity, ticketId: number): PostedMessage {
-    if (existing.ticketId !== ticketId) {
+  private replay(existing: MessageRecord, ticketId: number): PostedMessage {
+    if (existing.ticket_id !== ticketId) {
       throw new AppError(ErrorCode.CONFLICT, 'This client_msg_id was already used for another ticket', [{ field: 'client_msg_id' }]);
     }
     return { message: toMessageResponse(existing), created: false };

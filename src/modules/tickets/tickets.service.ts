@@ -16,6 +16,7 @@ import {
   acceptsMessages,
   canMove,
   isActive,
+  planAssignment,
   statusAfterMessage,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
@@ -97,7 +98,7 @@ export class TicketsService {
     }, this.config.agentCapacity);
     const created = toTicketResponseFromRecord(ticket);
     this.events.publish('ticket.created', { ticket: created, actorId: actor.id });
-    const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom);
+    const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom, true);
     return assigned ? toTicketResponse(assigned) : created;
   }
 
@@ -203,14 +204,13 @@ export class TicketsService {
     const { before, after } = await this.dataSource.transaction(async (manager) => {
       const current = (await this.tickets.lockById(id, manager))!;
       if (current.agentId === agentId) return { before: current, after: current };
-      const updated = await this.tickets.update(current, { agentId }, manager);
-      await this.tickets.insertEvents(
-        [{ ticketId: id, actorId: actor.id, type: 'assignment', fromValue: current.agentId?.toString() ?? null, toValue: agentId?.toString() ?? null, createdAt: now }],
-        manager,
-      );
+      const plan = planAssignment(current, agentId, now);
+      const updated = await this.tickets.update(current, plan.changes, manager);
+      await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
       return { before: current, after: updated };
     });
     if (before !== after) {
+      if (before.status !== after.status) this.events.publish('ticket.updated', { ticket: toTicketResponse(after), changes: ['status'], actorId: actor.id });
       this.events.publish('ticket.assigned', { ticket: toTicketResponse(after), agentId, previousAgentId: before.agentId, actorId: actor.id });
       // The previous agent has a free slot now. A ticket taken off its agent stays unassigned
       // (someone chose that): the pool skips it until someone assigns it or it is reopened.
@@ -242,8 +242,11 @@ export class TicketsService {
         const plan = this.planUpdate(current, { status: dto.status, priority: dto.priority, queue_id: dto.queue_id }, 'agent', now);
         const assigned = dto.agent_id !== undefined && dto.agent_id !== current.agentId;
         if (assigned) {
-          plan.changes.agentId = dto.agent_id;
-          plan.events.push({ type: 'assignment', fromValue: current.agentId?.toString() ?? null, toValue: dto.agent_id?.toString() ?? null });
+          // A status named in the same change is the status; otherwise assignment moves an open ticket.
+          const assignment = planAssignment(current, dto.agent_id as number | null, now, dto.status === undefined);
+          Object.assign(plan.changes, assignment.changes);
+          plan.events.push(...assignment.events);
+          if (assignment.changes.status !== undefined) plan.names.push('status');
         }
         if (plan.names.length === 0 && !assigned) {
           out.push({ before: current, after: current, names: [], assigned });
