@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { createTicket } from './factories/tickets.factory.js';
@@ -216,6 +217,14 @@ describe.each(sharedBackends('PostgreSQL adapter', 'Redis adapter'))('plain WebS
       clients.push(client);
       expect(client.ws.protocol).toBe('bearer');
       expect(await exchange(client, { title: 'Via subprotocol', description: 'The token came in the header.' })).toEqual({ ticket_id: expect.any(Number) });
+    });
+
+    it('a token’s expiry ends the connection with 4401, as on Socket.IO', async () => {
+      const who = await signedIn(t);
+      const shortLived = handMadeJwt({ sub: who.user.id, jti: randomUUID(), ver: who.user.tokenVersion, exp: Math.floor(Date.now() / 1000) + 2 }, TEST_ENV.JWT_SECRET);
+      const client = await plain(shortLived);
+      expect(await exchange(client, { title: 'Short session', description: 'This token lasts two seconds.' })).toEqual({ ticket_id: expect.any(Number) });
+      expect(await client.closed).toEqual({ code: 4401, reason: 'token expired' });
     });
 
     it('a logout ends the connection with 4401, as on Socket.IO', async () => {
