@@ -34,7 +34,12 @@ const MAX_PENDING_FRAMES = 16;
 
 /** The access token from `?token=` or from `Sec-WebSocket-Protocol: bearer, <token>`; null when neither. */
 export function tokenOf(req: IncomingMessage): string | null {
-  const query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+  let query: string | null = null;
+  try {
+    query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+  } catch {
+    // An unparsable URL carries no token.
+  }
   if (query) return query;
   const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((value) => value.trim());
   if (!offered.includes('bearer')) return null;
