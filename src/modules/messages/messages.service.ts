@@ -13,7 +13,6 @@ import { authoredFieldChecks, type CreateMessageDto, type MessageResponseDto, to
 import type { AuthorType } from '#src/modules/messages/message.entity.js';
 import { type MessageRecord, MessagesRepository } from '#src/modules/messages/messages.repository.js';
 import { statusesUnchangedByMessage } from '#src/modules/tickets/domain/ticket-status.js';
-import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { type Actor, TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
@@ -84,7 +83,7 @@ export class MessagesService {
       const stored = await this.messages.insertIfTicketUnchanged(values, statusesUnchangedByMessage(fromAgent));
       if (stored) {
         const message = toMessageResponse(stored);
-        this.events.publish('message.created', { message, ticket: toTicketResponse(ticket) });
+        this.events.publish('message.created', { message, ticket: this.tickets.respond(ticket) });
         return { message, created: true };
       }
     }
@@ -109,9 +108,9 @@ export class MessagesService {
       throw error;
     }
     const message = toMessageResponse(result.message);
-    this.events.publish('message.created', { message, ticket: toTicketResponse(result.after) });
+    this.events.publish('message.created', { message, ticket: this.tickets.respond(result.after) });
     if (result.changes.length > 0) {
-      this.events.publish('ticket.updated', { ticket: toTicketResponse(result.after), changes: result.changes, actorId: author.id });
+      this.events.publish('ticket.updated', { ticket: this.tickets.respond(result.after), changes: result.changes, actorId: author.id });
       await this.tickets.afterStatusChange(result.before, result.after);
     }
     return { message, created: true };

@@ -11,7 +11,6 @@ import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/c
 import { type CreateNoteDto, type NoteResponseDto, toNoteResponse, type UpdateNoteDto } from '#src/modules/notes/dto/note.dto.js';
 import { NotesRepository } from '#src/modules/notes/notes.repository.js';
 import { authoredFieldChecks } from '#src/modules/messages/dto/message.dto.js';
-import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/notes/notes.events.js'; // DomainEvents entries (types only)
 
@@ -42,7 +41,7 @@ export class NotesService {
     requireAgreement(authoredFieldChecks(dto, actor, ticketId));
     const ticket = await this.tickets.getVisible(actor, ticketId);
     const note = toNoteResponse(await this.notes.insert({ ticketId, authorId: actor.id, authorType: 'agent', content: dto.content, createdAt: this.clock.now() }));
-    this.events.publish('note.created', { note, ticket: toTicketResponse(ticket) });
+    this.events.publish('note.created', { note, ticket: this.tickets.respond(ticket) });
     return note;
   }
 

@@ -5,6 +5,7 @@ import { Clock } from '#src/common/clock.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { pickAgent } from '#src/modules/tickets/domain/pick-agent.js';
+import { SlaService } from '#src/modules/sla/sla.service.js';
 import { isActive, planAssignment } from '#src/modules/tickets/domain/ticket-status.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
@@ -40,6 +41,7 @@ export class AssignmentService {
     private readonly tickets: TicketsRepository,
     private readonly events: DomainEventPublisher,
     private readonly clock: Clock,
+    private readonly sla: SlaService,
   ) {}
 
   /**
@@ -115,7 +117,7 @@ export class AssignmentService {
   }
 
   private publishAssigned({ before, after }: Assigned): void {
-    const ticket = toTicketResponse(after);
+    const ticket = toTicketResponse(after, this.sla.view);
     if (before.status !== after.status) this.events.publish('ticket.updated', { ticket, changes: ['status'], actorId: null });
     this.events.publish('ticket.assigned', { ticket, agentId: after.agentId, previousAgentId: null, actorId: null });
   }
