@@ -54,8 +54,8 @@ export class SlaEngine1764600000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX sla_events_breached_idx ON sla_events (created_at) WHERE type = 'breached'`);
     // What the minute job reads: FRT of open tickets not answered yet, TTR of tickets not resolved.
-    await q.query(`CREATE INDEX tickets_frt_due_idx ON tickets (frt_deadline) WHERE status = 'open' AND first_response_at IS NULL`);
-    await q.query(`CREATE INDEX tickets_ttr_due_idx ON tickets (ttr_deadline) WHERE status IN ('open', 'in_progress', 'waiting_customer')`);
+    await q.query(`CREATE INDEX tickets_frt_due_idx ON tickets (frt_deadline, id) WHERE status = 'open' AND first_response_at IS NULL`);
+    await q.query(`CREATE INDEX tickets_ttr_due_idx ON tickets (ttr_deadline, id) WHERE status IN ('open', 'in_progress', 'waiting_customer')`);
     // History gains the SLA's own entries (a breach and the escalation it triggered).
     await q.query(`ALTER TABLE ticket_events DROP CONSTRAINT ticket_events_type_check`);
     await q.query(`

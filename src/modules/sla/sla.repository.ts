@@ -172,15 +172,19 @@ export class SlaRepository {
         : `t.status IN ${OPEN_STATUSES}
            AND NOT (t.status = 'waiting_customer' AND EXISTS (
              SELECT 1 FROM sla_policies p WHERE p.priority = t.priority AND p.pause_while_waiting))`;
+    // The recorded-event check is a LATERAL probe of the unique index, one per candidate in deadline
+    // order, so the cost follows the tickets due, never the size of sla_events.
     return this.db.query(
       `SELECT t.id, t.title, t.priority, t.agent_id AS "agentId", t.queue_id AS "queueId", ${column} AS deadline
        FROM tickets t
+       LEFT JOIN LATERAL (
+         SELECT 1 AS found FROM sla_events e
+         WHERE e.ticket_id = t.id AND e.kind = $1 AND e.deadline = ${column}
+           AND e.type = CASE WHEN ${column} <= $3 THEN 'breached' ELSE 'warning' END
+         LIMIT 1) recorded ON true
        WHERE ${running} AND ${column} <= $2
          AND ($4::timestamptz IS NULL OR (${column}, t.id) > ($4, $5))
-         AND NOT EXISTS (
-           SELECT 1 FROM sla_events e
-           WHERE e.ticket_id = t.id AND e.kind = $1 AND e.deadline = ${column}
-             AND e.type = CASE WHEN ${column} <= $3 THEN 'breached' ELSE 'warning' END)
+         AND recorded.found IS NULL
        ORDER BY ${column}, t.id
        LIMIT $6`,
       [kind, horizon, now, after?.deadline ?? null, after?.id ?? 0, limit],
