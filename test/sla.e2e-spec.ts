@@ -160,7 +160,7 @@ describe('SLA engine', () => {
       });
       await history(ticket.id, [['open', 'waiting_customer', new Date('2026-11-30T10:30:00Z')]]);
       const result = await t.app.get(SlaMonitorService).run(new Date('2026-11-30T12:00:00Z'));
-      expect(result).toEqual({ warnings: 0, breaches: 0, failed: 0 });
+      expect(result).toEqual({ warnings: 0, breaches: 0, failed: 0, allMet: true });
     });
   });
 
@@ -172,6 +172,13 @@ describe('SLA engine', () => {
       const at = new Date(created.body.created_at).getTime();
       expect(new Date(created.body.frt_deadline).getTime() - at).toBe(7 * MINUTE);
       expect(new Date(created.body.ttr_deadline).getTime() - at).toBe(70 * MINUTE);
+
+      // Each priority's targets, from the seeded policies (SLA_URGENT is 15m/2h in this app).
+      for (const [priority, frt, ttr] of [['urgent', 15, 120], ['high', 60, 480], ['medium', 240, 1440]] as const) {
+        const res = await t.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Deadlines', description: 'One of each priority', priority }).expect(201);
+        const opened = new Date(res.body.created_at).getTime();
+        expect([new Date(res.body.frt_deadline).getTime() - opened, new Date(res.body.ttr_deadline).getTime() - opened]).toEqual([frt * MINUTE, ttr * MINUTE]);
+      }
 
       // Opened two days ago at medium (FRT 4 h, TTR 24 h), now raised to high (1 h, 8 h): measured from creation.
       const createdAt = new Date(Date.now() - 2 * 24 * 60 * MINUTE);
@@ -252,6 +259,15 @@ describe('SLA engine', () => {
     const now = new Date('2026-12-01T12:00:00Z');
     const minutesFromNow = (minutes: number) => new Date(now.getTime() + minutes * MINUTE);
 
+    it('says all deadlines are met only when no running clock is at risk', async () => {
+      const monitor = t.app.get(SlaMonitorService);
+      await createTicket(t.db, { frtDeadline: minutesFromNow(90), ttrDeadline: minutesFromNow(600) });
+      expect(await monitor.run(now)).toEqual({ warnings: 0, breaches: 0, failed: 0, allMet: true });
+      // Once warned, the ticket is at risk: no new event, and not all met either.
+      expect(await monitor.run(minutesFromNow(40))).toEqual({ warnings: 1, breaches: 0, failed: 0, allMet: false });
+      expect(await monitor.run(minutesFromNow(41))).toEqual({ warnings: 0, breaches: 0, failed: 0, allMet: false });
+    });
+
     it('warns and flags a breach once each, however often and on however many instances it runs', async () => {
       const warned = await createTicket(t.db, { title: 'Site outage', frtDeadline: minutesFromNow(32), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
       const breached = await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600) });
@@ -274,7 +290,7 @@ describe('SLA engine', () => {
       expect(await warning).toEqual({ ticket_id: warned.id, kind: 'frt', deadline: minutesFromNow(32).toISOString(), minutes_left: 32 });
       socket.disconnect();
 
-      expect(await t.app.get(SlaMonitorService).run(now)).toEqual({ warnings: 0, breaches: 0, failed: 0 });
+      expect(await t.app.get(SlaMonitorService).run(now)).toEqual({ warnings: 0, breaches: 0, failed: 0, allMet: false });
       const events = await t.db.query('SELECT ticket_id, kind, type FROM sla_events ORDER BY ticket_id');
       expect(events).toEqual([
         { ticket_id: warned.id, kind: 'frt', type: 'warning' },

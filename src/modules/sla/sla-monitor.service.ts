@@ -19,6 +19,8 @@ export interface MonitorResult {
   warnings: number;
   breaches: number;
   failed: number;
+  /** Nothing new and nothing at risk: the run logged "All SLA deadlines are met for all tickets". */
+  allMet: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export class SlaMonitorService {
   }
 
   async run(now: Date): Promise<MonitorResult> {
-    const result: MonitorResult = { warnings: 0, breaches: 0, failed: 0 };
+    const result: MonitorResult = { warnings: 0, breaches: 0, failed: 0, allMet: false };
     const horizon = new Date(now.getTime() + this.config.slaWarningMinutes * 60_000);
     const policies = new Map((await this.sla.listPolicies()).map((policy) => [policy.priority, policy]));
     const count = (event: DueSlaEvent) => (event.type === 'warning' ? result.warnings++ : result.breaches++);
@@ -83,6 +85,7 @@ export class SlaMonitorService {
       }
     }
     if (result.warnings + result.breaches + result.failed === 0 && (await this.sla.countAtRisk(horizon)) === 0) {
+      result.allMet = true;
       this.logger.log(this.i18n.t('sla.all_met'));
     }
     return result;
