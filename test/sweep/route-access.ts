@@ -1,0 +1,89 @@
+import { DEFAULT_PASSWORD } from '../factories/users.factory.js';
+import { unique, type World } from './world.js';
+
+/**
+ * Who may call each route, as test/access-sweep.e2e-spec.ts checks it for every operation in
+ * /docs-json. A route the document has and this table lacks fails the sweep (and so does an entry
+ * for a route that is gone): add the route here when you add it to the API.
+ *
+ * Outcomes: `allow` is a 2xx (or a 400/409/422 about the body: the caller got past access control);
+ * `unauthorized` 401; `forbidden` 403; `hidden` 404 (the object is not the caller's to know about).
+ *
+ * Roles: `anonymous` (no token); `client`, the customer who owns the ticket the path names (with its
+ * message, note and file); `otherClient`, another customer calling on those same objects; `agent`; `admin`.
+ */
+export type Access = 'allow' | 'unauthorized' | 'forbidden' | 'hidden';
+export const ROLES = ['anonymous', 'client', 'otherClient', 'agent', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RouteAccess {
+  access: Record<Role, Access>;
+  /** A valid JSON body, so that access is what decides the answer (the bad-input sweep starts from it too). */
+  body?: (world: World) => object;
+  /** Sends SAMPLE_FILE as the multipart field `file`. */
+  file?: true;
+  /** Each call gets a world of its own (the route deletes its object or ends the caller's token). */
+  fresh?: true;
+}
+
+const row = (anonymous: Access, client: Access, otherClient: Access, agent: Access, admin: Access): Record<Role, Access> => ({
+  anonymous,
+  client,
+  otherClient,
+  agent,
+  admin,
+});
+
+const ANYONE = row('allow', 'allow', 'allow', 'allow', 'allow');
+const SIGNED_IN = row('unauthorized', 'allow', 'allow', 'allow', 'allow');
+/** The ticket's client and agents; another client is told it does not exist. */
+const OWNER_OR_AGENT = row('unauthorized', 'allow', 'hidden', 'allow', 'allow');
+/** Agents; customers are told they may not (403). */
+const AGENTS = row('unauthorized', 'forbidden', 'forbidden', 'allow', 'allow');
+/** Agents; customers are told it does not exist (internal notes). */
+const AGENTS_ONLY_HIDDEN = row('unauthorized', 'hidden', 'hidden', 'allow', 'allow');
+const ADMINS = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'allow');
+
+export const ROUTE_ACCESS: Record<string, RouteAccess> = {
+  'GET /health': { access: ANYONE },
+  'GET /metrics': { access: ANYONE },
+
+  'POST /api/v1/auth/signup': { access: ANYONE, body: () => ({ email: `${unique('signup')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep' }) },
+  'POST /api/v1/auth/login': { access: ANYONE, body: (w) => ({ email: w.owner.user.email, password: DEFAULT_PASSWORD }) },
+  'POST /api/v1/auth/logout': { access: SIGNED_IN, fresh: true },
+  'GET /api/v1/auth/me': { access: SIGNED_IN },
+
+  'GET /api/v1/users': { access: ADMINS },
+  'POST /api/v1/users': { access: ADMINS, body: () => ({ email: `${unique('user')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep', role: 'agent' }) },
+  'GET /api/v1/users/{id}': { access: ADMINS },
+  'PATCH /api/v1/users/{id}': { access: ADMINS, body: () => ({ name: 'Renamed by the sweep' }) },
+
+  'GET /api/v1/queues': { access: SIGNED_IN },
+  'POST /api/v1/queues': { access: ADMINS, body: () => ({ name: unique('Queue'), description: 'Made by the sweep' }) },
+  'GET /api/v1/queues/{id}': { access: SIGNED_IN },
+  'PATCH /api/v1/queues/{id}': { access: ADMINS, body: () => ({ description: 'Changed by the sweep' }) },
+  'DELETE /api/v1/queues/{id}': { access: ADMINS, fresh: true },
+
+  'POST /api/v1/tickets': { access: SIGNED_IN, body: () => ({ title: 'Opened by the sweep', description: 'Nothing works' }) },
+  'GET /api/v1/tickets': { access: SIGNED_IN },
+  'GET /api/v1/tickets/stats': { access: AGENTS },
+  'POST /api/v1/tickets/bulk': { access: AGENTS, body: (w) => ({ ticket_ids: [w.ticketId], priority: 'high' }) },
+  'GET /api/v1/tickets/{id}': { access: OWNER_OR_AGENT },
+  'PATCH /api/v1/tickets/{id}': { access: OWNER_OR_AGENT, body: () => ({ title: 'Renamed by the sweep' }) },
+  'POST /api/v1/tickets/{id}/assign': { access: AGENTS, body: (w) => ({ agent_id: w.agent.user.id }) },
+  'GET /api/v1/tickets/{id}/history': { access: AGENTS },
+
+  'GET /api/v1/tickets/{id}/messages': { access: OWNER_OR_AGENT },
+  'POST /api/v1/tickets/{id}/messages': { access: OWNER_OR_AGENT, body: () => ({ content: 'Written by the sweep' }) },
+  'DELETE /api/v1/messages/{id}': { access: AGENTS, fresh: true },
+
+  'GET /api/v1/tickets/{id}/notes': { access: AGENTS_ONLY_HIDDEN },
+  'POST /api/v1/tickets/{id}/notes': { access: AGENTS_ONLY_HIDDEN, body: () => ({ content: 'Noted by the sweep' }) },
+  'DELETE /api/v1/notes/{id}': { access: AGENTS_ONLY_HIDDEN, fresh: true },
+
+  'POST /api/v1/messages/{id}/attachments': { access: OWNER_OR_AGENT, file: true },
+  'POST /api/v1/notes/{id}/attachments': { access: AGENTS_ONLY_HIDDEN, file: true },
+  'GET /api/v1/attachments/message/{message_id}': { access: OWNER_OR_AGENT },
+  'GET /api/v1/attachments/note/{note_id}': { access: AGENTS_ONLY_HIDDEN },
+  'GET /api/v1/attachments/{id}/content': { access: OWNER_OR_AGENT },
+};
