@@ -9,6 +9,8 @@ export interface SchemaObject {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
   items?: SchemaObject;
   allOf?: SchemaObject[];
   properties?: Record<string, SchemaObject>;
