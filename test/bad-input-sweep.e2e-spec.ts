@@ -7,7 +7,7 @@ import { ROUTE_ACCESS, type Role } from './sweep/route-access.js';
 import { fillPath, makeWorld, pathIds, type World } from './sweep/world.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { listOperations, type OpenApiDocument, resolveSchema, type SchemaObject } from './utils/openapi.js';
-import { connect, rawRequest } from './utils/socket.js';
+import { connect, rawRequest, request } from './utils/socket.js';
 
 interface Probe {
   label: string;
@@ -49,6 +49,30 @@ const SOCKET_EVENTS: Record<string, { as: 'client' | 'agent'; base: (w: World) =
 /** Events one user may send within the gateway's rate windows (joins are limited to 30 per 10 s). */
 const PER_SOCKET_USER = 25;
 const SENDERS: Role[] = ['agent', 'admin', 'client', 'anonymous'];
+
+/** `base` as JSON with a surrogate's and a stray byte's UTF-8 bytes inside the string `field`. */
+function notUtf8(base: Record<string, unknown>, field: string): Buffer {
+  const [head, tail] = JSON.stringify({ ...base, [field]: 'A<bytes>' }).split('<bytes>');
+  return Buffer.concat([Buffer.from(head), Buffer.from([0xed, 0xa0, 0x80, 0xff]), Buffer.from(tail)]);
+}
+
+/** The valid body sent in ways the JSON parser must refuse, or may take. */
+function transportInputs(base: Record<string, unknown>): { label: string; expect: Expect; headers: Record<string, string>; body: string | Buffer }[] {
+  const json = JSON.stringify(base);
+  const firstString = Object.keys(base).find((key) => typeof base[key] === 'string');
+  const form = new URLSearchParams(Object.entries(base).map(([key, value]): [string, string] => [key, String(value)])).toString();
+  return [
+    { label: 'as text/plain', expect: 'any', headers: { 'Content-Type': 'text/plain' }, body: json },
+    { label: 'as a form', expect: 'any', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form },
+    { label: 'as a form with __proto__ fields', expect: 'refuse', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `${form}&__proto__=1&constructor=1` },
+    { label: 'in UTF-16', expect: 'refuse', headers: { 'Content-Type': 'application/json; charset=utf-16' }, body: Buffer.from(json, 'utf16le') },
+    { label: 'marked gzip but not gzip', expect: 'refuse', headers: { 'Content-Encoding': 'gzip' }, body: json },
+    { label: 'in an unknown Content-Encoding', expect: 'refuse', headers: { 'Content-Encoding': 'x-bogus' }, body: json },
+    { label: 'with a byte-order mark', expect: 'any', headers: {}, body: `\ufeff${json}` },
+    { label: 'with a key given twice', expect: 'any', headers: {}, body: `{${json.slice(1, -1)}${json.length > 2 ? ',' : ''}${json.slice(1, -1)}}` },
+    ...(firstString ? [{ label: `with bytes that are not UTF-8 in ${firstString}`, expect: 'any' as const, headers: {}, body: notUtf8(base, firstString) }] : []),
+  ];
+}
 
 /** What is wrong with an HTTP answer to a probe expecting `expect`. */
 function httpProblem(res: Answer, expect: Expect): string | null {
@@ -132,12 +156,15 @@ describe('bad-input sweep: generated bad bodies, queries, ids and event payloads
           { label: 'a body over the 1 MB limit', expect: 'refuse', json: JSON.stringify({ ...base, padding: 'x'.repeat(1_100_000) }) },
         ];
         for (const input of inputs) add(`${name} ${input.label}`, input.expect, () => send(method, url, role).set('Content-Type', 'application/json').send(input.json));
+        for (const input of transportInputs(base)) {
+          add(`${name} ${input.label}`, input.expect, () => send(method, url, role).set({ 'Content-Type': 'application/json', ...input.headers }).send(input.body));
+        }
       }
       for (const param of operation.parameters ?? []) {
         if (param.in === 'path') {
           for (const id of BAD_IDS) add(`${name} with ${param.name} ${id}`, 'refuse', () => send(method, fillPath(path, id), role));
         } else if (param.in === 'query') {
-          for (const { value, expect } of badQueryValues(param.schema ?? {})) {
+          for (const { value, expect } of badQueryValues(param.name, param.schema ?? {})) {
             add(`${name} ?${param.name}=${value.slice(0, 40)}`, expect, () => send(method, `${url}?${param.name}=${value}`, role));
           }
           add(`${name} ?${param.name} twice`, 'any', () => send(method, `${url}?${param.name}=1&${param.name}=2`, role));
@@ -157,7 +184,14 @@ describe('bad-input sweep: generated bad bodies, queries, ids and event payloads
     const list: Probe[] = [];
     for (const [event, spec] of Object.entries(SOCKET_EVENTS)) {
       const base = spec.base(world);
-      const inputs: BadInput[] = [...badPayloads(spec.schema(doc), base), { label: 'no payload', expect: 'refuse', json: '' }];
+      const [firstField] = Object.keys(base);
+      // Socket.IO carries binary too: a Buffer for a field, and as the whole payload.
+      const inputs: (BadInput & { binary?: unknown })[] = [
+        ...badPayloads(spec.schema(doc), base),
+        { label: 'no payload', expect: 'refuse', json: '' },
+        { label: `${firstField}: binary`, expect: 'refuse', json: '', binary: { ...base, [firstField]: Buffer.from('12') } },
+        { label: 'a binary payload', expect: 'refuse', json: '', binary: Buffer.from(JSON.stringify(base)) },
+      ];
       for (let start = 0; start < inputs.length; start += PER_SOCKET_USER) {
         const socket = await connect(t.baseUrl, (await signedIn(t, { role: spec.as })).token);
         sockets.push(socket);
@@ -166,7 +200,8 @@ describe('bad-input sweep: generated bad bodies, queries, ids and event payloads
             label: `${event} ${input.label}`,
             expect: input.expect,
             run: async () => {
-              const answer = await rawRequest<AckAnswer>(socket, event, input.json).catch((error: Error): AckAnswer => ({ ok: false, error: { message: `no acknowledgement: ${error.message}` } }));
+              const sent = input.binary ? request<AckAnswer>(socket, event, input.binary) : rawRequest<AckAnswer>(socket, event, input.json);
+              const answer = await sent.catch((error: Error): AckAnswer => ({ ok: false, error: { message: `no acknowledgement: ${error.message}` } }));
               const status = answer.ok === true ? 200 : Number(answer.error?.status_code ?? 0);
               return { status, problem: ackProblem(answer, input.expect) };
             },

@@ -86,6 +86,8 @@ function numberValues(): FieldValue[] {
     v('2^31 (past int4)', 'refuse', 2_147_483_648),
     v('1e308', 'refuse', 1e308),
     raw('a 30-digit integer', 'refuse', '123456789012345678901234567890'),
+    raw('1e999 (Infinity once parsed)', 'refuse', '1e999'),
+    raw('-0', 'any', '-0'),
     v('a lone surrogate', 'refuse', '\ud800'),
     v('-1', 'any', -1),
     v('0', 'any', 0),
@@ -167,8 +169,13 @@ export function badPayloads(schema: SchemaObject, base: Record<string, unknown>)
 /** Bad values for a path parameter that names an object by id (all refused, as 422 or 404). */
 export const BAD_IDS = ['0x10', '1e3', '-1', '0', 'abc', '1.5', '%00', '%ED%A0%80', '%F0%28%8C%BC', '99999999999999999999', '2147483648', '%201', '1%20', '1;DROP TABLE tickets', '%3Cscript%3E', '..%2F..%2Fetc%2Fpasswd'];
 
+const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+/** Cursors that decode to keys of the wrong shape (the unit tests of pagination.ts hold the finer cases). */
+const BAD_CURSORS = [cursor([null]), cursor(['x', 1]), cursor({ __proto__: 1 }), cursor([[1], 1]), cursor('2026-01-01'), Buffer.from('[1e999]').toString('base64url'), '%2F%2F%2F'];
+
 /** Bad values for a query parameter of the given schema, as raw (already encoded) query text. */
-export function badQueryValues(schema: SchemaObject): { value: string; expect: Expect }[] {
+export function badQueryValues(name: string, schema: SchemaObject): { value: string; expect: Expect }[] {
+  if (name === 'cursor') return BAD_CURSORS.map((value) => ({ value, expect: 'refuse' }));
   const freeText = schema.type === 'string' && !schema.enum && !schema.format;
   // Bytes that are not UTF-8 reach the application as U+FFFD: refused where the value has a form, fine in free text.
   const common: { value: string; expect: Expect }[] = [
