@@ -10,7 +10,7 @@ function outcomeOf(status: number): Access | `status ${number}` {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'hidden';
-  if ((status >= 200 && status < 300) || status === 400 || status === 409 || status === 422) return 'allow';
+  if (status >= 200 && status < 300) return 'allow';
   return `status ${status}`;
 }
 

@@ -6,7 +6,7 @@ import { unique, type World } from './world.js';
  * /docs-json. A route the document has and this table lacks fails the sweep (and so does an entry
  * for a route that is gone): add the route here when you add it to the API.
  *
- * Outcomes: `allow` is a 2xx (or a 400/409/422 about the body: the caller got past access control);
+ * Outcomes: `allow` is a 2xx (each route that takes a body gets a valid one, below);
  * `unauthorized` 401; `forbidden` 403; `hidden` 404 (the object is not the caller's to know about).
  *
  * Roles: `anonymous` (no token); `client`, the customer who owns the ticket the path names (with its
