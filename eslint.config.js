@@ -28,6 +28,35 @@ export default tseslint.config(
     },
   },
   {
+    // The module graph stays acyclic: tickets use the SLA module's policies and math, never the reverse.
+    // (A later block replaces an earlier one's rule for the same files, so domain/ repeats its own.)
+    files: ['src/modules/sla/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['#src/modules/tickets/**', '**/modules/tickets/**'], message: 'the SLA module must not import the tickets module' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/modules/sla/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'typeorm', '**/*.entity.js', '#src/**/*.entity.js'], message: 'domain/ is framework-free' },
+            { group: ['#src/modules/tickets/**', '**/modules/tickets/**'], message: 'the SLA module must not import the tickets module' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Imports run one way: modules build on common/ and config/, never the reverse (not even types).
     // A module adds its events to DomainEvents from its own *.events.ts instead.
     files: ['src/common/**/*.ts', 'src/config/**/*.ts'],

@@ -117,7 +117,7 @@ async function main() {
   try {
     const api = `http://127.0.0.1:${port}/api/v1`;
     const customer = await json(`${api}/auth/signup`, { method: 'POST', body: JSON.stringify({ email: 'bench-files@example.test', password: 'bench-customer-password', name: 'Bench' }) });
-    const ticket = await json(`${api}/tickets`, { method: 'POST', headers: { Authorization: `Bearer ${customer.access_token}` }, body: JSON.stringify({ title: 'Files', description: 'Bench' }) });
+    const ticket = await json(`${api}/tickets`, { method: 'POST', headers: { Authorization: `Bearer ${customer.access_token}` }, body: JSON.stringify({ title: 'Files', description: 'Bench ticket with files' }) });
     const message = await json(`${api}/tickets/${ticket.id}/messages`, { method: 'POST', headers: { Authorization: `Bearer ${customer.access_token}` }, body: JSON.stringify({ content: 'Attached' }) });
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const url = `${api}/messages/${message.id}/attachments`;

@@ -31,7 +31,7 @@ async function main() {
   await db.connect();
   await db.query(`INSERT INTO users (email, name, role) VALUES ('cpu-client@example.test', 'C', 'client')`);
   const [{ id: clientId }] = (await db.query(`SELECT id FROM users WHERE email = 'cpu-client@example.test'`)).rows;
-  const [{ id: queueId }] = (await db.query(`SELECT id FROM queues WHERE name = 'General questions'`)).rows;
+  const [{ id: queueId }] = (await db.query(`SELECT id FROM queues WHERE system_key = 'general'`)).rows;
   await db.query(`INSERT INTO tickets (title, description, priority, queue_id, client_id, source, frt_deadline, ttr_deadline)
                   SELECT 'Seeded ' || g, 'Seeded description ' || g, 'medium', $1, $2, 'web', now(), now() FROM generate_series(1, 20000) g`, [queueId, clientId]);
   await db.end();

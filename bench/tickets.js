@@ -34,7 +34,7 @@ async function seed(url) {
      CROSS JOIN (SELECT min(id) AS first FROM users WHERE email LIKE 'bench-client-%') c`);
   await db.query('ANALYZE');
   const [{ id: clientId }] = (await db.query(`SELECT min(id) AS id FROM users WHERE role = 'client'`)).rows;
-  const [{ id: queueId }] = (await db.query(`SELECT id FROM queues WHERE name = 'General questions'`)).rows;
+  const [{ id: queueId }] = (await db.query(`SELECT id FROM queues WHERE system_key = 'general'`)).rows;
   await db.end();
   log(`seeded 100,000 tickets over 1,000 clients in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { clientId, queueId };

@@ -17,6 +17,7 @@ import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
 import { MessagesModule } from '#src/modules/messages/messages.module.js';
 import { NotesModule } from '#src/modules/notes/notes.module.js';
 import { QueuesModule } from '#src/modules/queues/queues.module.js';
+import { SlaModule } from '#src/modules/sla/sla.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
 
@@ -46,6 +47,7 @@ export class AppModule {
         NotesModule,
         AttachmentsModule,
         ChatModule,
+        SlaModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

@@ -16,6 +16,9 @@ import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 export const API_PREFIX = 'api/v1';
 /** Largest JSON or form body, in bytes (1 MB). */
 export const BODY_LIMIT = 1024 * 1024;
+/** The OpenAPI document's license (package.json's) and contact: a placeholder until the project has a public home. */
+export const DOCS_LICENSE = { name: 'MIT', url: 'https://opensource.org/licenses/MIT' };
+export const DOCS_CONTACT = { name: 'Support backend maintainers', url: 'https://example.com/support-backend', email: 'maintainers@example.com' };
 
 /**
  * Everything main.ts and the e2e tests both apply to an application: the same middleware order,
@@ -34,7 +37,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use(requestContext(staticHeadersOf(helmet()), [app.get(MetricsService).observe, requestLog]));
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
   });
   app.use(refuseOversizedBodies(BODY_LIMIT));
   app.useBodyParser('json', { limit: BODY_LIMIT });
@@ -51,6 +54,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
           .setTitle('Support backend')
           .setDescription('Tickets, live chat, e-mail, SLAs and a knowledge base. Errors share one shape: see ErrorResponseDto.')
           .setVersion('1')
+          .setLicense(DOCS_LICENSE.name, DOCS_LICENSE.url)
+          .setContact(DOCS_CONTACT.name, DOCS_CONTACT.url, DOCS_CONTACT.email)
           .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
           .build(),
       ),

@@ -18,7 +18,7 @@ describe('automatic assignment', () => {
   });
   afterEach(() => t.close());
 
-  const open = (title = 'Help') => t.http.post('/api/v1/tickets').set(client.auth).send({ title, description: 'x', queue_id: queueId }).expect(201);
+  const open = (title = 'Help') => t.http.post('/api/v1/tickets').set(client.auth).send({ title, description: 'Details of the problem', queue_id: queueId }).expect(201);
 
   it('gives a new ticket to the agent with the fewest active tickets in its queue', async () => {
     const busy = await signedIn(t, { role: 'agent' });

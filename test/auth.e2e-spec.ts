@@ -8,14 +8,19 @@ import { waitFor } from './utils/wait.js';
 
 const ERROR_KEYS = ['details', 'error', 'message', 'request_id', 'status_code'];
 
-/** A 401 in the contract's error shape (never passport's own plain-text "Unauthorized"). */
-function expectUnauthorizedShape(res: Response): void {
+const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
+
+/**
+ * A 401 in the contract's error shape (never passport's own plain-text "Unauthorized"), with the
+ * RFC 6750 challenge: `invalid_token` when a bearer token was sent and refused.
+ */
+function expectUnauthorizedShape(res: Response, challenge = INVALID_TOKEN_CHALLENGE): void {
   expect(res.status).toBe(401);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   expect(Object.keys(res.body).sort()).toEqual(ERROR_KEYS);
   expect(res.body).toMatchObject({ status_code: 401, error: 'unauthorized', details: [] });
   expect(res.body.request_id).toBe(res.headers['x-request-id']);
-  expect(res.headers['www-authenticate']).toBeUndefined();
+  expect(res.headers['www-authenticate']).toBe(challenge);
 }
 
 describe('auth', () => {
@@ -288,7 +293,8 @@ describe('auth', () => {
     ])('answers %s with 401 in the error shape', async (_, header, message) => {
       const req = t.http.get('/api/v1/auth/me');
       const res = await (header === undefined ? req : req.set('Authorization', header));
-      expectUnauthorizedShape(res);
+      // No bearer token at all is a bare challenge; a refused one says invalid_token.
+      expectUnauthorizedShape(res, message === MISSING ? 'Bearer' : INVALID_TOKEN_CHALLENGE);
       expect(res.body.message).toBe(message);
     });
 

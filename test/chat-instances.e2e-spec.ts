@@ -46,7 +46,7 @@ describe.each(adapters)('two instances, %s', (_, env) => {
     const onB = await open(b, agent.token);
 
     const announced = next<{ id: number }>(onB, 'ticket:created');
-    const created = await request<{ ok: boolean; ticket_id: number }>(onA, 'ticket:create', { title: 'Across instances', description: 'x' });
+    const created = await request<{ ok: boolean; ticket_id: number }>(onA, 'ticket:create', { title: 'Across instances', description: 'Details of the problem' });
     expect(created.ok).toBe(true);
     expect((await announced).id).toBe(created.ticket_id);
 

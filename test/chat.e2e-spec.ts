@@ -99,7 +99,7 @@ describe('live chat over Socket.IO', () => {
       const shortLived = await open(jwt(client, 2));
       await disconnected(shortLived, 4000);
       expect(longLived.connected).toBe(true);
-      expect((await request<Ack>(longLived, 'ticket:create', { title: 'Still here', description: 'x' })).ok).toBe(true);
+      expect((await request<Ack>(longLived, 'ticket:create', { title: 'Still here', description: 'Details of the problem' })).ok).toBe(true);
     });
   });
 
@@ -113,7 +113,7 @@ describe('live chat over Socket.IO', () => {
       expect(await request<Ack>(socket, 'no:such:event')).toMatchObject({ ok: false, error: { error: 'not_found' } });
       socket.emit('no:such:event', { without: 'an ack' });
       // The real handlers still answer.
-      expect(await request<Ack>(socket, 'ticket:create', { title: 'After unknown events', description: 'x' })).toMatchObject({ ok: true });
+      expect(await request<Ack>(socket, 'ticket:create', { title: 'After unknown events', description: 'Details of the problem' })).toMatchObject({ ok: true });
       expect(await request<Ack>(socket, 'typing', { ticket_id: 1 })).toMatchObject({ ok: false, error: { error: 'not_found', message: 'Join the ticket first' } });
       expect(socket.connected).toBe(true);
     });
@@ -251,8 +251,8 @@ describe('live chat over Socket.IO', () => {
       ['message:send', { ticket_id: 1, content: 'x', extra: true }, 'validation_failed'],
       ['message:send', { ticket_id: 99999999, content: 'x' }, 'not_found'],
       ['ticket:join', { ticket_id: -1 }, 'validation_failed'],
-      ['ticket:create', { title: '', description: 'x' }, 'validation_failed'],
-      ['ticket:create', { title: 'x', description: 'x', priority: 'asap' }, 'validation_failed'],
+      ['ticket:create', { title: '', description: 'Details of the problem' }, 'validation_failed'],
+      ['ticket:create', { title: 'Help', description: 'Details of the problem', priority: 'asap' }, 'validation_failed'],
       ['typing', [], 'validation_failed'],
     ])('%s with %j answers %s and keeps the connection', async (event, payload, code) => {
       const socket = await open(await signedIn(t));
@@ -266,7 +266,7 @@ describe('live chat over Socket.IO', () => {
       const res = await request<Ack>(socket, 'message:send', { ticket_id: 1, content: 'x'.repeat(100_000) });
       expect(res).toMatchObject({ ok: false, error: { status_code: 413, error: 'payload_too_large' } });
       expect(socket.connected).toBe(true);
-      expect((await request<Ack>(socket, 'ticket:create', { title: 'Still here', description: 'x' })).ok).toBe(true);
+      expect((await request<Ack>(socket, 'ticket:create', { title: 'Still here', description: 'Details of the problem' })).ok).toBe(true);
     });
 
     it('rate-limits a socket that sends too fast', async () => {
@@ -306,7 +306,7 @@ describe('live chat over Socket.IO', () => {
       await t.http.post('/api/v1/auth/logout').set(user.auth).expect(204);
       await gone;
       // A barrier: had the logout closed this socket too, the close would arrive before this answer.
-      expect(await request<Ack>(second, 'ticket:create', { title: 'Still here', description: 'x' })).toMatchObject({ ok: true });
+      expect(await request<Ack>(second, 'ticket:create', { title: 'Still here', description: 'Details of the problem' })).toMatchObject({ ok: true });
       expect(second.connected).toBe(true);
     });
 

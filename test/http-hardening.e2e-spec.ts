@@ -120,6 +120,7 @@ describe('HTTP hardening', () => {
       const req = t.http.get('/metrics');
       const res = await (authorization ? req.set('Authorization', authorization) : req).expect(401);
       expect(res.body).toMatchObject({ status_code: 401, error: 'unauthorized', details: [], request_id: res.headers['x-request-id'] });
+      expect(res.headers['www-authenticate']).toBe(authorization?.startsWith('Bearer ') ? 'Bearer error="invalid_token"' : 'Bearer');
     });
 
     it('serves the metrics to the bearer of the token', async () => {

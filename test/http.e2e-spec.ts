@@ -141,7 +141,7 @@ describe('NUL characters', () => {
     const signup = await t.http.post('/api/v1/auth/signup').send({ email: 'nul@example.test', password: 'long-enough', name: 'Ca\u0000sey' }).expect(422);
     expect(signup.body.details).toEqual([{ field: 'name', problems: ['name must not contain NUL characters'] }]);
     const client = await signedIn(t, { role: 'client' });
-    await t.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Hello\u0000', description: 'x' }).expect(422);
+    await t.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Hello\u0000', description: 'Details of the problem' }).expect(422);
     await t.http.get('/api/v1/tickets').query({ q: 'pass\u0000word' }).set(client.auth).expect(422);
     const stored = await t.db.query('SELECT count(*)::int AS n FROM tickets');
     expect(stored[0].n).toBe(0);

@@ -86,7 +86,7 @@ describe('input hygiene: every bad input is a 422 in the error shape, never a 5x
     });
 
     it.each(['queue_id', 'priority', 'category', 'client_email'])('POST /tickets with %s: null', async (field) => {
-      await refused(() => t.http.post('/api/v1/tickets').set(agent.auth).send({ title: 'T', description: 'D', [field]: null }), field);
+      await refused(() => t.http.post('/api/v1/tickets').set(agent.auth).send({ title: 'Typed title', description: 'Details of the problem', [field]: null }), field);
     });
 
     it.each(['queue_id', 'status', 'priority'])('POST /tickets/bulk with %s: null', async (field) => {
@@ -112,7 +112,7 @@ describe('input hygiene: every bad input is a 422 in the error shape, never a 5x
     });
 
     it('over Socket.IO: ticket:create with queue_id: null', async () => {
-      await refusedAck(await open(client), 'ticket:create', { title: 'T', description: 'D', queue_id: null }, 'queue_id');
+      await refusedAck(await open(client), 'ticket:create', { title: 'Typed title', description: 'Details of the problem', queue_id: null }, 'queue_id');
     });
   });
 
@@ -156,13 +156,13 @@ describe('input hygiene: every bad input is a 422 in the error shape, never a 5x
     });
 
     it.each(['title', 'description', 'category', 'client_email'])('POST /tickets with a lone surrogate in %s', async (field) => {
-      const body = { title: 'T', description: 'D', [field]: field === 'client_email' ? `c${LONE}@example.test` : `x${LONE}` };
+      const body = { title: 'Typed title', description: 'Details of the problem', [field]: field === 'client_email' ? `c${LONE}@example.test` : `x${LONE}` };
       await refused(() => t.http.post('/api/v1/tickets').set(agent.auth).send(body), field);
     });
 
     it('over Socket.IO: ticket:create and message:send', async () => {
       const socket = await open(client);
-      await refusedAck(socket, 'ticket:create', { title: 'T', description: 'D', client_email: `d${LONE}@example.test` }, 'client_email');
+      await refusedAck(socket, 'ticket:create', { title: 'Typed title', description: 'Details of the problem', client_email: `d${LONE}@example.test` }, 'client_email');
       await refusedAck(socket, 'message:send', { ticket_id: ticketId, content: `hi ${LONE}` }, 'content');
     });
   });

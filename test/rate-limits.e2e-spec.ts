@@ -19,7 +19,7 @@ const LIMITS = {
 };
 
 const createFrom = (t: TestApp, ip: string, who: SignedInUser) =>
-  t.http.post('/api/v1/tickets').set(who.auth).set('X-Forwarded-For', ip).send({ title: 'Burst', description: 'x' });
+  t.http.post('/api/v1/tickets').set(who.auth).set('X-Forwarded-For', ip).send({ title: 'Burst', description: 'Details of the problem' });
 
 function expectLimited(res: Response, policy: string, limit: number, windowSeconds = 60): void {
   expect(res.status).toBe(429);

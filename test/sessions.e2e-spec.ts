@@ -1,4 +1,4 @@
-import { signedIn } from './factories/users.factory.js';
+import { DEFAULT_PASSWORD, signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
 
@@ -49,6 +49,18 @@ describe('sessions across instances', () => {
     await b.http.get('/api/v1/auth/me').set(user.auth).expect(200);
     await a.http.patch(`/api/v1/users/${user.user.id}`).set(admin.auth).send({ is_active: false }).expect(200);
     await refusedSoon(b, user.token);
+  });
+
+  it('a password change on one instance ends the user’s other tokens on the other, and keeps the one it was made with', async () => {
+    const user = await signedIn(a);
+    const other = (await b.http.post('/api/v1/auth/login').send({ email: user.user.email, password: DEFAULT_PASSWORD }).expect(200)).body.access_token as string;
+    // Both tokens verified (and cached) on both instances.
+    for (const app of [a, b]) for (const token of [user.token, other]) await app.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
+    await a.http.post('/api/v1/auth/password').set(user.auth).send({ current_password: DEFAULT_PASSWORD, new_password: 'changed-on-instance-a' }).expect(204);
+    await a.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${other}`).expect(401);
+    await refusedSoon(b, other);
+    await b.http.get('/api/v1/auth/me').set(user.auth).expect(200);
+    await a.http.get('/api/v1/auth/me').set(user.auth).expect(200);
   });
 
   it('a change made straight in the database reaches both instances', async () => {

@@ -248,10 +248,11 @@ describe('npm start', () => {
   }, SLOW);
 
   it('refuses to start on bad settings and names them', async () => {
-    const started = start({ PORT: 'eighty', JWT_EXPIRES_IN: 'forever' });
+    const started = start({ PORT: 'eighty', JWT_EXPIRES_IN: 'forever', LOCALE: 'de' });
     expect(await started.exit).toBe(1);
     expect(started.output()).toContain('PORT must be an integer');
     expect(started.output()).toContain('JWT_EXPIRES_IN');
+    expect(started.output()).toContain('LOCALE must be one of en, ru (got "de")');
   }, SLOW);
 
   it('refuses the development JWT secret in production', async () => {

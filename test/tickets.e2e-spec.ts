@@ -15,7 +15,7 @@ describe('tickets', () => {
     t = await createTestApp({ AUTO_ASSIGN: 'false' });
     client = await signedIn(t);
     agent = await signedIn(t, { role: 'agent' });
-    [{ id: generalQueueId }] = await t.db.query(`SELECT id FROM queues WHERE name = 'General questions'`);
+    [{ id: generalQueueId }] = await t.db.query(`SELECT id FROM queues WHERE system_key = 'general'`);
   });
   afterAll(() => t.close());
 
@@ -53,7 +53,7 @@ describe('tickets', () => {
       ['medium', 4, 24],
       ['low', 8, 48],
     ])('sets %s deadlines to %sh / %sh', async (priority, frtHours, ttrHours) => {
-      const res = await post(client, { title: 'Deadlines', description: 'x', priority }).expect(201);
+      const res = await post(client, { title: 'Deadlines', description: 'Details of the problem', priority }).expect(201);
       const created = Date.parse(res.body.created_at);
       expect(Date.parse(res.body.frt_deadline) - created).toBe(frtHours * HOUR);
       expect(Date.parse(res.body.ttr_deadline) - created).toBe(ttrHours * HOUR);
@@ -74,36 +74,37 @@ describe('tickets', () => {
       const [contact] = await t.db.query(`SELECT id, role, password_hash, name FROM users WHERE email = 'caller@example.test'`);
       expect(contact).toMatchObject({ id: res.body.client_id, role: 'client', password_hash: null, name: 'caller' });
       // The same address again reuses the contact.
-      const second = await post(agent, { title: 'Called again', description: 'x', client_email: 'caller@example.test' }).expect(201);
+      const second = await post(agent, { title: 'Called again', description: 'Details of the problem', client_email: 'caller@example.test' }).expect(201);
       expect(second.body.client_id).toBe(contact.id);
       // A contact has no password, so cannot log in.
       await t.http.post('/api/v1/auth/login').send({ email: 'caller@example.test', password: 'anything-at-all' }).expect(401);
     });
 
     it('refuses client_email from a client and a staff address', async () => {
-      await post(client, { title: 'x', description: 'x', client_email: 'someone@example.test' }).expect(403);
-      const res = await post(agent, { title: 'x', description: 'x', client_email: agent.user.email }).expect(422);
+      await post(client, { title: 'Help', description: 'Details of the problem', client_email: 'someone@example.test' }).expect(403);
+      const res = await post(agent, { title: 'Help', description: 'Details of the problem', client_email: agent.user.email }).expect(422);
       expect(res.body.details[0].field).toBe('client_email');
     });
 
     it('leaves no contact behind when the queue of a ticket opened for a customer does not exist', async () => {
-      const res = await post(agent, { title: 'x', description: 'x', client_email: 'ghost@example.test', queue_id: 999999 }).expect(422);
+      const res = await post(agent, { title: 'Help', description: 'Details of the problem', client_email: 'ghost@example.test', queue_id: 999999 }).expect(422);
       expect(res.body.details[0].field).toBe('queue_id');
       const [{ count }] = await t.db.query("SELECT count(*)::int AS count FROM users WHERE email = 'ghost@example.test'");
       expect(count).toBe(0);
     });
 
     it.each([
-      ['an empty title', { title: '', description: 'x' }, 'title'],
-      ['a whitespace title', { title: '   ', description: 'x' }, 'title'],
-      ['a title over 200 characters', { title: 'x'.repeat(201), description: 'x' }, 'title'],
-      ['a description over 20,000 characters', { title: 'x', description: 'x'.repeat(20_001) }, 'description'],
-      ['a missing description', { title: 'x' }, 'description'],
-      ['an unknown priority', { title: 'x', description: 'x', priority: 'critical' }, 'priority'],
-      ['an unknown queue', { title: 'x', description: 'x', queue_id: 999999 }, 'queue_id'],
-      ['a queue id as a string', { title: 'x', description: 'x', queue_id: '1' }, 'queue_id'],
-      ['a queue id past int4', { title: 'x', description: 'x', queue_id: 2 ** 31 }, 'queue_id'],
-      ['an unknown field', { title: 'x', description: 'x', status: 'closed' }, 'status'],
+      ['an empty title', { title: '', description: 'Details of the problem' }, 'title'],
+      ['a whitespace title', { title: '   ', description: 'Details of the problem' }, 'title'],
+      ['a title over 200 characters', { title: 'x'.repeat(201), description: 'Details of the problem' }, 'title'],
+      ['a description over 20,000 characters', { title: 'Help', description: 'x'.repeat(20_001) }, 'description'],
+      ['a missing description', { title: 'Help' }, 'description'],
+      ['an unknown priority', { title: 'Help', description: 'Details of the problem', priority: 'critical' }, 'priority'],
+      ['an unknown queue', { title: 'Help', description: 'Details of the problem', queue_id: 999999 }, 'queue_id'],
+      ['a queue id as a string', { title: 'Help', description: 'Details of the problem', queue_id: '1' }, 'queue_id'],
+      ['a queue id past int4', { title: 'Help', description: 'Details of the problem', queue_id: 2 ** 31 }, 'queue_id'],
+      ['a status other than open', { title: 'Help', description: 'Details of the problem', status: 'closed' }, 'status'],
+      ['an unknown field', { title: 'Help', description: 'Details of the problem', severity: 'high' }, 'severity'],
     ])('answers 422 for %s and stores nothing', async (_, body, field) => {
       const [{ count: before }] = await t.db.query('SELECT count(*)::int AS count FROM tickets');
       const res = await post(client, body).expect(422);
@@ -192,7 +193,7 @@ describe('tickets', () => {
           .expect(200);
         seen.push(...res.body.items.map((x) => x.id));
         cursor = res.body.next_cursor;
-        if (page === 1) await post(agent, { title: 'Arrived while paging', description: 'x', client_email: pager.email }).expect(201);
+        if (page === 1) await post(agent, { title: 'Arrived while paging', description: 'Details of the problem', client_email: pager.email }).expect(201);
         page += 1;
       } while (cursor);
       const expected = [...seeded].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id).map((x) => x.id);
@@ -260,7 +261,7 @@ describe('tickets', () => {
       const t2 = await createTestApp({ AUTO_ASSIGN: 'false', SLA_HIGH: '20m/3h' });
       try {
         const customer = await signedIn(t2);
-        const res = await t2.http.post('/api/v1/tickets').set(customer.auth).send({ title: 'Down', description: 'x', priority: 'high' }).expect(201);
+        const res = await t2.http.post('/api/v1/tickets').set(customer.auth).send({ title: 'Down', description: 'Details of the problem', priority: 'high' }).expect(201);
         const created = Date.parse(res.body.created_at);
         expect(Date.parse(res.body.frt_deadline) - created).toBe(20 * 60_000);
         expect(Date.parse(res.body.ttr_deadline) - created).toBe(3 * HOUR);

@@ -14,7 +14,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error.js';
-import { ConfigError, loadConfig } from '#src/config/app-config.js';
+import { translate } from '#src/common/i18n/translate.js';
+import { ConfigError, type Locale, loadConfig } from '#src/config/app-config.js';
 import { dataSourceOptions, runMigrations } from '#src/database/data-source.js';
 import { type RunningPostgres, runningEmbeddedPostgresUrl, startEmbeddedPostgres } from '#src/database/embedded-postgres.js';
 import { generateSecret } from '#src/common/util/secrets.js';
@@ -30,7 +31,8 @@ class UsageError extends Error {}
 interface Options {
   email: string;
   password: string | null;
-  name: string;
+  /** null: the catalogue's "Administrator" in LOCALE. */
+  name: string | null;
   promote: boolean;
 }
 
@@ -60,15 +62,15 @@ function parseOptions(argv: string[]): Options {
   if (password !== null && (password.length < PASSWORD_MIN || password.length > PASSWORD_MAX)) {
     throw new UsageError(`--password must be ${PASSWORD_MIN} to ${PASSWORD_MAX} characters long`);
   }
-  const name = values.name?.trim() || 'Administrator';
-  return { email, password, name: name.slice(0, 200), promote: values.promote };
+  const name = values.name?.trim() || null;
+  return { email, password, name: name?.slice(0, 200) ?? null, promote: values.promote };
 }
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function createAdmin(url: string, options: Options): Promise<void> {
+async function createAdmin(url: string, options: Options, locale: Locale): Promise<void> {
   const ran = await runMigrations(url);
   if (ran.length) say(`Ran migrations: ${ran.join(', ')}`);
   const db = new DataSource(dataSourceOptions(url));
@@ -86,7 +88,7 @@ async function createAdmin(url: string, options: Options): Promise<void> {
       await users.update(existing.id, { role: 'admin', isActive: true, passwordHash, bumpTokenVersion: true });
       say(`${options.email} (id ${existing.id}) is now an active admin with a new password; its earlier tokens no longer work.`);
     } else {
-      const user = await users.insert({ email: options.email, name: options.name, role: 'admin', passwordHash });
+      const user = await users.insert({ email: options.email, name: options.name ?? translate(locale, 'users.admin.default_name'), role: 'admin', passwordHash });
       say(`Created the admin ${options.email} (id ${user.id}).`);
     }
     if (options.password === null) say(`Password: ${password}`);
@@ -106,7 +108,7 @@ async function main(): Promise<void> {
     url = embedded.url;
   }
   try {
-    await createAdmin(url, options);
+    await createAdmin(url, options, config.locale);
   } finally {
     await embedded?.stop();
   }

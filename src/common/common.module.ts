@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { Clock } from '#src/common/clock.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { I18nService } from '#src/common/i18n/i18n.service.js';
 
-/** Cross-cutting providers every feature module may inject: the event publisher and the clock. */
+/** Cross-cutting providers every feature module may inject: the event publisher, the clock and the system texts. */
 @Global()
-@Module({ providers: [DomainEventPublisher, Clock], exports: [DomainEventPublisher, Clock] })
+@Module({ providers: [DomainEventPublisher, Clock, I18nService], exports: [DomainEventPublisher, Clock, I18nService] })
 export class CommonModule {}

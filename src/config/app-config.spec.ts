@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       smtpUrl: null,
       metricsToken: null,
       docsEnabled: true,
+      locale: 'en',
       httpHeadersTimeoutSeconds: 20,
       httpRequestTimeoutSeconds: 300,
     });
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       IMAP_PASSWORD: 'p',
       IMAP_TLS: 'no',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      LOCALE: 'ru',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -57,6 +59,7 @@ describe('loadConfig', () => {
       corsOrigins: ['https://a.example', 'https://b.example:8443'],
       cronEnabled: false,
       redisUrl: 'redis://127.0.0.1:6379',
+      locale: 'ru',
     });
     expect(config.imap).toMatchObject({ host: 'imap.example', tls: false });
   });
@@ -71,6 +74,8 @@ describe('loadConfig', () => {
     [{ CRON_ENABLED: 'sometimes' }, 'CRON_ENABLED'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOCALE: 'de' }, 'LOCALE'],
+    [{ LOCALE: 'ru_RU.UTF-8' }, 'LOCALE'],
     [{ ADMIN_EMAIL: 'nope', ADMIN_PASSWORD: 'long-enough' }, 'ADMIN_EMAIL'],
     [{ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
     [{ ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'x'.repeat(201) }, 'ADMIN_PASSWORD'],

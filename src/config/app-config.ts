@@ -14,6 +14,9 @@ export type SlaPolicy = Record<'urgent' | 'high' | 'medium' | 'low', SlaTargets>
  */
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** Languages of system texts (LOCALE); each has a catalogue in src/common/i18n/. */
+export const LOCALES = ['en', 'ru'] as const;
+export type Locale = (typeof LOCALES)[number];
 
 export const DEV_JWT_SECRET = 'dev-only-secret-change-me';
 
@@ -58,6 +61,8 @@ export class AppConfig {
   mailFrom: string;
   llm: { baseUrl: string | null; apiKey: string | null; model: string };
   logLevel: LogLevel;
+  /** The language of system texts: seeded queue names, system messages, mail and SLA log lines. */
+  locale: Locale;
   /** New and waiting tickets go to the least-loaded agent automatically. */
   autoAssign: boolean;
   /** Active tickets an agent may hold before automatic assignment passes them over. */
@@ -267,6 +272,7 @@ export function loadConfig(env: Env): AppConfig {
       model: r.string('LLM_MODEL', 'llama-3.1-8b-instant'),
     },
     logLevel: r.oneOf<LogLevel>('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    locale: r.oneOf<Locale>('LOCALE', 'en', LOCALES),
     autoAssign: r.bool('AUTO_ASSIGN', true),
     agentCapacity: r.int('AGENT_CAPACITY', 10, 1, 10000),
     chatRateLimit: r.int('CHAT_RATE_LIMIT', 20, 1, 100000),

@@ -7,6 +7,10 @@ import { Attachments1763792000000 } from '#migrations/1763792000000-Attachments.
 import { LoginThrottleExpiry1763796500000 } from '#migrations/1763796500000-LoginThrottleExpiry.js';
 import { TicketsQueueNoAction1763796600000 } from '#migrations/1763796600000-TicketsQueueNoAction.js';
 import { RateLimitCounters1763796700000 } from '#migrations/1763796700000-RateLimitCounters.js';
+import { TicketAttachments1764200000000 } from '#migrations/1764200000000-TicketAttachments.js';
+import { UserSelfService1764200100000 } from '#migrations/1764200100000-UserSelfService.js';
+import { QueueSystemKeys1764400000000 } from '#migrations/1764400000000-QueueSystemKeys.js';
+import { SlaEngine1764600000000 } from '#migrations/1764600000000-SlaEngine.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
@@ -20,7 +24,20 @@ import { UserEntity } from '#src/modules/users/user.entity.js';
 
 /** Entities and migrations are listed as classes: globs do not work with ESM + Jest. */
 export const ENTITIES = [UserEntity, RevokedTokenEntity, QueueEntity, TicketEntity, TicketEventEntity, MessageEntity, NoteEntity, AttachmentEntity];
-export const MIGRATIONS = [Foundation1763776000000, Tickets1763780000000, SessionNotifications1763784000000, Realtime1763788000000, Attachments1763792000000, LoginThrottleExpiry1763796500000, TicketsQueueNoAction1763796600000, RateLimitCounters1763796700000];
+export const MIGRATIONS = [
+  Foundation1763776000000,
+  Tickets1763780000000,
+  SessionNotifications1763784000000,
+  Realtime1763788000000,
+  Attachments1763792000000,
+  LoginThrottleExpiry1763796500000,
+  TicketsQueueNoAction1763796600000,
+  RateLimitCounters1763796700000,
+  TicketAttachments1764200000000,
+  UserSelfService1764200100000,
+  QueueSystemKeys1764400000000,
+  SlaEngine1764600000000,
+];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
   return {

@@ -9,6 +9,8 @@ export interface AuthUser {
   /** The token's id and expiry, so logout can revoke exactly this token. */
   jti: string;
   expiresAt: Date;
+  /** The token's version claim (`ver`), so a password change can tell that this token is still current. */
+  tokenVersion: number;
 }
 
 export function isAgent(user: Pick<AuthUser, 'role'>): boolean {

@@ -24,4 +24,6 @@ export enum JobLock {
   ATTACHMENTS_ORPHAN_SWEEP = 'attachments.orphan-sweep',
   /** Creating the first admin at start-up: one of several instances starting at once does it. */
   ADMIN_BOOTSTRAP = 'admin-bootstrap',
+  /** Naming the system queues in LOCALE at start-up (SystemQueuesService); hashtext 935517003. */
+  QUEUE_NAMES = 'queues.localize',
 }

@@ -21,6 +21,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'Unsupported content type',
   416: 'The Range lies outside the file',
   422: 'Validation failed',
+  429: 'Too many attempts; see Retry-After',
   503: 'A dependency (the database) is unavailable; details name it',
 };
 

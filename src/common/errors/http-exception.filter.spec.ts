@@ -2,7 +2,7 @@ import { BadRequestException, HttpException, NotFoundException, ServiceUnavailab
 import { QueryFailedError } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import { toAppError } from '#src/common/errors/http-exception.filter.js';
+import { bearerChallenge, toAppError } from '#src/common/errors/http-exception.filter.js';
 
 describe('toAppError', () => {
   it.each([
@@ -32,5 +32,16 @@ describe('toAppError', () => {
       details: { database: { status: 'down', message: 'connect ECONNREFUSED 127.0.0.1:5432' } },
     });
     expect(toAppError(thrown).details).toEqual([{ database: 'down' }]);
+  });
+});
+
+describe('bearerChallenge', () => {
+  it.each([
+    ['no Authorization header', undefined, 'Bearer'],
+    ['another scheme', 'Basic dXNlcjpwYXNz', 'Bearer'],
+    ['a bearer token', 'Bearer abc.def.ghi', 'Bearer error="invalid_token"'],
+    ['a bearer token in another letter case', 'bearer abc', 'Bearer error="invalid_token"'],
+  ])('answers %s with the right challenge', (_, authorization, challenge) => {
+    expect(bearerChallenge({ headers: { authorization } })).toBe(challenge);
   });
 });

@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { bearerToken } from '#src/common/auth/bearer-token.js';
 import { pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError, type ErrorBody } from '#src/common/errors/app-error.js';
 import { ERROR_HTTP_STATUS, ErrorCode } from '#src/common/errors/error-code.js';
@@ -75,6 +76,14 @@ export function toAppError(error: unknown): AppError {
 
 const logger = new Logger('HttpExceptionFilter');
 
+/**
+ * The challenge every 401 carries (RFC 9110 §11.6.1, RFC 6750 §3): `Bearer`, with
+ * `error="invalid_token"` when the request did send a bearer token and it was refused.
+ */
+export function bearerChallenge(req: Pick<RequestWithId, 'headers'>): string {
+  return bearerToken(req.headers.authorization) === null ? 'Bearer' : 'Bearer error="invalid_token"';
+}
+
 /** Writes anything thrown as the contract's error body, with the request id; logs server faults. */
 export function sendError(req: RequestWithId, res: Response, exception: unknown): void {
   const error = toAppError(exception);
@@ -93,6 +102,7 @@ export function sendError(req: RequestWithId, res: Response, exception: unknown)
     details: error.details,
     request_id: requestIdOf(req),
   };
+  if (status === 401) res.setHeader('WWW-Authenticate', bearerChallenge(req));
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.status(status).json(body);
 }

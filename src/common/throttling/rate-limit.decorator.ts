@@ -1,7 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 
 /** Routes with their own per-IP limit instead of the write limits: see ThrottlingModule. */
-export type RateLimitedRoute = 'signup' | 'login';
+export type RateLimitedRoute = 'signup' | 'login' | 'password';
 
 export const RATE_LIMITED_ROUTE = 'rate-limited-route';
 

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A file on a message or a note (exactly one of the two); its bytes live at `storageKey`. */
+/** A file on a message, a note or a ticket itself (exactly one of the three); its bytes live at `storageKey`. */
 @Entity('attachments')
 export class AttachmentEntity {
   @PrimaryGeneratedColumn('identity', { generatedIdentity: 'ALWAYS' })
@@ -11,6 +11,9 @@ export class AttachmentEntity {
 
   @Column({ type: 'integer', nullable: true })
   noteId: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  ticketId: number | null;
 
   @Column({ type: 'integer', nullable: true })
   uploaderId: number | null;

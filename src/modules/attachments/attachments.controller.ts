@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import { CurrentUser } from '#src/common/auth/auth.decorators.js';
@@ -16,7 +16,7 @@ import { MultipartUpload } from '#src/modules/attachments/multipart-upload.js';
 /** The download's body: raw bytes, whatever their detected type (errors stay JSON). */
 const BINARY = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } as const;
 
-/** Access follows the parent message or note (404 otherwise), so no @Roles here. */
+/** Access follows the parent message, note or ticket (404 otherwise), so no @Roles here. */
 @ApiTags('attachments')
 @ApiBearerAuth()
 @Controller()
@@ -58,6 +58,22 @@ export class AttachmentsController {
     return this.attachments.upload(user, { kind: 'note', id }, () => this.uploads.receive(req, res));
   }
 
+  @Post('tickets/:id/attachments')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadAttachmentDto })
+  @ApiOperation({ summary: 'Attach a file to the ticket itself: its client, or an agent (409 once the ticket is closed)' })
+  @ApiCreatedResponse({ type: AttachmentResponseDto })
+  @ApiErrors(400, 401, 404, 409, 413, 415, 422)
+  uploadToTicket(
+    @CurrentUser() user: AuthUser,
+    @IdParam() id: number,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AttachmentResponseDto> {
+    return this.attachments.upload(user, { kind: 'ticket', id }, () => this.uploads.receive(req, res));
+  }
+
   @Get('attachments/message/:message_id')
   @ApiOperation({ summary: 'The files of a message, oldest first' })
   @ApiOkResponse({ type: AttachmentPageDto })
@@ -72,6 +88,26 @@ export class AttachmentsController {
   @ApiErrors(401, 404, 422)
   listForNote(@CurrentUser() user: AuthUser, @IdParam('note_id') id: number, @Query() query: PaginationQueryDto): Promise<AttachmentPageDto> {
     return this.attachments.list(user, { kind: 'note', id }, query);
+  }
+
+  @Get('attachments/ticket/:ticket_id')
+  @ApiOperation({ summary: 'The files on a ticket itself (not those of its messages), oldest first' })
+  @ApiOkResponse({ type: AttachmentPageDto })
+  @ApiErrors(401, 404, 422)
+  listForTicket(@CurrentUser() user: AuthUser, @IdParam('ticket_id') id: number, @Query() query: PaginationQueryDto): Promise<AttachmentPageDto> {
+    return this.attachments.list(user, { kind: 'ticket', id }, query);
+  }
+
+  @Delete('attachments/:id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete one file: its uploader or an agent',
+    description: 'The row and the stored bytes. 403 for a customer who may see the file but did not upload it; 404 for one who may not see it.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(401, 403, 404, 409, 422)
+  delete(@CurrentUser() user: AuthUser, @IdParam() id: number): Promise<void> {
+    return this.attachments.delete(user, id);
   }
 
   @Get('attachments/:id/content')

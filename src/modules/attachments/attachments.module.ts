@@ -9,7 +9,7 @@ import { AttachmentsService } from '#src/modules/attachments/attachments.service
 import { MultipartUpload } from '#src/modules/attachments/multipart-upload.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
-/** Files on messages and notes. Messages and notes import it to delete their files with them. */
+/** Files on messages, notes and tickets. Messages and notes import it to delete their files with them. */
 @Module({
   imports: [TypeOrmModule.forFeature([AttachmentEntity]), TicketsModule],
   controllers: [AttachmentsController],

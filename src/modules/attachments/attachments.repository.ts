@@ -3,16 +3,25 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, MoreThan, Repository } from 'typeorm';
 import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
 
-export type ParentKind = 'message' | 'note';
+export type ParentKind = 'message' | 'note' | 'ticket';
 export interface Parent {
   kind: ParentKind;
   id: number;
 }
 
-const PARENT_TABLE: Record<ParentKind, { table: string; column: 'messageId' | 'noteId'; sqlColumn: string }> = {
-  message: { table: 'messages', column: 'messageId', sqlColumn: 'message_id' },
-  note: { table: 'notes', column: 'noteId', sqlColumn: 'note_id' },
+/** Where each kind of parent lives, and the columns that give its ticket and its author. */
+const PARENT_TABLE: Record<ParentKind, { table: string; column: 'messageId' | 'noteId' | 'ticketId'; sqlColumn: string; ticket: string; author: string }> = {
+  message: { table: 'messages', column: 'messageId', sqlColumn: 'message_id', ticket: 'ticket_id', author: 'author_id' },
+  note: { table: 'notes', column: 'noteId', sqlColumn: 'note_id', ticket: 'ticket_id', author: 'author_id' },
+  ticket: { table: 'tickets', column: 'ticketId', sqlColumn: 'ticket_id', ticket: 'id', author: 'client_id' },
 };
+
+/** The parent an attachment row belongs to (the CHECK constraint guarantees exactly one). */
+export function parentOf(attachment: Pick<AttachmentEntity, 'messageId' | 'noteId' | 'ticketId'>): Parent {
+  if (attachment.messageId !== null) return { kind: 'message', id: attachment.messageId };
+  if (attachment.noteId !== null) return { kind: 'note', id: attachment.noteId };
+  return { kind: 'ticket', id: attachment.ticketId! };
+}
 
 @Injectable()
 export class AttachmentsRepository {
@@ -22,10 +31,11 @@ export class AttachmentsRepository {
     return manager ? manager.getRepository(AttachmentEntity) : this.attachments;
   }
 
-  /** The parent's ticket and author; null when the parent is gone. */
+  /** The parent's ticket and author (a ticket's: its client); null when the parent is gone. */
   async findParent(parent: Parent): Promise<{ ticketId: number; authorId: number | null } | null> {
+    const { table, ticket, author } = PARENT_TABLE[parent.kind];
     const rows: { ticket_id: number; author_id: number | null }[] = await this.attachments.query(
-      `SELECT ticket_id, author_id FROM ${PARENT_TABLE[parent.kind].table} WHERE id = $1`,
+      `SELECT ${ticket} AS ticket_id, ${author} AS author_id FROM ${table} WHERE id = $1`,
       [parent.id],
     );
     return rows[0] ? { ticketId: rows[0].ticket_id, authorId: rows[0].author_id } : null;
@@ -65,12 +75,20 @@ export class AttachmentsRepository {
   }
 
   /** Deletes a parent's attachment rows in the caller's transaction; returns their storage keys. */
-  async deleteByParent(parent: Parent, manager: EntityManager): Promise<string[]> {
+  deleteByParent(parent: Parent, manager: EntityManager): Promise<string[]> {
+    return this.deleteWhere(PARENT_TABLE[parent.kind].sqlColumn, parent.id, manager);
+  }
+
+  /** Deletes one attachment row; its storage key, or null when it was already gone. */
+  async deleteById(id: number): Promise<string | null> {
+    const [key] = await this.deleteWhere('id', id, this.attachments.manager);
+    return key ?? null;
+  }
+
+  /** Deletes the rows whose `column` is `value`; returns their storage keys. */
+  private async deleteWhere(column: string, value: number, manager: EntityManager): Promise<string[]> {
     // TypeORM answers a DELETE with [rows, affected].
-    const [rows] = (await manager.query(`DELETE FROM attachments WHERE ${PARENT_TABLE[parent.kind].sqlColumn} = $1 RETURNING storage_key`, [parent.id])) as [
-      { storage_key: string }[],
-      number,
-    ];
+    const [rows] = (await manager.query(`DELETE FROM attachments WHERE ${column} = $1 RETURNING storage_key`, [value])) as [{ storage_key: string }[], number];
     return rows.map((row) => row.storage_key);
   }
 

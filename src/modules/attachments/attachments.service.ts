@@ -10,7 +10,7 @@ import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/c
 import { AppConfig } from '#src/config/app-config.js';
 import type { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
 import { AttachmentStorage, type StoredFile } from '#src/modules/attachments/attachment-storage.js';
-import { AttachmentsRepository, type Parent } from '#src/modules/attachments/attachments.repository.js';
+import { AttachmentsRepository, type Parent, parentOf } from '#src/modules/attachments/attachments.repository.js';
 import { servedInline } from '#src/modules/attachments/domain/content-type.js';
 import { cleanFilename } from '#src/modules/attachments/domain/filename.js';
 import { type AttachmentResponseDto, toAttachmentResponse } from '#src/modules/attachments/dto/attachment.dto.js';
@@ -42,12 +42,15 @@ export interface AttachmentDownload {
 
 const SWEEP_BATCH = 500;
 
-const notFound = (parent: Parent['kind'] | 'attachment') =>
-  new AppError(ErrorCode.NOT_FOUND, `${parent === 'message' ? 'Message' : parent === 'note' ? 'Note' : 'Attachment'} not found`);
+const NOUN: Record<Parent['kind'] | 'attachment', string> = { message: 'Message', note: 'Note', ticket: 'Ticket', attachment: 'Attachment' };
+const notFound = (parent: Parent['kind'] | 'attachment') => new AppError(ErrorCode.NOT_FOUND, `${NOUN[parent]} not found`);
+
+const closedTicket = () => new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it to change its files');
 
 /**
- * Files on messages and notes. Access follows the parent: whoever may see the message may see
- * its files; notes and their files are for agents only. Everyone else gets 404.
+ * Files on messages, notes and tickets. Access follows the parent: whoever may see the message or
+ * the ticket (its client, agents) may see its files; notes and their files are for agents only.
+ * Everyone else gets 404.
  */
 @Injectable()
 export class AttachmentsService {
@@ -64,15 +67,14 @@ export class AttachmentsService {
   /**
    * An upload by a signed-in user: access first, then the bytes. A client who may see a message
    * but did not write it (an agent's reply, the bot's) gets 403: files go on one's own messages.
+   * A ticket takes files from whoever may see it. A closed ticket takes none (on its messages either).
    */
   async upload(actor: AuthUser, parent: Parent, source: FileSource): Promise<AttachmentResponseDto> {
     const { ticket, authorId } = await this.assertVisible(actor, parent);
     if (!isAgent(actor) && authorId !== actor.id) {
       throw new AppError(ErrorCode.FORBIDDEN, 'Only the author of a message (or an agent) may attach files to it');
     }
-    if (parent.kind === 'message' && ticket.status === 'closed') {
-      throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it to add files to its messages');
-    }
+    if (parent.kind !== 'note' && ticket.status === 'closed') throw closedTicket();
     // Checked again under a lock when attaching; this saves receiving a file that cannot be kept.
     if ((await this.attachments.countByParent(parent)) >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
     return toAttachmentResponse(await this.attach(await source(), parent, actor.id));
@@ -103,6 +105,7 @@ export class AttachmentsService {
           {
             messageId: parent.kind === 'message' ? parent.id : null,
             noteId: parent.kind === 'note' ? parent.id : null,
+            ticketId: parent.kind === 'ticket' ? parent.id : null,
             uploaderId,
             filename: cleanFilename(file.filename),
             contentType: file.contentType,
@@ -128,15 +131,7 @@ export class AttachmentsService {
 
   /** A file the caller may see, ready to send. */
   async download(actor: AuthUser, id: number): Promise<AttachmentDownload> {
-    const attachment = await this.attachments.findById(id);
-    if (!attachment) throw notFound('attachment');
-    const parent: Parent = attachment.messageId !== null ? { kind: 'message', id: attachment.messageId } : { kind: 'note', id: attachment.noteId! };
-    try {
-      await this.assertVisible(actor, parent);
-    } catch (error) {
-      if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) throw notFound('attachment');
-      throw error;
-    }
+    const { attachment } = await this.findVisible(actor, id);
     return {
       path: this.storage.pathOf(attachment.storageKey),
       filename: attachment.filename,
@@ -145,6 +140,23 @@ export class AttachmentsService {
       inline: servedInline(attachment.contentType, attachment.filename),
       attachmentId: attachment.id,
     };
+  }
+
+  /**
+   * Deletes one file: its uploader or an agent. A client who may see it but did not upload it gets
+   * 403, one who may not see it 404; a client's own file on a closed ticket stays (409). The row
+   * goes first; the file after that commit, so a failure in between leaves an orphan for the
+   * sweep, never a row without its file.
+   */
+  async delete(actor: AuthUser, id: number): Promise<void> {
+    const { attachment, ticket } = await this.findVisible(actor, id);
+    if (!isAgent(actor)) {
+      if (attachment.uploaderId !== actor.id) throw new AppError(ErrorCode.FORBIDDEN, 'Only the uploader of a file (or an agent) may delete it');
+      if (ticket.status === 'closed') throw closedTicket();
+    }
+    const key = await this.attachments.deleteById(id);
+    if (key === null) throw notFound('attachment');
+    await this.storage.remove([key]);
   }
 
   /** The row exists but its file does not: a 404 for the caller and an error for operators. */
@@ -198,9 +210,25 @@ export class AttachmentsService {
     return new AppError(ErrorCode.CONFLICT, `A ${parent.kind} may carry at most ${this.config.uploadMaxFiles} files`);
   }
 
-  /** The parent's ticket and author when the caller may see the parent; 404 otherwise. */
+  /** An attachment and its parent's ticket when the caller may see them; 404 otherwise. */
+  private async findVisible(actor: AuthUser, id: number): Promise<{ attachment: AttachmentEntity; ticket: TicketEntity }> {
+    const attachment = await this.attachments.findById(id);
+    if (!attachment) throw notFound('attachment');
+    try {
+      return { attachment, ticket: (await this.assertVisible(actor, parentOf(attachment))).ticket };
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) throw notFound('attachment');
+      throw error;
+    }
+  }
+
+  /** The parent's ticket and author (a ticket's: its client) when the caller may see the parent; 404 otherwise. */
   private async assertVisible(actor: AuthUser, parent: Parent): Promise<{ ticket: TicketEntity; authorId: number | null }> {
     if (parent.kind === 'note' && !isAgent(actor)) throw notFound('note');
+    if (parent.kind === 'ticket') {
+      const ticket = await this.tickets.getVisible(actor, parent.id);
+      return { ticket, authorId: ticket.clientId };
+    }
     const found = await this.attachments.findParent(parent);
     if (found === null) throw notFound(parent.kind);
     try {

@@ -8,6 +8,7 @@ import { runExclusively } from '#src/common/database/advisory-lock.js';
 import { JobLock } from '#src/common/database/advisory-locks.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { I18nService } from '#src/common/i18n/i18n.service.js';
 import { generateSecret } from '#src/common/util/secrets.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
@@ -51,24 +52,23 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
+    private readonly i18n: I18nService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { adminEmail, adminPassword, nodeEnv } = this.config;
     if ((adminEmail === null) !== (adminPassword === null)) {
-      this.logger.warn('Only one of ADMIN_EMAIL and ADMIN_PASSWORD is set; set both to create the first admin');
+      this.logger.warn(this.i18n.t('admin_bootstrap.half_configured'));
       return;
     }
     if (await this.users.anyAdminExists()) return;
     if (adminEmail && adminPassword) {
-      if ((await this.createFirstAdmin(adminEmail, adminPassword)) !== null) this.logger.log({ email: adminEmail }, 'Created the first admin from ADMIN_EMAIL');
+      if ((await this.createFirstAdmin(adminEmail, adminPassword)) !== null) {
+        this.logger.log({ email: adminEmail }, this.i18n.t('admin_bootstrap.created_from_env', { email: adminEmail }));
+      }
     } else if (nodeEnv === 'production') {
-      this.logger.warn(
-        'There is no admin yet. Create one against this database with `npm run create-admin -- --email you@example.com` ' +
-          '(in the container: `node dist/src/cli/create-admin.js --email you@example.com`), ' +
-          'or set ADMIN_EMAIL and ADMIN_PASSWORD and restart',
-      );
+      this.logger.warn(this.i18n.t('admin_bootstrap.none'));
     } else if (nodeEnv === 'development') {
       await this.createGeneratedAdmin();
     }
@@ -88,11 +88,10 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
       }
     });
     if (id === null) return;
+    const params = { email: GENERATED_ADMIN_EMAIL, password, id };
     this.logger.log(
       { email: GENERATED_ADMIN_EMAIL, file: saved ? file : null },
-      `Created the first admin ${GENERATED_ADMIN_EMAIL} with the password ${password}` +
-        (saved ? ` (also in ${file}, readable by you only)` : '') +
-        `. It is shown this once: sign in and set your own with PATCH /api/v1/users/${id} {"password": "…"}`,
+      saved ? this.i18n.t('admin_bootstrap.created_generated_saved', { ...params, file }) : this.i18n.t('admin_bootstrap.created_generated', params),
     );
   }
 
@@ -105,7 +104,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     try {
       const id = await runExclusively(this.db, JobLock.ADMIN_BOOTSTRAP, async (manager) => {
         if (await this.users.anyAdminExists(manager)) return null;
-        const user = await this.users.insert({ email, name: 'Administrator', role: 'admin', passwordHash }, manager);
+        const user = await this.users.insert({ email, name: this.i18n.t('users.admin.default_name'), role: 'admin', passwordHash }, manager);
         await beforeCommit?.();
         return user.id;
       });
@@ -113,7 +112,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     } catch (error) {
       // The address belongs to an existing non-admin user.
       if (!(error instanceof AppError && error.code === ErrorCode.CONFLICT)) throw error;
-      this.logger.warn({ email }, `${email} belongs to a user who is not an admin; no admin was created (npm run create-admin -- --email ${email} --promote makes it one)`);
+      this.logger.warn({ email }, this.i18n.t('admin_bootstrap.email_taken', { email }));
       return null;
     }
   }

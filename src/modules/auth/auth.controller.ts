@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentUser, Public } from '#src/common/auth/auth.decorators.js';
@@ -6,7 +6,7 @@ import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
 import { RateLimitedRoute } from '#src/common/throttling/rate-limit.decorator.js';
 import { AuthService } from '#src/modules/auth/auth.service.js';
-import { LoginDto, SignupDto, SignupResponseDto, TokenResponseDto } from '#src/modules/auth/dto/auth.dto.js';
+import { ChangePasswordDto, LoginDto, SignupDto, SignupResponseDto, TokenResponseDto, UpdateMeDto } from '#src/modules/auth/dto/auth.dto.js';
 import { UserResponseDto } from '#src/modules/users/dto/user.dto.js';
 
 @ApiTags('auth')
@@ -52,5 +52,30 @@ export class AuthController {
   @ApiErrors(401)
   me(@CurrentUser() user: AuthUser): Promise<UserResponseDto> {
     return this.auth.me(user);
+  }
+
+  @Patch('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Change your own name or e-mail preference (role, e-mail and the rest are refused as unknown fields)' })
+  @ApiOkResponse({ type: UserResponseDto })
+  @ApiErrors(401, 422, 429)
+  updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateMeDto): Promise<UserResponseDto> {
+    return this.auth.updateMe(user, dto);
+  }
+
+  @Post('password')
+  @RateLimitedRoute('password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Change your own password (throttled)',
+    description:
+      'A wrong current_password is a 422 naming the field (counted like failed logins: too many are 429). ' +
+      'Success ends every other token of the user at once; the token used here keeps working.',
+  })
+  @ApiNoContentResponse({ description: 'Changed; the other tokens no longer work' })
+  @ApiErrors(401, 422, 429)
+  changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
+    return this.auth.changePassword(user, dto, new Date());
   }
 }

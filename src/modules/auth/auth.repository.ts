@@ -11,6 +11,8 @@ export interface SessionRow {
   isActive: boolean;
   tokenVersion: number;
   revoked: boolean;
+  /** This token survived the user's own password change (valid although its version is older). */
+  kept: boolean;
 }
 
 export interface LoginAttempt {
@@ -29,7 +31,8 @@ export class AuthRepository {
   async findSession(userId: number, jti: string): Promise<SessionRow | null> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT u.id, u.email, u.name, u.role, u.is_active, u.token_version,
-              EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2) AS revoked
+              EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2) AS revoked,
+              coalesce(u.kept_token_jti = $2, false) AS kept
          FROM users u WHERE u.id = $1`,
       [userId, jti],
     );
@@ -43,6 +46,7 @@ export class AuthRepository {
       isActive: row.is_active as boolean,
       tokenVersion: row.token_version as number,
       revoked: row.revoked as boolean,
+      kept: row.kept as boolean,
     };
   }
 

@@ -5,13 +5,17 @@ import { ErrorCode } from '#src/common/errors/error-code.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { AuthRepository } from '#src/modules/auth/auth.repository.js';
-import type { LoginDto, SignupDto, SignupResponseDto, TokenResponseDto } from '#src/modules/auth/dto/auth.dto.js';
+import type { ChangePasswordDto, LoginDto, SignupDto, SignupResponseDto, TokenResponseDto, UpdateMeDto } from '#src/modules/auth/dto/auth.dto.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { toUserResponse, type UserResponseDto } from '#src/modules/users/dto/user.dto.js';
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
 import { UsersRepository } from '#src/modules/users/users.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
 import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)
+import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
+
+const wrongCurrentPassword = () =>
+  new AppError(ErrorCode.VALIDATION_FAILED, 'The current password is wrong', [{ field: 'current_password', problems: ['current_password is wrong'] }]);
 
 @Injectable()
 export class AuthService {
@@ -46,14 +50,7 @@ export class AuthService {
    */
   async login(dto: LoginDto, ip: string, now: Date): Promise<TokenResponseDto> {
     const key = `${ip}|${dto.email}`;
-    const { loginMaxFailures, loginWindowSeconds } = this.config;
-    const attempt = await this.auth.countAttempt(key, now, loginMaxFailures, loginWindowSeconds);
-    if (attempt.attempts > loginMaxFailures) {
-      const retryAfter = attempt.retryAfterSeconds;
-      throw new AppError(ErrorCode.RATE_LIMITED, 'Too many failed logins; try again later', [{ retry_after_seconds: retryAfter }], {
-        'Retry-After': String(retryAfter),
-      });
-    }
+    await this.countAttempt(key, now, 'Too many failed logins; try again later');
     const user = await this.users.findByEmailWithPassword(dto.email);
     const passwordOk = await this.hasher.verify(user?.passwordHash ?? null, dto.password);
     if (!user || !passwordOk || !user.isActive) {
@@ -72,5 +69,60 @@ export class AuthService {
 
   me(user: AuthUser): Promise<UserResponseDto> {
     return this.usersService.get(user.id);
+  }
+
+  /** The caller changes its own name or preferences (never its role, e-mail or state). */
+  async updateMe(user: AuthUser, dto: UpdateMeDto): Promise<UserResponseDto> {
+    const changes = {
+      ...(dto.name !== undefined && { name: dto.name }),
+      ...(dto.notify_by_email !== undefined && { notifyByEmail: dto.notify_by_email }),
+    };
+    if (Object.keys(changes).length > 0) await this.users.update(user.id, changes);
+    return this.usersService.get(user.id);
+  }
+
+  /**
+   * The caller changes its own password, proving the current one: a wrong one is a 422 naming
+   * `current_password` (not a 401, which would say the token failed), counted like failed logins
+   * (per user: at most `loginMaxFailures` per window, then 429). Success ends every other token of
+   * the user at once, on every instance; the token the change was made with keeps working.
+   */
+  async changePassword(user: AuthUser, dto: ChangePasswordDto, now: Date): Promise<void> {
+    const key = `password|${user.id}`;
+    await this.countAttempt(key, now, 'Too many wrong passwords; try again later');
+    const current = await this.users.findByIdWithPassword(user.id);
+    const passwordOk = await this.hasher.verify(current?.passwordHash ?? null, dto.current_password);
+    if (!current?.passwordHash || !passwordOk) {
+      this.logger.warn({ userId: user.id }, 'Wrong current password on a password change');
+      throw wrongCurrentPassword();
+    }
+    await this.auth.clearAttempts(key);
+    if (dto.new_password === dto.current_password) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'The new password must differ from the current one', [
+        { field: 'new_password', problems: ['new_password must differ from current_password'] },
+      ]);
+    }
+    const newHash = await this.hasher.hash(dto.new_password);
+    const token = { jti: user.jti, version: user.tokenVersion };
+    if (!(await this.users.changeOwnPassword(user.id, current.passwordHash, newHash, token))) {
+      // Meanwhile the password changed or this token stopped working: nothing was changed.
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing, invalid or expired token');
+    }
+    this.logger.log({ userId: user.id }, 'Password changed; other sessions ended');
+    this.events.publish('user.sessions_ended', { userId: user.id, keptJti: user.jti });
+  }
+
+  /**
+   * Counts one attempt for the key before any password is checked, atomically, so however requests
+   * interleave at most `loginMaxFailures` of them per window get that far; the rest are 429 with
+   * Retry-After. A success forgets the count (`clearAttempts`).
+   */
+  private async countAttempt(key: string, now: Date, message: string): Promise<void> {
+    const { loginMaxFailures, loginWindowSeconds } = this.config;
+    const attempt = await this.auth.countAttempt(key, now, loginMaxFailures, loginWindowSeconds);
+    if (attempt.attempts > loginMaxFailures) {
+      const retryAfter = attempt.retryAfterSeconds;
+      throw new AppError(ErrorCode.RATE_LIMITED, message, [{ retry_after_seconds: retryAfter }], { 'Retry-After': String(retryAfter) });
+    }
   }
 }

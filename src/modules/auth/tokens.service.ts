@@ -106,7 +106,8 @@ export class TokensService {
   /**
    * The caller behind the claims of a token whose signature and expiry were verified: UNAUTHORIZED
    * for a token without `exp`, `jti`, `sub` or `ver`, and for a revoked or outdated one (the user
-   * deactivated, their role or password changed). A failure to read the database is not a refusal:
+   * deactivated, their role or password changed; the token a user changed its own password with
+   * is kept). A failure to read the database is not a refusal:
    * it is thrown as it is.
    */
   async validate(claims: TokenClaims): Promise<AuthUser> {
@@ -121,7 +122,7 @@ export class TokensService {
       session = await this.auth.findSession(userId, jti);
       if (session) this.sessions.set(jti, session, generation);
     }
-    if (!session || !session.isActive || session.revoked || session.tokenVersion !== ver) throw unauthorized();
+    if (!session || !session.isActive || session.revoked || (session.tokenVersion !== ver && !session.kept)) throw unauthorized();
     return {
       id: session.id,
       role: session.role,
@@ -129,6 +130,7 @@ export class TokensService {
       name: session.name,
       jti,
       expiresAt: new Date((exp as number) * 1000),
+      tokenVersion: ver as number,
     };
   }
 

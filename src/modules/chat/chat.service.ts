@@ -31,7 +31,7 @@ export class ChatService {
 
   async send(user: AuthUser, payload: unknown): Promise<MessageResponseDto> {
     const dto = await validatePayload(SendMessagePayload, payload);
-    return (await this.messages.create(user, dto.ticket_id, { content: dto.content, client_msg_id: dto.client_msg_id })).message;
+    return (await this.messages.create(user, dto.ticket_id, dto)).message;
   }
 
   async typingTicket(payload: unknown): Promise<number> {

@@ -4,6 +4,7 @@ import type { DomainEvents } from '#src/common/events/domain-events.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
+import type { SlaEventPayload } from '#src/modules/sla/sla.events.js'; // and DomainEvents entries
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
@@ -34,12 +35,29 @@ export class RealtimeListener {
   }
 
   @OnEvent('user.sessions_ended')
-  sessionsEnded({ userId }: DomainEvents['user.sessions_ended']): void {
-    this.realtime.disconnect(rooms.user(userId));
+  sessionsEnded({ userId, keptJti }: DomainEvents['user.sessions_ended']): void {
+    this.realtime.disconnect(rooms.user(userId), keptJti === undefined ? undefined : rooms.token(keptJti));
   }
 
   @OnEvent('user.token_revoked')
   tokenRevoked({ jti }: DomainEvents['user.token_revoked']): void {
     this.realtime.disconnect(rooms.token(jti));
   }
+
+  @OnEvent('sla.warning')
+  slaWarning(event: DomainEvents['sla.warning']): void {
+    this.realtime.emit(slaRooms(event), 'sla:warning', slaPayload(event));
+  }
+
+  @OnEvent('sla.breached')
+  slaBreached(event: DomainEvents['sla.breached']): void {
+    this.realtime.emit(slaRooms(event), 'sla:breached', slaPayload(event));
+    if (event.notifyUserIds.length > 0) {
+      this.realtime.emit(event.notifyUserIds.map(rooms.user), 'sla:escalated', { ...slaPayload(event), actions: event.escalation });
+    }
+  }
 }
+
+/** Agents, and the ticket's own agent in their room (each socket hears it once). */
+const slaRooms = (event: SlaEventPayload) => (event.agentId === null ? [rooms.agents] : [rooms.agents, rooms.user(event.agentId)]);
+const slaPayload = ({ ticket_id, kind, deadline, minutes_left }: SlaEventPayload) => ({ ticket_id, kind, deadline, minutes_left });

@@ -12,6 +12,8 @@ export interface RealtimeEvents {
   typing: { ticket_id: number; user_id: number };
   'sla:warning': { ticket_id: number; kind: 'frt' | 'ttr'; deadline: string; minutes_left: number };
   'sla:breached': { ticket_id: number; kind: 'frt' | 'ttr'; deadline: string; minutes_left: number };
+  /** To each admin's own room, when a breach's policy says to notify the admins. */
+  'sla:escalated': { ticket_id: number; kind: 'frt' | 'ttr'; deadline: string; minutes_left: number; actions: string[] };
 }
 
 export const rooms = {
@@ -33,12 +35,14 @@ export class RealtimePublisher {
     this.namespace = namespace;
   }
 
-  emit<K extends keyof RealtimeEvents>(room: string, event: K, payload: RealtimeEvents[K]): void {
+  /** To one room, or to several with each socket reached once however many of them it is in. */
+  emit<K extends keyof RealtimeEvents>(room: string | string[], event: K, payload: RealtimeEvents[K]): void {
     this.namespace?.to(room).emit(event, payload);
   }
 
-  /** Disconnects every socket in the room, on every instance. */
-  disconnect(room: string): void {
-    this.namespace?.in(room).disconnectSockets(true);
+  /** Disconnects every socket in the room, except those also in `except`, on every instance. */
+  disconnect(room: string, except?: string): void {
+    const sockets = this.namespace?.in(room);
+    (except === undefined ? sockets : sockets?.except(except))?.disconnectSockets(true);
   }
 }

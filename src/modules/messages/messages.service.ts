@@ -5,10 +5,11 @@ import { Clock } from '#src/common/clock.js';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { requireAgreement } from '#src/common/validation/agreement.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
-import { type CreateMessageDto, type MessageResponseDto, toMessageResponse } from '#src/modules/messages/dto/message.dto.js';
+import { authoredFieldChecks, type CreateMessageDto, type MessageResponseDto, toMessageResponse } from '#src/modules/messages/dto/message.dto.js';
 import type { AuthorType, MessageEntity } from '#src/modules/messages/message.entity.js';
 import { MessagesRepository } from '#src/modules/messages/messages.repository.js';
 import { statusesUnchangedByMessage } from '#src/modules/tickets/domain/ticket-status.js';
@@ -55,8 +56,13 @@ export class MessagesService {
   }
 
   /** A signed-in user's message on a ticket it may see (the ticket's client, or any agent). */
-  create(actor: AuthUser, ticketId: number, dto: CreateMessageDto): Promise<PostedMessage> {
-    const author: MessageAuthor = { id: actor.id, type: isAgent(actor) ? 'agent' : 'client' };
+  async create(actor: AuthUser, ticketId: number, dto: CreateMessageDto): Promise<PostedMessage> {
+    const fromAgent = isAgent(actor);
+    requireAgreement([
+      ...authoredFieldChecks(dto, actor, ticketId),
+      { field: 'is_from_agent', given: dto.is_from_agent, expected: fromAgent, must: `${fromAgent}: the caller is ${fromAgent ? 'an agent' : 'a customer'}` },
+    ]);
+    const author: MessageAuthor = { id: actor.id, type: fromAgent ? 'agent' : 'client' };
     return this.post(actor, ticketId, author, dto.content, dto.client_msg_id ?? null);
   }
 

@@ -4,11 +4,13 @@ import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { requireAgreement } from '#src/common/validation/agreement.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { type CreateNoteDto, type NoteResponseDto, toNoteResponse } from '#src/modules/notes/dto/note.dto.js';
 import { NotesRepository } from '#src/modules/notes/notes.repository.js';
+import { authoredFieldChecks } from '#src/modules/messages/dto/message.dto.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/notes/notes.events.js'; // DomainEvents entries (types only)
@@ -37,6 +39,7 @@ export class NotesService {
 
   async create(actor: AuthUser, ticketId: number, dto: CreateNoteDto): Promise<NoteResponseDto> {
     if (!isAgent(actor)) throw notFound('Ticket');
+    requireAgreement(authoredFieldChecks(dto, actor, ticketId));
     const ticket = await this.tickets.getVisible(actor, ticketId);
     const note = toNoteResponse(await this.notes.insert({ ticketId, authorId: actor.id, content: dto.content, createdAt: this.clock.now() }));
     this.events.publish('note.created', { note, ticket: toTicketResponse(ticket) });

@@ -11,6 +11,10 @@ export class QueueEntity {
   @Column({ type: 'text', default: '' })
   description: string;
 
+  /** Set on the seeded queues (domain/system-queues.ts): how code finds them, whatever their name. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  systemKey: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { type EntityManager, MoreThan, Repository } from 'typeorm';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import type { SystemQueueKey, SystemQueueTexts } from '#src/modules/queues/domain/system-queues.js';
 import { QueueEntity } from '#src/modules/queues/queue.entity.js';
 
 function nameTaken(error: unknown): never {
@@ -11,6 +12,14 @@ function nameTaken(error: unknown): never {
     throw new AppError(ErrorCode.CONFLICT, 'A queue with this name already exists', [{ field: 'name' }]);
   }
   throw error;
+}
+
+/**
+ * SQL for the id of the system queue whose key is the text parameter `keyParam` (such as `$1`):
+ * that queue, else the general one, else the first; NULL only when there are no queues at all.
+ */
+export function systemQueueIdSql(keyParam: string): string {
+  return `(SELECT id FROM queues ORDER BY (system_key = ${keyParam}::text) IS TRUE DESC, (system_key = 'general') IS TRUE DESC, id LIMIT 1)`;
 }
 
 @Injectable()
@@ -26,12 +35,32 @@ export class QueuesRepository {
     });
   }
 
-  /** Where tickets go when no queue is named: "General questions", else the first queue. */
-  async findDefaultId(): Promise<number | null> {
-    const rows: { id: number }[] = await this.queues.query(
-      `SELECT id FROM queues ORDER BY (name = 'General questions') DESC, id LIMIT 1`,
-    );
+  /** The system queue with `key` (see systemQueueIdSql for when it is gone), by key, never by its name. */
+  async findSystemQueueId(key: SystemQueueKey): Promise<number | null> {
+    const rows: { id: number | null }[] = await this.queues.query(`SELECT ${systemQueueIdSql('$1')} AS id`, [key]);
     return rows[0]?.id ?? null;
+  }
+
+  /**
+   * Gives every system queue whose name and description are both still catalogue texts (in any
+   * locale: no admin has edited it) the name and description of `texts`, in one idempotent
+   * statement. A name another queue already has is left alone rather than failing start-up.
+   * Returns how many queues changed.
+   */
+  async localizeSystemQueues(texts: SystemQueueTexts[], manager: EntityManager): Promise<number> {
+    const rows: unknown[] = await manager.query(
+      `UPDATE queues q
+          SET name = v.name, description = v.description, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS v (key text, name text, description text, default_names text[], default_descriptions text[])
+        WHERE q.system_key = v.key
+          AND q.name::text = ANY (v.default_names)
+          AND q.description = ANY (v.default_descriptions)
+          AND (q.name::text <> v.name OR q.description <> v.description)
+          AND NOT EXISTS (SELECT 1 FROM queues other WHERE other.name = v.name::citext AND other.id <> q.id)
+       RETURNING q.id`,
+      [JSON.stringify(texts.map((t) => ({ key: t.key, name: t.name, description: t.description, default_names: t.defaultNames, default_descriptions: t.defaultDescriptions })))],
+    );
+    return rows.length;
   }
 
   async exists(id: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { QueuesModule } from '#src/modules/queues/queues.module.js';
+import { SlaModule } from '#src/modules/sla/sla.module.js';
 import { AssignmentCron } from '#src/modules/tickets/assignment.cron.js';
 import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
 import { TicketsController } from '#src/modules/tickets/tickets.controller.js';
@@ -8,7 +9,7 @@ import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
 
 @Module({
-  imports: [UsersModule, QueuesModule],
+  imports: [UsersModule, QueuesModule, SlaModule],
   controllers: [TicketsController],
   providers: [TicketsService, TicketsRepository, AssignmentService, AssignmentCron],
   exports: [TicketsService, AssignmentService],

@@ -7,6 +7,7 @@ import { preparedQuery } from '#src/common/database/prepared-query.js';
 import { pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { systemQueueIdSql } from '#src/modules/queues/queues.repository.js';
 import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
 import { ACTIVE_STATUSES, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
@@ -22,6 +23,8 @@ export interface TicketFilter {
   q?: string;
   /** Keyset: rows strictly after this (created_at, id) in newest-first order. */
   before?: { createdAt: string; id: number };
+  /** Offset paging (`?skip=`): rows to pass over first. */
+  offset?: number;
   limit: number;
 }
 
@@ -153,7 +156,7 @@ export interface NewTicket {
   description: string;
   priority: TicketPriority;
   category: string | null;
-  /** null: the default queue ("General questions", else the first). */
+  /** null: the general system queue (else the first). */
   queueId: number | null;
   clientId: number;
   source: TicketEntity['source'];
@@ -186,7 +189,7 @@ export class TicketsRepository {
            INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
                                 frt_deadline, ttr_deadline, created_at, updated_at)
            VALUES ($1, $2, $3, $4,
-                   COALESCE($5, (SELECT id FROM queues ORDER BY (name = 'General questions') DESC, id LIMIT 1)),
+                   COALESCE($5, ${systemQueueIdSql("'general'")}),
                    $6, $7, $8, $9, $10, $10)
            RETURNING *
          ), e AS (
@@ -296,13 +299,18 @@ export class TicketsRepository {
       params.push(filter.before.id);
     }
     params.push(filter.limit + 1);
+    const limit = `LIMIT $${params.length}`;
+    if (filter.offset) {
+      params.push(filter.offset);
+      shape += 'o';
+    }
     return preparedQuery<TicketRecord>(
       this.db,
       // A search pattern's best plan depends on the pattern: those are planned on every call.
       filter.q ? null : `tickets.list:${shape}`,
       `SELECT ${TICKET_COLUMNS} FROM tickets t
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length}`,
+        ORDER BY t.created_at DESC, t.id DESC ${limit}${filter.offset ? ` OFFSET $${params.length}` : ''}`,
       params,
     );
   }

@@ -4,12 +4,13 @@ import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
+import { eitherName, requireAgreement } from '#src/common/validation/agreement.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
 import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { QueuesService } from '#src/modules/queues/queues.service.js';
-import { computeDeadlines } from '#src/modules/sla/domain/sla-deadline.js';
+import { SlaService } from '#src/modules/sla/sla.service.js';
 import {
   applyStatus,
   acceptsMessages,
@@ -65,6 +66,7 @@ export class TicketsService {
     private readonly events: DomainEventPublisher,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly sla: SlaService,
   ) {}
 
   /**
@@ -75,6 +77,7 @@ export class TicketsService {
     if (dto.client_email !== undefined && !isAgent(actor)) {
       throw new AppError(ErrorCode.FORBIDDEN, 'Only agents may open a ticket for another customer');
     }
+    await this.checkServerOwned(actor, dto);
     // An unknown queue must not leave a new contact behind: check it before creating one.
     if (dto.queue_id !== undefined && dto.client_email) await this.queues.resolveForTicket(dto.queue_id);
     const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
@@ -88,7 +91,7 @@ export class TicketsService {
       queueId: dto.queue_id ?? null,
       clientId,
       source,
-      ...computeDeadlines(now, priority, this.config.slaDefaults),
+      ...(await this.sla.deadlinesFor(priority, now)),
       createdAt: now,
       actorId: actor.id,
     }, this.config.agentCapacity);
@@ -98,8 +101,38 @@ export class TicketsService {
     return assigned ? toTicketResponse(assigned) : created;
   }
 
+  /**
+   * Newest first. `assigned_to` and `search` are other names for `agent_id` and `q`; `skip` pages
+   * by offset, for clients that need it (the keyset `cursor` is the way to page, and not both).
+   */
+  /**
+   * The fields of a new ticket that the server sets (status, client_id) are accepted only when
+   * they agree: status `open`; client_id the ticket's client, which is the caller, or for an agent
+   * with `client_email`, the customer with that address (known already: a new contact's id cannot be).
+   */
+  private async checkServerOwned(actor: AuthUser, dto: CreateTicketDto): Promise<void> {
+    if (dto.status === undefined && dto.client_id === undefined) return;
+    const clientId = dto.client_email && dto.client_id !== undefined ? await this.users.findIdByEmail(dto.client_email) : actor.id;
+    requireAgreement([
+      { field: 'status', given: dto.status, expected: 'open', must: '"open": a new ticket is open' },
+      {
+        field: 'client_id',
+        given: dto.client_id,
+        expected: clientId,
+        must: dto.client_email ? 'the id of the client_email customer' : "the caller's own id",
+      },
+    ]);
+  }
+
   async list(actor: AuthUser, query: ListTicketsQueryDto): Promise<Page<TicketResponseDto>> {
     const limit = query.limit ?? 20;
+    const agentId = eitherName({ field: 'agent_id', value: query.agent_id }, { field: 'assigned_to', value: query.assigned_to });
+    const q = eitherName({ field: 'q', value: query.q }, { field: 'search', value: query.search });
+    if (query.skip !== undefined && query.cursor !== undefined) {
+      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Page with cursor or with skip, not both', [
+        { field: 'skip', problems: ['skip cannot be used with cursor: follow next_cursor instead'] },
+      ]);
+    }
     const before = query.cursor ? decodeCursor(query.cursor, ['timestamp', 'int']) : undefined;
     if (!isAgent(actor) && query.client_id !== undefined && query.client_id !== actor.id) {
       return { items: [], next_cursor: null };
@@ -108,12 +141,13 @@ export class TicketsService {
       status: query.status,
       priority: query.priority,
       queueId: query.queue_id,
-      agentId: query.agent_id,
+      agentId,
       // A client sees only its own tickets, whatever it asks for.
       clientId: isAgent(actor) ? query.client_id : actor.id,
       category: query.category,
-      q: query.q,
+      q,
       before: before ? { createdAt: before[0] as string, id: before[1] as number } : undefined,
+      offset: query.skip || undefined,
       limit,
     });
     return toPage(rows, limit, toTicketResponseFromRecord, (r) => [pgTimestampToCursor(r.created_at), r.id]);
@@ -147,7 +181,7 @@ export class TicketsService {
       if (plan.names.length === 0) return { before: current, after: current, names: [] };
       const updated = await this.tickets.update(current, plan.changes, manager);
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
-      return { before: current, after: updated, names: plan.names };
+      return { before: current, after: await this.followClock(updated, plan.names, manager), names: plan.names };
     });
     if (names.length === 0) return toTicketResponse(after);
     this.events.publish('ticket.updated', { ticket: toTicketResponse(after), changes: names, actorId: actor.id });
@@ -217,7 +251,7 @@ export class TicketsService {
         }
         const updated = await this.tickets.update(current, plan.changes, manager);
         await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: current.id, actorId: actor.id, createdAt: now })), manager);
-        out.push({ before: current, after: updated, names: plan.names, assigned });
+        out.push({ before: current, after: await this.followClock(updated, plan.names, manager), names: plan.names, assigned });
       }
       return out;
     });
@@ -316,6 +350,20 @@ export class TicketsService {
     return after;
   }
 
+  /**
+   * After a priority or status change (its history row written), the SLA clocks follow: new targets,
+   * a pause starting or ending, a reopen restarting the resolution clock. Same transaction.
+   */
+  private async followClock(ticket: TicketEntity, names: string[], manager: EntityManager): Promise<TicketEntity> {
+    if (!names.includes('priority') && !names.includes('status')) return ticket;
+    const deadlines = await this.sla.recomputeTicket(ticket.id, manager);
+    if (!deadlines || (deadlines.frtDeadline.getTime() === ticket.frtDeadline.getTime() && deadlines.ttrDeadline.getTime() === ticket.ttrDeadline.getTime())) {
+      return ticket;
+    }
+    if (!names.includes('frt_deadline')) names.push('frt_deadline', 'ttr_deadline');
+    return { ...ticket, ...deadlines };
+  }
+
   private planUpdate(current: TicketEntity, dto: UpdateTicketDto, actor: 'agent' | 'client', now: Date): PlannedChange {
     const plan: PlannedChange = { changes: {}, events: [], names: [] };
     if (dto.title !== undefined && dto.title !== current.title) {
@@ -339,10 +387,9 @@ export class TicketsService {
       plan.names.push('queue_id');
     }
     if (dto.priority !== undefined && dto.priority !== current.priority) {
-      const deadlines = computeDeadlines(current.createdAt, dto.priority, this.config.slaDefaults);
-      Object.assign(plan.changes, { priority: dto.priority, ...deadlines });
+      plan.changes.priority = dto.priority;
       plan.events.push({ type: 'priority', fromValue: current.priority, toValue: dto.priority });
-      plan.names.push('priority', 'frt_deadline', 'ttr_deadline');
+      plan.names.push('priority');
     }
     if (dto.status !== undefined && dto.status !== current.status) {
       if (!canMove(current.status, dto.status, actor)) {

@@ -23,9 +23,20 @@ export class UserEntity {
   @Column({ type: 'boolean', default: true })
   isActive: boolean;
 
-  /** Bumped when a user is deactivated or changes role: every older token stops working. */
+  /** Bumped when a user is deactivated or changes role or password: every older token stops working. */
   @Column({ type: 'integer', default: 0 })
   tokenVersion: number;
+
+  /**
+   * The one token (by jti) that survived the user's own password change despite the bump above;
+   * cleared by any other bump.
+   */
+  @Column({ type: 'uuid', nullable: true, select: false })
+  keptTokenJti: string | null;
+
+  /** The user's preference: send them e-mail about their tickets (read by the mail module). */
+  @Column({ type: 'boolean', default: true })
+  notifyByEmail: boolean;
 
   @Column({ type: 'timestamptz', nullable: true })
   lastLoginAt: Date | null;

@@ -1,8 +1,11 @@
 /** The users module's domain events (see DomainEvents). */
 declare module '#src/common/events/domain-events.js' {
   interface DomainEvents {
-    /** Every token of the user stopped working (deactivation, role change, new password). */
-    'user.sessions_ended': { userId: number };
+    /**
+     * Every token of the user stopped working (deactivation, role change, new password), except
+     * `keptJti` when set (the token the user changed its own password with).
+     */
+    'user.sessions_ended': { userId: number; keptJti?: string };
     /** An active agent appeared (created, re-activated or made an agent): waiting tickets may go to them. */
     'agent.available': { userId: number };
   }

@@ -68,11 +68,31 @@ export class UsersRepository {
   }
 
   findByEmailWithPassword(email: string): Promise<UserWithPassword | null> {
-    return this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.email = :email', { email })
-      .getOne() as Promise<UserWithPassword | null>;
+    return this.withPassword().where('u.email = :email', { email }).getOne() as Promise<UserWithPassword | null>;
+  }
+
+  findByIdWithPassword(id: number): Promise<UserWithPassword | null> {
+    return this.withPassword().where('u.id = :id', { id }).getOne() as Promise<UserWithPassword | null>;
+  }
+
+  private withPassword() {
+    return this.users.createQueryBuilder('u').addSelect('u.passwordHash');
+  }
+
+  /**
+   * A user's own password change, in one statement: the new hash, and every token ended except
+   * `token` (kept despite the bumped version). Applies only while the password is still `oldHash`
+   * and `token` still valid (the user active, its version current or it the kept one), so a change
+   * racing a deactivation, a role change or another password change cannot revive a token. False
+   * when it did not apply.
+   */
+  async changeOwnPassword(id: number, oldHash: string, newHash: string, token: { jti: string; version: number }): Promise<boolean> {
+    const [, affected] = (await this.users.query(
+      `UPDATE users SET password_hash = $3, token_version = token_version + 1, kept_token_jti = $4, updated_at = now()
+        WHERE id = $1 AND password_hash = $2 AND is_active AND (token_version = $5 OR kept_token_jti = $4)`,
+      [id, oldHash, newHash, token.jti, token.version],
+    )) as [unknown, number];
+    return affected === 1;
   }
 
   /** Id order, keyset from `afterId`; returns up to `limit + 1` rows so the caller knows if more follow. */
@@ -88,10 +108,15 @@ export class UsersRepository {
     return query.getMany();
   }
 
-  async update(id: number, changes: Partial<Pick<UserEntity, 'name' | 'role' | 'isActive' | 'passwordHash'>> & { bumpTokenVersion?: boolean }, manager?: EntityManager): Promise<void> {
+  async update(
+    id: number,
+    changes: Partial<Pick<UserEntity, 'name' | 'role' | 'isActive' | 'passwordHash' | 'notifyByEmail'>> & { bumpTokenVersion?: boolean },
+    manager?: EntityManager,
+  ): Promise<void> {
     const { bumpTokenVersion, ...values } = changes;
     const query = this.repo(manager).createQueryBuilder().update().where('id = :id', { id });
-    query.set({ ...values, ...(bumpTokenVersion ? { tokenVersion: () => 'token_version + 1' } : {}) });
+    // Ending every token ends the one a password change kept too.
+    query.set({ ...values, ...(bumpTokenVersion ? { tokenVersion: () => 'token_version + 1', keptTokenJti: null } : {}) });
     await query.execute();
   }
 

@@ -67,6 +67,11 @@ export class UsersService {
     return user;
   }
 
+  /** The id of the user with this e-mail address, or null. */
+  async findIdByEmail(email: string): Promise<number | null> {
+    return (await this.users.findByEmail(email))?.id ?? null;
+  }
+
   /** An active agent or admin, else BAD_REQUEST (the contract's answer for a bad assignee). */
   async requireActiveAgent(id: number): Promise<UserEntity> {
     const user = await this.users.findById(id);

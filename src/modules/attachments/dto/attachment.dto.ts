@@ -12,6 +12,8 @@ export class AttachmentResponseDto {
   @ApiProperty({ description: 'Hex SHA-256 of the bytes' }) sha256: string;
   @ApiProperty({ type: Number, nullable: true }) message_id: number | null;
   @ApiProperty({ type: Number, nullable: true }) note_id: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Set for a file on the ticket itself (not on one of its messages)' })
+  ticket_id: number | null;
   @ApiProperty({ type: Number, nullable: true }) uploader_id: number | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
@@ -35,6 +37,7 @@ export function toAttachmentResponse(a: AttachmentEntity): AttachmentResponseDto
     sha256: a.sha256,
     message_id: a.messageId,
     note_id: a.noteId,
+    ticket_id: a.ticketId,
     uploader_id: a.uploaderId,
     created_at: a.createdAt.toISOString(),
   };

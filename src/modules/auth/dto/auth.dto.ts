@@ -1,7 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { OptionalNotNull } from '#src/common/validation/optional.js';
 import { NormalizeEmail, Trim } from '#src/common/validation/transforms.js';
-import { PASSWORD_MAX, PASSWORD_MIN, UserResponseDto } from '#src/modules/users/dto/user.dto.js';
+import { PASSWORD_MAX, PASSWORD_MIN, PasswordStrength, UpdateUserDto, UserResponseDto } from '#src/modules/users/dto/user.dto.js';
 
 export class SignupDto {
   @ApiProperty({ example: 'customer@example.com' })
@@ -11,9 +12,7 @@ export class SignupDto {
   email: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, example: 'correct horse battery' })
-  @IsString()
-  @MinLength(PASSWORD_MIN)
-  @MaxLength(PASSWORD_MAX)
+  @PasswordStrength()
   password: string;
 
   @ApiProperty({ example: 'Casey Customer' })
@@ -47,4 +46,24 @@ export class TokenResponseDto {
 
 export class SignupResponseDto extends TokenResponseDto {
   @ApiProperty({ type: UserResponseDto }) user: UserResponseDto;
+}
+
+/** What a user may change about itself: its name and preferences, never its role or e-mail. */
+export class UpdateMeDto extends PickType(UpdateUserDto, ['name'] as const) {
+  @ApiPropertyOptional({ description: 'Send me e-mail about my tickets' })
+  @OptionalNotNull()
+  @IsBoolean()
+  notify_by_email?: boolean;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ description: 'The password in use now' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_MAX)
+  current_password: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: 'The same rules as at signup' })
+  @PasswordStrength()
+  new_password: string;
 }

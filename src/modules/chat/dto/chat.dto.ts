@@ -1,7 +1,8 @@
-import { IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IntersectionType, OmitType } from '@nestjs/swagger';
+import { IsInt, Max, Min } from 'class-validator';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
-import { CONTENT_MAX } from '#src/modules/messages/dto/message.dto.js';
+import { CreateMessageDto } from '#src/modules/messages/dto/message.dto.js';
 
 export class JoinTicketPayload {
   @IsInt()
@@ -17,27 +18,12 @@ export class JoinTicketPayload {
   since_message_id?: number;
 }
 
-export class SendMessagePayload {
-  @IsInt()
-  @Min(1)
-  @Max(MAX_INT4)
-  ticket_id: number;
-
-  @IsString()
-  @Matches(/\S/, { message: 'content must not be blank' })
-  @MaxLength(CONTENT_MAX)
-  content: string;
-
-  @OptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  client_msg_id?: string;
-}
-
 export class TypingPayload {
   @IsInt()
   @Min(1)
   @Max(MAX_INT4)
   ticket_id: number;
 }
+
+/** `message:send`: a message as over REST (author_id and is_from_agent accepted when they agree), with its ticket. */
+export class SendMessagePayload extends IntersectionType(TypingPayload, OmitType(CreateMessageDto, ['ticket_id'] as const)) {}

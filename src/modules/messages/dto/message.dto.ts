@@ -1,5 +1,9 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import type { AuthUser } from '#src/common/auth/auth-user.js';
+import type { OwnedField } from '#src/common/validation/agreement.js';
+import { MAX_INT4 } from '#src/common/validation/limits.js';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
 import { AUTHOR_TYPES, type AuthorType, type MessageEntity } from '#src/modules/messages/message.entity.js';
@@ -35,11 +39,28 @@ export function toMessageResponse(message: MessageEntity): MessageResponseDto {
   };
 }
 
-export class CreateMessageDto {
+/** The text of a message or a note: not blank, at most CONTENT_MAX characters. */
+export const Content = () => applyDecorators(IsString(), Matches(/\S/, { message: 'content must not be blank' }), MaxLength(CONTENT_MAX));
+
+const OwnedId = () => applyDecorators(OptionalNotNull(), IsInt(), Min(1), Max(MAX_INT4));
+
+/**
+ * Fields the server sets on what a user writes on a ticket (a message, a note). Clients written
+ * for the described system send them; they are accepted only when they agree (see authoredFieldChecks).
+ */
+export class AuthoredFieldsDto {
+  @ApiPropertyOptional({ description: 'Set by the server: the ticket in the path (or the event). Accepted only when equal (else 422).' })
+  @OwnedId()
+  ticket_id?: number;
+
+  @ApiPropertyOptional({ description: "Set by the server: the caller. Accepted only when it is the caller's own id (else 422)." })
+  @OwnedId()
+  author_id?: number;
+}
+
+export class CreateMessageDto extends AuthoredFieldsDto {
   @ApiProperty({ maxLength: CONTENT_MAX, example: 'Thanks, that worked!' })
-  @IsString()
-  @Matches(/\S/, { message: 'content must not be blank' })
-  @MaxLength(CONTENT_MAX)
+  @Content()
   content: string;
 
   @ApiPropertyOptional({ maxLength: 100, description: 'Your id for this send: a retry with the same id stores one message' })
@@ -48,4 +69,17 @@ export class CreateMessageDto {
   @IsNotEmpty()
   @MaxLength(100)
   client_msg_id?: string;
+
+  @ApiPropertyOptional({ description: 'Set by the server: true for agents and admins, false for customers. Accepted only when it matches the caller (else 422).' })
+  @OptionalNotNull()
+  @IsBoolean()
+  is_from_agent?: boolean;
+}
+
+/** The agreement checks (see requireAgreement) for the fields of AuthoredFieldsDto. */
+export function authoredFieldChecks(dto: AuthoredFieldsDto, actor: Pick<AuthUser, 'id'>, ticketId: number): OwnedField[] {
+  return [
+    { field: 'ticket_id', given: dto.ticket_id, expected: ticketId, must: 'the ticket it is written on' },
+    { field: 'author_id', given: dto.author_id, expected: actor.id, must: "the caller's own id" },
+  ];
 }

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength } from 'class-validator';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
-import { CONTENT_MAX } from '#src/modules/messages/dto/message.dto.js';
+import { AuthoredFieldsDto, Content, CONTENT_MAX } from '#src/modules/messages/dto/message.dto.js';
 import type { NoteEntity } from '#src/modules/notes/note.entity.js';
 
 export class NoteResponseDto {
@@ -26,10 +25,8 @@ export function toNoteResponse(note: NoteEntity): NoteResponseDto {
   };
 }
 
-export class CreateNoteDto {
+export class CreateNoteDto extends AuthoredFieldsDto {
   @ApiProperty({ maxLength: CONTENT_MAX, example: 'Customer is on the legacy plan; check billing first.' })
-  @IsString()
-  @Matches(/\S/, { message: 'content must not be blank' })
-  @MaxLength(CONTENT_MAX)
+  @Content()
   content: string;
 }

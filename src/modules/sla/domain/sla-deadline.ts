@@ -1,5 +1,3 @@
-import type { TicketPriority } from '#src/modules/tickets/domain/ticket-status.js';
-
 export interface SlaTargets {
   /** Minutes from creation to the first agent reply (first response time, FRT). */
   frtMinutes: number;
@@ -7,8 +5,12 @@ export interface SlaTargets {
   ttrMinutes: number;
 }
 
-/** Targets per priority; the defaults come from config (SLA_URGENT, SLA_HIGH, SLA_MEDIUM, SLA_LOW). */
-export type SlaPolicy = Record<TicketPriority, SlaTargets>;
+/**
+ * Targets per priority; the defaults come from config (SLA_URGENT, SLA_HIGH, SLA_MEDIUM, SLA_LOW). Generic
+ * over the priority names so that the SLA module never imports the tickets module (tickets use SLA, not
+ * the other way round).
+ */
+export type SlaPolicy<P extends string = string> = Record<P, SlaTargets>;
 
 export interface Deadlines {
   frtDeadline: Date;
@@ -18,7 +20,7 @@ export interface Deadlines {
 const MINUTE_MS = 60_000;
 
 /** Both deadlines of a ticket created at `createdAt` with `priority`, in calendar time (UTC). */
-export function computeDeadlines(createdAt: Date, priority: TicketPriority, policy: SlaPolicy): Deadlines {
+export function computeDeadlines<P extends string>(createdAt: Date, priority: P, policy: SlaPolicy<P>): Deadlines {
   const targets = policy[priority];
   return {
     frtDeadline: new Date(createdAt.getTime() + targets.frtMinutes * MINUTE_MS),

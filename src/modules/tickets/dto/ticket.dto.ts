@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsEmail,
-  IsIn,
   IsInt,
   IsISO8601,
   IsNotEmpty,
@@ -15,11 +14,14 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
   ValidateIf,
 } from 'class-validator';
 import { pgTimestampToIso, pgTimestampToIsoOrNull } from '#src/common/database/timestamps.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
+import { IsEnumValue } from '#src/common/validation/enum-value.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
+import { MinTrimmedLength } from '#src/common/validation/text.js';
 import { NormalizeEmail, QueryInt, Trim } from '#src/common/validation/transforms.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
 import {
@@ -32,8 +34,24 @@ import { TICKET_EVENT_TYPES, type TicketEventEntity, type TicketEventType } from
 import { TICKET_SOURCES, type TicketEntity, type TicketSource } from '#src/modules/tickets/ticket.entity.js';
 import type { TicketRecord } from '#src/modules/tickets/tickets.repository.js';
 
+/** Typed tickets (REST, Socket.IO, the plain WebSocket): the described system's text rules. A ticket made from an e-mail keeps whatever the mail had. */
+export const TITLE_MIN = 3;
 export const TITLE_MAX = 200;
+export const DESCRIPTION_MIN = 10;
 export const DESCRIPTION_MAX = 20_000;
+
+/** A ticket's title as people type it: trimmed, 3 to 200 characters. */
+const TypedTitle = () => applyDecorators(Trim(), IsString(), MinLength(TITLE_MIN), MaxLength(TITLE_MAX));
+
+/** A ticket's description as people type it: at least 10 characters besides spaces at the ends, kept as sent. */
+const TypedDescription = () => applyDecorators(IsString(), MinTrimmedLength(DESCRIPTION_MIN), MaxLength(DESCRIPTION_MAX));
+
+/** Deepest offset `?skip=` reaches: past it, page with the cursor. */
+export const SKIP_MAX = 10_000;
+
+const SearchText = () => applyDecorators(Trim(), IsString(), IsNotEmpty(), MaxLength(200));
+
+const ANY_CASE = 'Accepted in any case (`HIGH`, `High`), returned in lower case.';
 export const CATEGORY_MAX = 100;
 
 /** A positive integer id in a JSON body (strings are refused, not converted). */
@@ -114,22 +132,17 @@ export function toTicketResponseFromRecord(r: TicketRecord): TicketResponseDto {
 }
 
 export class CreateTicketDto {
-  @ApiProperty({ maxLength: TITLE_MAX, example: 'Cannot log in' })
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(TITLE_MAX)
+  @ApiProperty({ minLength: TITLE_MIN, maxLength: TITLE_MAX, example: 'Cannot log in', description: 'Trimmed; 3 to 200 characters' })
+  @TypedTitle()
   title: string;
 
-  @ApiProperty({ maxLength: DESCRIPTION_MAX, example: 'The login page says my password is wrong.' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(DESCRIPTION_MAX)
+  @ApiProperty({ minLength: DESCRIPTION_MIN, maxLength: DESCRIPTION_MAX, example: 'The login page says my password is wrong.', description: 'At least 10 characters' })
+  @TypedDescription()
   description: string;
 
-  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, default: 'medium' })
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, default: 'medium', description: ANY_CASE })
   @OptionalNotNull()
-  @IsIn(TICKET_PRIORITIES)
+  @IsEnumValue(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ maxLength: CATEGORY_MAX, example: 'login' })
@@ -151,32 +164,40 @@ export class CreateTicketDto {
   @IsEmail()
   @MaxLength(254)
   client_email?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Set by the server; accepted only when it agrees (else 422 naming it): the caller itself, or for an agent with `client_email`, that customer. An agent without `client_email` opens the ticket for itself.',
+  })
+  @OptionalNotNull()
+  @BodyId()
+  client_id?: number;
+
+  @ApiPropertyOptional({ enum: ['open'], description: `Set by the server: a new ticket is open. Accepted only as \`open\` (else 422). ${ANY_CASE}` })
+  @OptionalNotNull()
+  @IsEnumValue(TICKET_STATUSES)
+  status?: TicketStatus;
 }
 
 export class UpdateTicketDto {
-  @ApiPropertyOptional({ maxLength: TITLE_MAX })
+  @ApiPropertyOptional({ minLength: TITLE_MIN, maxLength: TITLE_MAX, description: 'Trimmed; 3 to 200 characters' })
   @OptionalNotNull()
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(TITLE_MAX)
+  @TypedTitle()
   title?: string;
 
-  @ApiPropertyOptional({ maxLength: DESCRIPTION_MAX })
+  @ApiPropertyOptional({ minLength: DESCRIPTION_MIN, maxLength: DESCRIPTION_MAX, description: 'At least 10 characters' })
   @OptionalNotNull()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(DESCRIPTION_MAX)
+  @TypedDescription()
   description?: string;
 
-  @ApiPropertyOptional({ enum: TICKET_STATUSES, description: 'Moves only along allowed transitions (else 409); a client may only close' })
+  @ApiPropertyOptional({ enum: TICKET_STATUSES, description: `Moves only along allowed transitions (else 409); a client may only close. ${ANY_CASE}` })
   @OptionalNotNull()
-  @IsIn(TICKET_STATUSES)
+  @IsEnumValue(TICKET_STATUSES)
   status?: TicketStatus;
 
-  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: 'Agents only' })
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: `Agents only. ${ANY_CASE}` })
   @OptionalNotNull()
-  @IsIn(TICKET_PRIORITIES)
+  @IsEnumValue(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: 'Agents only; null clears it' })
@@ -214,14 +235,14 @@ export class BulkUpdateTicketsDto {
   @Max(MAX_INT4, { each: true })
   ticket_ids: number[];
 
-  @ApiPropertyOptional({ enum: TICKET_STATUSES })
+  @ApiPropertyOptional({ enum: TICKET_STATUSES, description: ANY_CASE })
   @OptionalNotNull()
-  @IsIn(TICKET_STATUSES)
+  @IsEnumValue(TICKET_STATUSES)
   status?: TicketStatus;
 
-  @ApiPropertyOptional({ enum: TICKET_PRIORITIES })
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: ANY_CASE })
   @OptionalNotNull()
-  @IsIn(TICKET_PRIORITIES)
+  @IsEnumValue(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'null unassigns' })
@@ -241,14 +262,14 @@ export class BulkUpdateResultDto {
 }
 
 export class ListTicketsQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ enum: TICKET_STATUSES })
+  @ApiPropertyOptional({ enum: TICKET_STATUSES, description: ANY_CASE })
   @OptionalNotNull()
-  @IsIn(TICKET_STATUSES)
+  @IsEnumValue(TICKET_STATUSES)
   status?: TicketStatus;
 
-  @ApiPropertyOptional({ enum: TICKET_PRIORITIES })
+  @ApiPropertyOptional({ enum: TICKET_PRIORITIES, description: ANY_CASE })
   @OptionalNotNull()
-  @IsIn(TICKET_PRIORITIES)
+  @IsEnumValue(TICKET_PRIORITIES)
   priority?: TicketPriority;
 
   @ApiPropertyOptional()
@@ -256,10 +277,15 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   @QueryId()
   queue_id?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'The assigned agent' })
   @OptionalNotNull()
   @QueryId()
   agent_id?: number;
+
+  @ApiPropertyOptional({ description: 'Another name for `agent_id` (both with different values: 422)' })
+  @OptionalNotNull()
+  @QueryId()
+  assigned_to?: number;
 
   @ApiPropertyOptional({ description: 'Agents only; a client always sees its own tickets' })
   @OptionalNotNull()
@@ -276,11 +302,26 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
 
   @ApiPropertyOptional({ description: 'Words found in the title or description' })
   @OptionalNotNull()
-  @Trim()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @SearchText()
   q?: string;
+
+  @ApiPropertyOptional({ description: 'Another name for `q` (both with different values: 422)' })
+  @OptionalNotNull()
+  @SearchText()
+  search?: string;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: SKIP_MAX,
+    description:
+      'Offset paging for clients that need it: skip this many tickets first. `cursor` (keyset) is the recommended way: it is stable under concurrent inserts and as fast on the last page as on the first. Not with `cursor` (422).',
+  })
+  @OptionalNotNull()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  @Max(SKIP_MAX)
+  skip?: number;
 }
 
 export class TicketStatsQueryDto {

@@ -1,7 +1,9 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, type UserRole } from '#src/common/auth/roles.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
+import { IsEnumValue } from '#src/common/validation/enum-value.js';
 import { NormalizeEmail, QueryBoolean, Trim } from '#src/common/validation/transforms.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
 import type { UserEntity } from '#src/modules/users/user.entity.js';
@@ -9,12 +11,16 @@ import type { UserEntity } from '#src/modules/users/user.entity.js';
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 200;
 
+/** The rules every password someone chooses must meet (signup, a new password, an admin's). */
+export const PasswordStrength = () => applyDecorators(IsString(), MinLength(PASSWORD_MIN), MaxLength(PASSWORD_MAX));
+
 export class UserResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'jane@example.com' }) email: string;
   @ApiProperty({ example: 'Jane Doe' }) name: string;
   @ApiProperty({ enum: USER_ROLES }) role: UserRole;
   @ApiProperty() is_active: boolean;
+  @ApiProperty({ description: 'Whether the user wants e-mail about their tickets (default true)' }) notify_by_email: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_login_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
@@ -31,6 +37,7 @@ export function toUserResponse(user: UserEntity): UserResponseDto {
     name: user.name,
     role: user.role,
     is_active: user.isActive,
+    notify_by_email: user.notifyByEmail,
     last_login_at: user.lastLoginAt?.toISOString() ?? null,
     created_at: user.createdAt.toISOString(),
     updated_at: user.updatedAt.toISOString(),
@@ -45,9 +52,7 @@ export class CreateUserDto {
   email: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX })
-  @IsString()
-  @MinLength(PASSWORD_MIN)
-  @MaxLength(PASSWORD_MAX)
+  @PasswordStrength()
   password: string;
 
   @ApiProperty({ example: 'Alex Agent' })
@@ -58,7 +63,7 @@ export class CreateUserDto {
   name: string;
 
   @ApiProperty({ enum: USER_ROLES })
-  @IsIn(USER_ROLES)
+  @IsEnumValue(USER_ROLES)
   role: UserRole;
 }
 
@@ -73,7 +78,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ enum: USER_ROLES, description: 'A change ends every token of the user' })
   @OptionalNotNull()
-  @IsIn(USER_ROLES)
+  @IsEnumValue(USER_ROLES)
   role?: UserRole;
 
   @ApiPropertyOptional({ description: 'false ends every token of the user at once' })
@@ -83,16 +88,14 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: 'A change ends every token of the user' })
   @OptionalNotNull()
-  @IsString()
-  @MinLength(PASSWORD_MIN)
-  @MaxLength(PASSWORD_MAX)
+  @PasswordStrength()
   password?: string;
 }
 
 export class ListUsersQueryDto extends PaginationQueryDto {
   @ApiPropertyOptional({ enum: USER_ROLES })
   @OptionalNotNull()
-  @IsIn(USER_ROLES)
+  @IsEnumValue(USER_ROLES)
   role?: UserRole;
 
   @ApiPropertyOptional()

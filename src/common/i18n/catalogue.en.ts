@@ -1,0 +1,44 @@
+/**
+ * The English message catalogue: every text the system itself writes for people (seeded queue
+ * names, system messages, mail, start-up lines for the operator, SLA log lines). Texts only: code
+ * reads them through `translate` / `I18nService` (src/common/i18n/translate.ts).
+ *
+ * Keys are `<module>.<what>`; `{name}` is a placeholder filled from the call's params (letters,
+ * digits and `_`; no other braces in a text). catalogue.ru.ts must have exactly these keys, with
+ * the same placeholders per key (catalogue.spec.ts checks). API error messages are not here: they
+ * stay English, for the machines and developers that read them.
+ */
+export const en = {
+  // Seeded queues (migrations/1763776000000-Foundation.ts, named by their system key).
+  'queues.technical.name': 'Technical support',
+  'queues.technical.description': 'Problems using the product',
+  'queues.billing.name': 'Billing',
+  'queues.billing.description': 'Invoices, payments and refunds',
+  'queues.logistics.name': 'Logistics',
+  'queues.logistics.description': 'Orders, delivery and returns',
+  'queues.general.name': 'General questions',
+  'queues.general.description': 'Everything else',
+  'queues.email.name': 'Email',
+  'queues.email.description': 'Tickets opened by e-mail',
+
+  // The first admin (src/modules/auth/admin-bootstrap.service.ts, src/cli/create-admin.ts).
+  'users.admin.default_name': 'Administrator',
+  'admin_bootstrap.created_from_env': 'Created the first admin {email} from ADMIN_EMAIL',
+  'admin_bootstrap.created_generated':
+    'Created the first admin {email} with the password {password}. It is shown this once: sign in and set your own, PATCH /api/v1/users/{id} with a new "password"',
+  'admin_bootstrap.created_generated_saved':
+    'Created the first admin {email} with the password {password} (also in {file}, readable by you only). It is shown this once: sign in and set your own, PATCH /api/v1/users/{id} with a new "password"',
+  'admin_bootstrap.half_configured': 'Only one of ADMIN_EMAIL and ADMIN_PASSWORD is set; set both to create the first admin',
+  'admin_bootstrap.none':
+    'There is no admin yet. Create one against this database with `npm run create-admin -- --email you@example.com` (in the container: `node dist/src/cli/create-admin.js --email you@example.com`), or set ADMIN_EMAIL and ADMIN_PASSWORD and restart',
+  'admin_bootstrap.email_taken':
+    '{email} belongs to a user who is not an admin; no admin was created (npm run create-admin -- --email {email} --promote makes it one)',
+
+  // SLA log lines (src/modules/sla/domain/sla-log-line.ts).
+  'sla.all_met': '✅ All deadlines met for all tickets',
+  'sla.line': '[{time}] [Ticket #{ticket_id} | {title}] {event}',
+  'sla.frt_warning': '🚨 FRT expires soon ({minutes} min left)',
+  'sla.ttr_warning': '🚨 TTR expires soon ({minutes} min left)',
+  'sla.frt_breached': '❌ FRT breached ({minutes} min overdue)',
+  'sla.ttr_breached': '❌ TTR breached ({minutes} min overdue)',
+} as const;

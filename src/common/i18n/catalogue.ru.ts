@@ -1,0 +1,37 @@
+import type { en } from '#src/common/i18n/catalogue.en.js';
+
+/**
+ * The Russian message catalogue (LOCALE=ru): the same keys and placeholders as catalogue.en.ts,
+ * which documents them. The type makes a missing or extra key a compile error.
+ */
+export const ru: Record<keyof typeof en, string> = {
+  'queues.technical.name': 'Техническая поддержка',
+  'queues.technical.description': 'Проблемы при работе с продуктом',
+  'queues.billing.name': 'Биллинг',
+  'queues.billing.description': 'Счета, оплата и возвраты денег',
+  'queues.logistics.name': 'Логистика',
+  'queues.logistics.description': 'Заказы, доставка и возвраты',
+  'queues.general.name': 'Общие вопросы',
+  'queues.general.description': 'Всё остальное',
+  'queues.email.name': 'Письма из почты',
+  'queues.email.description': 'Тикеты, созданные из писем',
+
+  'users.admin.default_name': 'Администратор',
+  'admin_bootstrap.created_from_env': 'Создан первый администратор {email} из ADMIN_EMAIL',
+  'admin_bootstrap.created_generated':
+    'Создан первый администратор {email} с паролем {password}. Пароль показан один раз: войдите и задайте свой, PATCH /api/v1/users/{id} с новым "password"',
+  'admin_bootstrap.created_generated_saved':
+    'Создан первый администратор {email} с паролем {password} (он также в файле {file}, доступном только вам). Пароль показан один раз: войдите и задайте свой, PATCH /api/v1/users/{id} с новым "password"',
+  'admin_bootstrap.half_configured': 'Задана только одна из переменных ADMIN_EMAIL и ADMIN_PASSWORD; задайте обе, чтобы создать первого администратора',
+  'admin_bootstrap.none':
+    'Администратора ещё нет. Создайте его для этой базы командой `npm run create-admin -- --email you@example.com` (в контейнере: `node dist/src/cli/create-admin.js --email you@example.com`) или задайте ADMIN_EMAIL и ADMIN_PASSWORD и перезапустите сервис',
+  'admin_bootstrap.email_taken':
+    'Адрес {email} принадлежит пользователю, который не администратор; администратор не создан (npm run create-admin -- --email {email} --promote сделает его администратором)',
+
+  'sla.all_met': '✅ Все дедлайны соблюдены для всех тикетов',
+  'sla.line': '[{time}] [Тикет #{ticket_id} | {title}] {event}',
+  'sla.frt_warning': '🚨 FRT скоро истечёт (осталось: {minutes} мин)',
+  'sla.ttr_warning': '🚨 TTR скоро истечёт (осталось: {minutes} мин)',
+  'sla.frt_breached': '❌ FRT нарушен (просрочен на {minutes} мин)',
+  'sla.ttr_breached': '❌ TTR нарушен (просрочен на {minutes} мин)',
+};

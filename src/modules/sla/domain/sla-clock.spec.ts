@@ -1,0 +1,74 @@
+import { DateTime } from 'luxon';
+import type { BusinessCalendar } from '#src/modules/sla/domain/business-hours.js';
+import { clockDeadline, dueSlaEvent, type Pause, slaState } from '#src/modules/sla/domain/sla-clock.js';
+
+const office: BusinessCalendar = {
+  timeZone: 'Europe/Berlin',
+  weekly: Object.fromEntries([1, 2, 3, 4, 5].map((day) => [day, [{ start: '09:00', end: '17:00' }]])),
+  holidays: [],
+};
+const berlin = (local: string) => DateTime.fromFormat(local, 'yyyy-MM-dd HH:mm', { zone: 'Europe/Berlin' }).toJSDate();
+const pause = (from: string, to: string | null): Pause => ({ from: berlin(from), to: to ? berlin(to) : null });
+const local = (date: Date | null) => (date ? DateTime.fromJSDate(date, { zone: 'Europe/Berlin' }).toFormat('yyyy-MM-dd HH:mm') : null);
+
+describe('clockDeadline', () => {
+  // Monday 30 November 2026, 10:00 in Berlin; 480 working minutes (8 h) to resolve.
+  const start = berlin('2026-11-30 10:00');
+
+  it.each([
+    ['no pause: one working day later', office, [], '2026-12-01 10:00', false],
+    ['a pause over the night moves it out by the paused working time (3 h)', office, [pause('2026-11-30 16:00', '2026-12-01 11:00')], '2026-12-01 13:00', false],
+    ['a pause outside working hours changes nothing', office, [pause('2026-11-30 18:00', '2026-12-01 08:00')], '2026-12-01 10:00', false],
+    ['a pause after the deadline changes nothing', office, [pause('2026-12-01 12:00', '2026-12-02 12:00')], '2026-12-01 10:00', false],
+    ['overlapping pauses count once', office, [pause('2026-11-30 11:00', '2026-11-30 13:00'), pause('2026-11-30 12:00', '2026-11-30 14:00')], '2026-12-01 13:00', false],
+    ['pauses in any order', office, [pause('2026-11-30 15:00', '2026-11-30 16:00'), pause('2026-11-30 11:00', '2026-11-30 12:00')], '2026-12-01 12:00', false],
+    ['a pause before the (re)start is ignored', office, [pause('2026-11-27 10:00', '2026-11-27 16:00')], '2026-12-01 10:00', false],
+    ['a pause running at the start delays it', office, [pause('2026-11-30 08:00', '2026-11-30 12:00')], '2026-12-01 12:00', false],
+    ['an open pause stops the clock', office, [pause('2026-11-30 16:00', null)], null, true],
+    ['without a calendar a pause counts in full', null, [pause('2026-11-30 16:00', '2026-12-01 11:00')], '2026-12-01 13:00', false],
+  ])('%s', (_case, calendar, pauses, deadline, paused) => {
+    const result = clockDeadline(start, 480, calendar, pauses);
+    expect(local(result.deadline)).toBe(deadline);
+    expect(result.paused).toBe(paused);
+  });
+
+  it('keeps the working time left when a pause stops the clock', () => {
+    const result = clockDeadline(start, 480, office, [pause('2026-11-30 16:00', null)]);
+    expect(result.remainingMs).toBe(2 * 3_600_000);
+  });
+
+  it('without a calendar and a pause over the night counts the night too', () => {
+    const result = clockDeadline(start, 480, null, [pause('2026-11-30 16:00', '2026-11-30 17:00')]);
+    expect(local(result.deadline)).toBe('2026-11-30 19:00');
+  });
+});
+
+describe('slaState', () => {
+  const deadline = new Date('2026-12-01T12:00:00Z');
+  it.each([
+    ['pending well before', { deadline, metAt: null, paused: false }, '2026-12-01T10:59:59Z', 'pending'],
+    ['warning inside the last hour', { deadline, metAt: null, paused: false }, '2026-12-01T11:00:00Z', 'warning'],
+    ['breached at the deadline', { deadline, metAt: null, paused: false }, '2026-12-01T12:00:00Z', 'breached'],
+    ['met on time', { deadline, metAt: new Date('2026-12-01T11:59:00Z'), paused: false }, '2026-12-02T00:00:00Z', 'met'],
+    ['met late is a breach', { deadline, metAt: new Date('2026-12-01T12:01:00Z'), paused: false }, '2026-12-02T00:00:00Z', 'breached'],
+    ['paused', { deadline: null, metAt: null, paused: true }, '2026-12-01T13:00:00Z', 'paused'],
+  ] as const)('%s', (_case, clock, now, state) => {
+    expect(slaState(clock, new Date(now), 60)).toBe(state);
+  });
+});
+
+describe('dueSlaEvent', () => {
+  const deadline = new Date('2026-12-01T12:00:00Z');
+  const running = { deadline, metAt: null, paused: false };
+  it.each([
+    ['nothing before the window', running, '2026-12-01T10:30:00Z', null],
+    ['a warning with the minutes left', running, '2026-12-01T11:28:00Z', { type: 'warning', minutesLeft: 32 }],
+    ['a breach once passed (and never a late warning)', running, '2026-12-01T12:05:00Z', { type: 'breached', minutesLeft: -5 }],
+    ['nothing once met', { ...running, metAt: new Date('2026-12-01T11:00:00Z') }, '2026-12-01T11:30:00Z', null],
+    ['nothing when met late either', { ...running, metAt: new Date('2026-12-01T12:30:00Z') }, '2026-12-01T13:00:00Z', null],
+    ['nothing while paused', { deadline: null, metAt: null, paused: true }, '2026-12-01T13:00:00Z', null],
+  ] as const)('%s', (_case, clock, now, expected) => {
+    const event = dueSlaEvent('frt', clock, new Date(now), 60);
+    expect(event && { type: event.type, minutesLeft: event.minutesLeft }).toEqual(expected);
+  });
+});

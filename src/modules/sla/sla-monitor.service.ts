@@ -1,0 +1,170 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Counter } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { AppConfig } from '#src/config/app-config.js';
+import { MetricsService } from '#src/modules/metrics/metrics.service.js';
+import { dueSlaEvent, type DueSlaEvent, type SlaKind } from '#src/modules/sla/domain/sla-clock.js';
+import { nextPriority } from '#src/modules/sla/domain/sla-timeline.js';
+import type {} from '#src/modules/sla/sla.events.js'; // DomainEvents entries (types only)
+import { type DueTicket, type Keyset, type PolicyRow, SlaRepository } from '#src/modules/sla/sla.repository.js';
+
+const BATCH = 500;
+const KINDS: readonly SlaKind[] = ['frt', 'ttr'];
+
+export interface MonitorResult {
+  warnings: number;
+  breaches: number;
+  failed: number;
+}
+
+/**
+ * The minute job's work: every running clock inside its warning window or past its deadline gets its
+ * warning or breach recorded exactly once (a unique `sla_events` row, so any number of instances,
+ * restarts and re-runs record each once), then logged, counted, published and, for a breach,
+ * escalated as its policy says. Each ticket is its own short transaction; one bad row is logged and
+ * skipped, never stopping the batch.
+ */
+@Injectable()
+export class SlaMonitorService {
+  private readonly logger = new Logger(SlaMonitorService.name);
+  private readonly eventsCounter: Counter<'kind' | 'type'>;
+
+  constructor(
+    private readonly sla: SlaRepository,
+    private readonly events: DomainEventPublisher,
+    private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    metrics: MetricsService,
+  ) {
+    this.eventsCounter = new Counter({
+      name: 'sla_events_total',
+      help: 'SLA warnings and breaches recorded, by kind (frt, ttr) and type (warning, breached)',
+      labelNames: ['kind', 'type'] as const,
+      registers: [metrics.registry],
+    });
+  }
+
+  async run(now: Date): Promise<MonitorResult> {
+    const result: MonitorResult = { warnings: 0, breaches: 0, failed: 0 };
+    const horizon = new Date(now.getTime() + this.config.slaWarningMinutes * 60_000);
+    const policies = new Map((await this.sla.listPolicies()).map((policy) => [policy.priority, policy]));
+    const count = (event: DueSlaEvent) => (event.type === 'warning' ? result.warnings++ : result.breaches++);
+    for (const kind of KINDS) {
+      let after: Keyset | null = null;
+      for (;;) {
+        const due = await this.sla.findDue(kind, now, horizon, after, BATCH);
+        const plain: Array<[DueTicket, DueSlaEvent]> = [];
+        const escalating: Array<[DueTicket, DueSlaEvent]> = [];
+        for (const ticket of due) {
+          const event = dueSlaEvent(kind, { deadline: ticket.deadline, metAt: null, paused: false }, now, this.config.slaWarningMinutes);
+          if (!event) continue;
+          const policy = policies.get(ticket.priority);
+          (event.type === 'breached' && policy && escalates(policy, ticket) ? escalating : plain).push([ticket, event]);
+        }
+        for (const [ticket, event] of await this.recordPlain(plain, result)) {
+          count(event);
+          this.announce(ticket, event, [], []);
+        }
+        for (const [ticket, event] of escalating) {
+          try {
+            if (await this.recordEscalating(ticket, event, policies.get(ticket.priority)!)) count(event);
+          } catch (error) {
+            result.failed++;
+            this.logger.error({ err: error, ticketId: ticket.id, kind }, 'Could not record an SLA breach; the next run retries');
+          }
+        }
+        if (due.length < BATCH) break;
+        after = { deadline: due[due.length - 1].deadline, id: due[due.length - 1].id };
+      }
+    }
+    if (result.warnings + result.breaches + result.failed === 0 && (await this.sla.countAtRisk(horizon)) === 0) {
+      this.logger.log('All SLA deadlines are met for all tickets');
+    }
+    return result;
+  }
+
+  /**
+   * Warnings and breaches without escalation: one statement for the batch. Should it fail (a ticket
+   * deleted meanwhile), each is retried alone, so one bad row never stops the others.
+   */
+  private async recordPlain(items: Array<[DueTicket, DueSlaEvent]>, result: MonitorResult): Promise<Array<[DueTicket, DueSlaEvent]>> {
+    const toRow = ([ticket, event]: [DueTicket, DueSlaEvent]) => ({ ticketId: ticket.id, ...event });
+    try {
+      const fresh = await this.sla.recordEvents(items.map(toRow));
+      return items.filter(([ticket]) => fresh.has(ticket.id));
+    } catch {
+      const recorded: Array<[DueTicket, DueSlaEvent]> = [];
+      for (const item of items) {
+        try {
+          if ((await this.sla.recordEvents([toRow(item)])).size > 0) recorded.push(item);
+        } catch (error) {
+          result.failed++;
+          this.logger.error({ err: error, ticketId: item[0].id, kind: item[1].kind }, 'Could not record an SLA event; the next run retries');
+        }
+      }
+      return recorded;
+    }
+  }
+
+  /** A breach whose policy escalates: recorded and escalated in one short transaction; false if recorded before. */
+  private async recordEscalating(ticket: DueTicket, event: DueSlaEvent, policy: PolicyRow): Promise<boolean> {
+    const escalation: string[] = [];
+    const recorded = await this.db.transaction(async (manager) => {
+      const fresh = await this.sla.recordEvents([{ ticketId: ticket.id, ...event }], manager);
+      if (fresh.size === 0) return false;
+      const raiseTo = policy.breachRaisePriority ? nextPriority(ticket.priority) : null;
+      const moveTo = policy.breachQueueId !== null && policy.breachQueueId !== ticket.queueId ? policy.breachQueueId : null;
+      const unassign = policy.breachUnassign && ticket.agentId !== null;
+      const before = await this.sla.escalate(manager, ticket.id, { priority: raiseTo ?? undefined, queueId: moveTo ?? undefined, unassign });
+      if (!before) return true;
+      if (raiseTo !== null) {
+        await this.sla.appendHistory(manager, ticket.id, 'priority', before.priority, raiseTo);
+        escalation.push('raise_priority');
+      }
+      if (moveTo !== null) {
+        await this.sla.appendHistory(manager, ticket.id, 'queue', before.queueId === null ? null : String(before.queueId), String(moveTo));
+        escalation.push('move_queue');
+      }
+      if (unassign && before.agentId !== null) {
+        await this.sla.appendHistory(manager, ticket.id, 'assignment', String(before.agentId), null);
+        escalation.push('unassign');
+      }
+      for (const action of escalation) await this.sla.appendHistory(manager, ticket.id, 'sla_escalation', event.kind, action);
+      return true;
+    });
+    if (recorded) this.announce(ticket, event, escalation, policy.breachNotifyAdmins ? await this.sla.activeAdminIds() : []);
+    return recorded;
+  }
+
+  private announce(ticket: DueTicket, event: DueSlaEvent, escalation: string[], notifyUserIds: number[]): void {
+    this.eventsCounter.inc({ kind: event.kind, type: event.type });
+    const kind = event.kind.toUpperCase();
+    const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
+    const line =
+      event.type === 'warning'
+        ? `[${stamp}] [Ticket #${ticket.id} | ${ticket.title}] ${kind} expires soon (${event.minutesLeft} min left)`
+        : `[${stamp}] [Ticket #${ticket.id} | ${ticket.title}] ${kind} breached (${-event.minutesLeft} min ago)`;
+    if (event.type === 'warning') this.logger.warn(line);
+    else this.logger.error(line);
+    const payload = {
+      ticket_id: ticket.id,
+      kind: event.kind,
+      deadline: event.deadline.toISOString(),
+      minutes_left: event.minutesLeft,
+      agentId: ticket.agentId,
+    };
+    this.events.publish(event.type === 'warning' ? 'sla.warning' : 'sla.breached', { ...payload, escalation, notifyUserIds });
+  }
+}
+
+/** Whether a breach of `ticket` under `policy` does anything beyond being recorded. */
+function escalates(policy: PolicyRow, ticket: DueTicket): boolean {
+  return (
+    policy.breachNotifyAdmins ||
+    (policy.breachRaisePriority && nextPriority(ticket.priority) !== null) ||
+    (policy.breachQueueId !== null && policy.breachQueueId !== ticket.queueId) ||
+    (policy.breachUnassign && ticket.agentId !== null)
+  );
+}
