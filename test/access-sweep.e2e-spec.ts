@@ -54,7 +54,7 @@ describe('access sweep: every documented route, as anonymous, client (own and an
       .flatMap(([name]) => ROLES.map((role) => ({ name, role, entry: ROUTE_ACCESS[name] })));
     const mismatches = await inPool(
       calls.map(({ name, role, entry }) => async () => {
-        const res = await call(t, name, entry, role, entry.fresh ? await refreshWorld(t, world) : world);
+        const res = await call(t, name, entry, role, entry.fresh ? await refreshWorld(t, world, entry.fresh) : world);
         const got = outcomeOf(res.status);
         const expected = entry.access[role];
         const problems: string[] = [];

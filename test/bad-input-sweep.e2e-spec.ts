@@ -124,6 +124,8 @@ describe('bad-input sweep: generated bad bodies, queries, ids and event payloads
     await t.close();
   });
 
+  const resolve = (schema: SchemaObject) => resolveSchema(doc, schema);
+
   /** A request as `role`, its path filled with the world's ids unless `path` is already filled. */
   const send = (method: string, url: string, role: Role): Test => {
     const req = t.http[method.toLowerCase() as 'get'](url);
@@ -153,7 +155,7 @@ describe('bad-input sweep: generated bad bodies, queries, ids and event payloads
         if (!entry.body) throw new Error(`${name} takes a JSON body: give it a valid one in test/sweep/route-access.ts`);
         const base = entry.body(world) as Record<string, unknown>;
         const inputs: BadInput[] = [
-          ...badPayloads(resolveSchema(doc, jsonBody), base),
+          ...badPayloads(resolveSchema(doc, jsonBody), base, resolve),
           { label: 'truncated JSON', expect: 'refuse', json: '{"title": "x", ' },
           { label: 'a body over the 1 MB limit', expect: 'refuse', json: JSON.stringify({ ...base, padding: 'x'.repeat(1_100_000) }) },
         ];
@@ -189,7 +191,7 @@ describe('bad-input sweep: generated bad bodies, queries, ids and event payloads
       const [firstField] = Object.keys(base);
       // Socket.IO carries binary too: a Buffer for a field, and as the whole payload.
       const inputs: (BadInput & { binary?: unknown })[] = [
-        ...badPayloads(spec.schema(doc), base),
+        ...badPayloads(spec.schema(doc), base, resolve),
         { label: 'no payload', expect: 'refuse', json: '' },
         { label: `${firstField}: binary`, expect: 'refuse', json: '', binary: { ...base, [firstField]: Buffer.from('12') } },
         { label: 'a binary payload', expect: 'refuse', json: '', binary: Buffer.from(JSON.stringify(base)) },

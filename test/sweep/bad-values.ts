@@ -35,7 +35,7 @@ const raw = (label: string, expect: Expect, json: string): FieldValue => ({ labe
 /** Values every field must refuse, whatever its type. */
 function anyTypeRefusals(schema: SchemaObject): FieldValue[] {
   return [
-    v('an object', 'refuse', { a: 1 }),
+    ...(schema.type === 'object' ? [] : [v('an object', 'refuse', { a: 1 })]),
     raw('10,000 levels of nesting', 'refuse', DEEP_JSON),
     v('null', schema.nullable ? 'any' : 'refuse', null),
   ];
@@ -112,8 +112,24 @@ function arrayValues(schema: SchemaObject): FieldValue[] {
     v('a nested array item', 'refuse', [[1]]),
     v('a fractional item', 'refuse', [1.5]),
     v('an item past int4', 'refuse', [2_147_483_648]),
+    v('a lone surrogate item', 'refuse', ['\ud800']),
     v('a negative item', 'any', [-1]),
     v('a repeated item', 'any', [1, 1]),
+  ];
+}
+
+/** A free-form object (its keys and values checked by the service). */
+function objectValues(): FieldValue[] {
+  return [
+    v('a string', 'refuse', 'x'),
+    v('a number', 'refuse', 1),
+    v('an array', 'refuse', []),
+    raw('a __proto__ key', 'refuse', '{"__proto__":{"x":1}}'),
+    v('a lone surrogate key', 'refuse', { '\ud800': 1 }),
+    v('a NUL in a value', 'refuse', { mon: ['a\u0000b'] }),
+    v('an empty object', 'any', {}),
+    v('an unknown key', 'any', { bogus: ['x'] }),
+    v('a value of the wrong type', 'any', { mon: 'x' }),
   ];
 }
 
@@ -125,6 +141,7 @@ export function fieldValues(schema: SchemaObject): FieldValue[] {
     integer: numberValues,
     boolean: booleanValues,
     array: () => arrayValues(schema),
+    object: objectValues,
   };
   const typed = byType[schema.type ?? ''];
   if (!typed) throw new Error(`the bad-input sweep has no values for a field of type ${schema.type}: add them in test/sweep/bad-values.ts`);
@@ -139,11 +156,18 @@ function withField(base: Record<string, unknown>, field: string, value: string):
   return `{${[...rest, `${JSON.stringify(field)}:${value}`].join(',')}}`;
 }
 
-/** Every generated bad payload for a body (or event payload) of `schema`, starting from the valid `base`. */
-export function badPayloads(schema: SchemaObject, base: Record<string, unknown>): BadInput[] {
+/**
+ * Every generated bad payload for a body (or event payload) of `schema`, starting from the valid
+ * `base`; a field that is itself an object of a known schema (a $ref) gets that schema's bad payloads.
+ */
+export function badPayloads(schema: SchemaObject, base: Record<string, unknown>, resolve: (schema: SchemaObject) => SchemaObject): BadInput[] {
   const inputs: BadInput[] = [];
   for (const [field, fieldSchema] of Object.entries(schema.properties ?? {})) {
-    for (const value of fieldValues(fieldSchema)) inputs.push({ label: `${field}: ${value.label}`, expect: value.expect, json: withField(base, field, value.json) });
+    const values: { label: string; expect: Expect; json: string }[] =
+      fieldSchema.$ref || fieldSchema.allOf
+        ? badPayloads(resolve(fieldSchema), (base[field] as Record<string, unknown> | undefined) ?? {}, resolve).map((nested) => ({ ...nested, label: `.${nested.label}` }))
+        : fieldValues(fieldSchema).map((value) => ({ ...value, label: `: ${value.label}` }));
+    for (const value of values) inputs.push({ label: `${field}${value.label}`, expect: value.expect, json: withField(base, field, value.json) });
   }
   for (const field of schema.required ?? []) {
     const rest = Object.fromEntries(Object.entries(base).filter(([key]) => key !== field));

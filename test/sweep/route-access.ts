@@ -1,5 +1,5 @@
 import { DEFAULT_PASSWORD } from '../factories/users.factory.js';
-import { unique, type World } from './world.js';
+import { CALENDAR, type Fresh, unique, type World } from './world.js';
 
 /**
  * Who may call each route, as test/access-sweep.e2e-spec.ts checks it for every operation in
@@ -22,8 +22,8 @@ export interface RouteAccess {
   body?: (world: World) => object;
   /** Sends SAMPLE_FILE as the multipart field `file`. */
   file?: true;
-  /** Each call gets a world of its own (the route deletes its object or ends the caller's token). */
-  fresh?: true;
+  /** Each call gets new tokens and a new object of this kind (the route deletes it, or ends the caller's tokens). */
+  fresh?: Fresh;
 }
 
 const row = (anonymous: Access, client: Access, otherClient: Access, agent: Access, admin: Access): Record<Role, Access> => ({
@@ -50,8 +50,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 
   'POST /api/v1/auth/signup': { access: ANYONE, body: () => ({ email: `${unique('signup')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep' }) },
   'POST /api/v1/auth/login': { access: ANYONE, body: (w) => ({ email: w.owner.user.email, password: DEFAULT_PASSWORD }) },
-  'POST /api/v1/auth/logout': { access: SIGNED_IN, fresh: true },
+  'POST /api/v1/auth/logout': { access: SIGNED_IN, fresh: 'tokens' },
   'GET /api/v1/auth/me': { access: SIGNED_IN },
+  'PATCH /api/v1/auth/me': { access: SIGNED_IN, body: () => ({ name: 'Renamed by the sweep', notify_by_email: false }) },
+  'POST /api/v1/auth/password': { access: SIGNED_IN, fresh: 'users', body: () => ({ current_password: DEFAULT_PASSWORD, new_password: 'another-horse-43' }) },
 
   'GET /api/v1/users': { access: ADMINS },
   'POST /api/v1/users': { access: ADMINS, body: () => ({ email: `${unique('user')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep', role: 'agent' }) },
@@ -62,7 +64,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/queues': { access: ADMINS, body: () => ({ name: unique('Queue'), description: 'Made by the sweep' }) },
   'GET /api/v1/queues/{id}': { access: SIGNED_IN },
   'PATCH /api/v1/queues/{id}': { access: ADMINS, body: () => ({ description: 'Changed by the sweep' }) },
-  'DELETE /api/v1/queues/{id}': { access: ADMINS, fresh: true },
+  'DELETE /api/v1/queues/{id}': { access: ADMINS, fresh: 'queue' },
 
   'POST /api/v1/tickets': { access: SIGNED_IN, body: () => ({ title: 'Opened by the sweep', description: 'Nothing works' }) },
   'GET /api/v1/tickets': { access: SIGNED_IN },
@@ -75,15 +77,27 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 
   'GET /api/v1/tickets/{id}/messages': { access: OWNER_OR_AGENT },
   'POST /api/v1/tickets/{id}/messages': { access: OWNER_OR_AGENT, body: () => ({ content: 'Written by the sweep' }) },
-  'DELETE /api/v1/messages/{id}': { access: AGENTS, fresh: true },
+  'DELETE /api/v1/messages/{id}': { access: AGENTS, fresh: 'message' },
 
   'GET /api/v1/tickets/{id}/notes': { access: AGENTS_ONLY_HIDDEN },
   'POST /api/v1/tickets/{id}/notes': { access: AGENTS_ONLY_HIDDEN, body: () => ({ content: 'Noted by the sweep' }) },
-  'DELETE /api/v1/notes/{id}': { access: AGENTS_ONLY_HIDDEN, fresh: true },
+  'DELETE /api/v1/notes/{id}': { access: AGENTS_ONLY_HIDDEN, fresh: 'note' },
 
   'POST /api/v1/messages/{id}/attachments': { access: OWNER_OR_AGENT, file: true },
   'POST /api/v1/notes/{id}/attachments': { access: AGENTS_ONLY_HIDDEN, file: true },
+  'POST /api/v1/tickets/{id}/attachments': { access: OWNER_OR_AGENT, file: true },
   'GET /api/v1/attachments/message/{message_id}': { access: OWNER_OR_AGENT },
   'GET /api/v1/attachments/note/{note_id}': { access: AGENTS_ONLY_HIDDEN },
+  'GET /api/v1/attachments/ticket/{ticket_id}': { access: OWNER_OR_AGENT },
   'GET /api/v1/attachments/{id}/content': { access: OWNER_OR_AGENT },
+  /** The file is the client's own upload; another client is not told it exists. */
+  'DELETE /api/v1/attachments/{id}': { access: OWNER_OR_AGENT, fresh: 'attachment' },
+
+  'GET /api/v1/sla/policies': { access: AGENTS },
+  'PUT /api/v1/sla/policies/{priority}': { access: ADMINS, body: () => ({ frt_minutes: 240, ttr_minutes: 1440 }) },
+  'GET /api/v1/sla/calendars': { access: AGENTS },
+  'POST /api/v1/sla/calendars': { access: ADMINS, body: () => ({ name: unique('Calendar'), ...CALENDAR }) },
+  'GET /api/v1/sla/calendars/{id}': { access: AGENTS },
+  'PUT /api/v1/sla/calendars/{id}': { access: ADMINS, body: () => ({ name: unique('Calendar'), ...CALENDAR }) },
+  'DELETE /api/v1/sla/calendars/{id}': { access: ADMINS, fresh: 'calendar' },
 };

@@ -17,9 +17,16 @@ export interface World {
   messageId: number;
   noteId: number;
   queueId: number;
+  /** A business calendar (SLA). */
+  calendarId: number;
   /** A file on the message. */
   attachmentId: number;
 }
+
+/** What a call that deletes or revokes needs made anew: an object, or the users themselves (a password change). */
+export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment';
+
+export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 
 export const unique = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
 
@@ -32,55 +39,76 @@ async function ok<T = { id: number }>(response: PromiseLike<{ status: number; bo
   return res.body as T;
 }
 
-/** Makes a world through the factories and the API (messages, notes and files as users make them). */
-export async function makeWorld(t: TestApp): Promise<World> {
-  const [owner, otherClient, agent, admin] = await Promise.all([
-    signedIn(t),
-    signedIn(t),
-    signedIn(t, { role: 'agent' }),
-    signedIn(t, { role: 'admin' }),
-  ]);
-  const ticketId = (await createTicket(t.db, { clientId: owner.user.id })).id;
-  const objects = await newObjects(t, { owner, agent, admin, ticketId });
-  const file = await ok(
+const upload = (t: TestApp, who: SignedInUser, messageId: number) =>
+  ok(
     t.http
-      .post(`/api/v1/messages/${objects.messageId}/attachments`)
-      .set(owner.auth)
+      .post(`/api/v1/messages/${messageId}/attachments`)
+      .set(who.auth)
       .attach('file', SAMPLE_FILE.bytes, { filename: SAMPLE_FILE.filename, contentType: SAMPLE_FILE.contentType }),
     201,
     'attachment',
   );
-  return { owner, otherClient, agent, admin, ticketId, ...objects, attachmentId: file.id };
+
+/** Objects made through the API, as users make them. */
+const make = {
+  message: (t: TestApp, w: Pick<World, 'owner' | 'ticketId'>) =>
+    ok(t.http.post(`/api/v1/tickets/${w.ticketId}/messages`).set(w.owner.auth).send({ content: 'A message' }), 201, 'message'),
+  note: (t: TestApp, w: Pick<World, 'agent' | 'ticketId'>) =>
+    ok(t.http.post(`/api/v1/tickets/${w.ticketId}/notes`).set(w.agent.auth).send({ content: 'A note' }), 201, 'note'),
+  queue: (t: TestApp, w: Pick<World, 'admin'>) => ok(t.http.post('/api/v1/queues').set(w.admin.auth).send({ name: unique('Queue') }), 201, 'queue'),
+  calendar: (t: TestApp, w: Pick<World, 'admin'>) =>
+    ok(t.http.post('/api/v1/sla/calendars').set(w.admin.auth).send({ name: unique('Calendar'), ...CALENDAR }), 201, 'calendar'),
+};
+
+const signedInUsers = (t: TestApp) =>
+  Promise.all([signedIn(t), signedIn(t), signedIn(t, { role: 'agent' }), signedIn(t, { role: 'admin' })]).then(([owner, otherClient, agent, admin]) => ({
+    owner,
+    otherClient,
+    agent,
+    admin,
+  }));
+
+/** Makes a world through the factories and the API (messages, notes and files as users make them). */
+export async function makeWorld(t: TestApp): Promise<World> {
+  const users = await signedInUsers(t);
+  const ticketId = (await createTicket(t.db, { clientId: users.owner.user.id })).id;
+  const w = { ...users, ticketId };
+  const [message, note, queue, calendar] = await Promise.all([make.message(t, w), make.note(t, w), make.queue(t, w), make.calendar(t, w)]);
+  const file = await upload(t, users.owner, message.id);
+  return { ...w, messageId: message.id, noteId: note.id, queueId: queue.id, calendarId: calendar.id, attachmentId: file.id };
 }
 
-async function newObjects(t: TestApp, { owner, agent, admin, ticketId }: Pick<World, 'owner' | 'agent' | 'admin' | 'ticketId'>) {
-  const api = `/api/v1/tickets/${ticketId}`;
-  const [message, note, queue] = await Promise.all([
-    ok(t.http.post(`${api}/messages`).set(owner.auth).send({ content: 'A message' }), 201, 'message'),
-    ok(t.http.post(`${api}/notes`).set(agent.auth).send({ content: 'A note' }), 201, 'note'),
-    ok(t.http.post('/api/v1/queues').set(admin.auth).send({ name: unique('Queue') }), 201, 'queue'),
-  ]);
-  return { messageId: message.id, noteId: note.id, queueId: queue.id };
-}
-
-/** The same users and ticket with new tokens and a new message, note and queue: for a call that deletes one or logs out. */
-export async function refreshWorld(t: TestApp, world: World): Promise<World> {
+/**
+ * For a call that deletes its object or ends its token: the same world with new tokens for its users
+ * and a new object of the kind named (or, for 'users', new users: a password change ends the others' tokens).
+ */
+export async function refreshWorld(t: TestApp, world: World, fresh: Fresh): Promise<World> {
+  if (fresh === 'users') return { ...world, ...(await signedInUsers(t)) };
   const tokens = t.app.get(TokensService);
   const reissue = async (who: SignedInUser): Promise<SignedInUser> => {
     const { access_token } = await tokens.issue(who.user);
     return { user: who.user, token: access_token, auth: { Authorization: `Bearer ${access_token}` } };
   };
   const [owner, otherClient, agent, admin] = await Promise.all([world.owner, world.otherClient, world.agent, world.admin].map(reissue));
-  return { ...world, owner, otherClient, agent, admin, ...(await newObjects(t, { owner, agent, admin, ticketId: world.ticketId })) };
+  const w = { ...world, owner, otherClient, agent, admin };
+  if (fresh === 'message') return { ...w, messageId: (await make.message(t, w)).id };
+  if (fresh === 'note') return { ...w, noteId: (await make.note(t, w)).id };
+  if (fresh === 'queue') return { ...w, queueId: (await make.queue(t, w)).id };
+  if (fresh === 'calendar') return { ...w, calendarId: (await make.calendar(t, w)).id };
+  if (fresh === 'attachment') return { ...w, attachmentId: (await upload(t, owner, w.messageId)).id };
+  return w;
 }
 
 /** The real object a path parameter names, by the resource it follows (`/tickets/{id}`, `/attachments/note/{note_id}`). */
-export function pathIds(path: string, world: World): Record<string, number> {
-  const ids: Record<string, number> = {};
+export function pathIds(path: string, world: World): Record<string, number | string> {
+  const ids: Record<string, number | string> = {};
   for (const match of path.matchAll(/([a-z_-]+)\/\{([a-z_]+)\}/g)) {
     const [, resource, param] = match;
-    const byResource: Record<string, number> = {
+    const byResource: Record<string, number | string> = {
       tickets: world.ticketId,
+      ticket: world.ticketId,
+      calendars: world.calendarId,
+      policies: 'high',
       messages: world.messageId,
       message: world.messageId,
       notes: world.noteId,
