@@ -6,7 +6,7 @@ import { TokensService } from '#src/modules/auth/tokens.service.js';
 
 /**
  * One of each object a route's path can name, all real rows, and a user of each role: `owner` is the
- * client whose ticket (with a message, a note and a file on each) it is; `otherClient` owns nothing here.
+ * client whose ticket it is (with its message, which carries a file, and an agent's note); `otherClient` owns nothing here.
  */
 export interface World {
   owner: SignedInUser;
