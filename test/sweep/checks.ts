@@ -20,10 +20,13 @@ export function errorShapeProblem(res: Answer): string | null {
   return null;
 }
 
-/** Rows of every table a write could touch, by table. */
-export async function rowCounts(db: DataSource): Promise<Record<string, number>> {
-  const tables = ['tickets', 'messages', 'notes', 'users', 'queues', 'ticket_events', 'attachments'];
-  const [row] = (await db.query(`SELECT ${tables.map((name) => `(SELECT count(*) FROM ${name})::int AS ${name}`).join(', ')}`)) as Record<string, number>[];
+/** Tables a refused request must leave as they were. */
+const TABLES = ['tickets', 'messages', 'notes', 'users', 'queues', 'ticket_events', 'attachments', 'sla_policies', 'business_calendars'];
+
+/** Each table's row count and a digest of all its rows, so that an insert, an update and a delete all show. */
+export async function tableStates(db: DataSource): Promise<Record<string, string>> {
+  const columns = TABLES.map((name) => `(SELECT count(*) || ' rows, ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM ${name} x) AS ${name}`);
+  const [row] = (await db.query(`SELECT ${columns.join(', ')}`)) as Record<string, string>[];
   return row;
 }
 
