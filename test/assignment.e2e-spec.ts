@@ -29,10 +29,13 @@ describe('automatic assignment', () => {
     await createTicket(t.db, { agentId: calm.user.id, queueId, status: 'resolved', resolvedAt: new Date() });
     const res = await open();
     expect(res.body.agent_id).toBe(calm.user.id);
+    // Given out in the request that opens it, a ticket stays open: the contract answers a new ticket
+    // `status: "open"` (later hand-outs move it to in_progress, see test/conveniences.e2e-spec.ts).
+    expect(res.body.status).toBe('open');
     const history = await t.http.get(`/api/v1/tickets/${res.body.id}/history`).set(calm.auth).expect(200);
-    expect(history.body.items.map((e: { type: string; actor_id: number | null }) => [e.type, e.actor_id])).toEqual([
-      ['created', client.user.id],
-      ['assignment', null],
+    expect(history.body.items.map((e: { type: string; actor_id: number | null; from: string | null; to: string | null }) => [e.type, e.actor_id, e.from, e.to])).toEqual([
+      ['created', client.user.id, null, 'open'],
+      ['assignment', null, null, String(calm.user.id)],
     ]);
   });
 

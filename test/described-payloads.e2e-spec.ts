@@ -1,8 +1,7 @@
-import type { Socket } from 'socket.io-client';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { connect, request } from './utils/socket.js';
+import { request, socketPool } from './utils/socket.js';
 
 interface Problem {
   field: string;
@@ -26,13 +25,8 @@ describe('described payloads', () => {
   let client: SignedInUser;
   let agent: SignedInUser;
   let admin: SignedInUser;
-  const sockets: Socket[] = [];
-
-  const open = async (who: SignedInUser) => {
-    const socket = await connect(t.baseUrl, who.token);
-    sockets.push(socket);
-    return socket;
-  };
+  const sockets = socketPool(() => t.baseUrl);
+  const open = (who: SignedInUser) => sockets.open(who.token);
   const count = async (table: string) => ((await t.db.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
   const post = (who: SignedInUser, url: string, body: object) => t.http.post(url).set(who.auth).send(body);
 
@@ -42,9 +36,7 @@ describe('described payloads', () => {
     agent = await signedIn(t, { role: 'agent' });
     admin = await signedIn(t, { role: 'admin' });
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(() => t.close());
 
   describe('enum values in any case, lower case out', () => {

@@ -202,6 +202,52 @@ describe('SLA engine', () => {
     });
   });
 
+  describe('what tickets say about their SLA', () => {
+    const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * MINUTE);
+
+    it('every ticket answer carries its sla block, and the list filters by sla_state', async () => {
+      const warned = await createTicket(t.db, { frtDeadline: minutesFromNow(30), ttrDeadline: minutesFromNow(600) });
+      const breached = await createTicket(t.db, { frtDeadline: minutesFromNow(-30), ttrDeadline: minutesFromNow(600) });
+      const answered = await createTicket(t.db, { status: 'in_progress', frtDeadline: minutesFromNow(-30), ttrDeadline: minutesFromNow(-5), firstResponseAt: minutesFromNow(-40) });
+      const waiting = await createTicket(t.db, { priority: 'high', status: 'waiting_customer', frtDeadline: minutesFromNow(-30), ttrDeadline: minutesFromNow(-5), firstResponseAt: minutesFromNow(-40) });
+      const done = await createTicket(t.db, { status: 'resolved', resolvedAt: minutesFromNow(-10), firstResponseAt: minutesFromNow(-40), frtDeadline: minutesFromNow(-30), ttrDeadline: minutesFromNow(-20) });
+      await t.http.put('/api/v1/sla/policies/high').set(admin.auth).send({ frt_minutes: 60, ttr_minutes: 480, pause_while_waiting: true }).expect(200);
+
+      const sla = async (id: number) => (await t.http.get(`/api/v1/tickets/${id}`).set(agent.auth).expect(200)).body.sla;
+      expect(await sla(warned.id)).toEqual({
+        frt: { deadline: warned.frtDeadline.toISOString(), state: 'warning', met_at: null },
+        ttr: { deadline: warned.ttrDeadline.toISOString(), state: 'pending', met_at: null },
+      });
+      expect((await sla(breached.id)).frt.state).toBe('breached');
+      expect(await sla(answered.id)).toMatchObject({ frt: { state: 'met', met_at: answered.firstResponseAt!.toISOString() }, ttr: { state: 'breached' } });
+      expect((await sla(waiting.id)).ttr.state).toBe('paused');
+      expect((await sla(done.id)).ttr).toEqual({ deadline: done.ttrDeadline.toISOString(), state: 'breached', met_at: done.resolvedAt!.toISOString() });
+
+      const ids = async (state: string) =>
+        (await t.http.get(`/api/v1/tickets?sla_state=${state}`).set(agent.auth).expect(200)).body.items.map((i: { id: number }) => i.id).sort();
+      expect(await ids('breached')).toEqual([breached.id, answered.id].sort());
+      expect(await ids('WARNING')).toEqual([warned.id]);
+      await t.http.get('/api/v1/tickets?sla_state=late').set(agent.auth).expect(422);
+      const list = await t.http.get('/api/v1/tickets').set(agent.auth).expect(200);
+      expect(list.body.items.every((i: { sla?: { frt: unknown; ttr: unknown } }) => i.sla?.frt && i.sla.ttr)).toBe(true);
+    });
+
+    it('stats count FRT and TTR met and breached, with rates, overall, per queue and per agent', async () => {
+      const [{ id: billing }] = await t.db.query(`SELECT id FROM queues WHERE system_key = 'billing'`);
+      const base = { queueId: billing, agentId: agent.user.id, createdAt: minutesFromNow(-120) };
+      await createTicket(t.db, { ...base, status: 'resolved', firstResponseAt: minutesFromNow(-110), resolvedAt: minutesFromNow(-100), frtDeadline: minutesFromNow(-60), ttrDeadline: minutesFromNow(60) });
+      await createTicket(t.db, { ...base, status: 'resolved', firstResponseAt: minutesFromNow(-50), resolvedAt: minutesFromNow(-10), frtDeadline: minutesFromNow(-60), ttrDeadline: minutesFromNow(-30) });
+      await createTicket(t.db, { ...base, agentId: null, frtDeadline: minutesFromNow(-60), ttrDeadline: minutesFromNow(60) });
+      const stats = await t.http.get('/api/v1/tickets/stats').set(agent.auth).expect(200);
+      expect(stats.body.sla.overall).toEqual({ frt_met: 1, frt_breached: 2, frt_met_rate: 0.333, ttr_met: 1, ttr_breached: 1, ttr_met_rate: 0.5 });
+      expect(stats.body.sla.by_queue).toEqual([expect.objectContaining({ queue_id: billing, frt_met: 1, frt_breached: 2 })]);
+      expect(stats.body.sla.by_agent).toEqual([
+        expect.objectContaining({ agent_id: agent.user.id, name: agent.user.name, frt_met: 1, frt_breached: 1, ttr_met: 1, ttr_breached: 1, ttr_met_rate: 0.5 }),
+        expect.objectContaining({ agent_id: null, frt_met: 0, frt_breached: 1, frt_met_rate: 0, ttr_met_rate: null }),
+      ]);
+    });
+  });
+
   describe('the minute job', () => {
     const now = new Date('2026-12-01T12:00:00Z');
     const minutesFromNow = (minutes: number) => new Date(now.getTime() + minutes * MINUTE);

@@ -7,6 +7,7 @@ import { Attachments1763792000000 } from '#migrations/1763792000000-Attachments.
 import { LoginThrottleExpiry1763796500000 } from '#migrations/1763796500000-LoginThrottleExpiry.js';
 import { TicketsQueueNoAction1763796600000 } from '#migrations/1763796600000-TicketsQueueNoAction.js';
 import { RateLimitCounters1763796700000 } from '#migrations/1763796700000-RateLimitCounters.js';
+import { NoteAuthorsAndEdits1764100000000 } from '#migrations/1764100000000-NoteAuthorsAndEdits.js';
 import { TicketAttachments1764200000000 } from '#migrations/1764200000000-TicketAttachments.js';
 import { UserSelfService1764200100000 } from '#migrations/1764200100000-UserSelfService.js';
 import { QueueSystemKeys1764400000000 } from '#migrations/1764400000000-QueueSystemKeys.js';
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   LoginThrottleExpiry1763796500000,
   TicketsQueueNoAction1763796600000,
   RateLimitCounters1763796700000,
+  NoteAuthorsAndEdits1764100000000,
   TicketAttachments1764200000000,
   UserSelfService1764200100000,
   QueueSystemKeys1764400000000,

@@ -74,3 +74,18 @@ export function disconnected(socket: Socket, timeoutMs = 5000): Promise<void> {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The sockets a test file opens, closed together (after each test): `open(token)` connects one more. */
+export function socketPool(baseUrl: () => string) {
+  const sockets: Socket[] = [];
+  return {
+    async open(token: string): Promise<Socket> {
+      const socket = await connect(baseUrl(), token);
+      sockets.push(socket);
+      return socket;
+    },
+    closeAll(): void {
+      for (const socket of sockets.splice(0)) socket.close();
+    },
+  };
+}

@@ -35,10 +35,10 @@ export const en = {
     '{email} belongs to a user who is not an admin; no admin was created (npm run create-admin -- --email {email} --promote makes it one)',
 
   // SLA log lines (src/modules/sla/domain/sla-log-line.ts).
-  'sla.all_met': '✅ All deadlines met for all tickets',
+  'sla.all_met': 'All SLA deadlines are met for all tickets',
   'sla.line': '[{time}] [Ticket #{ticket_id} | {title}] {event}',
-  'sla.frt_warning': '🚨 FRT expires soon ({minutes} min left)',
-  'sla.ttr_warning': '🚨 TTR expires soon ({minutes} min left)',
-  'sla.frt_breached': '❌ FRT breached ({minutes} min overdue)',
-  'sla.ttr_breached': '❌ TTR breached ({minutes} min overdue)',
+  'sla.frt_warning': 'FRT expires soon ({minutes} min left)',
+  'sla.ttr_warning': 'TTR expires soon ({minutes} min left)',
+  'sla.frt_breached': 'FRT breached ({minutes} min overdue)',
+  'sla.ttr_breached': 'TTR breached ({minutes} min overdue)',
 } as const;

@@ -25,9 +25,9 @@ describe('translate', () => {
   it.each([
     ['en', 'queues.email.name', {}, 'Email'],
     ['ru', 'queues.email.name', {}, 'Письма из почты'],
-    ['en', 'sla.all_met', {}, '✅ All deadlines met for all tickets'],
+    ['en', 'sla.all_met', {}, 'All SLA deadlines are met for all tickets'],
     ['ru', 'sla.all_met', {}, '✅ Все дедлайны соблюдены для всех тикетов'],
-    ['en', 'sla.frt_warning', { minutes: 32 }, '🚨 FRT expires soon (32 min left)'],
+    ['en', 'sla.frt_warning', { minutes: 32 }, 'FRT expires soon (32 min left)'],
     ['ru', 'sla.frt_warning', { minutes: 32 }, '🚨 FRT скоро истечёт (осталось: 32 мин)'],
     ['en', 'admin_bootstrap.email_taken', { email: 'a@b.test' }, 'a@b.test belongs to a user who is not an admin; no admin was created (npm run create-admin -- --email a@b.test --promote makes it one)'],
   ] as const)('%s %s %j -> %s', (locale, key, params, expected) => {

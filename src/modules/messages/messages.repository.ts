@@ -1,21 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, MoreThan, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
-import { pgTimestampToIso } from '#src/common/database/timestamps.js';
-import { MessageEntity } from '#src/modules/messages/message.entity.js';
+import { type AuthorType, MessageEntity } from '#src/modules/messages/message.entity.js';
 
-/** A stored message as the prepared insert returns it (times as PostgreSQL's text). */
-interface MessageRecord {
+/**
+ * A message as the statements here return it: its columns (times as PostgreSQL's text), with
+ * the author's current name (null for the bot, the system, or an author without an account).
+ */
+export interface MessageRecord {
   id: number;
   ticket_id: number;
   author_id: number | null;
-  author_type: MessageEntity['authorType'];
+  author_type: AuthorType;
   is_from_agent: boolean;
   content: string;
   client_msg_id: string | null;
   created_at: string;
+  author_name: string | null;
 }
+
+export type NewMessage = Omit<MessageEntity, 'id'>;
+
+/** Every read of a message comes with its author's name from the same statement (no second round trip). */
+const MESSAGE_COLUMNS = `m.id, m.ticket_id, m.author_id, m.author_type, m.is_from_agent, m.content, m.client_msg_id, m.created_at,
+  u.name AS author_name`;
+const AUTHOR_JOIN = 'LEFT JOIN users u ON u.id = m.author_id';
 
 @Injectable()
 export class MessagesRepository {
@@ -28,10 +38,21 @@ export class MessagesRepository {
     return manager ? manager.getRepository(MessageEntity) : this.messages;
   }
 
-  /** Inserts a message; a repeated (author, client_msg_id) raises a unique violation. */
-  insert(values: Omit<MessageEntity, 'id' | 'createdAt'> & { createdAt?: Date }, manager?: EntityManager): Promise<MessageEntity> {
-    const repo = this.repo(manager);
-    return repo.save(repo.create(values));
+  /** Inserts a message in `manager`'s transaction; a repeated (author, client_msg_id) raises a unique violation. */
+  async insert(values: NewMessage, manager: EntityManager): Promise<MessageRecord> {
+    const rows = await preparedQuery<MessageRecord>(
+      this.db,
+      'messages.insert',
+      `WITH m AS (
+         INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING *
+       )
+       SELECT ${MESSAGE_COLUMNS} FROM m ${AUTHOR_JOIN}`,
+      [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt],
+      manager,
+    );
+    return rows[0];
   }
 
   /**
@@ -43,31 +64,23 @@ export class MessagesRepository {
    * one ticket commit in id order and a reconnecting client that asks for ids after the last one
    * it saw never skips one. Null when nothing was stored (the caller tells why).
    */
-  async insertIfTicketUnchanged(values: Omit<MessageEntity, 'id'>, statuses: readonly string[]): Promise<MessageEntity | null> {
+  async insertIfTicketUnchanged(values: NewMessage, statuses: readonly string[]): Promise<MessageRecord | null> {
     const rows = await preparedQuery<MessageRecord>(
       this.db,
       'messages.insertIfTicketUnchanged',
-      `INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7
-        WHERE EXISTS (SELECT 1 FROM tickets
-                       WHERE id = $1 AND status = ANY($8::text[]) AND (NOT $4 OR first_response_at IS NOT NULL)
-                         FOR NO KEY UPDATE)
-       ON CONFLICT (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
-       RETURNING id, ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at`,
+      `WITH m AS (
+         INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7
+          WHERE EXISTS (SELECT 1 FROM tickets
+                         WHERE id = $1 AND status = ANY($8::text[]) AND (NOT $4 OR first_response_at IS NOT NULL)
+                           FOR NO KEY UPDATE)
+         ON CONFLICT (author_id, client_msg_id) WHERE client_msg_id IS NOT NULL DO NOTHING
+         RETURNING *
+       )
+       SELECT ${MESSAGE_COLUMNS} FROM m ${AUTHOR_JOIN}`,
       [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt, statuses],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return Object.assign(new MessageEntity(), {
-      id: row.id,
-      ticketId: row.ticket_id,
-      authorId: row.author_id,
-      authorType: row.author_type,
-      isFromAgent: row.is_from_agent,
-      content: row.content,
-      clientMsgId: row.client_msg_id,
-      createdAt: new Date(pgTimestampToIso(row.created_at)),
-    });
+    return rows[0] ?? null;
   }
 
   findById(id: number): Promise<MessageEntity | null> {
@@ -79,21 +92,24 @@ export class MessagesRepository {
     return this.repo(manager).createQueryBuilder('m').where('m.id = :id', { id }).setLock('pessimistic_write').getOne();
   }
 
-  findByClientMsgId(authorId: number | null, clientMsgId: string): Promise<MessageEntity | null> {
-    return this.messages
-      .createQueryBuilder('m')
-      .where('m.author_id IS NOT DISTINCT FROM :authorId', { authorId })
-      .andWhere('m.client_msg_id = :clientMsgId', { clientMsgId })
-      .getOne();
+  async findByClientMsgId(authorId: number | null, clientMsgId: string): Promise<MessageRecord | null> {
+    const rows = await preparedQuery<MessageRecord>(
+      this.db,
+      'messages.findByClientMsgId',
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m ${AUTHOR_JOIN} WHERE m.author_id IS NOT DISTINCT FROM $1 AND m.client_msg_id = $2`,
+      [authorId, clientMsgId],
+    );
+    return rows[0] ?? null;
   }
 
-  /** A ticket's thread in order, after `afterId`; up to `limit + 1` rows. */
-  listByTicket(ticketId: number, afterId: number | undefined, limit: number): Promise<MessageEntity[]> {
-    return this.messages.find({
-      where: { ticketId, ...(afterId !== undefined && { id: MoreThan(afterId) }) },
-      order: { id: 'ASC' },
-      take: limit + 1,
-    });
+  /** A ticket's thread in order, after `afterId`; up to `limit + 1` rows. Every list and join replay reads this. */
+  listByTicket(ticketId: number, afterId: number | undefined, limit: number): Promise<MessageRecord[]> {
+    return preparedQuery<MessageRecord>(
+      this.db,
+      'messages.listByTicket',
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m ${AUTHOR_JOIN} WHERE m.ticket_id = $1 AND m.id > $2 ORDER BY m.id LIMIT $3`,
+      [ticketId, afterId ?? 0, limit + 1],
+    );
   }
 
   async delete(id: number, manager?: EntityManager): Promise<void> {

@@ -10,10 +10,9 @@ import { AttachmentsService } from '#src/modules/attachments/attachments.service
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { authoredFieldChecks, type CreateMessageDto, type MessageResponseDto, toMessageResponse } from '#src/modules/messages/dto/message.dto.js';
-import type { AuthorType, MessageEntity } from '#src/modules/messages/message.entity.js';
-import { MessagesRepository } from '#src/modules/messages/messages.repository.js';
+import type { AuthorType } from '#src/modules/messages/message.entity.js';
+import { type MessageRecord, MessagesRepository } from '#src/modules/messages/messages.repository.js';
 import { statusesUnchangedByMessage } from '#src/modules/tickets/domain/ticket-status.js';
-import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { type Actor, TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
@@ -84,7 +83,7 @@ export class MessagesService {
       const stored = await this.messages.insertIfTicketUnchanged(values, statusesUnchangedByMessage(fromAgent));
       if (stored) {
         const message = toMessageResponse(stored);
-        this.events.publish('message.created', { message, ticket: toTicketResponse(ticket) });
+        this.events.publish('message.created', { message, ticket: this.tickets.respond(ticket) });
         return { message, created: true };
       }
     }
@@ -92,7 +91,7 @@ export class MessagesService {
       const existing = await this.messages.findByClientMsgId(author.id, clientMsgId);
       if (existing) return this.replay(existing, ticketId);
     }
-    let result: { message: MessageEntity; before: TicketEntity; after: TicketEntity; changes: string[] };
+    let result: { message: MessageRecord; before: TicketEntity; after: TicketEntity; changes: string[] };
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const before = await this.tickets.lockVisible(actor, ticketId, manager);
@@ -109,9 +108,9 @@ export class MessagesService {
       throw error;
     }
     const message = toMessageResponse(result.message);
-    this.events.publish('message.created', { message, ticket: toTicketResponse(result.after) });
+    this.events.publish('message.created', { message, ticket: this.tickets.respond(result.after) });
     if (result.changes.length > 0) {
-      this.events.publish('ticket.updated', { ticket: toTicketResponse(result.after), changes: result.changes, actorId: author.id });
+      this.events.publish('ticket.updated', { ticket: this.tickets.respond(result.after), changes: result.changes, actorId: author.id });
       await this.tickets.afterStatusChange(result.before, result.after);
     }
     return { message, created: true };
@@ -130,8 +129,8 @@ export class MessagesService {
     this.events.publish('message.deleted', { messageId: id, ticketId: message.ticketId });
   }
 
-  private replay(existing: MessageEntity, ticketId: number): PostedMessage {
-    if (existing.ticketId !== ticketId) {
+  private replay(existing: MessageRecord, ticketId: number): PostedMessage {
+    if (existing.ticket_id !== ticketId) {
       throw new AppError(ErrorCode.CONFLICT, 'This client_msg_id was already used for another ticket', [{ field: 'client_msg_id' }]);
     }
     return { message: toMessageResponse(existing), created: false };

@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '#src/common/auth/auth.decorators.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
 import { PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IdParam } from '#src/common/validation/id-param.pipe.js';
-import { CreateNoteDto, NotePageDto, NoteResponseDto } from '#src/modules/notes/dto/note.dto.js';
+import { CreateNoteDto, NotePageDto, NoteResponseDto, UpdateNoteDto } from '#src/modules/notes/dto/note.dto.js';
 import { NotesService } from '#src/modules/notes/notes.service.js';
 
 /** Agents only; a client gets 404 (notes do not exist for customers), so no @Roles here. */
@@ -29,6 +29,14 @@ export class NotesController {
   @ApiErrors(401, 404, 422)
   create(@CurrentUser() user: AuthUser, @IdParam() ticketId: number, @Body() dto: CreateNoteDto): Promise<NoteResponseDto> {
     return this.notes.create(user, ticketId, dto);
+  }
+
+  @Patch('notes/:id')
+  @ApiOperation({ summary: 'Edit a note: its author or an admin (another agent: 403)' })
+  @ApiOkResponse({ type: NoteResponseDto })
+  @ApiErrors(401, 403, 404, 422)
+  update(@CurrentUser() user: AuthUser, @IdParam() id: number, @Body() dto: UpdateNoteDto): Promise<NoteResponseDto> {
+    return this.notes.update(user, id, dto);
   }
 
   @Delete('notes/:id')

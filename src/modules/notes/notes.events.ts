@@ -5,6 +5,7 @@ import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 declare module '#src/common/events/domain-events.js' {
   interface DomainEvents {
     'note.created': { note: NoteResponseDto; ticket: TicketResponseDto };
+    'note.updated': { note: NoteResponseDto; actorId: number };
     'note.deleted': { noteId: number; ticketId: number };
   }
 }

@@ -8,10 +8,9 @@ import { requireAgreement } from '#src/common/validation/agreement.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
-import { type CreateNoteDto, type NoteResponseDto, toNoteResponse } from '#src/modules/notes/dto/note.dto.js';
+import { type CreateNoteDto, type NoteResponseDto, toNoteResponse, type UpdateNoteDto } from '#src/modules/notes/dto/note.dto.js';
 import { NotesRepository } from '#src/modules/notes/notes.repository.js';
 import { authoredFieldChecks } from '#src/modules/messages/dto/message.dto.js';
-import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/notes/notes.events.js'; // DomainEvents entries (types only)
 
@@ -41,8 +40,26 @@ export class NotesService {
     if (!isAgent(actor)) throw notFound('Ticket');
     requireAgreement(authoredFieldChecks(dto, actor, ticketId));
     const ticket = await this.tickets.getVisible(actor, ticketId);
-    const note = toNoteResponse(await this.notes.insert({ ticketId, authorId: actor.id, content: dto.content, createdAt: this.clock.now() }));
-    this.events.publish('note.created', { note, ticket: toTicketResponse(ticket) });
+    const note = toNoteResponse(await this.notes.insert({ ticketId, authorId: actor.id, authorType: 'agent', content: dto.content, createdAt: this.clock.now() }));
+    this.events.publish('note.created', { note, ticket: this.tickets.respond(ticket) });
+    return note;
+  }
+
+  /**
+   * Changes a note's text: its author or an admin may; another agent gets 403, a client 404 (notes
+   * do not exist for customers). The row lock orders an edit with uploads to the note and its deletion.
+   */
+  async update(actor: AuthUser, id: number, dto: UpdateNoteDto): Promise<NoteResponseDto> {
+    if (!isAgent(actor)) throw notFound('Note');
+    const note = await this.dataSource.transaction(async (manager) => {
+      const current = await this.notes.lockById(id, manager);
+      if (!current) throw notFound('Note');
+      if (current.authorId !== actor.id && actor.role !== 'admin') {
+        throw new AppError(ErrorCode.FORBIDDEN, 'Only the author of a note or an admin may edit it');
+      }
+      return toNoteResponse((await this.notes.updateContent(id, dto.content, this.clock.now(), manager))!);
+    });
+    this.events.publish('note.updated', { note, actorId: actor.id });
     return note;
   }
 

@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { I18nService } from '#src/common/i18n/i18n.service.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { dueSlaEvent, type DueSlaEvent, type SlaKind } from '#src/modules/sla/domain/sla-clock.js';
+import { formatSlaLogLine } from '#src/modules/sla/domain/sla-log-line.js';
 import { nextPriority } from '#src/modules/sla/domain/sla-timeline.js';
 import type {} from '#src/modules/sla/sla.events.js'; // DomainEvents entries (types only)
 import { type DueTicket, type Keyset, type PolicyRow, SlaRepository } from '#src/modules/sla/sla.repository.js';
@@ -35,6 +37,7 @@ export class SlaMonitorService {
     private readonly sla: SlaRepository,
     private readonly events: DomainEventPublisher,
     private readonly config: AppConfig,
+    private readonly i18n: I18nService,
     @InjectDataSource() private readonly db: DataSource,
     metrics: MetricsService,
   ) {
@@ -65,11 +68,11 @@ export class SlaMonitorService {
         }
         for (const [ticket, event] of await this.recordPlain(plain, result)) {
           count(event);
-          this.announce(ticket, event, [], []);
+          this.announce(ticket, event, [], [], now);
         }
         for (const [ticket, event] of escalating) {
           try {
-            if (await this.recordEscalating(ticket, event, policies.get(ticket.priority)!)) count(event);
+            if (await this.recordEscalating(ticket, event, policies.get(ticket.priority)!, now)) count(event);
           } catch (error) {
             result.failed++;
             this.logger.error({ err: error, ticketId: ticket.id, kind }, 'Could not record an SLA breach; the next run retries');
@@ -80,7 +83,7 @@ export class SlaMonitorService {
       }
     }
     if (result.warnings + result.breaches + result.failed === 0 && (await this.sla.countAtRisk(horizon)) === 0) {
-      this.logger.log('All SLA deadlines are met for all tickets');
+      this.logger.log(this.i18n.t('sla.all_met'));
     }
     return result;
   }
@@ -109,7 +112,7 @@ export class SlaMonitorService {
   }
 
   /** A breach whose policy escalates: recorded and escalated in one short transaction; false if recorded before. */
-  private async recordEscalating(ticket: DueTicket, event: DueSlaEvent, policy: PolicyRow): Promise<boolean> {
+  private async recordEscalating(ticket: DueTicket, event: DueSlaEvent, policy: PolicyRow, now: Date): Promise<boolean> {
     const escalation: string[] = [];
     const recorded = await this.db.transaction(async (manager) => {
       const fresh = await this.sla.recordEvents([{ ticketId: ticket.id, ...event }], manager);
@@ -134,18 +137,13 @@ export class SlaMonitorService {
       for (const action of escalation) await this.sla.appendHistory(manager, ticket.id, 'sla_escalation', event.kind, action);
       return true;
     });
-    if (recorded) this.announce(ticket, event, escalation, policy.breachNotifyAdmins ? await this.sla.activeAdminIds() : []);
+    if (recorded) this.announce(ticket, event, escalation, policy.breachNotifyAdmins ? await this.sla.activeAdminIds() : [], now);
     return recorded;
   }
 
-  private announce(ticket: DueTicket, event: DueSlaEvent, escalation: string[], notifyUserIds: number[]): void {
+  private announce(ticket: DueTicket, event: DueSlaEvent, escalation: string[], notifyUserIds: number[], now: Date): void {
     this.eventsCounter.inc({ kind: event.kind, type: event.type });
-    const kind = event.kind.toUpperCase();
-    const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
-    const line =
-      event.type === 'warning'
-        ? `[${stamp}] [Ticket #${ticket.id} | ${ticket.title}] ${kind} expires soon (${event.minutesLeft} min left)`
-        : `[${stamp}] [Ticket #${ticket.id} | ${ticket.title}] ${kind} breached (${-event.minutesLeft} min ago)`;
+    const line = formatSlaLogLine(this.i18n.locale, { ticketId: ticket.id, title: ticket.title, kind: event.kind, alert: event.type, deadline: event.deadline }, now);
     if (event.type === 'warning') this.logger.warn(line);
     else this.logger.error(line);
     const payload = {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error.js';
@@ -11,7 +11,7 @@ import {
   type IsoWeekday,
   type WorkingPeriod,
 } from '#src/modules/sla/domain/business-hours.js';
-import { clockDeadline } from '#src/modules/sla/domain/sla-clock.js';
+import { clockDeadline, type TicketClockInput, ticketSlaView, type TicketSlaView } from '#src/modules/sla/domain/sla-clock.js';
 import { PRIORITY_ORDER, resolutionTimeline } from '#src/modules/sla/domain/sla-timeline.js';
 import {
   type BusinessCalendarResponseDto,
@@ -25,7 +25,7 @@ import {
 import { type ClockTicket, type PolicyRow, SlaRepository } from '#src/modules/sla/sla.repository.js';
 
 const RECOMPUTE_BATCH = 500;
-/** How long an instance uses its copy of the policies before reading them again (changes made here apply at once). */
+/** How often an instance re-reads the policies (changes made on this instance apply at once). */
 const POLICY_CACHE_MS = 5_000;
 const PAUSING_STATUS = 'waiting_customer';
 const PERIOD = /^(\d{2}:\d{2})-(\d{2}:\d{2})$/;
@@ -41,10 +41,11 @@ export interface ResolvedPolicy {
  * every open ticket when a policy, a calendar or the ticket's own state changes.
  */
 @Injectable()
-export class SlaService implements OnApplicationBootstrap {
+export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SlaService.name);
-  private cached: { policies: Map<string, ResolvedPolicy>; loadedAt: number } | null = null;
+  private cached: Map<string, ResolvedPolicy> | null = null;
   private loading: Promise<Map<string, ResolvedPolicy>> | null = null;
+  private refresher: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly sla: SlaRepository,
@@ -58,6 +59,14 @@ export class SlaService implements OnApplicationBootstrap {
       PRIORITY_ORDER.map((priority) => ({ priority, ...this.config.slaDefaults[priority] })),
     );
     await this.refreshPolicies();
+    // Other instances' policy changes arrive within POLICY_CACHE_MS; no request ever waits for it.
+    this.refresher = setInterval(() => {
+      this.refreshPolicies().catch((error: unknown) => this.logger.warn({ err: error }, 'Could not refresh the SLA policies'));
+    }, POLICY_CACHE_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.refresher) clearInterval(this.refresher);
   }
 
   /**
@@ -73,16 +82,24 @@ export class SlaService implements OnApplicationBootstrap {
     };
   }
 
-  /** The policies, from this instance's copy when fresh enough. */
+  /**
+   * The `sla` block of a ticket response at this moment (states, met times; paused per its policy),
+   * from this instance's copy of the policies.
+   */
+  readonly view = (ticket: TicketClockInput & { priority: string }): TicketSlaView => {
+    const pauses = this.cached?.get(ticket.priority)?.policy.pauseWhileWaiting ?? false;
+    return ticketSlaView(ticket, new Date(), this.config.slaWarningMinutes, pauses);
+  };
+
+  /** The policies: this instance's copy, refreshed every POLICY_CACHE_MS and at once after a change here. */
   private async policies(): Promise<Map<string, ResolvedPolicy>> {
-    if (this.cached && Date.now() - this.cached.loadedAt < POLICY_CACHE_MS) return this.cached.policies;
-    return this.refreshPolicies();
+    return this.cached ?? this.refreshPolicies();
   }
 
   private refreshPolicies(): Promise<Map<string, ResolvedPolicy>> {
     this.loading ??= this.resolvedPolicies()
       .then((policies) => {
-        this.cached = { policies, loadedAt: Date.now() };
+        this.cached = policies;
         return policies;
       })
       .finally(() => {

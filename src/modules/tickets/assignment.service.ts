@@ -5,11 +5,18 @@ import { Clock } from '#src/common/clock.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { pickAgent } from '#src/modules/tickets/domain/pick-agent.js';
-import { isActive } from '#src/modules/tickets/domain/ticket-status.js';
+import { SlaService } from '#src/modules/sla/sla.service.js';
+import { isActive, planAssignment } from '#src/modules/tickets/domain/ticket-status.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
+
+/** A ticket as it was before an automatic assignment and as it is after. */
+interface Assigned {
+  before: TicketEntity;
+  after: TicketEntity;
+}
 
 /** At most this many waiting tickets are given out per call (the rest on the next freed slot). */
 const FILL_BATCH = 100;
@@ -34,13 +41,16 @@ export class AssignmentService {
     private readonly tickets: TicketsRepository,
     private readonly events: DomainEventPublisher,
     private readonly clock: Clock,
+    private readonly sla: SlaService,
   ) {}
 
   /**
    * Gives this ticket to an agent if it is active, unassigned and someone has room.
-   * `someoneHasRoom`, when the caller already knows, saves the first look.
+   * `someoneHasRoom`, when the caller already knows, saves the first look. `atCreation`: the ticket
+   * is being opened, and the contract answers a new ticket `status: "open"`, so a hand-out in the
+   * same request leaves it open; every later hand-out (the sweep, a reopen) moves it to in_progress.
    */
-  async autoAssign(candidate: Pick<TicketEntity, 'id' | 'queueId'>, someoneHasRoom?: boolean): Promise<TicketEntity | null> {
+  async autoAssign(candidate: Pick<TicketEntity, 'id' | 'queueId'>, someoneHasRoom?: boolean, atCreation = false): Promise<TicketEntity | null> {
     if (!this.config.autoAssign || someoneHasRoom === false) return null;
     try {
       if (someoneHasRoom === undefined && !(await this.anyoneHasRoom(candidate.queueId))) return null;
@@ -48,10 +58,11 @@ export class AssignmentService {
         await this.tickets.lockAssignment(manager);
         const ticket = await this.tickets.lockById(candidate.id, manager);
         if (!ticket || ticket.agentId !== null || !isActive(ticket.status)) return null;
-        return this.assignToBest(ticket, manager);
+        return this.assignToBest(ticket, manager, !atCreation);
       });
-      if (assigned) this.publishAssigned(assigned);
-      return assigned;
+      if (!assigned) return null;
+      this.publishAssigned(assigned);
+      return assigned.after;
     } catch (error) {
       this.logger.error({ err: error, ticketId: candidate.id }, 'Automatic assignment failed; the next sweep retries');
       return null;
@@ -95,18 +106,19 @@ export class AssignmentService {
     return pickAgent(await this.tickets.agentLoads(queueId, this.dataSource.manager), this.config.agentCapacity) !== null;
   }
 
-  private async assignToBest(ticket: TicketEntity, manager: EntityManager): Promise<TicketEntity | null> {
+  private async assignToBest(ticket: TicketEntity, manager: EntityManager, moveStatus = true): Promise<Assigned | null> {
     const agentId = pickAgent(await this.tickets.agentLoads(ticket.queueId, manager), this.config.agentCapacity);
     if (agentId === null) return null;
-    const updated = await this.tickets.update(ticket, { agentId }, manager);
-    await this.tickets.insertEvents(
-      [{ ticketId: ticket.id, actorId: null, type: 'assignment', fromValue: null, toValue: String(agentId), createdAt: this.clock.now() }],
-      manager,
-    );
-    return updated;
+    const now = this.clock.now();
+    const plan = planAssignment(ticket, agentId, now, moveStatus);
+    const updated = await this.tickets.update(ticket, plan.changes, manager);
+    await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: ticket.id, actorId: null, createdAt: now })), manager);
+    return { before: ticket, after: updated };
   }
 
-  private publishAssigned(ticket: TicketEntity): void {
-    this.events.publish('ticket.assigned', { ticket: toTicketResponse(ticket), agentId: ticket.agentId, previousAgentId: null, actorId: null });
+  private publishAssigned({ before, after }: Assigned): void {
+    const ticket = toTicketResponse(after, this.sla.view);
+    if (before.status !== after.status) this.events.publish('ticket.updated', { ticket, changes: ['status'], actorId: null });
+    this.events.publish('ticket.assigned', { ticket, agentId: after.agentId, previousAgentId: null, actorId: null });
   }
 }

@@ -21,6 +21,8 @@ export interface TicketFilter {
   clientId?: number;
   category?: string;
   q?: string;
+  /** Tickets with a running SLA clock past its deadline, or inside the warning window (minutes). */
+  sla?: { state: 'breached' | 'warning'; warningMinutes: number };
   /** Keyset: rows strictly after this (created_at, id) in newest-first order. */
   before?: { createdAt: string; id: number };
   /** Offset paging (`?skip=`): rows to pass over first. */
@@ -54,6 +56,19 @@ export type TicketChanges = Partial<
     | 'closedAt'
   >
 >;
+
+export interface SlaOutcomeRow {
+  by_queue: boolean;
+  by_agent: boolean;
+  queue_id: number | null;
+  queue_name: string | null;
+  agent_id: number | null;
+  agent_name: string | null;
+  frt_met: number;
+  frt_breached: number;
+  ttr_met: number;
+  ttr_breached: number;
+}
 
 export interface TicketCounts {
   byStatus: Record<string, number>;
@@ -294,6 +309,12 @@ export class TicketsRepository {
     if (filter.clientId !== undefined) add('c', (p) => `t.client_id = ${p}`, filter.clientId);
     if (filter.category) add('g', (p) => `t.category = ${p}`, filter.category);
     if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (filter.sla?.state === 'breached') {
+      where.push(slaClockCondition((deadline) => `${deadline} <= now()`));
+      shape += 'B';
+    } else if (filter.sla?.state === 'warning') {
+      add('W', (p) => slaClockCondition((deadline) => `${deadline} > now() AND ${deadline} <= now() + ${p} * interval '1 minute'`), filter.sla.warningMinutes);
+    }
     if (filter.before) {
       add('b', (p) => `(t.created_at, t.id) < (${p}::timestamptz, $${params.length + 1})`, filter.before.createdAt);
       params.push(filter.before.id);
@@ -367,6 +388,33 @@ export class TicketsRepository {
     };
   }
 
+  /**
+   * SLA outcomes of the tickets created in [from, to), overall, per queue and per agent: FRT met by
+   * a reply in time, breached by a late one or none yet past the deadline (while open); TTR met by
+   * resolving in time, breached by a late resolution or none yet past the deadline (unless paused).
+   */
+  async slaOutcomes(from: Date, to: Date): Promise<SlaOutcomeRow[]> {
+    return this.db.query(
+      `SELECT grouping(t.queue_id) = 0 AS by_queue, grouping(t.agent_id) = 0 AS by_agent,
+              t.queue_id, q.name AS queue_name, t.agent_id, u.name AS agent_name,
+              count(*) FILTER (WHERE t.first_response_at <= t.frt_deadline)::int AS frt_met,
+              count(*) FILTER (WHERE t.first_response_at > t.frt_deadline
+                OR (t.first_response_at IS NULL AND t.status = 'open' AND t.frt_deadline <= now()))::int AS frt_breached,
+              count(*) FILTER (WHERE t.resolved_at <= t.ttr_deadline)::int AS ttr_met,
+              count(*) FILTER (WHERE t.resolved_at > t.ttr_deadline
+                OR (t.resolved_at IS NULL AND t.status IN ${ACTIVE_SQL} AND t.ttr_deadline <= now()
+                    AND NOT (t.status = 'waiting_customer' AND coalesce(p.pause_while_waiting, false))))::int AS ttr_breached
+         FROM tickets t
+         LEFT JOIN queues q ON q.id = t.queue_id
+         LEFT JOIN users u ON u.id = t.agent_id
+         LEFT JOIN sla_policies p ON p.priority = t.priority
+        WHERE t.created_at >= $1 AND t.created_at < $2
+        GROUP BY GROUPING SETS ((), (t.queue_id, q.name), (t.agent_id, u.name))
+        ORDER BY by_queue, by_agent, t.queue_id NULLS LAST, t.agent_id NULLS LAST`,
+      [from, to],
+    );
+  }
+
   /** Active agents with their active-ticket load (in `queueId` and in all), last assignment and presence. */
   async agentLoads(queueId: number | null, manager: EntityManager): Promise<AgentLoad[]> {
     const rows: { agent_id: number; in_queue: number; total: number; last_assigned_at: Date | null; online: boolean }[] = await manager.query(
@@ -421,4 +469,15 @@ export class TicketsRepository {
   async lockAssignment(manager: EntityManager): Promise<void> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AdvisoryLock.ASSIGNMENT]);
   }
+}
+
+/**
+ * A running SLA clock whose deadline column meets `condition`: FRT while the ticket is open and
+ * unanswered, TTR while it is active and not paused by its policy (as the SLA minute job sees them).
+ */
+function slaClockCondition(condition: (column: string) => string): string {
+  return `((t.status = 'open' AND t.first_response_at IS NULL AND ${condition('t.frt_deadline')})
+    OR (t.status IN ${ACTIVE_SQL} AND ${condition('t.ttr_deadline')}
+        AND NOT (t.status = 'waiting_customer' AND EXISTS (
+          SELECT 1 FROM sla_policies p WHERE p.priority = t.priority AND p.pause_while_waiting))))`;
 }

@@ -16,6 +16,7 @@ import {
   acceptsMessages,
   canMove,
   isActive,
+  planAssignment,
   statusAfterMessage,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
@@ -28,6 +29,8 @@ import {
   type CreateTicketDto,
   type ListTicketsQueryDto,
   type TicketResponseDto,
+  type SlaOutcomesDto,
+  type SlaStatsDto,
   type TicketStatsDto,
   type TicketStatsQueryDto,
   type TicketEventResponseDto,
@@ -38,7 +41,7 @@ import {
 } from '#src/modules/tickets/dto/ticket.dto.js';
 import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
 import type { TicketEntity, TicketSource } from '#src/modules/tickets/ticket.entity.js';
-import { type NewTicketEvent, type TicketChanges, TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
+import { type NewTicketEvent, type SlaOutcomeRow, type TicketChanges, TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 
@@ -95,10 +98,10 @@ export class TicketsService {
       createdAt: now,
       actorId: actor.id,
     }, this.config.agentCapacity);
-    const created = toTicketResponseFromRecord(ticket);
+    const created = toTicketResponseFromRecord(ticket, this.sla.view);
     this.events.publish('ticket.created', { ticket: created, actorId: actor.id });
-    const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom);
-    return assigned ? toTicketResponse(assigned) : created;
+    const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom, true);
+    return assigned ? toTicketResponse(assigned, this.sla.view) : created;
   }
 
   /**
@@ -146,18 +149,24 @@ export class TicketsService {
       clientId: isAgent(actor) ? query.client_id : actor.id,
       category: query.category,
       q,
+      sla: query.sla_state && { state: query.sla_state, warningMinutes: this.config.slaWarningMinutes },
       before: before ? { createdAt: before[0] as string, id: before[1] as number } : undefined,
       offset: query.skip || undefined,
       limit,
     });
-    return toPage(rows, limit, toTicketResponseFromRecord, (r) => [pgTimestampToCursor(r.created_at), r.id]);
+    return toPage(rows, limit, (r) => toTicketResponseFromRecord(r, this.sla.view), (r) => [pgTimestampToCursor(r.created_at), r.id]);
   }
 
   async get(actor: AuthUser, id: number): Promise<TicketResponseDto> {
-    return toTicketResponse(await this.getVisible(actor, id));
+    return toTicketResponse(await this.getVisible(actor, id), this.sla.view);
   }
 
   /** The ticket if the caller may see it: agents see all, a client only its own (else 404, never 403). */
+  /** A ticket as clients see it, with its `sla` block: for other modules' events and answers. */
+  respond(ticket: TicketEntity): TicketResponseDto {
+    return toTicketResponse(ticket, this.sla.view);
+  }
+
   async getVisible(actor: AuthUser, id: number, manager?: EntityManager): Promise<TicketEntity> {
     const ticket = await this.tickets.findById(id, manager);
     if (!ticket || (!isAgent(actor) && ticket.clientId !== actor.id)) throw notFound();
@@ -183,9 +192,9 @@ export class TicketsService {
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
       return { before: current, after: await this.followClock(updated, plan.names, manager), names: plan.names };
     });
-    if (names.length === 0) return toTicketResponse(after);
-    this.events.publish('ticket.updated', { ticket: toTicketResponse(after), changes: names, actorId: actor.id });
-    return toTicketResponse(await this.afterStatusChange(before, after));
+    if (names.length === 0) return toTicketResponse(after, this.sla.view);
+    this.events.publish('ticket.updated', { ticket: toTicketResponse(after, this.sla.view), changes: names, actorId: actor.id });
+    return toTicketResponse(await this.afterStatusChange(before, after), this.sla.view);
   }
 
   async history(actor: AuthUser, id: number, query: PaginationQueryDto): Promise<Page<TicketEventResponseDto>> {
@@ -203,20 +212,19 @@ export class TicketsService {
     const { before, after } = await this.dataSource.transaction(async (manager) => {
       const current = (await this.tickets.lockById(id, manager))!;
       if (current.agentId === agentId) return { before: current, after: current };
-      const updated = await this.tickets.update(current, { agentId }, manager);
-      await this.tickets.insertEvents(
-        [{ ticketId: id, actorId: actor.id, type: 'assignment', fromValue: current.agentId?.toString() ?? null, toValue: agentId?.toString() ?? null, createdAt: now }],
-        manager,
-      );
+      const plan = planAssignment(current, agentId, now);
+      const updated = await this.tickets.update(current, plan.changes, manager);
+      await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
       return { before: current, after: updated };
     });
     if (before !== after) {
-      this.events.publish('ticket.assigned', { ticket: toTicketResponse(after), agentId, previousAgentId: before.agentId, actorId: actor.id });
+      if (before.status !== after.status) this.events.publish('ticket.updated', { ticket: toTicketResponse(after, this.sla.view), changes: ['status'], actorId: actor.id });
+      this.events.publish('ticket.assigned', { ticket: toTicketResponse(after, this.sla.view), agentId, previousAgentId: before.agentId, actorId: actor.id });
       // The previous agent has a free slot now. A ticket taken off its agent stays unassigned
       // (someone chose that): the pool skips it until someone assigns it or it is reopened.
       if (before.agentId !== null && isActive(after.status)) await this.assignment.fillFreeSlots();
     }
-    return toTicketResponse(after);
+    return toTicketResponse(after, this.sla.view);
   }
 
   /** One transaction: every ticket must exist and every status move be allowed, or nothing changes. */
@@ -242,8 +250,11 @@ export class TicketsService {
         const plan = this.planUpdate(current, { status: dto.status, priority: dto.priority, queue_id: dto.queue_id }, 'agent', now);
         const assigned = dto.agent_id !== undefined && dto.agent_id !== current.agentId;
         if (assigned) {
-          plan.changes.agentId = dto.agent_id;
-          plan.events.push({ type: 'assignment', fromValue: current.agentId?.toString() ?? null, toValue: dto.agent_id?.toString() ?? null });
+          // A status named in the same change is the status; otherwise assignment moves an open ticket.
+          const assignment = planAssignment(current, dto.agent_id as number | null, now, dto.status === undefined);
+          Object.assign(plan.changes, assignment.changes);
+          plan.events.push(...assignment.events);
+          if (assignment.changes.status !== undefined) plan.names.push('status');
         }
         if (plan.names.length === 0 && !assigned) {
           out.push({ before: current, after: current, names: [], assigned });
@@ -257,14 +268,14 @@ export class TicketsService {
     });
     let slotsFreed = false;
     for (const { before, after, names, assigned } of results) {
-      if (names.length > 0) this.events.publish('ticket.updated', { ticket: toTicketResponse(after), changes: names, actorId: actor.id });
+      if (names.length > 0) this.events.publish('ticket.updated', { ticket: toTicketResponse(after, this.sla.view), changes: names, actorId: actor.id });
       if (assigned) {
-        this.events.publish('ticket.assigned', { ticket: toTicketResponse(after), agentId: after.agentId, previousAgentId: before.agentId, actorId: actor.id });
+        this.events.publish('ticket.assigned', { ticket: toTicketResponse(after, this.sla.view), agentId: after.agentId, previousAgentId: before.agentId, actorId: actor.id });
       }
       slotsFreed ||= before.agentId !== null && (before.agentId !== after.agentId || (isActive(before.status) && !isActive(after.status)));
     }
     if (slotsFreed) await this.assignment.fillFreeSlots();
-    return { items: results.map((r) => toTicketResponse(r.after)) };
+    return { items: results.map((r) => toTicketResponse(r.after, this.sla.view)) };
   }
 
   async stats(query: TicketStatsQueryDto): Promise<TicketStatsDto> {
@@ -274,7 +285,11 @@ export class TicketsService {
     if (from >= to) {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'from must be before to', [{ field: 'from', problems: ['from must be before to'] }]);
     }
-    const [counts, window] = await Promise.all([this.tickets.counts(now), this.tickets.windowStats(from, to)]);
+    const [counts, window, outcomes] = await Promise.all([
+      this.tickets.counts(now),
+      this.tickets.windowStats(from, to),
+      this.tickets.slaOutcomes(from, to),
+    ]);
     const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
     return {
       from: from.toISOString(),
@@ -288,6 +303,7 @@ export class TicketsService {
       ttr_breached_in_window: window.ttrBreachedInWindow,
       median_first_response_seconds: window.medianFirstResponseSeconds,
       median_resolution_seconds: window.medianResolutionSeconds,
+      sla: toSlaStats(outcomes),
     };
   }
 
@@ -401,4 +417,24 @@ export class TicketsService {
     }
     return plan;
   }
+}
+
+/** The grouping-set rows of `slaOutcomes` as the stats answer: overall, per queue, per agent, with rates. */
+function toSlaStats(rows: SlaOutcomeRow[]): SlaStatsDto {
+  const rate = (met: number, breached: number) => (met + breached === 0 ? null : Math.round((met / (met + breached)) * 1000) / 1000);
+  const outcomes = (r: SlaOutcomeRow): SlaOutcomesDto => ({
+    frt_met: r.frt_met,
+    frt_breached: r.frt_breached,
+    frt_met_rate: rate(r.frt_met, r.frt_breached),
+    ttr_met: r.ttr_met,
+    ttr_breached: r.ttr_breached,
+    ttr_met_rate: rate(r.ttr_met, r.ttr_breached),
+  });
+  const overall = rows.find((r) => !r.by_queue && !r.by_agent);
+  const none = { frt_met: 0, frt_breached: 0, ttr_met: 0, ttr_breached: 0 } as SlaOutcomeRow;
+  return {
+    overall: outcomes(overall ?? none),
+    by_queue: rows.filter((r) => r.by_queue).map((r) => ({ queue_id: r.queue_id, name: r.queue_name, ...outcomes(r) })),
+    by_agent: rows.filter((r) => r.by_agent).map((r) => ({ agent_id: r.agent_id, name: r.agent_name, ...outcomes(r) })),
+  };
 }

@@ -6,16 +6,24 @@ import type { OwnedField } from '#src/common/validation/agreement.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
-import { AUTHOR_TYPES, type AuthorType, type MessageEntity } from '#src/modules/messages/message.entity.js';
+import { pgTimestampToIso } from '#src/common/database/timestamps.js';
+import { AUTHOR_TYPES, type AuthorType } from '#src/modules/messages/message.entity.js';
+import type { MessageRecord } from '#src/modules/messages/messages.repository.js';
 
 export const CONTENT_MAX = 20_000;
 
-export class MessageResponseDto {
+/** Who wrote a message or a note, as every response carries it (a widget needs no /users to show it). */
+export class AuthorDto {
+  @ApiProperty({ type: String, nullable: true, example: 'Jane Doe', description: "The author's current name; null for the bot, the system and e-mail senders without an account" })
+  author_name: string | null;
+}
+
+export class MessageResponseDto extends AuthorDto {
   @ApiProperty() id: number;
   @ApiProperty() ticket_id: number;
   @ApiProperty({ type: Number, nullable: true, description: 'Null for the bot and for e-mail senders without an account' })
   author_id: number | null;
-  @ApiProperty({ enum: AUTHOR_TYPES }) author_type: AuthorType;
+  @ApiProperty({ enum: AUTHOR_TYPES, description: '`agent` covers admins' }) author_type: AuthorType;
   @ApiProperty() is_from_agent: boolean;
   @ApiProperty() content: string;
   @ApiProperty({ type: String, nullable: true }) client_msg_id: string | null;
@@ -26,16 +34,17 @@ export class MessagePageDto extends PageMetaDto {
   @ApiProperty({ type: [MessageResponseDto] }) items: MessageResponseDto[];
 }
 
-export function toMessageResponse(message: MessageEntity): MessageResponseDto {
+export function toMessageResponse(message: MessageRecord): MessageResponseDto {
   return {
     id: message.id,
-    ticket_id: message.ticketId,
-    author_id: message.authorId,
-    author_type: message.authorType,
-    is_from_agent: message.isFromAgent,
+    ticket_id: message.ticket_id,
+    author_id: message.author_id,
+    author_name: message.author_name,
+    author_type: message.author_type,
+    is_from_agent: message.is_from_agent,
     content: message.content,
-    client_msg_id: message.clientMsgId,
-    created_at: message.createdAt.toISOString(),
+    client_msg_id: message.client_msg_id,
+    created_at: pgTimestampToIso(message.created_at),
   };
 }
 

@@ -1,27 +1,33 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
-import { AuthoredFieldsDto, Content, CONTENT_MAX } from '#src/modules/messages/dto/message.dto.js';
-import type { NoteEntity } from '#src/modules/notes/note.entity.js';
+import { AuthorDto, AuthoredFieldsDto, Content, CONTENT_MAX } from '#src/modules/messages/dto/message.dto.js';
+import { NOTE_AUTHOR_TYPES, type NoteAuthorType } from '#src/modules/notes/note.entity.js';
+import type { NoteRecord } from '#src/modules/notes/notes.repository.js';
 
-export class NoteResponseDto {
+export class NoteResponseDto extends AuthorDto {
   @ApiProperty() id: number;
   @ApiProperty() ticket_id: number;
-  @ApiProperty({ type: Number, nullable: true }) author_id: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Null for the bot and the system' }) author_id: number | null;
+  @ApiProperty({ enum: NOTE_AUTHOR_TYPES, description: '`agent` covers admins' }) author_type: NoteAuthorType;
   @ApiProperty() content: string;
   @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({ format: 'date-time', description: 'The last edit; equal to created_at for a note never edited' }) updated_at: string;
 }
 
 export class NotePageDto extends PageMetaDto {
   @ApiProperty({ type: [NoteResponseDto] }) items: NoteResponseDto[];
 }
 
-export function toNoteResponse(note: NoteEntity): NoteResponseDto {
+export function toNoteResponse(note: NoteRecord): NoteResponseDto {
   return {
     id: note.id,
-    ticket_id: note.ticketId,
-    author_id: note.authorId,
+    ticket_id: note.ticket_id,
+    author_id: note.author_id,
+    author_name: note.author_name,
+    author_type: note.author_type,
     content: note.content,
-    created_at: note.createdAt.toISOString(),
+    created_at: note.created_at.toISOString(),
+    updated_at: note.updated_at.toISOString(),
   };
 }
 
@@ -30,3 +36,6 @@ export class CreateNoteDto extends AuthoredFieldsDto {
   @Content()
   content: string;
 }
+
+/** An edit of a note: its text only. */
+export class UpdateNoteDto extends PickType(CreateNoteDto, ['content'] as const) {}

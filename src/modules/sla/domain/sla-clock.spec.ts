@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BusinessCalendar } from '#src/modules/sla/domain/business-hours.js';
-import { clockDeadline, dueSlaEvent, type Pause, slaState } from '#src/modules/sla/domain/sla-clock.js';
+import { clockDeadline, dueSlaEvent, type Pause, slaState, ticketSlaView } from '#src/modules/sla/domain/sla-clock.js';
 
 const office: BusinessCalendar = {
   timeZone: 'Europe/Berlin',
@@ -70,5 +70,30 @@ describe('dueSlaEvent', () => {
   ] as const)('%s', (_case, clock, now, expected) => {
     const event = dueSlaEvent('frt', clock, new Date(now), 60);
     expect(event && { type: event.type, minutesLeft: event.minutesLeft }).toEqual(expected);
+  });
+});
+
+describe('ticketSlaView', () => {
+  const now = new Date('2026-12-01T12:00:00Z');
+  const base = {
+    status: 'open',
+    frt_deadline: '2026-12-01T12:30:00.000Z',
+    ttr_deadline: '2026-12-02T12:00:00.000Z',
+    first_response_at: null,
+    resolved_at: null,
+  };
+  it.each([
+    ['a new ticket: FRT in its warning hour, TTR pending', base, false, ['warning', null], ['pending', null]],
+    ['answered in time', { ...base, status: 'in_progress', first_response_at: '2026-12-01T11:00:00.000Z' }, false, ['met', '2026-12-01T11:00:00.000Z'], ['pending', null]],
+    ['taken out of open without a reply: FRT stops unbroken', { ...base, status: 'in_progress' }, false, ['met', null], ['pending', null]],
+    ['unanswered past the deadline', { ...base, frt_deadline: '2026-12-01T11:00:00.000Z' }, false, ['breached', null], ['pending', null]],
+    ['waiting for the customer with the pause option', { ...base, status: 'waiting_customer', first_response_at: '2026-12-01T11:00:00.000Z' }, true, ['met', '2026-12-01T11:00:00.000Z'], ['paused', null]],
+    ['waiting for the customer without it', { ...base, status: 'waiting_customer', first_response_at: '2026-12-01T11:00:00.000Z' }, false, ['met', '2026-12-01T11:00:00.000Z'], ['pending', null]],
+    ['resolved in time', { ...base, status: 'resolved', first_response_at: '2026-12-01T11:00:00.000Z', resolved_at: '2026-12-01T11:30:00.000Z' }, false, ['met', '2026-12-01T11:00:00.000Z'], ['met', '2026-12-01T11:30:00.000Z']],
+    ['resolved late', { ...base, status: 'closed', ttr_deadline: '2026-12-01T10:00:00.000Z', first_response_at: '2026-12-01T09:00:00.000Z', resolved_at: '2026-12-01T11:30:00.000Z' }, false, ['met', '2026-12-01T09:00:00.000Z'], ['breached', '2026-12-01T11:30:00.000Z']],
+  ] as const)('%s', (_case, ticket, paused, [frtState, frtMet], [ttrState, ttrMet]) => {
+    const view = ticketSlaView(ticket, now, 60, paused);
+    expect(view.frt).toEqual({ deadline: ticket.frt_deadline, state: frtState, met_at: frtMet });
+    expect(view.ttr).toEqual({ deadline: ticket.ttr_deadline, state: ttrState, met_at: ttrMet });
   });
 });

@@ -90,3 +90,54 @@ export function dueSlaEvent(kind: SlaKind, clock: SlaClockView, now: Date, warni
   const minutesLeft = Math.floor((clock.deadline.getTime() - now.getTime()) / 60_000);
   return { kind, type: state, deadline: clock.deadline, minutesLeft };
 }
+
+/** A ticket as its SLA badge needs it (the response's own fields, times as ISO strings). */
+export interface TicketClockInput {
+  status: string;
+  frt_deadline: string;
+  ttr_deadline: string;
+  first_response_at: string | null;
+  resolved_at: string | null;
+}
+
+export interface ClockView {
+  deadline: string;
+  state: SlaState;
+  met_at: string | null;
+}
+
+export interface TicketSlaView {
+  frt: ClockView;
+  ttr: ClockView;
+}
+
+const DONE_STATUSES = new Set(['resolved', 'closed']);
+
+/**
+ * The `sla` block of a ticket at `now`. FRT runs while the ticket is open and unanswered: the first
+ * public agent reply meets it, and a ticket taken out of `open` without one stops it unbroken (as
+ * the minute job stops watching it). TTR is met by resolving or closing, and paused while the ticket
+ * waits for the customer when its policy says so (`pausedWhileWaiting`).
+ */
+export function ticketSlaView(ticket: TicketClockInput, now: Date, warningMinutes: number, pausedWhileWaiting: boolean): TicketSlaView {
+  const date = (iso: string | null) => (iso === null ? null : new Date(iso));
+  const frtStopped = ticket.first_response_at === null && ticket.status !== 'open';
+  const frt: ClockView = {
+    deadline: ticket.frt_deadline,
+    state: frtStopped
+      ? 'met'
+      : slaState({ deadline: date(ticket.frt_deadline), metAt: date(ticket.first_response_at), paused: false }, now, warningMinutes),
+    met_at: ticket.first_response_at,
+  };
+  const ttrMetAt = DONE_STATUSES.has(ticket.status) ? ticket.resolved_at : null;
+  const ttr: ClockView = {
+    deadline: ticket.ttr_deadline,
+    state: slaState(
+      { deadline: date(ticket.ttr_deadline), metAt: date(ttrMetAt), paused: pausedWhileWaiting && ticket.status === 'waiting_customer' },
+      now,
+      warningMinutes,
+    ),
+    met_at: ttrMetAt,
+  };
+  return { frt, ttr };
+}

@@ -6,20 +6,20 @@ const at = (iso: string) => new Date(iso);
 describe('formatSlaLogLine', () => {
   it.each<[string, 'en' | 'ru', Omit<SlaLogEvent, 'ticketId' | 'title'>, string]>([
     ['FRT warning', 'ru', { kind: 'frt', alert: 'warning', deadline: at('2025-06-25T14:52:00Z') }, '[2025-06-25 14:20:00] [Тикет #7 | Сбой сайта] 🚨 FRT скоро истечёт (осталось: 32 мин)'],
-    ['FRT warning', 'en', { kind: 'frt', alert: 'warning', deadline: at('2025-06-25T14:52:00Z') }, '[2025-06-25 14:20:00] [Ticket #7 | Сбой сайта] 🚨 FRT expires soon (32 min left)'],
+    ['FRT warning', 'en', { kind: 'frt', alert: 'warning', deadline: at('2025-06-25T14:52:00Z') }, '[2025-06-25 14:20:00] [Ticket #7 | Сбой сайта] FRT expires soon (32 min left)'],
     ['TTR warning', 'ru', { kind: 'ttr', alert: 'warning', deadline: at('2025-06-25T15:05:00Z') }, '[2025-06-25 14:20:00] [Тикет #7 | Сбой сайта] 🚨 TTR скоро истечёт (осталось: 45 мин)'],
-    ['TTR warning', 'en', { kind: 'ttr', alert: 'warning', deadline: at('2025-06-25T15:05:00Z') }, '[2025-06-25 14:20:00] [Ticket #7 | Сбой сайта] 🚨 TTR expires soon (45 min left)'],
+    ['TTR warning', 'en', { kind: 'ttr', alert: 'warning', deadline: at('2025-06-25T15:05:00Z') }, '[2025-06-25 14:20:00] [Ticket #7 | Сбой сайта] TTR expires soon (45 min left)'],
     ['FRT breached', 'ru', { kind: 'frt', alert: 'breached', deadline: at('2025-06-25T14:10:00Z') }, '[2025-06-25 14:20:00] [Тикет #7 | Сбой сайта] ❌ FRT нарушен (просрочен на 10 мин)'],
-    ['FRT breached', 'en', { kind: 'frt', alert: 'breached', deadline: at('2025-06-25T14:10:00Z') }, '[2025-06-25 14:20:00] [Ticket #7 | Сбой сайта] ❌ FRT breached (10 min overdue)'],
+    ['FRT breached', 'en', { kind: 'frt', alert: 'breached', deadline: at('2025-06-25T14:10:00Z') }, '[2025-06-25 14:20:00] [Ticket #7 | Сбой сайта] FRT breached (10 min overdue)'],
     ['TTR breached', 'ru', { kind: 'ttr', alert: 'breached', deadline: at('2025-06-25T12:20:00Z') }, '[2025-06-25 14:20:00] [Тикет #7 | Сбой сайта] ❌ TTR нарушен (просрочен на 120 мин)'],
-    ['TTR breached', 'en', { kind: 'ttr', alert: 'breached', deadline: at('2025-06-25T12:20:00Z') }, '[2025-06-25 14:20:00] [Ticket #7 | Сбой сайта] ❌ TTR breached (120 min overdue)'],
+    ['TTR breached', 'en', { kind: 'ttr', alert: 'breached', deadline: at('2025-06-25T12:20:00Z') }, '[2025-06-25 14:20:00] [Ticket #7 | Сбой сайта] TTR breached (120 min overdue)'],
   ])('%s in %s', (_, locale, event, expected) => {
     expect(formatSlaLogLine(locale, { ticketId: 7, title: 'Сбой сайта', ...event }, now)).toBe(expected);
   });
 
   it('keeps a title on one line', () => {
     const line = formatSlaLogLine('en', { ticketId: 12, title: 'Down\n[2025-06-25 14:20:00] forged\u2028line ', kind: 'frt', alert: 'warning', deadline: at('2025-06-25T14:21:00Z') }, now);
-    expect(line).toBe('[2025-06-25 14:20:00] [Ticket #12 | Down [2025-06-25 14:20:00] forged line] 🚨 FRT expires soon (1 min left)');
+    expect(line).toBe('[2025-06-25 14:20:00] [Ticket #12 | Down [2025-06-25 14:20:00] forged line] FRT expires soon (1 min left)');
   });
 
   it('never shows negative minutes when a warning is written after the deadline passed', () => {

@@ -1,10 +1,10 @@
 import { translate } from '#src/common/i18n/translate.js';
 import type { Locale } from '#src/config/app-config.js';
 
-export type SlaKind = 'frt' | 'ttr';
+import type { SlaEventType, SlaKind } from '#src/modules/sla/domain/sla-clock.js';
 
 /** What happened to a deadline: it is near (within SLA_WARNING_MINUTES) or it has passed. */
-export type SlaAlert = 'warning' | 'breached';
+export type SlaAlert = SlaEventType;
 
 export interface SlaLogEvent {
   ticketId: number;

@@ -3,6 +3,7 @@ import {
   acceptsMessages,
   applyStatus,
   canMove,
+  planAssignment,
   type StatusActor,
   statusAfterMessage,
   TICKET_STATUSES,
@@ -102,5 +103,37 @@ describe('statusesUnchangedByMessage', () => {
     [false, ['open', 'in_progress']],
   ] as const)('from an agent: %s -> %j', (fromAgent, statuses) => {
     expect(statusesUnchangedByMessage(fromAgent)).toEqual(statuses);
+  });
+});
+
+describe('planAssignment', () => {
+  const now = new Date('2026-12-01T10:00:00Z');
+  const at = (status: TicketStatus, agentId: number | null) => ({
+    status,
+    agentId,
+    resolvedAt: status === 'resolved' || status === 'closed' ? now : null,
+    closedAt: status === 'closed' ? now : null,
+  });
+
+  it.each<[TicketStatus, number | null, number | null, boolean, TicketStatus | null]>([
+    ['open', null, 7, true, 'in_progress'],
+    ['open', 3, 7, true, 'in_progress'],
+    ['open', 3, null, true, null],
+    ['open', null, 7, false, null],
+    ['in_progress', null, 7, true, null],
+    ['waiting_customer', 3, 7, true, null],
+    ['resolved', null, 7, true, null],
+    ['closed', null, 7, true, null],
+  ])('%s ticket of agent %s given to %s (move status: %s) moves to %s', (status, from, to, moveStatus, moved) => {
+    const plan = planAssignment(at(status, from), to, now, moveStatus);
+    const assignment = { type: 'assignment', fromValue: from?.toString() ?? null, toValue: to?.toString() ?? null };
+    if (moved === null) {
+      expect(plan).toEqual({ changes: { agentId: to }, events: [assignment] });
+    } else {
+      expect(plan).toEqual({
+        changes: { agentId: to, status: moved, resolvedAt: null, closedAt: null },
+        events: [assignment, { type: 'status', fromValue: status, toValue: moved }],
+      });
+    }
   });
 });

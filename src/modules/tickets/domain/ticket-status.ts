@@ -72,6 +72,35 @@ export function statusAfterMessage(current: TicketStatus, fromAgent: boolean): T
   return null;
 }
 
+/** An assignment's changes to a ticket and the history rows that record them. */
+export interface AssignmentPlan {
+  changes: { agentId: number | null } & Partial<StatusStamps>;
+  events: { type: 'assignment' | 'status'; fromValue: string | null; toValue: string | null }[];
+}
+
+/**
+ * What giving a ticket to `agentId` (null: to nobody) does, as the described system's assignment
+ * logic: an `open` ticket given to an agent is now being worked on, so it moves to `in_progress`,
+ * recorded like any status move; other statuses, and unassigning, leave the status alone.
+ * `moveStatus: false` when the same change sets the status itself (a bulk change naming one).
+ */
+export function planAssignment(
+  current: StatusStamps & { agentId: number | null },
+  agentId: number | null,
+  now: Date,
+  moveStatus = true,
+): AssignmentPlan {
+  const plan: AssignmentPlan = {
+    changes: { agentId },
+    events: [{ type: 'assignment', fromValue: current.agentId?.toString() ?? null, toValue: agentId?.toString() ?? null }],
+  };
+  if (moveStatus && agentId !== null && current.status === 'open') {
+    Object.assign(plan.changes, applyStatus(current, 'in_progress', now));
+    plan.events.push({ type: 'status', fromValue: current.status, toValue: 'in_progress' });
+  }
+  return plan;
+}
+
 /** Whether a message may be added at all: a closed ticket takes no more messages. */
 export function acceptsMessages(status: TicketStatus): boolean {
   return status !== 'closed';

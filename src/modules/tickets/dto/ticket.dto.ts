@@ -30,6 +30,7 @@ import {
   type TicketPriority,
   type TicketStatus,
 } from '#src/modules/tickets/domain/ticket-status.js';
+import type { SlaState } from '#src/modules/sla/domain/sla-clock.js';
 import { TICKET_EVENT_TYPES, type TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
 import { TICKET_SOURCES, type TicketEntity, type TicketSource } from '#src/modules/tickets/ticket.entity.js';
 import type { TicketRecord } from '#src/modules/tickets/tickets.repository.js';
@@ -60,6 +61,17 @@ const BodyId = () => applyDecorators(IsInt(), Min(1), Max(MAX_INT4));
 /** A positive integer id in a query string (decimal digits only). */
 const QueryId = () => applyDecorators(QueryInt(), IsInt(), Min(1), Max(MAX_INT4));
 
+export class SlaClockDto {
+  @ApiProperty({ format: 'date-time' }) deadline: string;
+  @ApiProperty({ enum: ['pending', 'warning', 'breached', 'met', 'paused'] }) state: SlaState;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the target was reached' }) met_at: string | null;
+}
+
+export class TicketSlaDto {
+  @ApiProperty({ type: SlaClockDto, description: 'First response' }) frt: SlaClockDto;
+  @ApiProperty({ type: SlaClockDto, description: 'Resolution' }) ttr: SlaClockDto;
+}
+
 export class TicketResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'Cannot log in' }) title: string;
@@ -78,7 +90,11 @@ export class TicketResponseDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closed_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
+  @ApiProperty({ type: TicketSlaDto, description: 'Deadline, state and met time of first response and resolution' }) sla: TicketSlaDto;
 }
+
+/** Gives a ticket response its `sla` block (SlaService.view): states depend on the moment and the policy. */
+export type SlaViewer = (ticket: Omit<TicketResponseDto, 'sla'>) => TicketSlaDto;
 
 export class TicketPageDto extends PageMetaDto {
   @ApiProperty({ type: [TicketResponseDto] }) items: TicketResponseDto[];
@@ -86,8 +102,8 @@ export class TicketPageDto extends PageMetaDto {
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export function toTicketResponse(ticket: TicketEntity): TicketResponseDto {
-  return {
+export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketResponseDto {
+  const response: Omit<TicketResponseDto, 'sla'> = {
     id: ticket.id,
     title: ticket.title,
     description: ticket.description,
@@ -106,11 +122,12 @@ export function toTicketResponse(ticket: TicketEntity): TicketResponseDto {
     created_at: ticket.createdAt.toISOString(),
     updated_at: ticket.updatedAt.toISOString(),
   };
+  return { ...response, sla: sla(response) };
 }
 
 /** The same answer from a hot-path record, whose times are still PostgreSQL's text. */
-export function toTicketResponseFromRecord(r: TicketRecord): TicketResponseDto {
-  return {
+export function toTicketResponseFromRecord(r: TicketRecord, sla: SlaViewer): TicketResponseDto {
+  const response: Omit<TicketResponseDto, 'sla'> = {
     id: r.id,
     title: r.title,
     description: r.description,
@@ -129,6 +146,7 @@ export function toTicketResponseFromRecord(r: TicketRecord): TicketResponseDto {
     created_at: pgTimestampToIso(r.created_at),
     updated_at: pgTimestampToIso(r.updated_at),
   };
+  return { ...response, sla: sla(response) };
 }
 
 export class CreateTicketDto {
@@ -300,6 +318,14 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   @MaxLength(CATEGORY_MAX)
   category?: string;
 
+  @ApiPropertyOptional({
+    enum: ['breached', 'warning'],
+    description: 'Tickets with a running SLA clock past its deadline, or inside the warning window (SLA_WARNING_MINUTES)',
+  })
+  @OptionalNotNull()
+  @IsEnumValue(['breached', 'warning'] as const)
+  sla_state?: 'breached' | 'warning';
+
   @ApiPropertyOptional({ description: 'Words found in the title or description' })
   @OptionalNotNull()
   @SearchText()
@@ -349,6 +375,31 @@ const countsBy = (keys: readonly string[]) => ({
   required: [...keys],
 });
 
+export class SlaOutcomesDto {
+  @ApiProperty({ description: 'First responses in time' }) frt_met: number;
+  @ApiProperty({ description: 'First responses late, or none yet past the deadline' }) frt_breached: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'frt_met / (frt_met + frt_breached); null with neither' }) frt_met_rate: number | null;
+  @ApiProperty({ description: 'Resolutions in time' }) ttr_met: number;
+  @ApiProperty({ description: 'Resolutions late, or none yet past the deadline' }) ttr_breached: number;
+  @ApiProperty({ type: Number, nullable: true }) ttr_met_rate: number | null;
+}
+
+export class SlaOutcomesByQueueDto extends SlaOutcomesDto {
+  @ApiProperty({ type: Number, nullable: true }) queue_id: number | null;
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+}
+
+export class SlaOutcomesByAgentDto extends SlaOutcomesDto {
+  @ApiProperty({ type: Number, nullable: true, description: 'null: unassigned tickets' }) agent_id: number | null;
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+}
+
+export class SlaStatsDto {
+  @ApiProperty({ type: SlaOutcomesDto, description: 'All tickets created in the window' }) overall: SlaOutcomesDto;
+  @ApiProperty({ type: [SlaOutcomesByQueueDto] }) by_queue: SlaOutcomesByQueueDto[];
+  @ApiProperty({ type: [SlaOutcomesByAgentDto] }) by_agent: SlaOutcomesByAgentDto[];
+}
+
 export class TicketStatsDto {
   @ApiProperty({ format: 'date-time' }) from: string;
   @ApiProperty({ format: 'date-time' }) to: string;
@@ -365,6 +416,7 @@ export class TicketStatsDto {
   @ApiProperty({ description: 'Active tickets past their resolution deadline' }) ttr_breached: number;
   @ApiProperty({ description: 'Tickets created in the window whose first response came after the deadline' }) frt_breached_in_window: number;
   @ApiProperty({ description: 'Tickets created in the window resolved after the deadline' }) ttr_breached_in_window: number;
+  @ApiProperty({ type: SlaStatsDto, description: 'SLA met / breached counts and rates of the tickets created in the window' }) sla: SlaStatsDto;
   @ApiProperty({ type: Number, nullable: true, description: 'Median seconds to first response, tickets created in the window' })
   median_first_response_seconds: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Median seconds to resolution, tickets created in the window' })
