@@ -81,6 +81,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 
   'GET /api/v1/tickets/{id}/notes': { access: AGENTS_ONLY_HIDDEN },
   'POST /api/v1/tickets/{id}/notes': { access: AGENTS_ONLY_HIDDEN, body: () => ({ content: 'Noted by the sweep' }) },
+  /** The note is the world's agent's own (another agent would get 403). */
+  'PATCH /api/v1/notes/{id}': { access: AGENTS_ONLY_HIDDEN, body: () => ({ content: 'Edited by the sweep' }) },
   'DELETE /api/v1/notes/{id}': { access: AGENTS_ONLY_HIDDEN, fresh: 'note' },
 
   'POST /api/v1/messages/{id}/attachments': { access: OWNER_OR_AGENT, file: true },
