@@ -7,6 +7,7 @@ import { refuseOversizedBodies } from '#src/common/http/lingering-close.js';
 import { requestContext, staticHeadersOf } from '#src/common/http/request-context.js';
 import { applyServerLimits } from '#src/common/http/server-limits.js';
 import { requestLog } from '#src/common/logging/request-log.js';
+import { documentRateLimits } from '#src/common/throttling/rate-limit.docs.js';
 import { createValidationPipe } from '#src/common/validation/validation.pipe.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { PlainWebSocketGateway } from '#src/modules/chat/plain-websocket.gateway.js';
@@ -47,16 +48,18 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.useGlobalFilters(new HttpExceptionFilter());
 
   if (config.docsEnabled) {
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Support backend')
-        .setDescription('Tickets, live chat, e-mail, SLAs and a knowledge base. Errors share one shape: see ErrorResponseDto.')
-        .setVersion('1')
-        .setLicense(DOCS_LICENSE.name, DOCS_LICENSE.url)
-        .setContact(DOCS_CONTACT.name, DOCS_CONTACT.url, DOCS_CONTACT.email)
-        .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-        .build(),
+    const document = documentRateLimits(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Support backend')
+          .setDescription('Tickets, live chat, e-mail, SLAs and a knowledge base. Errors share one shape: see ErrorResponseDto.')
+          .setVersion('1')
+          .setLicense(DOCS_LICENSE.name, DOCS_LICENSE.url)
+          .setContact(DOCS_CONTACT.name, DOCS_CONTACT.url, DOCS_CONTACT.email)
+          .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+          .build(),
+      ),
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }

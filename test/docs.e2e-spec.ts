@@ -1,33 +1,5 @@
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-
-interface SchemaObject {
-  $ref?: string;
-  type?: string;
-  format?: string;
-  items?: SchemaObject;
-  allOf?: SchemaObject[];
-  properties?: Record<string, SchemaObject>;
-  required?: string[];
-}
-
-interface ResponseObject {
-  description?: string;
-  content?: Record<string, { schema?: SchemaObject }>;
-}
-
-interface Operation {
-  operationId?: string;
-  responses: Record<string, ResponseObject>;
-  security?: Record<string, string[]>[];
-}
-
-interface OpenApiDocument {
-  openapi: string;
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, SchemaObject>; securitySchemes?: Record<string, { type: string; scheme?: string }> };
-}
-
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+import { listOperations, type OpenApiDocument, type Operation, resolveSchema, type SchemaObject } from './utils/openapi.js';
 
 describe('OpenAPI document', () => {
   let t: TestApp;
@@ -40,13 +12,7 @@ describe('OpenAPI document', () => {
   });
   afterAll(() => t.close());
 
-  /** Every operation in the document, as [`METHOD /path`, operation]. */
-  const operations = (): [string, Operation][] =>
-    Object.entries(doc.paths).flatMap(([path, item]) =>
-      Object.entries(item)
-        .filter(([method]) => METHODS.includes(method))
-        .map(([method, op]): [string, Operation] => [`${method.toUpperCase()} ${path}`, op]),
-    );
+  const operations = () => listOperations(doc);
 
   const op = (method: string, path: string): Operation => {
     const found = doc.paths[path]?.[method];
@@ -54,14 +20,7 @@ describe('OpenAPI document', () => {
     return found;
   };
 
-  /** The component a $ref (or a one-element allOf) points to. */
-  const resolve = (schema: SchemaObject | undefined): SchemaObject => {
-    const ref = schema?.$ref ?? schema?.allOf?.[0]?.$ref;
-    if (!ref) throw new Error(`not a reference: ${JSON.stringify(schema)}`);
-    const component = doc.components.schemas[ref.replace('#/components/schemas/', '')];
-    if (!component) throw new Error(`${ref} is not in components.schemas`);
-    return component;
-  };
+  const resolve = (schema: SchemaObject | undefined) => resolveSchema(doc, schema);
 
   const jsonSchema = (operation: Operation, status: string): SchemaObject | undefined =>
     operation.responses[status]?.content?.['application/json']?.schema;

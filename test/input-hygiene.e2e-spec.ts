@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { collect, connect, request } from './utils/socket.js';
+import { collect, connect, rawRequest, request } from './utils/socket.js';
 
 interface ErrorBody {
   status_code: number;
@@ -22,25 +22,6 @@ class RawJson {
   constructor(readonly json: string) {}
 }
 const LONE = '\ud800';
-
-let rawAckIds = 1_000_000;
-/**
- * Emits an event whose payload is already JSON text and waits for its acknowledgement:
- * socket.io-client's own encoder walks payloads recursively and cannot send 10,000 levels.
- */
-function rawRequest(socket: Socket, event: string, json: string): Promise<Ack> {
-  rawAckIds += 1;
-  const id = rawAckIds;
-  const acks = (socket as unknown as { acks: Record<number, (answer: Ack) => void> }).acks;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no acknowledgement for ${event}`)), 5000);
-    acks[id] = (answer) => {
-      clearTimeout(timer);
-      resolve(answer);
-    };
-    socket.io.engine.write(`2/support,${id}[${JSON.stringify(event)},${json}]`);
-  });
-}
 
 describe('input hygiene: every bad input is a 422 in the error shape, never a 5xx, and writes nothing', () => {
   let t: TestApp;
@@ -73,7 +54,7 @@ describe('input hygiene: every bad input is a 422 in the error shape, never a 5x
 
   const refusedAck = async (socket: Socket, event: string, payload: unknown, field?: string) => {
     const before = await counts();
-    const answer = payload instanceof RawJson ? await rawRequest(socket, event, payload.json) : await request<Ack>(socket, event, payload);
+    const answer = payload instanceof RawJson ? await rawRequest<Ack>(socket, event, payload.json) : await request<Ack>(socket, event, payload);
     expect(answer.ok).toBe(false);
     expect(answer.error).toEqual(expect.objectContaining({ status_code: 422, error: 'validation_failed' }));
     if (field) expect(answer.error?.details.map((d) => d.field)).toContain(field);

@@ -17,6 +17,26 @@ export function request<T = Record<string, unknown>>(socket: Socket, event: stri
   return socket.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
 }
 
+let rawAckIds = 1_000_000;
+/**
+ * Emits an event whose payload is already JSON text and waits for its acknowledgement:
+ * socket.io-client's own encoder walks payloads recursively and cannot send 10,000 levels. An empty
+ * `json` sends the event with no payload at all.
+ */
+export function rawRequest<T = Record<string, unknown>>(socket: Socket, event: string, json: string, timeoutMs = 5000): Promise<T> {
+  rawAckIds += 1;
+  const id = rawAckIds;
+  const acks = (socket as unknown as { acks: Record<number, (answer: T) => void> }).acks;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no acknowledgement for ${event}`)), timeoutMs);
+    acks[id] = (answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    };
+    socket.io.engine.write(`2/support,${id}[${JSON.stringify(event)}${json === '' ? '' : `,${json}`}]`);
+  });
+}
+
 /** Collects every `event` the socket receives, for assertions on what arrived (and what did not). */
 export function collect<T = Record<string, unknown>>(socket: Socket, event: string): T[] {
   const seen: T[] = [];

@@ -8,6 +8,9 @@ import { type RateLimitRecord, SharedThrottlerStorage } from '#src/common/thrott
 import { AppConfig } from '#src/config/app-config.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Whether requests of this HTTP method count against the limits (writes do, reads never). */
+export const isCountedMethod = (method: string) => !READS.has(method.toUpperCase());
 const MINUTE = 60_000;
 
 interface Policy {
@@ -62,7 +65,7 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<RequestWithUser>();
-    if (READS.has(req.method)) return true;
+    if (!isCountedMethod(req.method)) return true;
     const route = this.reflector.get<RateLimitedRoute | undefined>(RATE_LIMITED_ROUTE, context.getHandler());
     for (const policy of this.policies) {
       const tracker = policy.tracker(req, route);

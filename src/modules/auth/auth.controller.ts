@@ -19,7 +19,7 @@ export class AuthController {
   @RateLimitedRoute('signup')
   @ApiOperation({ summary: 'Create a customer account and sign in (limited per IP)' })
   @ApiCreatedResponse({ type: SignupResponseDto, description: 'The new client and an access token' })
-  @ApiErrors(400, 409, 422, 429)
+  @ApiErrors(400, 409, 422)
   signup(@Body() dto: SignupDto): Promise<SignupResponseDto> {
     return this.auth.signup(dto);
   }
@@ -30,7 +30,7 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange e-mail and password for an access token (throttled)' })
   @ApiOkResponse({ type: TokenResponseDto, description: 'An access token' })
-  @ApiErrors(400, 401, 422, 429)
+  @ApiErrors(400, 401, 422)
   login(@Body() dto: LoginDto, @Req() req: Request): Promise<TokenResponseDto> {
     return this.auth.login(dto, req.ip ?? 'unknown', new Date());
   }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -13,9 +12,9 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
+import { NestedObject } from '#src/common/validation/nested.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
 import { Trim } from '#src/common/validation/transforms.js';
 import type { IsoWeekday } from '#src/modules/sla/domain/business-hours.js';
@@ -89,8 +88,7 @@ export class PutSlaPolicyDto {
 
   @ApiPropertyOptional({ type: EscalationInputDto })
   @OptionalNotNull()
-  @ValidateNested()
-  @Type(() => EscalationInputDto)
+  @NestedObject(() => EscalationInputDto)
   escalation?: EscalationInputDto;
 }
 
