@@ -26,7 +26,8 @@ export class SlaEngine1764600000000 implements MigrationInterface {
         priority varchar(10) PRIMARY KEY,
         frt_minutes integer NOT NULL,
         ttr_minutes integer NOT NULL,
-        calendar_id integer REFERENCES business_calendars (id) ON DELETE RESTRICT,
+        -- NO ACTION, not RESTRICT: PostgreSQL 18 reports RESTRICT as 23001, which the 409 mapping does not know.
+        calendar_id integer REFERENCES business_calendars (id) ON DELETE NO ACTION,
         pause_while_waiting boolean NOT NULL DEFAULT false,
         breach_notify_admins boolean NOT NULL DEFAULT false,
         breach_raise_priority boolean NOT NULL DEFAULT false,
