@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { Namespace } from 'socket.io';
-import type { Socket } from 'socket.io-client';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { RealtimePublisher } from '#src/modules/chat/realtime.publisher.js';
@@ -9,7 +8,7 @@ import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, TEST_ENV, type TestApp } from './utils/create-test-app.js';
 import { handMadeJwt } from './utils/jwt.js';
-import { collect, connect, disconnected, next, request } from './utils/socket.js';
+import { collect, connect, disconnected, next, request, socketPool } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 
 interface Ack {
@@ -23,22 +22,15 @@ describe('live chat over Socket.IO', () => {
   let t: TestApp;
   let client: SignedInUser;
   let agent: SignedInUser;
-  const sockets: Socket[] = [];
-
-  const open = async (who: SignedInUser | string | undefined) => {
-    const socket = await connect(t.baseUrl, typeof who === 'object' ? who.token : who);
-    sockets.push(socket);
-    return socket;
-  };
+  const sockets = socketPool(() => t.baseUrl);
+  const { open } = sockets;
 
   beforeAll(async () => {
     t = await createTestApp({ AUTO_ASSIGN: 'false' });
     client = await signedIn(t);
     agent = await signedIn(t, { role: 'agent' });
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(() => t.close());
 
   describe('handshake', () => {

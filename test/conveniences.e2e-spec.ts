@@ -34,7 +34,7 @@ describe('everyday conveniences', () => {
   let other: SignedInUser;
   let admin: SignedInUser;
   const sockets = socketPool(() => t.baseUrl);
-  const open = (who: SignedInUser) => sockets.open(who.token);
+  const { open } = sockets;
 
   beforeAll(async () => {
     t = await createTestApp({ AUTO_ASSIGN: 'false' });

@@ -26,7 +26,7 @@ describe('described payloads', () => {
   let agent: SignedInUser;
   let admin: SignedInUser;
   const sockets = socketPool(() => t.baseUrl);
-  const open = (who: SignedInUser) => sockets.open(who.token);
+  const { open } = sockets;
   const count = async (table: string) => ((await t.db.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
   const post = (who: SignedInUser, url: string, body: object) => t.http.post(url).set(who.auth).send(body);
 

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { collect, connect, rawRequest, request } from './utils/socket.js';
+import { collect, rawRequest, request, socketPool } from './utils/socket.js';
 
 interface ErrorBody {
   status_code: number;
@@ -30,7 +30,8 @@ describe('input hygiene: every bad input is a 422 in the error shape, never a 5x
   let admin: SignedInUser;
   let ticketId: number;
   let queueId: number;
-  const sockets: Socket[] = [];
+  const sockets = socketPool(() => t.baseUrl);
+  const { open } = sockets;
 
   const counts = async () => {
     const [row] = (await t.db.query(
@@ -61,12 +62,6 @@ describe('input hygiene: every bad input is a 422 in the error shape, never a 5x
     expect(await counts()).toEqual(before);
   };
 
-  const open = async (who: SignedInUser) => {
-    const socket = await connect(t.baseUrl, who.token);
-    sockets.push(socket);
-    return socket;
-  };
-
   beforeAll(async () => {
     t = await createTestApp({ AUTO_ASSIGN: 'false' });
     client = await signedIn(t);
@@ -75,9 +70,7 @@ describe('input hygiene: every bad input is a 422 in the error shape, never a 5x
     ticketId = (await createTicket(t.db, { clientId: client.user.id })).id;
     queueId = (await t.http.post('/api/v1/queues').set(admin.auth).send({ name: 'Hygiene' }).expect(201)).body.id as number;
   });
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(() => t.close());
 
   describe('null for a field that cannot be null', () => {

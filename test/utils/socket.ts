@@ -75,12 +75,15 @@ export function disconnected(socket: Socket, timeoutMs = 5000): Promise<void> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The sockets a test file opens, closed together (after each test): `open(token)` connects one more. */
+/**
+ * The sockets a test file opens, closed together (after each test): `open(user or token)` connects
+ * one more (no token: the handshake carries none).
+ */
 export function socketPool(baseUrl: () => string) {
   const sockets: Socket[] = [];
   return {
-    async open(token: string): Promise<Socket> {
-      const socket = await connect(baseUrl(), token);
+    async open(who: { token: string } | string | undefined): Promise<Socket> {
+      const socket = await connect(baseUrl(), typeof who === 'object' ? who.token : who);
       sockets.push(socket);
       return socket;
     },
