@@ -1,6 +1,6 @@
 /**
- * First-response and resolution targets in minutes, per priority (SLA_URGENT … SLA_LOW). The SLA
- * module's SlaPolicy has the same shape; config declares its own, as it imports nothing from modules.
+ * First-response and resolution targets in minutes, per priority (SLA_URGENT … SLA_LOW): what a new
+ * database's SLA policies are seeded with (SlaService).
  */
 export interface SlaTargets {
   frtMinutes: number;

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '#src/config/app-config.js';
-import { computeDeadlines } from '#src/modules/sla/domain/sla-deadline.js';
+import { addWorkingMinutes } from '#src/modules/sla/domain/business-hours.js';
 import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { createUser } from './users.factory.js';
 
@@ -11,7 +11,8 @@ export async function createTicket(db: DataSource, overrides: Partial<TicketEnti
   sequence += 1;
   const createdAt = overrides.createdAt ?? new Date();
   const priority = overrides.priority ?? 'medium';
-  const deadlines = computeDeadlines(createdAt, priority, loadConfig({}).slaDefaults);
+  const targets = loadConfig({}).slaDefaults[priority];
+  const deadlines = { frtDeadline: addWorkingMinutes(createdAt, targets.frtMinutes, null), ttrDeadline: addWorkingMinutes(createdAt, targets.ttrMinutes, null) };
   const clientId = overrides.clientId ?? (await createUser(db)).id;
   const repo = db.getRepository(TicketEntity);
   return repo.save(

@@ -4,7 +4,7 @@ import { type EntityManager, MoreThan, Repository } from 'typeorm';
 import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import type { SystemQueueKey, SystemQueueTexts } from '#src/modules/queues/domain/system-queues.js';
+import type { SystemQueueTexts } from '#src/modules/queues/domain/system-queues.js';
 import { QueueEntity } from '#src/modules/queues/queue.entity.js';
 
 function nameTaken(error: unknown): never {
@@ -33,12 +33,6 @@ export class QueuesRepository {
       order: { id: 'ASC' },
       take: limit + 1,
     });
-  }
-
-  /** The system queue with `key` (see systemQueueIdSql for when it is gone), by key, never by its name. */
-  async findSystemQueueId(key: SystemQueueKey): Promise<number | null> {
-    const rows: { id: number | null }[] = await this.queues.query(`SELECT ${systemQueueIdSql('$1')} AS id`, [key]);
-    return rows[0]?.id ?? null;
   }
 
   /**

@@ -8,7 +8,6 @@ import {
   toQueueResponse,
   type UpdateQueueDto,
 } from '#src/modules/queues/dto/queue.dto.js';
-import type { SystemQueueKey } from '#src/modules/queues/domain/system-queues.js';
 import type { QueueEntity } from '#src/modules/queues/queue.entity.js';
 import { QueuesRepository } from '#src/modules/queues/queues.repository.js';
 
@@ -34,22 +33,11 @@ export class QueuesService {
     return queue;
   }
 
-  /**
-   * The id of a system queue, found by its key rather than its name (which follows LOCALE and
-   * admins may change): `general` for tickets that name none, `email` for tickets from mail.
-   * Falls back to the general queue, then the first, if that queue was deleted.
-   */
-  systemQueueId(key: SystemQueueKey): Promise<number | null> {
-    return this.queues.findSystemQueueId(key);
-  }
-
-  /** The queue a ticket goes to: the one named (which must exist, else 422), or the general one. */
-  async resolveForTicket(queueId: number | undefined): Promise<number | null> {
-    if (queueId === undefined) return this.systemQueueId('general');
+  /** A queue a ticket names must exist: 422 naming `queue_id` otherwise. */
+  async assertExists(queueId: number): Promise<void> {
     if (!(await this.queues.exists(queueId))) {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'No such queue', [{ field: 'queue_id', problems: ['queue_id must be an existing queue'] }]);
     }
-    return queueId;
   }
 
   async create(dto: CreateQueueDto): Promise<QueueResponseDto> {

@@ -82,7 +82,7 @@ export class TicketsService {
     }
     await this.checkServerOwned(actor, dto);
     // An unknown queue must not leave a new contact behind: check it before creating one.
-    if (dto.queue_id !== undefined && dto.client_email) await this.queues.resolveForTicket(dto.queue_id);
+    if (dto.queue_id !== undefined && dto.client_email) await this.queues.assertExists(dto.queue_id);
     const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
     const now = this.clock.now();
     const priority = dto.priority ?? 'medium';
@@ -182,7 +182,7 @@ export class TicketsService {
       }
     }
     await this.getVisible(actor, id);
-    if (dto.queue_id !== undefined) await this.queues.resolveForTicket(dto.queue_id);
+    if (dto.queue_id !== undefined) await this.queues.assertExists(dto.queue_id);
     const now = this.clock.now();
     const { before, after, names } = await this.dataSource.transaction(async (manager) => {
       const current = (await this.tickets.lockById(id, manager))!;
@@ -233,7 +233,7 @@ export class TicketsService {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'Name at least one change: status, priority, agent_id or queue_id');
     }
     if (dto.agent_id !== undefined && dto.agent_id !== null) await this.users.requireActiveAgent(dto.agent_id);
-    if (dto.queue_id !== undefined) await this.queues.resolveForTicket(dto.queue_id);
+    if (dto.queue_id !== undefined) await this.queues.assertExists(dto.queue_id);
     const now = this.clock.now();
     const results = await this.dataSource.transaction(async (manager) => {
       const locked = await this.tickets.lockByIds(dto.ticket_ids, manager);
