@@ -8,7 +8,7 @@ import { AppConfig } from '#src/config/app-config.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { dueSlaEvent, type DueSlaEvent, type SlaKind } from '#src/modules/sla/domain/sla-clock.js';
 import { formatSlaLogLine } from '#src/modules/sla/domain/sla-log-line.js';
-import { nextPriority } from '#src/modules/sla/domain/sla-timeline.js';
+import { escalates, planEscalation } from '#src/modules/sla/domain/escalation.js';
 import type {} from '#src/modules/sla/sla.events.js'; // DomainEvents entries (types only)
 import { type DueTicket, type Keyset, type PolicyRow, SlaRepository } from '#src/modules/sla/sla.repository.js';
 
@@ -66,7 +66,7 @@ export class SlaMonitorService {
           const event = dueSlaEvent(kind, { deadline: ticket.deadline, metAt: null, paused: false }, now, this.config.slaWarningMinutes);
           if (!event) continue;
           const policy = policies.get(ticket.priority);
-          (event.type === 'breached' && policy && escalates(policy, ticket) ? escalating : plain).push([ticket, event]);
+          (event.type === 'breached' && policy && escalates(planEscalation(policy, ticket)) ? escalating : plain).push([ticket, event]);
         }
         for (const [ticket, event] of await this.recordPlain(plain, result)) {
           count(event);
@@ -120,9 +120,7 @@ export class SlaMonitorService {
     const recorded = await this.db.transaction(async (manager) => {
       const fresh = await this.sla.recordEvents([{ ticketId: ticket.id, ...event }], manager);
       if (fresh.size === 0) return false;
-      const raiseTo = policy.breachRaisePriority ? nextPriority(ticket.priority) : null;
-      const moveTo = policy.breachQueueId !== null && policy.breachQueueId !== ticket.queueId ? policy.breachQueueId : null;
-      const unassign = policy.breachUnassign && ticket.agentId !== null;
+      const { raiseTo, moveTo, unassign } = planEscalation(policy, ticket);
       const before = await this.sla.escalate(manager, ticket.id, { priority: raiseTo ?? undefined, queueId: moveTo ?? undefined, unassign });
       if (!before) return true;
       if (raiseTo !== null) {
@@ -158,14 +156,4 @@ export class SlaMonitorService {
     };
     this.events.publish(event.type === 'warning' ? 'sla.warning' : 'sla.breached', { ...payload, escalation, notifyUserIds });
   }
-}
-
-/** Whether a breach of `ticket` under `policy` does anything beyond being recorded. */
-function escalates(policy: PolicyRow, ticket: DueTicket): boolean {
-  return (
-    policy.breachNotifyAdmins ||
-    (policy.breachRaisePriority && nextPriority(ticket.priority) !== null) ||
-    (policy.breachQueueId !== null && policy.breachQueueId !== ticket.queueId) ||
-    (policy.breachUnassign && ticket.agentId !== null)
-  );
 }

@@ -125,7 +125,6 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
       breachQueueId: dto.escalation?.queue_id,
     });
     if (!updated) throw new AppError(ErrorCode.NOT_FOUND, 'No policy for this priority');
-    await this.refreshPolicies();
     await this.recompute({ priority });
     return toPolicyResponse(updated);
   }
@@ -148,7 +147,6 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
   async putCalendar(id: number, dto: PutBusinessCalendarDto): Promise<BusinessCalendarResponseDto> {
     const updated = await this.sla.updateCalendar(id, toCalendar(dto));
     if (!updated) throw calendarNotFound();
-    await this.refreshPolicies();
     await this.recompute({ calendarId: id });
     return toCalendarResponse(updated);
   }
@@ -158,7 +156,7 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** The policies with their calendars, keyed by priority. */
-  async resolvedPolicies(): Promise<Map<string, ResolvedPolicy>> {
+  private async resolvedPolicies(): Promise<Map<string, ResolvedPolicy>> {
     const [policies, calendars] = await Promise.all([this.sla.listPolicies(), this.sla.listCalendars()]);
     const byId = new Map(calendars.map((calendar) => [calendar.id, calendar]));
     return new Map(policies.map((policy) => [policy.priority, { policy, calendar: policy.calendarId === null ? null : (byId.get(policy.calendarId) ?? null) }]));
@@ -183,20 +181,20 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
    * batches of their own short transactions, so the table is never locked as a whole. A ticket whose
    * resolution clock is paused keeps its stored TTR deadline until the pause ends.
    */
-  async recompute(filter: { priority?: string; calendarId?: number; ticketId?: number }, manager?: EntityManager): Promise<number> {
+  async recompute(filter: { priority?: string; calendarId?: number; ticketId?: number }): Promise<number> {
+    // Read fresh (a change was just made) and keep the result as this instance's copy.
     const policies = await this.resolvedPolicies();
+    this.cached = policies;
     let afterId = 0;
     let changed = 0;
     for (;;) {
-      const tickets = await this.sla.findRunningClocks(filter, afterId, RECOMPUTE_BATCH, manager);
+      const tickets = await this.sla.findRunningClocks(filter, afterId, RECOMPUTE_BATCH);
       if (tickets.length === 0) break;
       const updates = tickets.flatMap((ticket) => {
         const resolved = policies.get(ticket.priority);
         return resolved ? [{ id: ticket.id, ...deadlinesOf(ticket, resolved) }] : [];
       });
-      changed += manager
-        ? await this.sla.setDeadlines(updates, manager)
-        : await this.db.transaction((tx) => this.sla.setDeadlines(updates, tx));
+      changed += await this.sla.setDeadlines(updates);
       afterId = tickets[tickets.length - 1].id;
       if (tickets.length < RECOMPUTE_BATCH) break;
     }
