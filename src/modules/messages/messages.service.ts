@@ -108,9 +108,10 @@ export class MessagesService {
       throw error;
     }
     const message = toMessageResponse(result.message);
-    this.events.publish('message.created', { message, ticket: this.tickets.respond(result.after) });
+    const after = this.tickets.respond(result.after);
+    this.events.publish('message.created', { message, ticket: after });
     if (result.changes.length > 0) {
-      this.events.publish('ticket.updated', { ticket: this.tickets.respond(result.after), changes: result.changes, actorId: author.id });
+      this.events.publish('ticket.updated', { ticket: after, changes: result.changes, actorId: author.id });
       await this.tickets.afterStatusChange(result.before, result.after);
     }
     return { message, created: true };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
-import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { isReferenceViolation, pgConstraint } from '#src/common/database/pg-errors.js';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
 import { pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { AppError } from '#src/common/errors/app-error.js';
@@ -235,7 +235,7 @@ export class TicketsRepository {
       const { agent_has_room: agentHasRoom, ...record } = rows[0];
       return { ticket: record, agentHasRoom };
     } catch (error) {
-      if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION && String((error as { driverError?: { constraint?: string } }).driverError?.constraint).includes('queue')) {
+      if (isReferenceViolation(error) && String(pgConstraint(error)).includes('queue')) {
         throw new AppError(ErrorCode.VALIDATION_FAILED, 'No such queue', [{ field: 'queue_id', problems: ['queue_id must be an existing queue'] }]);
       }
       throw error;

@@ -101,13 +101,9 @@ export class TicketsService {
     const created = toTicketResponseFromRecord(ticket, this.sla.view);
     this.events.publish('ticket.created', { ticket: created, actorId: actor.id });
     const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom, true);
-    return assigned ? toTicketResponse(assigned, this.sla.view) : created;
+    return assigned ? this.respond(assigned) : created;
   }
 
-  /**
-   * Newest first. `assigned_to` and `search` are other names for `agent_id` and `q`; `skip` pages
-   * by offset, for clients that need it (the keyset `cursor` is the way to page, and not both).
-   */
   /**
    * The fields of a new ticket that the server sets (status, client_id) are accepted only when
    * they agree: status `open`; client_id the ticket's client, which is the caller, or for an agent
@@ -127,6 +123,10 @@ export class TicketsService {
     ]);
   }
 
+  /**
+   * Newest first. `assigned_to` and `search` are other names for `agent_id` and `q`; `skip` pages
+   * by offset, for clients that need it (the keyset `cursor` is the way to page, and not both).
+   */
   async list(actor: AuthUser, query: ListTicketsQueryDto): Promise<Page<TicketResponseDto>> {
     const limit = query.limit ?? 20;
     const agentId = eitherName({ field: 'agent_id', value: query.agent_id }, { field: 'assigned_to', value: query.assigned_to });
@@ -158,15 +158,15 @@ export class TicketsService {
   }
 
   async get(actor: AuthUser, id: number): Promise<TicketResponseDto> {
-    return toTicketResponse(await this.getVisible(actor, id), this.sla.view);
+    return this.respond(await this.getVisible(actor, id));
   }
 
-  /** The ticket if the caller may see it: agents see all, a client only its own (else 404, never 403). */
-  /** A ticket as clients see it, with its `sla` block: for other modules' events and answers. */
+  /** A ticket as clients see it, with its `sla` block (also for other modules' events and answers). */
   respond(ticket: TicketEntity): TicketResponseDto {
     return toTicketResponse(ticket, this.sla.view);
   }
 
+  /** The ticket if the caller may see it: agents see all, a client only its own (else 404, never 403). */
   async getVisible(actor: AuthUser, id: number, manager?: EntityManager): Promise<TicketEntity> {
     const ticket = await this.tickets.findById(id, manager);
     if (!ticket || (!isAgent(actor) && ticket.clientId !== actor.id)) throw notFound();
@@ -192,9 +192,9 @@ export class TicketsService {
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
       return { before: current, after: await this.followClock(updated, plan.names, manager), names: plan.names };
     });
-    if (names.length === 0) return toTicketResponse(after, this.sla.view);
-    this.events.publish('ticket.updated', { ticket: toTicketResponse(after, this.sla.view), changes: names, actorId: actor.id });
-    return toTicketResponse(await this.afterStatusChange(before, after), this.sla.view);
+    if (names.length === 0) return this.respond(after);
+    this.events.publish('ticket.updated', { ticket: this.respond(after), changes: names, actorId: actor.id });
+    return this.respond(await this.afterStatusChange(before, after));
   }
 
   async history(actor: AuthUser, id: number, query: PaginationQueryDto): Promise<Page<TicketEventResponseDto>> {
@@ -218,13 +218,14 @@ export class TicketsService {
       return { before: current, after: updated };
     });
     if (before !== after) {
-      if (before.status !== after.status) this.events.publish('ticket.updated', { ticket: toTicketResponse(after, this.sla.view), changes: ['status'], actorId: actor.id });
-      this.events.publish('ticket.assigned', { ticket: toTicketResponse(after, this.sla.view), agentId, previousAgentId: before.agentId, actorId: actor.id });
+      const ticket = this.respond(after);
+      if (before.status !== after.status) this.events.publish('ticket.updated', { ticket, changes: ['status'], actorId: actor.id });
+      this.events.publish('ticket.assigned', { ticket, agentId, previousAgentId: before.agentId, actorId: actor.id });
       // The previous agent has a free slot now. A ticket taken off its agent stays unassigned
       // (someone chose that): the pool skips it until someone assigns it or it is reopened.
       if (before.agentId !== null && isActive(after.status)) await this.assignment.fillFreeSlots();
     }
-    return toTicketResponse(after, this.sla.view);
+    return this.respond(after);
   }
 
   /** One transaction: every ticket must exist and every status move be allowed, or nothing changes. */
@@ -267,15 +268,15 @@ export class TicketsService {
       return out;
     });
     let slotsFreed = false;
-    for (const { before, after, names, assigned } of results) {
-      if (names.length > 0) this.events.publish('ticket.updated', { ticket: toTicketResponse(after, this.sla.view), changes: names, actorId: actor.id });
-      if (assigned) {
-        this.events.publish('ticket.assigned', { ticket: toTicketResponse(after, this.sla.view), agentId: after.agentId, previousAgentId: before.agentId, actorId: actor.id });
-      }
+    const items = results.map(({ before, after, names, assigned }) => {
+      const ticket = this.respond(after);
+      if (names.length > 0) this.events.publish('ticket.updated', { ticket, changes: names, actorId: actor.id });
+      if (assigned) this.events.publish('ticket.assigned', { ticket, agentId: after.agentId, previousAgentId: before.agentId, actorId: actor.id });
       slotsFreed ||= before.agentId !== null && (before.agentId !== after.agentId || (isActive(before.status) && !isActive(after.status)));
-    }
+      return ticket;
+    });
     if (slotsFreed) await this.assignment.fillFreeSlots();
-    return { items: results.map((r) => toTicketResponse(r.after, this.sla.view)) };
+    return { items };
   }
 
   async stats(query: TicketStatsQueryDto): Promise<TicketStatsDto> {
@@ -376,7 +377,7 @@ export class TicketsService {
     if (!deadlines || (deadlines.frtDeadline.getTime() === ticket.frtDeadline.getTime() && deadlines.ttrDeadline.getTime() === ticket.ttrDeadline.getTime())) {
       return ticket;
     }
-    if (!names.includes('frt_deadline')) names.push('frt_deadline', 'ttr_deadline');
+    names.push('frt_deadline', 'ttr_deadline');
     return { ...ticket, ...deadlines };
   }
 
