@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, MoreThan, Repository } from 'typeorm';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { isReferenceViolation, PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import type { SystemQueueTexts } from '#src/modules/queues/domain/system-queues.js';
@@ -87,7 +87,7 @@ export class QueuesRepository {
       const result = await this.queues.delete({ id });
       return (result.affected ?? 0) > 0;
     } catch (error) {
-      if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
+      if (isReferenceViolation(error)) {
         throw new AppError(ErrorCode.CONFLICT, 'The queue still has tickets; move them first');
       }
       throw error;

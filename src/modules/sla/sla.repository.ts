@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { isReferenceViolation, PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import type { BusinessCalendar } from '#src/modules/sla/domain/business-hours.js';
@@ -103,7 +103,7 @@ export class SlaRepository {
       )) as [PolicyRow[], number];
       return rows[0] ?? null;
     } catch (error) {
-      if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
+      if (isReferenceViolation(error)) {
         throw new AppError(ErrorCode.VALIDATION_FAILED, 'No such calendar or queue', [
           { field: changes.calendarId !== undefined ? 'calendar_id' : 'breach_queue_id', problems: ['must name an existing one'] },
         ]);
@@ -152,7 +152,7 @@ export class SlaRepository {
       const [, count] = (await this.db.query(`DELETE FROM business_calendars WHERE id = $1`, [id])) as [unknown, number];
       return count > 0;
     } catch (error) {
-      if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
+      if (isReferenceViolation(error)) {
         throw new AppError(ErrorCode.CONFLICT, 'A policy still uses this calendar: point it elsewhere first');
       }
       throw error;
