@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import { type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ErrorCode } from '#src/common/errors/error-code.js';
-
+import { ERROR_HTTP_STATUS, ErrorCode } from '#src/common/errors/error-code.js';
 
 export interface ServerLimits {
   /** All request headers must arrive within this time, counted from the request's first byte. */
@@ -17,11 +16,10 @@ export interface ServerLimits {
  */
 const NODE_REFUSALS: Record<string, { status: number; error: string; message: string }> = {
   HPE_HEADER_OVERFLOW: { status: 431, error: 'request_header_fields_too_large', message: 'The request headers are too large' },
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, error: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The chunk extensions are too large' },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: ERROR_HTTP_STATUS[ErrorCode.PAYLOAD_TOO_LARGE], error: ErrorCode.PAYLOAD_TOO_LARGE, message: 'The chunk extensions are too large' },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, error: 'request_timeout', message: 'The request was not received in time' },
 };
-const MALFORMED = { status: 400, error: ErrorCode.BAD_REQUEST, message: 'The request is not valid HTTP' };
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
+const MALFORMED = { status: ERROR_HTTP_STATUS[ErrorCode.BAD_REQUEST], error: ErrorCode.BAD_REQUEST, message: 'The request is not valid HTTP' };
 
 /** The raw HTTP/1.1 answer to a request Node refused, in the contract's error shape. */
 export function clientErrorResponse(code: string | undefined): string {
@@ -29,7 +27,7 @@ export function clientErrorResponse(code: string | undefined): string {
   const requestId = randomUUID();
   const body = JSON.stringify({ status_code: refusal.status, error: refusal.error, message: refusal.message, details: [], request_id: requestId });
   return (
-    `HTTP/1.1 ${refusal.status} ${REASONS[refusal.status]}\r\n` +
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\n` +
     'Content-Type: application/json; charset=utf-8\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     `X-Request-Id: ${requestId}\r\n` +

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
@@ -78,16 +77,6 @@ export class AttachmentsService {
     // Checked again under a lock when attaching; this saves receiving a file that cannot be kept.
     if ((await this.attachments.countByParent(parent)) >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
     return toAttachmentResponse(await this.attach(await source(), parent, actor.id));
-  }
-
-  /**
-   * The way other channels (mail attachments) add a file: streams it into storage (a temporary
-   * file, hashed on the way, its type detected from the bytes, then moved into place), then writes
-   * the row.
-   */
-  async store(input: { stream: Readable; filename: string | null | undefined; parent: Parent; uploaderId: number | null }): Promise<AttachmentEntity> {
-    const stored = await this.storage.accept(input.stream, this.config.uploadMaxBytes);
-    return this.attach({ ...stored, filename: input.filename }, input.parent, input.uploaderId);
   }
 
   /**

@@ -9,18 +9,18 @@ import { nextExpiryCheck } from '#src/modules/chat/domain/token-expiry.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
 
 /** Largest event payload (or plain WebSocket frame) a handler accepts; bigger ones are answered with payload_too_large. */
-export const PAYLOAD_MAX_BYTES = 64 * 1024;
+const PAYLOAD_MAX_BYTES = 64 * 1024;
 /** Per user, over all of its connections on all instances: typing signals per RATE_WINDOW_MS (messages: CHAT_RATE_LIMIT). */
-export const TYPING_LIMIT = 60;
+const TYPING_LIMIT = 60;
 /** Per user: ticket joins per RATE_WINDOW_MS (each one reads up to REPLAY_LIMIT messages). */
-export const JOIN_LIMIT = 30;
-export const RATE_WINDOW_MS = 10_000;
+const JOIN_LIMIT = 30;
+const RATE_WINDOW_MS = 10_000;
 
 /** What an event counts against: new tickets and messages, typing signals, joins. */
 export type ChatBucket = 'sends' | 'typings' | 'joins';
 
 /** Only a refused token is `unauthorized`; anything else (a database outage) is not the client's fault. */
-export const isAuthFailure = (error: unknown) => error instanceof AppError && error.code === ErrorCode.UNAUTHORIZED;
+const isAuthFailure = (error: unknown) => error instanceof AppError && error.code === ErrorCode.UNAUTHORIZED;
 
 /** The payload's size as JSON; one nested too deeply for JSON.stringify is refused as invalid, not a 500. */
 export function payloadBytes(payload: unknown): number {

@@ -32,8 +32,7 @@ export class ChatService {
   /** `created` is false when the `client_msg_id` was seen before: the stored message, nothing new broadcast. */
   async send(user: AuthUser, payload: unknown): Promise<{ message: MessageResponseDto; created: boolean }> {
     const dto = await validatePayload(SendMessagePayload, payload);
-    const { message, created } = await this.messages.create(user, dto.ticket_id, dto);
-    return { message, created };
+    return this.messages.create(user, dto.ticket_id, dto);
   }
 
   async typingTicket(payload: unknown): Promise<number> {

@@ -11,10 +11,10 @@ import { ChatService } from '#src/modules/chat/chat.service.js';
 import { TRANSPORT_MAX_BYTES } from '#src/modules/chat/realtime-adapter.js';
 import { RealtimePublisher, type RoomMembership, rooms } from '#src/modules/chat/realtime.publisher.js';
 
-export const PLAIN_WS_PATH = '/ws/support';
+const PLAIN_WS_PATH = '/ws/support';
 
 /** Close codes: 4401 and 4429 mirror HTTP 401 and 429 in the range RFC 6455 leaves to applications. */
-export const CLOSE = {
+const CLOSE = {
   unauthorized: 4401,
   rateLimited: 4429,
   /** RFC 6455 1013 "try again later": the token could not be checked (the database is down). */
@@ -27,13 +27,13 @@ export const CLOSE = {
  * peer gone without a close, whose place under the connection cap would otherwise stay taken).
  * Socket.IO does the same with its own ping (25 s + 20 s).
  */
-export const PING_INTERVAL_MS = 30_000;
+const PING_INTERVAL_MS = 30_000;
 
 /** Frames waiting for their turn on one connection before it stops reading (TCP pushes back on the client). */
 const MAX_PENDING_FRAMES = 16;
 
 /** The access token from `?token=` or from `Sec-WebSocket-Protocol: bearer, <token>`; null when neither. */
-export function tokenOf(req: IncomingMessage): string | null {
+function tokenOf(req: IncomingMessage): string | null {
   let query: string | null = null;
   try {
     query = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
