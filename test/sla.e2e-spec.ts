@@ -148,7 +148,7 @@ describe('SLA engine', () => {
         ['in_progress', 'resolved', new Date('2026-11-30T14:00:00Z')],
         ['resolved', 'open', new Date('2026-12-01T09:00:00Z')],
       ]);
-      await sla.recompute({ ticketId: ticket.id });
+      await sla.recompute({ ticketIds: [ticket.id] });
       expect((await deadlinesOf(ticket.id)).ttr).toBe('2026-12-01T17:00:00.000Z');
     });
 
@@ -186,6 +186,14 @@ describe('SLA engine', () => {
       const raised = await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ priority: 'high' }).expect(200);
       expect(raised.body.frt_deadline).toBe(new Date(createdAt.getTime() + 60 * MINUTE).toISOString());
       expect(raised.body.ttr_deadline).toBe(new Date(createdAt.getTime() + 480 * MINUTE).toISOString());
+
+      // A bulk change moves every ticket's deadlines, in one recompute.
+      const [one, two] = [await createTicket(t.db, { createdAt }), await createTicket(t.db, { createdAt, status: 'in_progress' })];
+      const bulk = await t.http.post('/api/v1/tickets/bulk').set(agent.auth).send({ ticket_ids: [one.id, two.id], priority: 'urgent' }).expect(200);
+      expect(bulk.body.items.map((i: { frt_deadline: string; ttr_deadline: string }) => [i.frt_deadline, i.ttr_deadline])).toEqual(
+        [one, two].map(() => [new Date(createdAt.getTime() + 15 * MINUTE).toISOString(), new Date(createdAt.getTime() + 120 * MINUTE).toISOString()]),
+      );
+      expect(await deadlinesOf(two.id)).toEqual({ frt: new Date(createdAt.getTime() + 15 * MINUTE).toISOString(), ttr: new Date(createdAt.getTime() + 120 * MINUTE).toISOString() });
 
       // With the pause option, time waiting for the customer moves TTR out when the wait ends.
       await t.http.put('/api/v1/sla/policies/high').set(admin.auth).send({ frt_minutes: 60, ttr_minutes: 480, pause_while_waiting: true }).expect(200);

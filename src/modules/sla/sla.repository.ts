@@ -58,6 +58,23 @@ export interface Keyset {
 
 const OPEN_STATUSES = `('open', 'in_progress', 'waiting_customer')`;
 
+/**
+ * SQL: ticket `t`'s `kind` clock is running, as the minute job, the ticket list's `sla_state` and the
+ * stats all see it: FRT while the ticket is open and unanswered; TTR while it is active, unless its
+ * policy pauses it in waiting_customer.
+ */
+export function runningClockSql(kind: SlaKind, t = 't'): string {
+  return kind === 'frt'
+    ? `${t}.status = 'open' AND ${t}.first_response_at IS NULL`
+    : `${t}.status IN ${OPEN_STATUSES} AND NOT (${t}.status = 'waiting_customer' AND EXISTS (
+         SELECT 1 FROM sla_policies p WHERE p.priority = ${t}.priority AND p.pause_while_waiting))`;
+}
+
+/** SQL: a running clock of ticket `t` whose deadline column meets `condition` (FRT or TTR). */
+export function anyRunningClockSql(condition: (deadline: string) => string): string {
+  return `((${runningClockSql('frt')} AND ${condition('t.frt_deadline')}) OR (${runningClockSql('ttr')} AND ${condition('t.ttr_deadline')}))`;
+}
+
 const CALENDAR_COLUMNS = `id, name, time_zone AS "timeZone", weekly, to_json(holidays) AS holidays, created_at AS "createdAt", updated_at AS "updatedAt"`;
 const POLICY_COLUMNS = `priority, frt_minutes AS "frtMinutes", ttr_minutes AS "ttrMinutes", calendar_id AS "calendarId",
   pause_while_waiting AS "pauseWhileWaiting", breach_notify_admins AS "breachNotifyAdmins",
@@ -166,12 +183,7 @@ export class SlaRepository {
    */
   findDue(kind: SlaKind, now: Date, horizon: Date, after: Keyset | null, limit: number): Promise<DueTicket[]> {
     const column = kind === 'frt' ? 't.frt_deadline' : 't.ttr_deadline';
-    const running =
-      kind === 'frt'
-        ? `t.status = 'open' AND t.first_response_at IS NULL`
-        : `t.status IN ${OPEN_STATUSES}
-           AND NOT (t.status = 'waiting_customer' AND EXISTS (
-             SELECT 1 FROM sla_policies p WHERE p.priority = t.priority AND p.pause_while_waiting))`;
+    const running = runningClockSql(kind);
     // The recorded-event check is a LATERAL probe of the unique index, one per candidate in deadline
     // order, so the cost follows the tickets due, never the size of sla_events.
     return this.db.query(
@@ -194,10 +206,8 @@ export class SlaRepository {
   /** How many running clocks are in their warning window or past their deadline at `now`. */
   async countAtRisk(horizon: Date): Promise<number> {
     const [row] = (await this.db.query(
-      `SELECT (SELECT count(*) FROM tickets t WHERE t.status = 'open' AND t.first_response_at IS NULL AND t.frt_deadline <= $1)
-            + (SELECT count(*) FROM tickets t WHERE t.status IN ${OPEN_STATUSES} AND t.ttr_deadline <= $1
-                 AND NOT (t.status = 'waiting_customer' AND EXISTS (
-                   SELECT 1 FROM sla_policies p WHERE p.priority = t.priority AND p.pause_while_waiting))) AS n`,
+      `SELECT (SELECT count(*) FROM tickets t WHERE ${runningClockSql('frt')} AND t.frt_deadline <= $1)
+            + (SELECT count(*) FROM tickets t WHERE ${runningClockSql('ttr')} AND t.ttr_deadline <= $1) AS n`,
       [horizon],
     )) as { n: string }[];
     return Number(row.n);
@@ -267,8 +277,8 @@ export class SlaRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Up to `limit` running tickets after `afterId` (of one priority, or using one calendar), with their status history. */
-  findRunningClocks(filter: { priority?: string; calendarId?: number; ticketId?: number }, afterId: number, limit: number, manager?: EntityManager): Promise<ClockTicket[]> {
+  /** Up to `limit` running tickets after `afterId` (of one priority, using one calendar, or of these ids), with their status history. */
+  findRunningClocks(filter: { priority?: string; calendarId?: number; ticketIds?: number[] }, afterId: number, limit: number, manager?: EntityManager): Promise<ClockTicket[]> {
     return (manager ?? this.db).query(
       `SELECT t.id, t.priority, t.status, t.created_at AS "createdAt", t.frt_deadline AS "frtDeadline", t.ttr_deadline AS "ttrDeadline",
          coalesce((SELECT json_agg(json_build_object('from', e.from_value, 'to', e.to_value, 'at', e.created_at) ORDER BY e.id)
@@ -277,9 +287,9 @@ export class SlaRepository {
        WHERE t.status IN ${OPEN_STATUSES} AND t.id > $1
          AND ($2::varchar IS NULL OR t.priority = $2)
          AND ($3::int IS NULL OR t.priority IN (SELECT priority FROM sla_policies WHERE calendar_id = $3))
-         AND ($4::int IS NULL OR t.id = $4)
+         AND ($4::int[] IS NULL OR t.id = ANY($4))
        ORDER BY t.id LIMIT $5`,
-      [afterId, filter.priority ?? null, filter.calendarId ?? null, filter.ticketId ?? null, limit],
+      [afterId, filter.priority ?? null, filter.calendarId ?? null, filter.ticketIds ?? null, limit],
     ).then((rows: Array<ClockTicket & { changes: Array<{ from: string; to: string; at: string }> }>) =>
       rows.map((row) => ({ ...row, changes: row.changes.map((c) => ({ from: c.from, to: c.to, at: new Date(c.at) })) })),
     );

@@ -163,17 +163,19 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * One open ticket's deadlines after a change to it (priority, a status change that pauses, resumes
-   * or reopens its clock), in the caller's transaction after its history row is written; null when the
-   * ticket is not running (resolved or closed keep theirs).
+   * Open tickets' deadlines after a change to them (priority, a status change that pauses, resumes
+   * or reopens their clocks), in the caller's transaction after its history rows are written, in one
+   * read and one write however many; resolved and closed tickets keep theirs (absent from the map).
    */
-  async recomputeTicket(ticketId: number, manager: EntityManager): Promise<{ frtDeadline: Date; ttrDeadline: Date } | null> {
-    const [ticket] = await this.sla.findRunningClocks({ ticketId }, 0, 1, manager);
-    const resolved = ticket && (await this.policies()).get(ticket.priority);
-    if (!ticket || !resolved) return null;
-    const deadlines = deadlinesOf(ticket, resolved);
-    await this.sla.setDeadlines([{ id: ticket.id, ...deadlines }], manager);
-    return { frtDeadline: deadlines.frt, ttrDeadline: deadlines.ttr };
+  async recomputeTickets(ticketIds: number[], manager: EntityManager): Promise<Map<number, { frtDeadline: Date; ttrDeadline: Date }>> {
+    const tickets = await this.sla.findRunningClocks({ ticketIds }, 0, ticketIds.length, manager);
+    const policies = await this.policies();
+    const updates = tickets.flatMap((ticket) => {
+      const resolved = policies.get(ticket.priority);
+      return resolved ? [{ id: ticket.id, ...deadlinesOf(ticket, resolved) }] : [];
+    });
+    await this.sla.setDeadlines(updates, manager);
+    return new Map(updates.map((u) => [u.id, { frtDeadline: u.frt, ttrDeadline: u.ttr }]));
   }
 
   /**
@@ -181,7 +183,7 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
    * batches of their own short transactions, so the table is never locked as a whole. A ticket whose
    * resolution clock is paused keeps its stored TTR deadline until the pause ends.
    */
-  async recompute(filter: { priority?: string; calendarId?: number; ticketId?: number }): Promise<number> {
+  async recompute(filter: { priority?: string; calendarId?: number; ticketIds?: number[] }): Promise<number> {
     // Read fresh (a change was just made) and keep the result as this instance's copy.
     const policies = await this.resolvedPolicies();
     this.cached = policies;

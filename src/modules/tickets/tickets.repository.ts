@@ -8,6 +8,7 @@ import { pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { systemQueueIdSql } from '#src/modules/queues/queues.repository.js';
+import { anyRunningClockSql, runningClockSql } from '#src/modules/sla/sla.repository.js';
 import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
 import { ACTIVE_STATUSES, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
@@ -310,10 +311,10 @@ export class TicketsRepository {
     if (filter.category) add('g', (p) => `t.category = ${p}`, filter.category);
     if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (filter.sla?.state === 'breached') {
-      where.push(slaClockCondition((deadline) => `${deadline} <= now()`));
+      where.push(anyRunningClockSql((deadline) => `${deadline} <= now()`));
       shape += 'B';
     } else if (filter.sla?.state === 'warning') {
-      add('W', (p) => slaClockCondition((deadline) => `${deadline} > now() AND ${deadline} <= now() + ${p} * interval '1 minute'`), filter.sla.warningMinutes);
+      add('W', (p) => anyRunningClockSql((deadline) => `${deadline} > now() AND ${deadline} <= now() + ${p} * interval '1 minute'`), filter.sla.warningMinutes);
     }
     if (filter.before) {
       add('b', (p) => `(t.created_at, t.id) < (${p}::timestamptz, $${params.length + 1})`, filter.before.createdAt);
@@ -399,15 +400,13 @@ export class TicketsRepository {
               t.queue_id, q.name AS queue_name, t.agent_id, u.name AS agent_name,
               count(*) FILTER (WHERE t.first_response_at <= t.frt_deadline)::int AS frt_met,
               count(*) FILTER (WHERE t.first_response_at > t.frt_deadline
-                OR (t.first_response_at IS NULL AND t.status = 'open' AND t.frt_deadline <= now()))::int AS frt_breached,
+                OR (${runningClockSql('frt')} AND t.frt_deadline <= now()))::int AS frt_breached,
               count(*) FILTER (WHERE t.resolved_at <= t.ttr_deadline)::int AS ttr_met,
               count(*) FILTER (WHERE t.resolved_at > t.ttr_deadline
-                OR (t.resolved_at IS NULL AND t.status IN ${ACTIVE_SQL} AND t.ttr_deadline <= now()
-                    AND NOT (t.status = 'waiting_customer' AND coalesce(p.pause_while_waiting, false))))::int AS ttr_breached
+                OR (${runningClockSql('ttr')} AND t.ttr_deadline <= now()))::int AS ttr_breached
          FROM tickets t
          LEFT JOIN queues q ON q.id = t.queue_id
          LEFT JOIN users u ON u.id = t.agent_id
-         LEFT JOIN sla_policies p ON p.priority = t.priority
         WHERE t.created_at >= $1 AND t.created_at < $2
         GROUP BY GROUPING SETS ((), (t.queue_id, q.name), (t.agent_id, u.name))
         ORDER BY by_queue, by_agent, t.queue_id NULLS LAST, t.agent_id NULLS LAST`,
@@ -469,15 +468,4 @@ export class TicketsRepository {
   async lockAssignment(manager: EntityManager): Promise<void> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AdvisoryLock.ASSIGNMENT]);
   }
-}
-
-/**
- * A running SLA clock whose deadline column meets `condition`: FRT while the ticket is open and
- * unanswered, TTR while it is active and not paused by its policy (as the SLA minute job sees them).
- */
-function slaClockCondition(condition: (column: string) => string): string {
-  return `((t.status = 'open' AND t.first_response_at IS NULL AND ${condition('t.frt_deadline')})
-    OR (t.status IN ${ACTIVE_SQL} AND ${condition('t.ttr_deadline')}
-        AND NOT (t.status = 'waiting_customer' AND EXISTS (
-          SELECT 1 FROM sla_policies p WHERE p.priority = t.priority AND p.pause_while_waiting))))`;
 }

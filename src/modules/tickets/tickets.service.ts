@@ -190,7 +190,8 @@ export class TicketsService {
       if (plan.names.length === 0) return { before: current, after: current, names: [] };
       const updated = await this.tickets.update(current, plan.changes, manager);
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
-      return { before: current, after: await this.followClock(updated, plan.names, manager), names: plan.names };
+      const [after] = await this.followClocks([{ ticket: updated, names: plan.names }], manager);
+      return { before: current, after, names: plan.names };
     });
     if (names.length === 0) return this.respond(after);
     this.events.publish('ticket.updated', { ticket: this.respond(after), changes: names, actorId: actor.id });
@@ -263,9 +264,10 @@ export class TicketsService {
         }
         const updated = await this.tickets.update(current, plan.changes, manager);
         await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: current.id, actorId: actor.id, createdAt: now })), manager);
-        out.push({ before: current, after: await this.followClock(updated, plan.names, manager), names: plan.names, assigned });
+        out.push({ before: current, after: updated, names: plan.names, assigned });
       }
-      return out;
+      const followed = await this.followClocks(out.map(({ after, names }) => ({ ticket: after, names })), manager);
+      return out.map((result, i) => ({ ...result, after: followed[i] }));
     });
     let slotsFreed = false;
     const items = results.map(({ before, after, names, assigned }) => {
@@ -368,17 +370,21 @@ export class TicketsService {
   }
 
   /**
-   * After a priority or status change (its history row written), the SLA clocks follow: new targets,
-   * a pause starting or ending, a reopen restarting the resolution clock. Same transaction.
+   * After priority or status changes (their history rows written), the SLA clocks follow: new
+   * targets, a pause starting or ending, a reopen restarting the resolution clock. Same transaction,
+   * one recompute for all the changed tickets; `names` gains the deadlines where they moved.
    */
-  private async followClock(ticket: TicketEntity, names: string[], manager: EntityManager): Promise<TicketEntity> {
-    if (!names.includes('priority') && !names.includes('status')) return ticket;
-    const deadlines = await this.sla.recomputeTicket(ticket.id, manager);
-    if (!deadlines || (deadlines.frtDeadline.getTime() === ticket.frtDeadline.getTime() && deadlines.ttrDeadline.getTime() === ticket.ttrDeadline.getTime())) {
-      return ticket;
-    }
-    names.push('frt_deadline', 'ttr_deadline');
-    return { ...ticket, ...deadlines };
+  private async followClocks(changed: Array<{ ticket: TicketEntity; names: string[] }>, manager: EntityManager): Promise<TicketEntity[]> {
+    const moved = changed.filter(({ names }) => names.includes('priority') || names.includes('status'));
+    const deadlines = moved.length > 0 ? await this.sla.recomputeTickets(moved.map(({ ticket }) => ticket.id), manager) : new Map();
+    return changed.map(({ ticket, names }) => {
+      const next = deadlines.get(ticket.id);
+      if (!next || (next.frtDeadline.getTime() === ticket.frtDeadline.getTime() && next.ttrDeadline.getTime() === ticket.ttrDeadline.getTime())) {
+        return ticket;
+      }
+      names.push('frt_deadline', 'ttr_deadline');
+      return { ...ticket, ...next };
+    });
   }
 
   private planUpdate(current: TicketEntity, dto: UpdateTicketDto, actor: 'agent' | 'client', now: Date): PlannedChange {
