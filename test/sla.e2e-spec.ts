@@ -207,6 +207,14 @@ describe('SLA engine', () => {
       const moved = new Date(resumed.body.ttr_deadline).getTime() - (createdAt.getTime() + 480 * MINUTE);
       expect(Math.abs(moved - pausedMs)).toBeLessThan(60_000);
 
+      // A customer's reply that reopens a resolved ticket restarts its resolution clock too.
+      const replied = await createTicket(t.db, { priority: 'high', createdAt, clientId: client.user.id, status: 'resolved', resolvedAt: createdAt, firstResponseAt: createdAt });
+      const beforeReply = Date.now();
+      await t.http.post(`/api/v1/tickets/${replied.id}/messages`).set(client.auth).send({ content: 'It broke again' }).expect(201);
+      const restarted = new Date((await deadlinesOf(replied.id)).ttr).getTime() - 480 * MINUTE;
+      expect(restarted).toBeGreaterThanOrEqual(beforeReply - 1000);
+      expect(restarted).toBeLessThanOrEqual(Date.now());
+
       // Resolved and reopened: the resolution clock restarts from the reopen.
       await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ status: 'resolved' }).expect(200);
       const before = Date.now();

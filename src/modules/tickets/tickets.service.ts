@@ -334,7 +334,9 @@ export class TicketsService {
     if (events.length === 0) return { ticket, changes: [] };
     const updated = await this.tickets.update(ticket, changes, manager);
     await this.tickets.insertEvents(events, manager);
-    return { ticket: updated, changes: names };
+    // A customer's reply that ends a wait or reopens a resolved ticket moves its clocks too.
+    const [after] = await this.followClocks([{ ticket: updated, names }], manager);
+    return { ticket: after, changes: names };
   }
 
   /** Whether a new message would change its ticket (first response, status), so needs the slow path. */
