@@ -1,30 +1,19 @@
-import type { Socket } from 'socket.io-client';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn } from './factories/users.factory.js';
-import { createTestApp, sharedBackends, type TestApp } from './utils/create-test-app.js';
-import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
+import { sharedBackends, type TestApp } from './utils/create-test-app.js';
 import { connect, next, request } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
+import { twoInstances } from './utils/two-instances.js';
 
 type Message = { id: number; content: string; author_id: number };
 
 /** Two instances over one database behave as one, on the PostgreSQL adapter and (with REDIS_URL) the Redis one. */
 describe.each(sharedBackends('PostgreSQL adapter', 'Redis adapter'))('two instances, %s', (_, env) => {
-  let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;
-  const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    a = await createTestApp({ AUTO_ASSIGN: 'false', ...env }, database);
-    b = await createTestApp({ AUTO_ASSIGN: 'false', ...env }, database);
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await a.close();
-    await b.close();
-    await database.drop();
+  const { sockets } = twoInstances({ AUTO_ASSIGN: 'false', ...env }, (first, second) => {
+    a = first;
+    b = second;
   });
 
   const open = async (app: TestApp, token: string) => {

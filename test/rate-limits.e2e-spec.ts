@@ -2,10 +2,10 @@ import type { Socket } from 'socket.io-client';
 import type { Response } from 'supertest';
 import { createTicket } from './factories/tickets.factory.js';
 import { type SignedInUser, signedIn } from './factories/users.factory.js';
-import { createTestApp, sharedBackends, type TestApp } from './utils/create-test-app.js';
-import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
+import { sharedBackends, type TestApp } from './utils/create-test-app.js';
 import { connect, request } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
+import { twoInstances } from './utils/two-instances.js';
 
 /** Low limits; TRUST_PROXY so each test speaks from its own address (X-Forwarded-For). */
 const LIMITS = {
@@ -60,21 +60,11 @@ function expectLimited(res: Response, policy: string, limit: number, windowSecon
 }
 
 describe('rate limits (two instances over one database, hits counted in memory and flushed)', () => {
-  let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;
-  const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    a = await createTestApp(LIMITS, database);
-    b = await createTestApp(LIMITS, database);
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await a.close();
-    await b.close();
-    await database.drop();
+  const { sockets } = twoInstances(LIMITS, (first, second) => {
+    a = first;
+    b = second;
   });
 
   it('limits a burst of writes per user (429, Retry-After, RateLimit headers, error shape); reads are not counted', async () => {
@@ -160,21 +150,11 @@ describe('rate limits (two instances over one database, hits counted in memory a
 
 /** PostgreSQL counters always; Redis ones too when REDIS_URL names a server. */
 describe.each(sharedBackends('PostgreSQL counters', 'Redis counters'))('rate limits (two instances, every hit sent to the %s at once)', (_, env) => {
-  let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;
-  const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    a = await createTestApp({ ...LIMITS, ...env, RATE_LIMIT_FLUSH_MS: '0' }, database);
-    b = await createTestApp({ ...LIMITS, ...env, RATE_LIMIT_FLUSH_MS: '0' }, database);
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await a.close();
-    await b.close();
-    await database.drop();
+  const { sockets } = twoInstances({ ...LIMITS, ...env, RATE_LIMIT_FLUSH_MS: '0' }, (first, second) => {
+    a = first;
+    b = second;
   });
 
   it('a burst split over both instances is limited like one', async () => {

@@ -1,25 +1,17 @@
 import { DEFAULT_PASSWORD, signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { createTestDatabase, type TestDatabase } from './utils/test-db.js';
+import { twoInstances } from './utils/two-instances.js';
 
 /**
  * Verified sessions are cached per instance; a change made on one instance (or straight in the
  * database) must end tokens on every instance.
  */
 describe('sessions across instances', () => {
-  let database: TestDatabase;
   let a: TestApp;
   let b: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    a = await createTestApp({}, database);
-    b = await createTestApp({}, database);
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-    await database.drop();
+  twoInstances({}, (first, second) => {
+    a = first;
+    b = second;
   });
 
   /** Polls until the request is refused; fails if it still works after a second. */

@@ -1,0 +1,24 @@
+import type { Socket } from 'socket.io-client';
+import { createTestApp, type TestApp } from './create-test-app.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
+
+/**
+ * Two app instances over one fresh database for the enclosing describe block: started before its
+ * tests (handed to `use`), closed after them, with the sockets the tests put in `sockets`.
+ */
+export function twoInstances(env: Record<string, string>, use: (a: TestApp, b: TestApp) => void): { sockets: Socket[] } {
+  const sockets: Socket[] = [];
+  let database: TestDatabase;
+  let apps: TestApp[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    apps = [await createTestApp(env, database), await createTestApp(env, database)];
+    use(apps[0], apps[1]);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    for (const app of apps) await app.close();
+    await database.drop();
+  });
+  return { sockets };
+}
