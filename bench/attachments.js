@@ -11,7 +11,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { cpuSeconds, findFreePort, freshDatabase, rssMb, startProcess } from './lib/harness.js';
+import { cpuSeconds, findFreePort, freshDatabase, rssMb, startProcess, runBench, tearDown } from './lib/harness.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 200);
 const FILE_MB = Number(process.env.BENCH_FILE_MB ?? 1);
@@ -192,13 +192,9 @@ async function main() {
     log(`service RSS: idle ${idleRss.toFixed(0)} MB, peak while uploading ${peakRss.toFixed(0)} MB (+${(peakRss - idleRss).toFixed(0)} MB; target +100 MB at most)`);
     log(`throughput: ${((100 * cpSeconds) / seconds).toFixed(0)}% of cp (target at least 50%), ${((100 * baseSeconds) / seconds).toFixed(0)}% of the bare server`);
   } finally {
-    await app.stop();
-    await database.cleanup();
+    await tearDown(database, app);
     await rm(WORK, { recursive: true, force: true });
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -8,7 +8,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { io } from 'socket.io-client';
-import { cpuSeconds, findFreePort, freshDatabase, settle, startProcess } from './lib/harness.js';
+import { cpuSeconds, findFreePort, freshDatabase, settle, startProcess, runBench, tearDown } from './lib/harness.js';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 2);
@@ -192,13 +192,8 @@ async function main() {
     const sustained = svc.ramp.filter((r) => Number(r.p99) < 100).map((r) => r.perSecond);
     log(`\nservice: highest acked rate with p99 under 100 ms: ${sustained.length ? Math.max(...sustained) : 0} msgs/s (target >= 1000)`);
   } finally {
-    await app.stop();
-    await baseline.stop();
-    await database.cleanup();
+    await tearDown(database, app, baseline);
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

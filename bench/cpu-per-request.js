@@ -3,7 +3,7 @@
 //   node bench/cpu-per-request.js      (BENCH_DATABASE_URL, BENCH_REQUESTS, BENCH_CONNECTIONS, BENCH_ONLY)
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { cpuSeconds, findFreePort, freshDatabase, settle, startProcess } from './lib/harness.js';
+import { cpuSeconds, findFreePort, freshDatabase, settle, startProcess, runBench, tearDown } from './lib/harness.js';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 5000);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -68,13 +68,8 @@ async function main() {
       log(`| ${name} | ${s.toFixed(0)} | ${b.toFixed(0)} | ${(s / b).toFixed(2)}x |`);
     }
   } finally {
-    await app.stop();
-    await baseline.stop();
-    await database.cleanup();
+    await tearDown(database, app, baseline);
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -3,7 +3,7 @@
 // Options (env): BENCH_DURATION (seconds per run, default 15), BENCH_CONNECTIONS (default 50),
 // BENCH_DATABASE_URL (a server to use instead of an embedded one), BENCH_ONLY (create or list).
 import pg from 'pg';
-import { findFreePort, freshDatabase, load, settle, startProcess, table } from './lib/harness.js';
+import { findFreePort, freshDatabase, load, settle, startProcess, table, runBench, tearDown } from './lib/harness.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -112,13 +112,8 @@ async function main() {
     };
     log(`\n${only.map(ratio).join('\n')}`);
   } finally {
-    await app.stop();
-    await baseline.stop();
-    await database.cleanup();
+    await tearDown(database, app, baseline);
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

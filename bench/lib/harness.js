@@ -137,3 +137,17 @@ export function table(rows) {
   const lines = [header, ...rows.map((r) => [r.name, r.rps.toFixed(0), r.p50, r.p99, r.errors, r.non2xx, r.cpuPercent ?? '-'])];
   return lines.map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
+
+/** Runs a benchmark's `main`: a failure is printed and the process exits non-zero. */
+export function runBench(main) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+/** Stops what a benchmark started (service, baseline), then drops its database. */
+export async function tearDown(database, ...processes) {
+  for (const child of processes) await child.stop();
+  await database.cleanup();
+}
