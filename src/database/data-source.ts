@@ -12,6 +12,7 @@ import { TicketAttachments1764200000000 } from '#migrations/1764200000000-Ticket
 import { UserSelfService1764200100000 } from '#migrations/1764200100000-UserSelfService.js';
 import { QueueSystemKeys1764400000000 } from '#migrations/1764400000000-QueueSystemKeys.js';
 import { SlaEngine1764600000000 } from '#migrations/1764600000000-SlaEngine.js';
+import { EmailChannel1764700000000 } from '#migrations/1764700000000-EmailChannel.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   UserSelfService1764200100000,
   QueueSystemKeys1764400000000,
   SlaEngine1764600000000,
+  EmailChannel1764700000000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
