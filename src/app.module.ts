@@ -16,6 +16,7 @@ import { HealthModule } from '#src/modules/health/health.module.js';
 import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
 import { MessagesModule } from '#src/modules/messages/messages.module.js';
 import { NotesModule } from '#src/modules/notes/notes.module.js';
+import { NotificationsModule } from '#src/modules/notifications/notifications.module.js';
 import { QueuesModule } from '#src/modules/queues/queues.module.js';
 import { SlaModule } from '#src/modules/sla/sla.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         AttachmentsModule,
         ChatModule,
         SlaModule,
+        NotificationsModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

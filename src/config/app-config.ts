@@ -57,8 +57,27 @@ export class AppConfig {
     mailbox: string;
     pollSeconds: number;
   };
+  /** Unset: no mail is queued or sent. */
   smtpUrl: string | null;
+  /** The From of every mail, `Name <address>` or a bare address; its domain names our Message-IDs. */
   mailFrom: string;
+  mail: {
+    /** Automatic mails (confirmations, notifications) one address may get per hour; more are dropped. */
+    autoPerHour: number;
+    /** Password-reset and account-claim links one address may get per hour. */
+    linksPerHour: number;
+  };
+  /** Deliveries of the shared outbox (mail, later webhooks). */
+  outbox: {
+    /** Attempts before a row is given up (`dead`). */
+    maxAttempts: number;
+    /** The wait after the first failure; it doubles with each (jittered, at most an hour). */
+    retryBaseSeconds: number;
+  };
+  /** Where users reach the service: links in mail are built from it. */
+  publicUrl: string;
+  /** How long a password-reset or account-claim link works. */
+  passwordLinkTtlSeconds: number;
   llm: { baseUrl: string | null; apiKey: string | null; model: string };
   logLevel: LogLevel;
   /** The language of system texts: seeded queue names, system messages, mail and SLA log lines. */
@@ -202,6 +221,12 @@ export function parseDurationSeconds(value: string): number | null {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The address of `Name <address>` or of a bare address (a dotless domain such as localhost allowed); null if neither. */
+export function mailAddressOf(from: string): string | null {
+  const match = /^(?:[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>|([^<>\s]+@[^<>\s]+))$/.exec(from.trim());
+  return match ? (match[1] ?? match[2]) : null;
+}
+
 export function loadConfig(env: Env): AppConfig {
   const r = new Reader(env);
   const nodeEnv = r.oneOf<NodeEnv>('NODE_ENV', 'development', ['development', 'production', 'test']);
@@ -266,6 +291,16 @@ export function loadConfig(env: Env): AppConfig {
     },
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: r.string('MAIL_FROM', 'Support <support@localhost>'),
+    mail: {
+      autoPerHour: r.int('MAIL_AUTO_PER_HOUR', 20, 1, 100_000),
+      linksPerHour: r.int('MAIL_LINKS_PER_HOUR', 5, 1, 1000),
+    },
+    outbox: {
+      maxAttempts: r.int('OUTBOX_MAX_ATTEMPTS', 10, 1, 100),
+      retryBaseSeconds: r.int('OUTBOX_RETRY_BASE_SECONDS', 30, 1, 3600),
+    },
+    publicUrl: (r.url('PUBLIC_URL', ['http:', 'https:']) ?? 'http://localhost:3000').replace(/\/+$/, ''),
+    passwordLinkTtlSeconds: r.duration('PASSWORD_LINK_TTL', 3600),
     llm: {
       baseUrl: r.url('LLM_BASE_URL', ['http:', 'https:']),
       apiKey: r.optional('LLM_API_KEY'),
@@ -302,6 +337,10 @@ export function loadConfig(env: Env): AppConfig {
 
   if (config.imap.host !== null && (config.imap.user === null || config.imap.password === null)) {
     r.problems.push('IMAP_USER and IMAP_PASSWORD must be set when IMAP_HOST is set');
+  }
+
+  if (mailAddressOf(config.mailFrom) === null) {
+    r.problems.push(`MAIL_FROM must be an address such as support@example.com or "Support <support@example.com>" (got "${config.mailFrom}")`);
   }
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);

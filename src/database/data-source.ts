@@ -13,6 +13,7 @@ import { UserSelfService1764200100000 } from '#migrations/1764200100000-UserSelf
 import { QueueSystemKeys1764400000000 } from '#migrations/1764400000000-QueueSystemKeys.js';
 import { SlaEngine1764600000000 } from '#migrations/1764600000000-SlaEngine.js';
 import { EmailChannel1764700000000 } from '#migrations/1764700000000-EmailChannel.js';
+import { OutboxAndMail1764700100000 } from '#migrations/1764700100000-OutboxAndMail.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   QueueSystemKeys1764400000000,
   SlaEngine1764600000000,
   EmailChannel1764700000000,
+  OutboxAndMail1764700100000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

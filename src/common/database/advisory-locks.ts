@@ -12,6 +12,11 @@ export enum AdvisoryLock {
   TEST_TEMPLATE = 7_370_002,
   /** Transaction lock around each automatic assignment, so two never fill an agent's last slot. */
   ASSIGNMENT = 7_370_010,
+  /**
+   * Transaction lock per recipient while a capped mail is counted and queued (MailRepository), taken
+   * in the two-key form (this, hashtext(address)), a key space apart from the one-key locks here.
+   */
+  MAIL_CAP = 7_370_020,
 }
 
 /**

@@ -1,7 +1,8 @@
 import { SetMetadata } from '@nestjs/common';
 
 /** Routes with their own per-IP limit instead of the write limits: see ThrottlingModule. */
-export type RateLimitedRoute = 'signup' | 'login' | 'password';
+/** `password-reset` counts against the signup limit per IP. */
+export type RateLimitedRoute = 'signup' | 'login' | 'password' | 'password-reset';
 
 export const RATE_LIMITED_ROUTE = 'rate-limited-route';
 

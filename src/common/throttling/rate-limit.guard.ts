@@ -38,7 +38,7 @@ export function ipTracker(ip: string | undefined): string {
 
 /**
  * Global HTTP guard, after the JWT guard (so `req.user` is known): each write counts against the
- * caller's user and IP; signup and login count against the IP only, with their own limits (a
+ * caller's user and IP; signup (with password-reset requests) and login count against the IP only, with their own limits (a
  * password change counts as a login attempt from its IP). Reads
  * are never counted. A refusal is AppError(RATE_LIMITED) with Retry-After and the IETF draft's
  * RateLimit-Policy and RateLimit headers (draft-ietf-httpapi-ratelimit-headers), naming the policy.
@@ -57,7 +57,7 @@ export class RateLimitGuard implements CanActivate {
     this.policies = [
       { name: 'writes-user', limit: limits.writesPerMinute, windowMs: MINUTE, tracker: (req, route) => (route || !req.user ? null : String(req.user.id)) },
       { name: 'writes-ip', limit: limits.writesPerMinutePerIp, windowMs: MINUTE, tracker: (req, route) => (route ? null : ip(req)) },
-      { name: 'signup-ip', limit: limits.signupPerHourPerIp, windowMs: 60 * MINUTE, tracker: (req, route) => (route === 'signup' ? ip(req) : null) },
+      { name: 'signup-ip', limit: limits.signupPerHourPerIp, windowMs: 60 * MINUTE, tracker: (req, route) => (route === 'signup' || route === 'password-reset' ? ip(req) : null) },
       { name: 'login-ip', limit: limits.loginPerMinutePerIp, windowMs: MINUTE, tracker: (req, route) => (route === 'login' || route === 'password' ? ip(req) : null) },
     ];
   }

@@ -1,27 +1,85 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Patch, Post, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { CurrentUser, Public } from '#src/common/auth/auth.decorators.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
 import { RateLimitedRoute } from '#src/common/throttling/rate-limit.decorator.js';
 import { AuthService } from '#src/modules/auth/auth.service.js';
-import { ChangePasswordDto, LoginDto, SignupDto, SignupResponseDto, TokenResponseDto, UpdateMeDto } from '#src/modules/auth/dto/auth.dto.js';
+import {
+  AcceptedResponseDto,
+  ChangePasswordDto,
+  LoginDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  SignupDto,
+  SignupResponseDto,
+  TokenResponseDto,
+  UpdateMeDto,
+} from '#src/modules/auth/dto/auth.dto.js';
+import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
+
+const LINK_ACCEPTED: AcceptedResponseDto = { status: 'accepted', message: 'If the address can receive one, a link is on its way by mail' };
 import { UserResponseDto } from '#src/modules/users/dto/user.dto.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly passwordLinks: PasswordLinksService,
+  ) {}
 
   @Public()
   @Post('signup')
   @RateLimitedRoute('signup')
-  @ApiOperation({ summary: 'Create a customer account and sign in (limited per IP)' })
+  @ApiOperation({
+    summary: 'Create a customer account and sign in (limited per IP)',
+    description:
+      'The address of a contact (a customer known only by e-mail, who has tickets but no password) signs nobody in: ' +
+      'the answer is 202 and the address gets a one-time link that sets the password (see POST /auth/password-reset/confirm). ' +
+      'The address of an account with a password is a 409.',
+  })
   @ApiCreatedResponse({ type: SignupResponseDto, description: 'The new client and an access token' })
-  @ApiErrors(400, 409, 422)
-  signup(@Body() dto: SignupDto): Promise<SignupResponseDto> {
-    return this.auth.signup(dto);
+  @ApiAcceptedResponse({ type: AcceptedResponseDto, description: "A contact's address: a link to set the password is mailed; nobody is signed in" })
+  @ApiErrors(400, 409, 422, 429)
+  async signup(@Body() dto: SignupDto, @Res({ passthrough: true }) res: Response): Promise<SignupResponseDto | AcceptedResponseDto> {
+    const created = await this.auth.signup(dto);
+    if (created) return created;
+    res.status(202);
+    return LINK_ACCEPTED;
+  }
+
+  @Public()
+  @Post('password-reset')
+  @RateLimitedRoute('password-reset')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Ask for a password-reset link by mail (limited per IP, with signup)',
+    description:
+      'Always 202 with the same body and about the same delay: an active account with a password gets a one-time link ' +
+      '(PUBLIC_URL/password-reset?token=…, valid for PASSWORD_LINK_TTL); an unknown address, a contact or a deactivated account nothing.',
+  })
+  @ApiAcceptedResponse({ type: AcceptedResponseDto })
+  @ApiErrors(400, 422, 429)
+  async requestPasswordReset(@Body() dto: PasswordResetRequestDto): Promise<AcceptedResponseDto> {
+    await this.passwordLinks.requestReset(dto.email);
+    return LINK_ACCEPTED;
+  }
+
+  @Public()
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Set a new password with a mailed link (reset or account claim)',
+    description:
+      'Works once: the link, every other link of the user and every token the user holds stop working. ' +
+      'An unknown, used or expired link is a 422 naming `token`. Then sign in with the new password.',
+  })
+  @ApiNoContentResponse({ description: 'The password is set' })
+  @ApiErrors(400, 422, 429)
+  confirmPasswordReset(@Body() dto: PasswordResetConfirmDto): Promise<void> {
+    return this.passwordLinks.confirm(dto.token, dto.new_password);
   }
 
   @Public()

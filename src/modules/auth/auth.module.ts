@@ -8,10 +8,13 @@ import { JwtAuthGuard } from '#src/modules/auth/jwt-auth.guard.js';
 import { JwtStrategy } from '#src/modules/auth/jwt.strategy.js';
 import { SessionCache } from '#src/modules/auth/session-cache.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
+import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
+import { PasswordTokensRepository } from '#src/modules/auth/password-tokens.repository.js';
+import { MailModule } from '#src/modules/mail/mail.module.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, MailModule],
   controllers: [AuthController],
   providers: [
     AuthService,
@@ -20,6 +23,8 @@ import { UsersModule } from '#src/modules/users/users.module.js';
     SessionCache,
     JwtStrategy,
     AdminBootstrapService,
+    PasswordLinksService,
+    PasswordTokensRepository,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
   exports: [TokensService],

@@ -5,6 +5,7 @@ import { ErrorCode } from '#src/common/errors/error-code.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { AuthRepository } from '#src/modules/auth/auth.repository.js';
+import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
 import type { ChangePasswordDto, LoginDto, SignupDto, SignupResponseDto, TokenResponseDto, UpdateMeDto } from '#src/modules/auth/dto/auth.dto.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { toUserResponse, type UserResponseDto } from '#src/modules/users/dto/user.dto.js';
@@ -29,17 +30,28 @@ export class AuthService {
     private readonly tokens: TokensService,
     private readonly auth: AuthRepository,
     private readonly events: DomainEventPublisher,
+    private readonly passwordLinks: PasswordLinksService,
   ) {}
 
-  async signup(dto: SignupDto): Promise<SignupResponseDto> {
-    const user = await this.users.insert({
-      email: dto.email,
-      name: dto.name,
-      role: 'client',
-      passwordHash: await this.hasher.hash(dto.password),
-    });
-    this.logger.log({ userId: user.id }, 'Client signed up');
-    return { user: toUserResponse(user), ...(await this.tokens.issue(user)) };
+  /**
+   * A new client, signed in at once; or, for the address of a contact (a customer known only by
+   * e-mail, without a password), null: nobody is signed in and the contact is mailed a link that
+   * sets the password, so no one can read a contact's tickets by signing up with its address. The
+   * address of an account with a password stays a 409.
+   */
+  async signup(dto: SignupDto): Promise<SignupResponseDto | null> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    try {
+      const user = await this.users.insert({ email: dto.email, name: dto.name, role: 'client', passwordHash });
+      this.logger.log({ userId: user.id }, 'Client signed up');
+      return { user: toUserResponse(user), ...(await this.tokens.issue(user)) };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== ErrorCode.CONFLICT) throw error;
+      const existing = await this.users.findByEmailWithPassword(dto.email);
+      if (!existing || existing.passwordHash) throw error;
+      await this.passwordLinks.requestClaim(existing);
+      return null;
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import { ErrorCode } from '#src/common/errors/error-code.js';
 import { requireAgreement } from '#src/common/validation/agreement.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { authoredFieldChecks, type CreateMessageDto, type MessageResponseDto, toMessageResponse } from '#src/modules/messages/dto/message.dto.js';
 import type { AuthorType } from '#src/modules/messages/message.entity.js';
@@ -38,6 +39,7 @@ export class MessagesService {
     private readonly events: DomainEventPublisher,
     private readonly clock: Clock,
     private readonly attachments: AttachmentsService,
+    private readonly hooks: InTransactionHooks,
   ) {}
 
   async list(actor: AuthUser, ticketId: number, query: PaginationQueryDto): Promise<Page<MessageResponseDto>> {
@@ -73,13 +75,16 @@ export class MessagesService {
    * the ticket's row lock, that this still holds. A message that does change it (the first agent
    * reply, a customer answering a waiting or resolved ticket), or finds the ticket moved meanwhile,
    * takes the locked path: the change and the message commit together, and a closed ticket is a 409.
+   * So does a message an in-transaction hook wants (an agent's reply that may be mailed to the
+   * customer): the hook's outbox row commits with the message or not at all.
    */
   async post(actor: Actor, ticketId: number, author: MessageAuthor, content: string, clientMsgId: string | null): Promise<PostedMessage> {
     const ticket = actor ? await this.tickets.getVisible(actor, ticketId) : await this.tickets.getById(ticketId);
     const fromAgent = author.type === 'agent';
     const now = this.clock.now();
     const values = { ticketId, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId, createdAt: now };
-    if (!this.tickets.messageChangesTicket(ticket, fromAgent)) {
+    const hooked = this.hooks.wants('message.created', { fromAgent, source: ticket.source });
+    if (!hooked && !this.tickets.messageChangesTicket(ticket, fromAgent)) {
       const stored = await this.messages.insertIfTicketUnchanged(values, statusesUnchangedByMessage(fromAgent));
       if (stored) {
         const message = toMessageResponse(stored);
@@ -97,6 +102,7 @@ export class MessagesService {
         const before = await this.tickets.lockVisible(actor, ticketId, manager);
         const { ticket: after, changes } = await this.tickets.applyMessage(manager, before, fromAgent, author.id, now);
         const message = await this.messages.insert(values, manager);
+        if (hooked) await this.hooks.run('message.created', manager, { message: toMessageResponse(message), ticket: this.tickets.respond(after) });
         return { message, before, after, changes };
       });
     } catch (error) {

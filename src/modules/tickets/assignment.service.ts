@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { pickAgent } from '#src/modules/tickets/domain/pick-agent.js';
 import { SlaService } from '#src/modules/sla/sla.service.js';
@@ -42,6 +43,7 @@ export class AssignmentService {
     private readonly events: DomainEventPublisher,
     private readonly clock: Clock,
     private readonly sla: SlaService,
+    private readonly hooks: InTransactionHooks,
   ) {}
 
   /**
@@ -113,6 +115,8 @@ export class AssignmentService {
     const plan = planAssignment(ticket, agentId, now, moveStatus);
     const updated = await this.tickets.update(ticket, plan.changes, manager);
     await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: ticket.id, actorId: null, createdAt: now })), manager);
+    const previous = { status: ticket.status, agentId: ticket.agentId };
+    await this.hooks.run('ticket.changed', manager, { ticket: toTicketResponse(updated, this.sla.view), previous, actorId: null });
     return { before: ticket, after: updated };
   }
 

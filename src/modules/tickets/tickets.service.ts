@@ -6,6 +6,7 @@ import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { eitherName, requireAgreement } from '#src/common/validation/agreement.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
 import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
@@ -70,6 +71,7 @@ export class TicketsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly sla: SlaService,
+    private readonly hooks: InTransactionHooks,
   ) {}
 
   /**
@@ -191,6 +193,7 @@ export class TicketsService {
       const updated = await this.tickets.update(current, plan.changes, manager);
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
       const [after] = await this.followClocks([{ ticket: updated, names: plan.names }], manager);
+      await this.changed(manager, current, after, actor.id);
       return { before: current, after, names: plan.names };
     });
     if (names.length === 0) return this.respond(after);
@@ -216,6 +219,7 @@ export class TicketsService {
       const plan = planAssignment(current, agentId, now);
       const updated = await this.tickets.update(current, plan.changes, manager);
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
+      await this.changed(manager, current, updated, actor.id);
       return { before: current, after: updated };
     });
     if (before !== after) {
@@ -267,6 +271,7 @@ export class TicketsService {
         out.push({ before: current, after: updated, names: plan.names, assigned });
       }
       const followed = await this.followClocks(out.map(({ after, names }) => ({ ticket: after, names })), manager);
+      for (const [i, { before }] of out.entries()) await this.changed(manager, before, followed[i], actor.id);
       return out.map((result, i) => ({ ...result, after: followed[i] }));
     });
     let slotsFreed = false;
@@ -369,6 +374,12 @@ export class TicketsService {
       return (await this.assignment.autoAssign(after)) ?? after;
     }
     return after;
+  }
+
+  /** In the change's transaction: tells the in-transaction hooks of a new status or agent (a mail may be due). */
+  private async changed(manager: EntityManager, before: TicketEntity, after: TicketEntity, actorId: number | null): Promise<void> {
+    if (before.status === after.status && before.agentId === after.agentId) return;
+    await this.hooks.run('ticket.changed', manager, { ticket: this.respond(after), previous: { status: before.status, agentId: before.agentId }, actorId });
   }
 
   /**

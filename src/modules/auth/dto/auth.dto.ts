@@ -67,3 +67,30 @@ export class ChangePasswordDto {
   @PasswordStrength()
   new_password: string;
 }
+
+export class PasswordResetRequestDto {
+  @ApiProperty({ example: 'customer@example.com' })
+  @NormalizeEmail()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(254)
+  email: string;
+}
+
+export class PasswordResetConfirmDto {
+  @ApiProperty({ description: 'The `token` of the mailed link' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  token: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX, description: 'The same rules as at signup' })
+  @PasswordStrength()
+  new_password: string;
+}
+
+/** 202: the request is taken; what follows comes by mail. */
+export class AcceptedResponseDto {
+  @ApiProperty({ enum: ['accepted'] }) status: 'accepted';
+  @ApiProperty({ example: 'If the address can receive one, a link is on its way by mail' }) message: string;
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { MailRepository } from '#src/modules/mail/mail.repository.js';
+import { MailService } from '#src/modules/mail/mail.service.js';
+import { MailTransport } from '#src/modules/mail/mail.transport.js';
+import { OutboxModule } from '#src/modules/outbox/outbox.module.js';
+
+/** Outbound mail: templates, threading headers, caps, queued through the shared outbox and sent over SMTP. */
+@Module({
+  imports: [OutboxModule],
+  providers: [MailService, MailRepository, MailTransport],
+  exports: [MailService],
+})
+export class MailModule {}

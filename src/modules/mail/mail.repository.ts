@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
+import type { MailKind, ThreadId } from '#src/modules/mail/domain/mail-rules.js';
+
+/** Who a mail goes to, as the users table has it. */
+export interface MailUser {
+  id: number;
+  email: string;
+  name: string;
+  notifyByEmail: boolean;
+  isActive: boolean;
+}
+
+/** The mail module's rows: the thread index (email_message_ids) and the log the hourly caps count. */
+@Injectable()
+export class MailRepository {
+  async findUser(manager: EntityManager, id: number): Promise<MailUser | null> {
+    const [row] = (await manager.query(
+      `SELECT id, email, name, notify_by_email AS "notifyByEmail", is_active AS "isActive" FROM users WHERE id = $1`,
+      [id],
+    )) as MailUser[];
+    return row ?? null;
+  }
+
+  /** The ticket's recorded Message-IDs, both directions, oldest first. */
+  threadOf(manager: EntityManager, ticketId: number): Promise<ThreadId[]> {
+    return manager.query(
+      `SELECT message_id AS "messageId", direction FROM email_message_ids WHERE ticket_id = $1 ORDER BY created_at, message_id`,
+      [ticketId],
+    ) as Promise<ThreadId[]>;
+  }
+
+  /** Records one of our Message-IDs on the ticket (clock_timestamp: ordered after earlier ones of the same transaction). */
+  async recordOutbound(manager: EntityManager, messageId: string, ticketId: number): Promise<void> {
+    await manager.query(`INSERT INTO email_message_ids (message_id, ticket_id, direction, created_at) VALUES ($1, $2, 'out', clock_timestamp())`, [
+      messageId,
+      ticketId,
+    ]);
+  }
+
+  /**
+   * Mails of these kinds queued to the address in the last hour. Locks the address until the
+   * transaction ends, so two mails to it at once are counted one after the other.
+   */
+  async countLastHour(manager: EntityManager, address: string, kinds: MailKind[]): Promise<number> {
+    await manager.query('SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))', [AdvisoryLock.MAIL_CAP, address]);
+    const [row] = (await manager.query(
+      `SELECT count(*)::int AS n FROM mail_log WHERE to_address = $1 AND kind = ANY($2::text[]) AND created_at > now() - interval '1 hour'`,
+      [address, kinds],
+    )) as { n: number }[];
+    return row.n;
+  }
+
+  async log(manager: EntityManager, entry: { to: string; kind: MailKind; ticketId: number | null; outboxId: string }): Promise<void> {
+    await manager.query(`INSERT INTO mail_log (to_address, kind, ticket_id, outbox_id) VALUES ($1, $2, $3, $4)`, [
+      entry.to,
+      entry.kind,
+      entry.ticketId,
+      entry.outboxId,
+    ]);
+  }
+}

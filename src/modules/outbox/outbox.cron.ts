@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { Clock } from '#src/common/clock.js';
+import { OutboxService } from '#src/modules/outbox/outbox.service.js';
+
+const DRAIN_EVERY_MS = 5_000;
+
+/**
+ * Drains the outbox every few seconds: retries whose time has come, and rows whose kick was lost
+ * (the instance that committed them stopped). No lock: claims exclude each other row by row.
+ */
+@Injectable()
+export class OutboxCron {
+  private readonly logger = new Logger(OutboxCron.name);
+  private running = false;
+
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Interval(DRAIN_EVERY_MS)
+  async drain(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.outbox.drain(this.clock.now());
+    } catch (error) {
+      this.logger.error({ err: error }, 'Outbox drain failed; the next run retries');
+    } finally {
+      this.running = false;
+    }
+  }
+}

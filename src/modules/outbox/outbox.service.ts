@@ -1,0 +1,166 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Counter } from 'prom-client';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { Clock } from '#src/common/clock.js';
+import { AppConfig } from '#src/config/app-config.js';
+import { MetricsService } from '#src/modules/metrics/metrics.service.js';
+import { afterFailure, type RetryPolicy } from '#src/modules/outbox/domain/retry-schedule.js';
+import type { OutboxTopic, OutboxTopics } from '#src/modules/outbox/outbox.topics.js';
+import { OutboxRepository } from '#src/modules/outbox/outbox.repository.js';
+
+/** Delivers one row's payload; a throw is a failed attempt (retried with backoff). */
+export type OutboxHandler<T extends OutboxTopic> = (payload: OutboxTopics[T], row: { id: string; attempts: number }) => Promise<void>;
+
+/** How long a claimed row is held by its instance: longer than any send may take (SMTP timeouts are shorter). */
+export const LEASE_MS = 5 * 60_000;
+/** Rows claimed per round; they are sent concurrently. */
+const BATCH = 10;
+
+export interface DrainResult {
+  sent: number;
+  failed: number;
+  dead: number;
+}
+
+/**
+ * The shared outbox (issue 13): anything sent out (mail now, webhooks later) is written by `enqueue`
+ * in the transaction of the change that causes it, and delivered by `drain` outside any transaction.
+ *
+ * - Right after a transaction that enqueued commits, this instance drains (`kick`), so mail goes out
+ *   within about a second; a job (OutboxCron) drains every few seconds for retries and for rows
+ *   another instance left behind.
+ * - Rows are claimed with FOR UPDATE SKIP LOCKED plus a lease, so no two instances send one row;
+ *   each is marked sent right after its handler succeeds. A failure is retried with exponential
+ *   backoff and jitter, and after OUTBOX_MAX_ATTEMPTS the row is `dead` with its last error.
+ * - A crash between the send and the mark leaves the row to be sent again when its lease ends: the
+ *   outbox delivers at least once, and never twice otherwise (mail carries a fixed Message-ID, so a
+ *   receiver can tell the copy).
+ */
+@Injectable()
+export class OutboxService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxService.name);
+  private readonly handlers = new Map<string, OutboxHandler<never>>();
+  /** Transactions that enqueued and have not ended yet. */
+  private readonly pending = new WeakSet<QueryRunner>();
+  private readonly policy: RetryPolicy;
+  private draining: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+  private readonly deliveries: Counter<'topic' | 'outcome'>;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly clock: Clock,
+    config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.policy = { maxAttempts: config.outbox.maxAttempts, baseDelayMs: config.outbox.retryBaseSeconds * 1000, maxDelayMs: 3_600_000 };
+    this.deliveries = new Counter({
+      name: 'outbox_deliveries_total',
+      help: 'Outbox delivery attempts, by topic and outcome (sent, failed: retried later, dead: given up)',
+      labelNames: ['topic', 'outcome'] as const,
+      registers: [metrics.registry],
+    });
+  }
+
+  onModuleInit(): void {
+    // Kick a drain once a transaction that enqueued has committed (TypeORM calls every subscriber).
+    this.db.subscribers.push({
+      afterTransactionCommit: ({ queryRunner }) => {
+        if (this.pending.delete(queryRunner)) this.kick();
+      },
+      afterTransactionRollback: ({ queryRunner }) => {
+        this.pending.delete(queryRunner);
+      },
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+  }
+
+  /** Registers the one handler of a topic (a module does it at start-up). */
+  register<T extends OutboxTopic>(topic: T, handler: OutboxHandler<T>): void {
+    if (this.handlers.has(topic)) throw new Error(`Outbox topic ${topic} already has a handler`);
+    this.handlers.set(topic, handler as OutboxHandler<never>);
+  }
+
+  /**
+   * Queues a payload in `manager`'s transaction (it must be one): it is delivered only if that
+   * transaction commits. `notBefore` delays the first attempt. Returns the row's id.
+   */
+  async enqueue<T extends OutboxTopic>(manager: EntityManager, item: { topic: T; payload: OutboxTopics[T]; notBefore?: Date }): Promise<string> {
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('OutboxService.enqueue must run inside the transaction of the change it follows');
+    const id = await this.outbox.insert(manager, item.topic, item.payload, item.notBefore ?? null);
+    this.pending.add(runner);
+    return id;
+  }
+
+  /** Drains soon, in the background; a kick during a drain makes it go round once more. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = (async () => {
+      do {
+        this.again = false;
+        try {
+          while (!this.closed && (await this.drainOnce(this.clock.now())) === BATCH);
+        } catch (error) {
+          this.logger.error({ err: error }, 'Outbox drain failed; the job retries');
+        }
+      } while (this.again && !this.closed);
+    })().finally(() => {
+      this.draining = null;
+    });
+  }
+
+  /** Delivers every row due at `now` (the job, and tests with a fixed `now`). */
+  async drain(now: Date): Promise<DrainResult> {
+    const total: DrainResult = { sent: 0, failed: 0, dead: 0 };
+    for (;;) {
+      const result: DrainResult = { sent: 0, failed: 0, dead: 0 };
+      const claimed = await this.drainOnce(now, result);
+      total.sent += result.sent;
+      total.failed += result.failed;
+      total.dead += result.dead;
+      if (claimed < BATCH || this.closed) return total;
+    }
+  }
+
+  /** One round: claims up to BATCH due rows, sends them concurrently, settles each. Returns how many it claimed. */
+  private async drainOnce(now: Date, result: DrainResult = { sent: 0, failed: 0, dead: 0 }): Promise<number> {
+    const topics = [...this.handlers.keys()];
+    if (topics.length === 0) return 0;
+    const rows = await this.outbox.claim(topics, now, new Date(now.getTime() + LEASE_MS), BATCH);
+    await Promise.all(rows.map((row) => this.deliver(row, result)));
+    return rows.length;
+  }
+
+  private async deliver(row: { id: string; topic: string; payload: unknown; attempts: number }, result: DrainResult): Promise<void> {
+    const handler = this.handlers.get(row.topic)!;
+    try {
+      await handler(row.payload as never, { id: row.id, attempts: row.attempts });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const next = afterFailure(row.attempts, this.policy, this.clock.now(), Math.random());
+      await this.outbox.markFailed(row.id, message, next.kind === 'retry' ? next.at : null);
+      const outcome = next.kind === 'retry' ? 'failed' : 'dead';
+      result[outcome] += 1;
+      this.deliveries.inc({ topic: row.topic, outcome });
+      const log = { outboxId: row.id, topic: row.topic, attempts: row.attempts, error: message };
+      if (next.kind === 'retry') this.logger.warn({ ...log, retryAt: next.at }, 'Outbox delivery failed; will retry');
+      else this.logger.error(log, 'Outbox delivery failed for the last time; the row is dead');
+      return;
+    }
+    await this.outbox.markSent(row.id, this.clock.now());
+    result.sent += 1;
+    this.deliveries.inc({ topic: row.topic, outcome: 'sent' });
+  }
+}
