@@ -1,4 +1,4 @@
-import { ConfigError, DEV_JWT_SECRET, loadConfig, parseDurationSeconds } from '#src/config/app-config.js';
+import { ConfigError, DEV_JWT_SECRET, loadConfig, mailAddressOf, parseDurationSeconds } from '#src/config/app-config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -123,6 +123,36 @@ describe('loadConfig', () => {
 
   it('accepts a real secret in production', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).jwtSecret).toBe('x'.repeat(40));
+  });
+
+  it('reads the outbound mail settings, with safe defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      mail: { autoPerHour: 20, linksPerHour: 5 },
+      outbox: { maxAttempts: 10, retryBaseSeconds: 30 },
+      publicUrl: 'http://localhost:3000',
+      passwordLinkTtlSeconds: 3600,
+    });
+    const config = loadConfig({ PUBLIC_URL: 'https://help.example.com/', PASSWORD_LINK_TTL: '15m', MAIL_FROM: 'help@example.com' });
+    expect(config).toMatchObject({ publicUrl: 'https://help.example.com', passwordLinkTtlSeconds: 900, mailFrom: 'help@example.com' });
+  });
+
+  it.each([
+    [{ MAIL_FROM: 'Support' }, 'MAIL_FROM must be an address'],
+    [{ MAIL_FROM: 'Support <not an address>' }, 'MAIL_FROM must be an address'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL must be a URL'],
+    [{ OUTBOX_MAX_ATTEMPTS: '0' }, 'OUTBOX_MAX_ATTEMPTS must be an integer'],
+    [{ PASSWORD_LINK_TTL: '10s' }, 'PASSWORD_LINK_TTL must be a duration'],
+  ])('refuses a bad mail setting: %j', (env, message) => {
+    expect(problemsOf(env).join()).toContain(message);
+  });
+
+  it.each([
+    ['Support <support@example.com>', 'support@example.com'],
+    ['support@localhost', 'support@localhost'],
+    ['"Acme, Inc." < help@acme.example >', 'help@acme.example'],
+    ['nobody', null],
+  ])('mailAddressOf(%j) is %j', (from, address) => {
+    expect(mailAddressOf(from)).toBe(address);
   });
 
   it('treats blank values as unset', () => {

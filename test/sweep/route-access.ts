@@ -54,6 +54,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/auth/me': { access: SIGNED_IN },
   'PATCH /api/v1/auth/me': { access: SIGNED_IN, body: () => ({ name: 'Renamed by the sweep', notify_by_email: false }) },
   'POST /api/v1/auth/password': { access: SIGNED_IN, fresh: 'users', body: () => ({ current_password: DEFAULT_PASSWORD, new_password: 'another-horse-43' }) },
+  'POST /api/v1/auth/password-reset': { access: ANYONE, body: (w) => ({ email: w.owner.user.email }) },
+  'POST /api/v1/auth/password-reset/confirm': { access: ANYONE, fresh: 'passwordLink', body: (w) => ({ token: w.passwordToken, new_password: 'another-horse-43' }) },
 
   'GET /api/v1/users': { access: ADMINS },
   'POST /api/v1/users': { access: ADMINS, body: () => ({ email: `${unique('user')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep', role: 'agent' }) },

@@ -21,10 +21,12 @@ export interface World {
   calendarId: number;
   /** A file on the message. */
   attachmentId: number;
+  /** A mailed password link's token: unknown in the base world, a usable one of `owner` when made fresh. */
+  passwordToken: string;
 }
 
 /** What a call that deletes or revokes needs made anew: an object, or the users themselves (a password change). */
-export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment';
+export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment' | 'passwordLink';
 
 export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 
@@ -75,7 +77,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
   const w = { ...users, ticketId };
   const [message, note, queue, calendar] = await Promise.all([make.message(t, w), make.note(t, w), make.queue(t, w), make.calendar(t, w)]);
   const file = await upload(t, users.owner, message.id);
-  return { ...w, messageId: message.id, noteId: note.id, queueId: queue.id, calendarId: calendar.id, attachmentId: file.id };
+  return { ...w, messageId: message.id, noteId: note.id, queueId: queue.id, calendarId: calendar.id, attachmentId: file.id, passwordToken: 'sweep-unknown-link' };
 }
 
 /**
@@ -84,6 +86,16 @@ export async function makeWorld(t: TestApp): Promise<World> {
  */
 export async function refreshWorld(t: TestApp, world: World, fresh: Fresh): Promise<World> {
   if (fresh === 'users') return { ...world, ...(await signedInUsers(t)) };
+  if (fresh === 'passwordLink') {
+    // New users (the link sets the owner's password and ends its tokens) and a link of the owner's, as one is mailed.
+    const users = await signedInUsers(t);
+    const passwordToken = unique('link');
+    await t.db.query(
+      `INSERT INTO password_tokens (user_id, token_hash, purpose, expires_at) VALUES ($1, encode(sha256(convert_to($2, 'UTF8')), 'hex'), 'reset', now() + interval '1 hour')`,
+      [users.owner.user.id, passwordToken],
+    );
+    return { ...world, ...users, passwordToken };
+  }
   const tokens = t.app.get(TokensService);
   const reissue = async (who: SignedInUser): Promise<SignedInUser> => {
     const { access_token } = await tokens.issue(who.user);

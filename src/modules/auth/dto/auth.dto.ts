@@ -68,14 +68,8 @@ export class ChangePasswordDto {
   new_password: string;
 }
 
-export class PasswordResetRequestDto {
-  @ApiProperty({ example: 'customer@example.com' })
-  @NormalizeEmail()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(254)
-  email: string;
-}
+/** Any string up to an address's length, as at login: an unknown or malformed address is answered like a known one. */
+export class PasswordResetRequestDto extends PickType(LoginDto, ['email'] as const) {}
 
 export class PasswordResetConfirmDto {
   @ApiProperty({ description: 'The `token` of the mailed link' })
