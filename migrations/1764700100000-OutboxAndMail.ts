@@ -30,6 +30,7 @@ export class OutboxAndMail1764700100000 implements MigrationInterface {
         CONSTRAINT outbox_attempts_check CHECK (attempts >= 0)
       )`);
     await q.query(`CREATE INDEX outbox_due_idx ON outbox (next_attempt_at, id) WHERE status = 'pending'`);
+    await q.query(`CREATE INDEX outbox_sent_idx ON outbox (sent_at) WHERE status = 'sent'`);
     await q.query(`
       CREATE TABLE mail_log (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -40,6 +41,7 @@ export class OutboxAndMail1764700100000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX mail_log_address_idx ON mail_log (to_address, created_at)`);
+    await q.query(`CREATE INDEX mail_log_outbox_idx ON mail_log (outbox_id)`);
     await q.query(`
       CREATE TABLE password_tokens (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

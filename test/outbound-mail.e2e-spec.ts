@@ -118,6 +118,38 @@ describe('outbound mail', () => {
       expect(row).toEqual({ status: 'sent', attempts: 2 });
     });
 
+    it('gives a mail up as dead after OUTBOX_MAX_ATTEMPTS (10), keeping the last error; a week on, sent rows are pruned and dead ones kept', async () => {
+      const customer = await createUser(t.db, { password: null });
+      const ticket = await emailTicket(customer.id, 'dead@customer.example');
+      const row = async () =>
+        ((await t.db.query(`SELECT id, status, attempts, last_error FROM outbox WHERE payload->>'to' = $1`, [customer.email])) as {
+          id: string;
+          status: string;
+          attempts: number;
+          last_error: string | null;
+        }[])[0];
+      await smtp.stop();
+      try {
+        await reply(ticket.id, 'Never delivered');
+        await waitFor(async () => (await row())?.attempts === 1);
+        for (let hours = 2; (await row()).status === 'pending'; hours += 2) {
+          expect(hours).toBeLessThan(40);
+          await outbox.drain(new Date(Date.now() + hours * HOUR_MS));
+        }
+      } finally {
+        await smtp.start();
+      }
+      expect(await row()).toMatchObject({ status: 'dead', attempts: 10, last_error: expect.stringMatching(/ECONNREFUSED|connect/i) });
+      expect(await outbox.drain(new Date(Date.now() + 100 * HOUR_MS))).toEqual({ sent: 0, failed: 0, dead: 0 });
+      expect(smtp.to(customer.email)).toHaveLength(0);
+
+      const sentBefore = ((await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE status = 'sent'`)) as { n: number }[])[0].n;
+      expect(sentBefore).toBeGreaterThan(0);
+      expect(await outbox.prune(new Date(Date.now() + 6 * 24 * HOUR_MS))).toBe(0);
+      expect(await outbox.prune(new Date(Date.now() + 8 * 24 * HOUR_MS))).toBe(sentBefore);
+      expect((await row()).status).toBe('dead');
+    });
+
     it('mails a web ticket’s customer the reply while offline, and not while a socket of theirs is connected', async () => {
       const customer = await signedIn(t, { name: 'Web Customer' });
       const ticket = await createTicket(t.db, { clientId: customer.user.id, source: 'web', title: 'Where is my order' });

@@ -40,6 +40,11 @@ export class InTransactionHooks {
     this.hooks.set(name, [...(this.hooks.get(name) ?? []), hook as unknown as InTransactionHook<never>]);
   }
 
+  /** Whether any hook is registered for the event (a raiser may skip building the payload). */
+  has(name: InTransactionEventName): boolean {
+    return this.hooks.has(name);
+  }
+
   /** Whether any hook may act on an event with this probe (no hook: false). */
   wants<K extends InTransactionEventName>(name: K, probe: Probe<K>): boolean {
     return (this.hooks.get(name) ?? []).some((hook) => (hook as unknown as InTransactionHook<K>).wants?.(probe) ?? true);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MailCron } from '#src/modules/mail/mail.cron.js';
 import { MailRepository } from '#src/modules/mail/mail.repository.js';
 import { MailService } from '#src/modules/mail/mail.service.js';
 import { MailTransport } from '#src/modules/mail/mail.transport.js';
@@ -7,7 +8,7 @@ import { OutboxModule } from '#src/modules/outbox/outbox.module.js';
 /** Outbound mail: templates, threading headers, caps, queued through the shared outbox and sent over SMTP. */
 @Module({
   imports: [OutboxModule],
-  providers: [MailService, MailRepository, MailTransport],
+  providers: [MailService, MailRepository, MailTransport, MailCron],
   exports: [MailService],
 })
 export class MailModule {}

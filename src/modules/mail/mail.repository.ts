@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import type { MailKind, ThreadId } from '#src/modules/mail/domain/mail-rules.js';
 
@@ -15,6 +16,8 @@ export interface MailUser {
 /** The mail module's rows: the thread index (email_message_ids) and the log the hourly caps count. */
 @Injectable()
 export class MailRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
   async findUser(manager: EntityManager, id: number): Promise<MailUser | null> {
     const [row] = (await manager.query(
       `SELECT id, email, name, notify_by_email AS "notifyByEmail", is_active AS "isActive" FROM users WHERE id = $1`,
@@ -59,5 +62,11 @@ export class MailRepository {
       entry.ticketId,
       entry.outboxId,
     ]);
+  }
+
+  /** Forgets log rows older than `before` (the caps look back one hour). */
+  async pruneLog(before: Date): Promise<number> {
+    const [, count] = (await this.db.query(`DELETE FROM mail_log WHERE created_at < $1`, [before])) as [unknown, number];
+    return count;
   }
 }

@@ -104,8 +104,9 @@ export class MailService implements OnModuleInit {
     return this.queue(manager, user, kind, null, { ...rendered, messageId, inReplyTo: null, references: [], autoSubmitted: true });
   }
 
-  findUser(manager: EntityManager, id: number): Promise<MailUser | null> {
-    return this.mails.findUser(manager, id);
+  /** Forgets the mail log of more than a day before `now` (MailCron; the caps look back one hour). */
+  pruneLog(now: Date): Promise<number> {
+    return this.mails.pruneLog(new Date(now.getTime() - 86_400_000));
   }
 
   private async withinCap(manager: EntityManager, address: string, kind: MailKind): Promise<boolean> {

@@ -4,6 +4,7 @@ import { Clock } from '#src/common/clock.js';
 import { OutboxService } from '#src/modules/outbox/outbox.service.js';
 
 const DRAIN_EVERY_MS = 5_000;
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
  * Drains the outbox every few seconds: retries whose time has come, and rows whose kick was lost
@@ -29,6 +30,17 @@ export class OutboxCron {
       this.logger.error({ err: error }, 'Outbox drain failed; the next run retries');
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Hourly: rows sent a week ago go (OutboxService.prune). */
+  @Interval(PRUNE_EVERY_MS)
+  async prune(): Promise<void> {
+    try {
+      const removed = await this.outbox.prune(this.clock.now());
+      if (removed > 0) this.logger.log({ removed }, 'Pruned sent outbox rows');
+    } catch (error) {
+      this.logger.error({ err: error }, 'Outbox prune failed; the next run retries');
     }
   }
 }

@@ -59,4 +59,13 @@ export class OutboxRepository {
       [id, error.slice(0, 2000), retryAt],
     );
   }
+
+  /** Deletes up to `limit` rows sent before `before`; returns how many. */
+  async deleteSentBefore(before: Date, limit: number): Promise<number> {
+    const [, count] = (await this.db.query(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND sent_at < $1 LIMIT $2)`,
+      [before, limit],
+    )) as [unknown, number];
+    return count;
+  }
 }

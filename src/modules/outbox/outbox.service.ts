@@ -16,6 +16,11 @@ export type OutboxHandler<T extends OutboxTopic> = (payload: OutboxTopics[T], ro
 export const LEASE_MS = 5 * 60_000;
 /** Rows claimed per round; they are sent concurrently. */
 const BATCH = 10;
+/** Sent rows are kept this long (to look into), then pruned; dead rows stay until someone acts. */
+export const KEEP_SENT_MS = 7 * 86_400_000;
+const PRUNE_BATCH = 1000;
+/** A shutdown waits this long for sends in flight; a send cut off is retried when its lease ends. */
+const SHUTDOWN_WAIT_MS = 2_000;
 
 export interface DrainResult {
   sent: number;
@@ -79,7 +84,9 @@ export class OutboxService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
-    await this.draining;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.draining, new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Registers the one handler of a topic (a module does it at start-up). */
@@ -131,6 +138,17 @@ export class OutboxService implements OnModuleInit, OnModuleDestroy {
       total.failed += result.failed;
       total.dead += result.dead;
       if (claimed < BATCH || this.closed) return total;
+    }
+  }
+
+  /** Deletes rows sent longer than KEEP_SENT_MS before `now`, in batches; returns how many. */
+  async prune(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - KEEP_SENT_MS);
+    let total = 0;
+    for (;;) {
+      const deleted = await this.outbox.deleteSentBefore(before, PRUNE_BATCH);
+      total += deleted;
+      if (deleted < PRUNE_BATCH || this.closed) return total;
     }
   }
 

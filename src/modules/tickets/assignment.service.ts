@@ -115,8 +115,10 @@ export class AssignmentService {
     const plan = planAssignment(ticket, agentId, now, moveStatus);
     const updated = await this.tickets.update(ticket, plan.changes, manager);
     await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: ticket.id, actorId: null, createdAt: now })), manager);
-    const previous = { status: ticket.status, agentId: ticket.agentId };
-    await this.hooks.run('ticket.changed', manager, { ticket: toTicketResponse(updated, this.sla.view), previous, actorId: null });
+    if (this.hooks.has('ticket.changed')) {
+      const previous = { status: ticket.status, agentId: ticket.agentId };
+      await this.hooks.run('ticket.changed', manager, { ticket: toTicketResponse(updated, this.sla.view), previous, actorId: null });
+    }
     return { before: ticket, after: updated };
   }
 

@@ -378,7 +378,7 @@ export class TicketsService {
 
   /** In the change's transaction: tells the in-transaction hooks of a new status or agent (a mail may be due). */
   private async changed(manager: EntityManager, before: TicketEntity, after: TicketEntity, actorId: number | null): Promise<void> {
-    if (before.status === after.status && before.agentId === after.agentId) return;
+    if (!this.hooks.has('ticket.changed') || (before.status === after.status && before.agentId === after.agentId)) return;
     await this.hooks.run('ticket.changed', manager, { ticket: this.respond(after), previous: { status: before.status, agentId: before.agentId }, actorId });
   }
 
