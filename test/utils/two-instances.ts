@@ -4,15 +4,17 @@ import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 /**
  * Two app instances over one fresh database for the enclosing describe block: started before its
- * tests (handed to `use`), closed after them, with the sockets the tests put in `sockets`.
+ * tests (handed to `use`), closed after them, with the sockets the tests put in `sockets`. `env` may
+ * be a function, read when the instances start (for a setting known only then, such as a test server's port).
  */
-export function twoInstances(env: Record<string, string>, use: (a: TestApp, b: TestApp) => void): { sockets: Socket[] } {
+export function twoInstances(env: Record<string, string> | (() => Record<string, string>), use: (a: TestApp, b: TestApp) => void): { sockets: Socket[] } {
   const sockets: Socket[] = [];
   let database: TestDatabase;
   let apps: TestApp[] = [];
   beforeAll(async () => {
     database = await createTestDatabase();
-    apps = [await createTestApp(env, database), await createTestApp(env, database)];
+    const settings = typeof env === 'function' ? env() : env;
+    apps = [await createTestApp(settings, database), await createTestApp(settings, database)];
     use(apps[0], apps[1]);
   });
   afterAll(async () => {
