@@ -19,6 +19,7 @@ import { NotesModule } from '#src/modules/notes/notes.module.js';
 import { NotificationsModule } from '#src/modules/notifications/notifications.module.js';
 import { QueuesModule } from '#src/modules/queues/queues.module.js';
 import { SlaModule } from '#src/modules/sla/sla.module.js';
+import { EmailIngestModule } from '#src/modules/email-ingest/email-ingest.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
 
@@ -49,6 +50,7 @@ export class AppModule {
         AttachmentsModule,
         ChatModule,
         SlaModule,
+        EmailIngestModule,
         NotificationsModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,

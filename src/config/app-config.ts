@@ -56,6 +56,12 @@ export class AppConfig {
     tls: boolean;
     mailbox: string;
     pollSeconds: number;
+    /** IMAP_SINCE: the first poll of a mailbox also takes mail that arrived on or after this date. */
+    since: Date | null;
+    /** Every IMAP call (connect, search, fetch) gives up after this many seconds. */
+    timeoutSeconds: number;
+    /** A mail larger than this is recorded as failed, never fetched. */
+    maxMailBytes: number;
   };
   /** Unset: no mail is queued or sent. */
   smtpUrl: string | null;
@@ -170,6 +176,18 @@ class Reader {
       return fallback;
     }
     return value as T;
+  }
+
+  /** A calendar date (YYYY-MM-DD, taken as UTC midnight) or a full ISO timestamp; unset: null. */
+  date(name: string): Date | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? new Date(`${value.trim()}T00:00:00Z`) : new Date(value);
+    if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value.trim())) {
+      this.problems.push(`${name} must be a date such as 2026-01-31 (got "${value}")`);
+      return null;
+    }
+    return date;
   }
 
   url(name: string, protocols: readonly string[]): string | null {
@@ -287,7 +305,10 @@ export function loadConfig(env: Env): AppConfig {
       password: r.optional('IMAP_PASSWORD'),
       tls: r.bool('IMAP_TLS', true),
       mailbox: r.string('IMAP_MAILBOX', 'INBOX'),
-      pollSeconds: r.int('IMAP_POLL_SECONDS', 30, 5, 86400),
+      pollSeconds: r.int('IMAP_POLL_SECONDS', 30, 1, 86400),
+      since: r.date('IMAP_SINCE'),
+      timeoutSeconds: r.int('IMAP_TIMEOUT_SECONDS', 30, 1, 600),
+      maxMailBytes: r.int('EMAIL_MAX_BYTES', 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     },
     smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: r.string('MAIL_FROM', 'Support <support@localhost>'),

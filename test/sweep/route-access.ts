@@ -104,4 +104,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/sla/calendars/{id}': { access: AGENTS },
   'PUT /api/v1/sla/calendars/{id}': { access: ADMINS, body: () => ({ name: unique('Calendar'), ...CALENDAR }) },
   'DELETE /api/v1/sla/calendars/{id}': { access: ADMINS, fresh: 'calendar' },
+
+  'GET /api/v1/email/status': { access: ADMINS },
+  'GET /api/v1/email/source/ticket/{id}': { access: AGENTS },
+  'GET /api/v1/email/source/message/{id}': { access: AGENTS },
 };

@@ -77,7 +77,20 @@ export async function makeWorld(t: TestApp): Promise<World> {
   const w = { ...users, ticketId };
   const [message, note, queue, calendar] = await Promise.all([make.message(t, w), make.note(t, w), make.queue(t, w), make.calendar(t, w)]);
   const file = await upload(t, users.owner, message.id);
+  await keepMailSource(t, ticketId, message.id);
   return { ...w, messageId: message.id, noteId: note.id, queueId: queue.id, calendarId: calendar.id, attachmentId: file.id, passwordToken: 'sweep-unknown-link' };
+}
+
+/** The ticket and its message as if they had come by mail, so the raw-source routes have something to send. */
+async function keepMailSource(t: TestApp, ticketId: number, messageId: number): Promise<void> {
+  const raw = Buffer.from('From: owner@example.test\r\nSubject: Sweep\r\n\r\nSweep mail\r\n');
+  await t.db.query(`INSERT INTO mailboxes (key) VALUES ('sweep@imap.example.test:993/INBOX') ON CONFLICT (key) DO NOTHING`);
+  await t.db.query(
+    `INSERT INTO inbound_mails (mailbox_id, uid_validity, uid, dedup_key, status, ticket_id, ticket_message_id, size, raw)
+     SELECT id, 1, n, $3 || n, 'ingested', $1, CASE WHEN n = 2 THEN $2::int END, $4, $5
+       FROM mailboxes, generate_series(1, 2) AS n WHERE key = 'sweep@imap.example.test:993/INBOX'`,
+    [ticketId, messageId, unique('sweep-mail'), raw.length, raw],
+  );
 }
 
 /**

@@ -41,4 +41,9 @@ export const en = {
   'sla.ttr_warning': 'TTR expires soon ({minutes} min left)',
   'sla.frt_breached': 'FRT breached ({minutes} min overdue)',
   'sla.ttr_breached': 'TTR breached ({minutes} min overdue)',
+
+  // Mail that becomes a ticket or a message (src/modules/email-ingest/).
+  'email.no_subject': '(no subject)',
+  'email.empty_body': '(the mail had no text)',
+  'email.truncated': '[cut here: the full mail is kept with the ticket]',
 } as const;

@@ -34,4 +34,9 @@ export const ru: Record<keyof typeof en, string> = {
   'sla.ttr_warning': '🚨 TTR скоро истечёт (осталось: {minutes} мин)',
   'sla.frt_breached': '❌ FRT нарушен (просрочен на {minutes} мин)',
   'sla.ttr_breached': '❌ TTR нарушен (просрочен на {minutes} мин)',
+
+  // Письма, ставшие тикетом или сообщением (src/modules/email-ingest/).
+  'email.no_subject': '(без темы)',
+  'email.empty_body': '(в письме не было текста)',
+  'email.truncated': '[обрезано: полное письмо сохранено в тикете]',
 };

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
@@ -90,7 +91,31 @@ export class AttachmentsService {
         const count = await this.attachments.lockParentAndCount(parent, manager);
         if (count === null) throw notFound(parent.kind);
         if (count >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
-        return this.attachments.insert(
+        const [row] = await this.attachStored(manager, [file], parent, uploaderId);
+        return row!;
+      });
+    } catch (error) {
+      await this.storage.remove([file.key]);
+      throw error;
+    }
+  }
+
+  /**
+   * Puts bytes that arrived some other way than an upload (a mail's attachments) into storage, with
+   * the uploads' size rule and type detection. Null when over the size limit. Attach the result in
+   * a transaction with `attachStored`, or drop it with `discardFiles`.
+   */
+  async storeBytes(content: Buffer, filename: string | null): Promise<ReceivedFile | null> {
+    if (content.length > this.config.uploadMaxBytes) return null;
+    return { ...(await this.storage.accept(Readable.from([content]), this.config.uploadMaxBytes)), filename };
+  }
+
+  /** Rows for files already in storage, on a parent written in the same transaction. */
+  async attachStored(manager: EntityManager, files: ReceivedFile[], parent: Parent, uploaderId: number | null): Promise<AttachmentEntity[]> {
+    const rows: AttachmentEntity[] = [];
+    for (const file of files) {
+      rows.push(
+        await this.attachments.insert(
           {
             messageId: parent.kind === 'message' ? parent.id : null,
             noteId: parent.kind === 'note' ? parent.id : null,
@@ -103,12 +128,10 @@ export class AttachmentsService {
             storageKey: file.key,
           },
           manager,
-        );
-      });
-    } catch (error) {
-      await this.storage.remove([file.key]);
-      throw error;
+        ),
+      );
     }
+    return rows;
   }
 
   async list(actor: AuthUser, parent: Parent, query: PaginationQueryDto): Promise<Page<AttachmentResponseDto>> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { Clock } from '#src/common/clock.js';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
@@ -22,6 +22,15 @@ import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents 
 export interface MessageAuthor {
   id: number | null;
   type: AuthorType;
+}
+
+/** A message stored in a caller's transaction, with its ticket before and after. */
+export interface AppendedMessage {
+  message: MessageRecord;
+  before: TicketEntity;
+  after: TicketEntity;
+  changes: string[];
+  actorId: number | null;
 }
 
 export interface PostedMessage {
@@ -96,14 +105,11 @@ export class MessagesService {
       const existing = await this.messages.findByClientMsgId(author.id, clientMsgId);
       if (existing) return this.replay(existing, ticketId);
     }
-    let result: { message: MessageRecord; before: TicketEntity; after: TicketEntity; changes: string[] };
+    let result: AppendedMessage;
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const before = await this.tickets.lockVisible(actor, ticketId, manager);
-        const { ticket: after, changes } = await this.tickets.applyMessage(manager, before, fromAgent, author.id, now);
-        const message = await this.messages.insert(values, manager);
-        if (hooked) await this.hooks.run('message.created', manager, { message: toMessageResponse(message), ticket: this.tickets.respond(after) });
-        return { message, before, after, changes };
+        return this.append(manager, before, author, content, { clientMsgId, at: now });
       });
     } catch (error) {
       // Two sends of the same client_msg_id raced: the other one stored it.
@@ -113,14 +119,45 @@ export class MessagesService {
       }
       throw error;
     }
+    return { message: await this.announce(result), created: true };
+  }
+
+  /**
+   * Stores a message on a ticket the caller has locked in `manager`'s transaction, with what it
+   * does to the ticket (first response, status), and runs the in-transaction hooks that want it (a
+   * mail to the customer). For writers that commit the message together with rows of their own
+   * (the e-mail channel); `announce` it once committed.
+   */
+  async append(
+    manager: EntityManager,
+    before: TicketEntity,
+    author: MessageAuthor,
+    content: string,
+    options: { clientMsgId?: string | null; at?: Date; reopenClosed?: boolean } = {},
+  ): Promise<AppendedMessage> {
+    const fromAgent = author.type === 'agent';
+    const at = options.at ?? this.clock.now();
+    const { ticket: after, changes } = await this.tickets.applyMessage(manager, before, fromAgent, author.id, at, { reopenClosed: options.reopenClosed });
+    const message = await this.messages.insert(
+      { ticketId: before.id, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId: options.clientMsgId ?? null, createdAt: at },
+      manager,
+    );
+    if (this.hooks.wants('message.created', { fromAgent, source: before.source })) {
+      await this.hooks.run('message.created', manager, { message: toMessageResponse(message), ticket: this.tickets.respond(after) });
+    }
+    return { message, before, after, changes, actorId: author.id };
+  }
+
+  /** After an appended message committed: `message.created`, the ticket's changes, and their follow-ups. */
+  async announce(result: AppendedMessage): Promise<MessageResponseDto> {
     const message = toMessageResponse(result.message);
     const after = this.tickets.respond(result.after);
     this.events.publish('message.created', { message, ticket: after });
     if (result.changes.length > 0) {
-      this.events.publish('ticket.updated', { ticket: after, changes: result.changes, actorId: author.id });
+      this.events.publish('ticket.updated', { ticket: after, changes: result.changes, actorId: result.actorId });
       await this.tickets.afterStatusChange(result.before, result.after);
     }
-    return { message, created: true };
+    return message;
   }
 
   /** Deletes a message with its attachments: rows in one transaction, then the files. */

@@ -196,7 +196,7 @@ export class TicketsRepository {
    * tells whether any active agent holds fewer than `capacity` active tickets, so creation can
    * skip automatic assignment when no one could take the ticket.
    */
-  async insert(ticket: NewTicket, capacity: number): Promise<{ ticket: TicketRecord; agentHasRoom: boolean }> {
+  async insert(ticket: NewTicket, capacity: number, manager?: EntityManager): Promise<{ ticket: TicketRecord; agentHasRoom: boolean }> {
     try {
       const rows = await preparedQuery<TicketRecord & { agent_has_room: boolean }>(
         this.db,
@@ -232,6 +232,7 @@ export class TicketsRepository {
           ticket.actorId,
           capacity,
         ],
+        manager,
       );
       const { agent_has_room: agentHasRoom, ...record } = rows[0];
       return { ticket: record, agentHasRoom };

@@ -42,7 +42,14 @@ import {
 } from '#src/modules/tickets/dto/ticket.dto.js';
 import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
 import type { TicketEntity, TicketSource } from '#src/modules/tickets/ticket.entity.js';
-import { type NewTicketEvent, type SlaOutcomeRow, type TicketChanges, TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
+import {
+  type NewTicket,
+  type NewTicketEvent,
+  type SlaOutcomeRow,
+  type TicketChanges,
+  type TicketRecord,
+  TicketsRepository,
+} from '#src/modules/tickets/tickets.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 
@@ -50,6 +57,17 @@ const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Ticket not found');
 const DAY_MS = 86_400_000;
 
 /** A field change to apply, record in history and announce. */
+/** A new ticket as its opener describes it; the service adds the deadlines and the time. */
+export type NewTicketInput = Omit<NewTicket, 'priority' | 'frtDeadline' | 'ttrDeadline' | 'createdAt' | 'actorId'> & {
+  priority?: NewTicket['priority'];
+};
+
+/** A ticket just inserted, and whether any agent has room to take it. */
+export interface OpenedTicket {
+  ticket: TicketRecord;
+  agentHasRoom: boolean;
+}
+
 interface PlannedChange {
   changes: TicketChanges;
   events: Omit<NewTicketEvent, 'ticketId' | 'actorId' | 'createdAt'>[];
@@ -86,22 +104,32 @@ export class TicketsService {
     // An unknown queue must not leave a new contact behind: check it before creating one.
     if (dto.queue_id !== undefined && dto.client_email) await this.queues.assertExists(dto.queue_id);
     const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
+    const opened = await this.open(
+      { title: dto.title, description: dto.description, priority: dto.priority, category: dto.category ?? null, queueId: dto.queue_id ?? null, clientId, source },
+      actor.id,
+    );
+    return this.announceOpened(opened, actor.id);
+  }
+
+  /**
+   * Inserts a new open ticket with its SLA deadlines, in `manager`'s transaction when given (the
+   * e-mail channel writes the ticket with the mail's own rows). Announce it with `announceOpened`
+   * once committed.
+   */
+  async open(ticket: NewTicketInput, actorId: number | null, manager?: EntityManager): Promise<OpenedTicket> {
     const now = this.clock.now();
-    const priority = dto.priority ?? 'medium';
-    const { ticket, agentHasRoom } = await this.tickets.insert({
-      title: dto.title,
-      description: dto.description,
-      priority,
-      category: dto.category ?? null,
-      queueId: dto.queue_id ?? null,
-      clientId,
-      source,
-      ...(await this.sla.deadlinesFor(priority, now)),
-      createdAt: now,
-      actorId: actor.id,
-    }, this.config.agentCapacity);
+    const priority = ticket.priority ?? 'medium';
+    return this.tickets.insert(
+      { ...ticket, priority, ...(await this.sla.deadlinesFor(priority, now)), createdAt: now, actorId },
+      this.config.agentCapacity,
+      manager,
+    );
+  }
+
+  /** After a new ticket committed: `ticket.created`, then automatic assignment. The ticket as it stands. */
+  async announceOpened({ ticket, agentHasRoom }: OpenedTicket, actorId: number | null): Promise<TicketResponseDto> {
     const created = toTicketResponseFromRecord(ticket, this.sla.view);
-    this.events.publish('ticket.created', { ticket: created, actorId: actor.id });
+    this.events.publish('ticket.created', { ticket: created, actorId });
     const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom, true);
     return assigned ? this.respond(assigned) : created;
   }
@@ -317,11 +345,20 @@ export class TicketsService {
 
   /**
    * What a new customer-visible message does to its (locked) ticket, inside the message's
-   * transaction: a closed ticket refuses it (409); the first agent reply stamps first_response_at;
+   * transaction: a closed ticket refuses it (409), unless `reopenClosed` lets a customer's message
+   * reopen it (a mailed reply soon after closing); the first agent reply stamps first_response_at;
    * a customer's reply moves a waiting or resolved ticket along (domain/ticket-status).
    */
-  async applyMessage(manager: EntityManager, ticket: TicketEntity, fromAgent: boolean, actorId: number | null, at: Date): Promise<{ ticket: TicketEntity; changes: string[] }> {
-    if (!acceptsMessages(ticket.status)) throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it or open a new one');
+  async applyMessage(
+    manager: EntityManager,
+    ticket: TicketEntity,
+    fromAgent: boolean,
+    actorId: number | null,
+    at: Date,
+    options: { reopenClosed?: boolean } = {},
+  ): Promise<{ ticket: TicketEntity; changes: string[] }> {
+    const reopens = options.reopenClosed === true && !fromAgent && ticket.status === 'closed';
+    if (!acceptsMessages(ticket.status) && !reopens) throw new AppError(ErrorCode.CONFLICT, 'The ticket is closed; reopen it or open a new one');
     const changes: TicketChanges = {};
     const events: NewTicketEvent[] = [];
     const names: string[] = [];
@@ -330,7 +367,7 @@ export class TicketsService {
       events.push({ ticketId: ticket.id, actorId, type: 'first_response', toValue: at.toISOString(), createdAt: at });
       names.push('first_response_at');
     }
-    const next = statusAfterMessage(ticket.status, fromAgent);
+    const next = reopens ? 'open' : statusAfterMessage(ticket.status, fromAgent);
     if (next !== null) {
       Object.assign(changes, applyStatus(ticket, next, at));
       events.push({ ticketId: ticket.id, actorId, type: 'status', fromValue: ticket.status, toValue: next, createdAt: at });

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
@@ -57,8 +57,8 @@ export class UsersService {
   }
 
   /** The customer behind an e-mail address, created as a contact (no password) when unknown. */
-  async findOrCreateContact(email: string, name?: string): Promise<UserEntity> {
-    const user = await this.users.findOrCreateContact(email, name?.trim() || email.split('@')[0] || email);
+  async findOrCreateContact(email: string, name?: string, manager?: EntityManager): Promise<UserEntity> {
+    const user = await this.users.findOrCreateContact(email, name?.trim().slice(0, 200) || email.split('@')[0] || email, manager);
     if (user.role !== 'client') {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'That e-mail belongs to a staff account, not a customer', [
         { field: 'client_email', problems: ['client_email must belong to a customer'] },

@@ -1,0 +1,75 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { MailboxStatusRow } from '#src/modules/email-ingest/email-ingest.repository.js';
+
+class MailCountsDto {
+  @ApiProperty({ example: 120, description: 'Mails that became a ticket or a message' })
+  ingested: number;
+
+  @ApiProperty({ example: 4, description: 'Auto-replies, bounces, list mail, our own mail, staff senders' })
+  skipped: number;
+
+  @ApiProperty({ example: 1, description: 'Mails that could not be used (no sender, unreadable, too large)' })
+  failed: number;
+}
+
+export class MailboxStatusDto {
+  @ApiProperty({ example: 'support@example.com@imap.example.com:993/INBOX', description: 'user@host:port/folder' })
+  mailbox: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the last poll ended' })
+  last_poll_at: string | null;
+
+  @ApiProperty({ enum: ['ok', 'failed'], nullable: true, description: 'How the last poll ended; null before the first' })
+  last_poll_result: 'ok' | 'failed' | null;
+
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the last poll failed' })
+  last_poll_error: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 125, description: 'Mails in the folder on the server at the last poll' })
+  server_messages: number | null;
+
+  @ApiProperty({ example: 125, description: 'Mails we hold a row for (ingested + skipped + failed)' })
+  held_messages: number;
+
+  @ApiProperty({ type: MailCountsDto })
+  counts: MailCountsDto;
+
+  @ApiProperty({ example: { auto_submitted: 3, mailer_daemon: 1 }, description: 'Skipped mails by reason' })
+  skipped_by_reason: Record<string, number>;
+
+  @ApiProperty({ example: { too_large: 1 }, description: 'Failed mails by reason' })
+  failed_by_reason: Record<string, number>;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'The folder\'s UIDVALIDITY we track' })
+  uid_validity: number | null;
+
+  @ApiProperty({ example: 2041, description: 'The last UID taken: mail above it is new' })
+  last_uid: number;
+}
+
+export class EmailStatusDto {
+  @ApiProperty({ description: 'Whether a mailbox is configured (IMAP_HOST) and polled here (CRON_ENABLED)' })
+  enabled: boolean;
+
+  @ApiProperty({ example: 30, description: 'Seconds between polls (IMAP_POLL_SECONDS)' })
+  poll_seconds: number;
+
+  @ApiProperty({ type: [MailboxStatusDto] })
+  mailboxes: MailboxStatusDto[];
+}
+
+export function toMailboxStatus(row: MailboxStatusRow): MailboxStatusDto {
+  return {
+    mailbox: row.key,
+    last_poll_at: row.lastPollAt?.toISOString() ?? null,
+    last_poll_result: row.lastPollOk === null ? null : row.lastPollOk ? 'ok' : 'failed',
+    last_poll_error: row.lastPollError,
+    server_messages: row.serverMessages,
+    held_messages: row.counts.ingested + row.counts.skipped + row.counts.failed,
+    counts: row.counts,
+    skipped_by_reason: row.skippedByReason,
+    failed_by_reason: row.failedByReason,
+    uid_validity: row.uidValidity,
+    last_uid: row.lastUid,
+  };
+}
