@@ -4,6 +4,7 @@ import { EmailController } from '#src/modules/email-ingest/email.controller.js';
 import { EmailIngestCron } from '#src/modules/email-ingest/email-ingest.cron.js';
 import { EmailIngestRepository } from '#src/modules/email-ingest/email-ingest.repository.js';
 import { EmailIngestService } from '#src/modules/email-ingest/email-ingest.service.js';
+import { MailModule } from '#src/modules/mail/mail.module.js';
 import { MessagesModule } from '#src/modules/messages/messages.module.js';
 import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
@@ -11,7 +12,7 @@ import { UsersModule } from '#src/modules/users/users.module.js';
 
 /** The inbound half of the e-mail channel: the polled mailbox becomes tickets and messages. */
 @Module({
-  imports: [TicketsModule, MessagesModule, UsersModule, AttachmentsModule, MetricsModule],
+  imports: [TicketsModule, MessagesModule, UsersModule, AttachmentsModule, MetricsModule, MailModule],
   controllers: [EmailController],
   providers: [EmailIngestService, EmailIngestRepository, EmailIngestCron],
   exports: [EmailIngestService],

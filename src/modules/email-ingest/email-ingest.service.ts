@@ -15,6 +15,7 @@ import { decideThread, subjectTicketId } from '#src/modules/email-ingest/domain/
 import { EmailIngestRepository, type InboundRow, type MailboxRow } from '#src/modules/email-ingest/email-ingest.repository.js';
 import { type ReadMail, readMail } from '#src/modules/email-ingest/mail-reader.js';
 import { MailboxClient, type MailboxSettings } from '#src/modules/email-ingest/mailbox.client.js';
+import { MailService } from '#src/modules/mail/mail.service.js';
 import { type AppendedMessage, MessagesService } from '#src/modules/messages/messages.service.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { type OpenedTicket, TicketsService } from '#src/modules/tickets/tickets.service.js';
@@ -67,6 +68,7 @@ export class EmailIngestService implements OnApplicationShutdown {
     private readonly users: UsersService,
     private readonly attachments: AttachmentsService,
     private readonly i18n: I18nService,
+    private readonly mail: MailService,
     metrics: MetricsService,
   ) {
     this.ownAddresses = [addressOf(config.mailFrom), config.imap.user].filter((a): a is string => !!a && a.includes('@'));
@@ -266,6 +268,8 @@ export class EmailIngestService implements OnApplicationShutdown {
     await this.attachments.attachStored(manager, files, { kind: 'ticket', id: ticketId }, sender.id);
     if (mail.messageId) await this.repo.recordMessageId(manager, mail.messageId, ticketId);
     await this.repo.linkInbound(manager, inboundId, ticketId, null);
+    // The confirmation, threaded to the customer's mail, commits with the ticket (the outbox sends it).
+    await this.mail.ticketConfirmation(manager, { id: ticketId, title: opened.ticket.title, clientId: sender.id }, mail.messageId);
     return { announce: () => this.tickets.announceOpened(opened, sender.id) };
   }
 
