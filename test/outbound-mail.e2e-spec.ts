@@ -86,6 +86,8 @@ describe('outbound mail', () => {
       // Draining again (as the job does) sends nothing twice.
       await outbox.drain(new Date(Date.now() + 24 * HOUR_MS));
       expect(smtp.to(customer.email)).toHaveLength(2);
+      const metrics = (await t.http.get('/metrics').expect(200)).text;
+      expect(metrics).toMatch(/outbox_deliveries_total\{topic="mail",outcome="sent"\} [1-9]/);
     });
 
     it('keeps a reply through an SMTP outage and sends it once when the server is back', async () => {

@@ -92,6 +92,13 @@ describe('rate limits (two instances over one database, hits counted in memory a
     await signup('10.0.3.2', 4).expect(201);
   });
 
+  it('counts password-reset requests against the signup limit per IP address', async () => {
+    const reset = (ip: string, n: number) => a.http.post('/api/v1/auth/password-reset').set('X-Forwarded-For', ip).send({ email: `victim${n}@example.test` });
+    for (let n = 0; n < 3; n += 1) await reset('10.0.3.9', n).expect(202);
+    expectLimited(await reset('10.0.3.9', 3), 'signup-ip', 3, 3600);
+    await reset('10.0.3.10', 4).expect(202);
+  });
+
   it('limits logins per IP address across e-mails (password spraying)', async () => {
     const login = (ip: string, n: number) =>
       a.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: `victim${n}@example.test`, password: 'Spring2026!' });
