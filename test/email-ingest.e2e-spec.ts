@@ -4,7 +4,7 @@ import pg from 'pg';
 import { EmailIngestService, type PollOutcome } from '#src/modules/email-ingest/email-ingest.service.js';
 import { createUser, signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { Dovecot, IMAP_USER, mail } from './utils/dovecot.js';
+import { IMAP_USER, mail, TestImapServer } from './utils/imap-server.js';
 import { TcpProxy } from './utils/tcp-proxy.js';
 import { createTestDatabase } from './utils/test-db.js';
 import { waitFor } from './utils/wait.js';
@@ -47,11 +47,11 @@ async function messagesOn(t: TestApp, ticketId: number): Promise<{ content: stri
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}@customer.example.test`;
 
 describe('E-mail: a polled IMAP mailbox becomes tickets and replies', () => {
-  let imap: Dovecot;
+  let imap: TestImapServer;
   let t: TestApp;
 
   beforeAll(async () => {
-    imap = await Dovecot.start();
+    imap = await TestImapServer.start();
     t = await createTestApp(imap.env({ EMAIL_MAX_BYTES: String(1024 * 1024), UPLOAD_MAX_BYTES: String(512 * 1024) }));
     // The first poll only fixes where the mailbox stands.
     expect(await poll(t)).toMatchObject({ status: 'ok', ingested: 0 });
@@ -262,10 +262,10 @@ describe('E-mail: a polled IMAP mailbox becomes tickets and replies', () => {
 });
 
 describe('E-mail: nothing lost and nothing doubled', () => {
-  let imap: Dovecot;
+  let imap: TestImapServer;
 
   beforeAll(async () => {
-    imap = await Dovecot.start();
+    imap = await TestImapServer.start();
   });
 
   afterAll(async () => {
@@ -344,8 +344,10 @@ describe('E-mail: nothing lost and nothing doubled', () => {
 
       await proxy.start();
       await waitFor(async () => (await t.http.get('/health')).status === 200);
+      // The next poll takes exactly the mails whose rows had not committed (the rest of the cut
+      // batch is fetched again and recognised as taken).
       const resumed = await poll(t);
-      expect(resumed).toMatchObject({ status: 'ok', duplicates: 0 });
+      expect(resumed).toMatchObject({ status: 'ok', ingested: total - before });
       const { rows } = await direct.query<{ title: string }>('SELECT title FROM tickets ORDER BY id');
       expect(rows.map((r) => r.title)).toEqual(Array.from({ length: total }, (_, i) => `Outage ${i}`));
     } finally {
