@@ -141,6 +141,19 @@ describe('E-mail: a polled IMAP mailbox becomes tickets and replies', () => {
     expect(customer.status).toBe(403);
   });
 
+  it('threads replies that arrive in the same poll as the mail they answer, in order', async () => {
+    const from = unique('burst');
+    const colleague = unique('colleague');
+    await imap.append(mail({ from, subject: 'Server down', body: 'Our server is down', messageId: `burst-${from}` }));
+    for (let i = 1; i <= 6; i += 1) {
+      await imap.append(mail({ from: i % 2 ? colleague : from, subject: 'Re: Server down', inReplyTo: `<burst-${from}>`, body: `Update ${i}` }));
+    }
+    expect(await poll(t)).toMatchObject({ ingested: 7 });
+    const [ticket] = await ticketsFrom(t, from);
+    expect(await ticketsFrom(t, colleague)).toHaveLength(0);
+    expect((await messagesOn(t, ticket.id)).map((m) => m.content)).toEqual(['Update 1', 'Update 2', 'Update 3', 'Update 4', 'Update 5', 'Update 6']);
+  });
+
   it('does not let a stranger write into a ticket by putting its tag in the subject', async () => {
     const owner = unique('owner');
     await imap.append(mail({ from: owner, subject: 'My order', body: 'Order 42 is late' }));

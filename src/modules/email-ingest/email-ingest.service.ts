@@ -197,8 +197,9 @@ export class EmailIngestService implements OnApplicationShutdown {
   }
 
   /**
-   * A batch of mails, several at a time: mails from one sender, and a reply to a mail of the same
-   * batch, wait for the mail before them, so threading sees it committed. Each mail commits in its
+   * A batch of mails, several at a time: mails from one sender, and replies to a mail of the same
+   * batch (and to each other), wait for the mail before them, so threading sees it committed and
+   * a thread's messages keep the order they arrived in. Each mail commits in its
    * own transaction; the cursor then moves past the longest run of committed mails, so a failure
    * leaves the rest of the batch for the next poll (where what did commit is a duplicate, skipped).
    * Returns the new last UID; rethrows the first failure once the others settled.
@@ -211,7 +212,8 @@ export class EmailIngestService implements OnApplicationShutdown {
       const keys = [mail.read?.from ? `from:${mail.read.from.address}` : null, ...(mail.read?.threadIds ?? []).map((id) => `mid:${id}`)];
       const waitFor = keys.flatMap((key) => (key && after.has(key) ? [after.get(key)!.catch(() => undefined)] : []));
       const task = Promise.all(waitFor).then(() => slots.run(() => this.ingest(mail)));
-      for (const key of [mail.read?.from ? `from:${mail.read.from.address}` : null, mail.read?.messageId ? `mid:${mail.read.messageId}` : null]) {
+      // Later mails from this sender, replies to this mail and later replies in the same thread wait for this one.
+      for (const key of [...keys, mail.read?.messageId ? `mid:${mail.read.messageId}` : null]) {
         if (key) after.set(key, task);
       }
       return task;
