@@ -300,6 +300,43 @@ describe('E-mail: nothing lost and nothing doubled', () => {
     }
   });
 
+  it('takes the mail since IMAP_SINCE on the first poll when it is set', async () => {
+    const from = unique('since');
+    await imap.append(mail({ from, subject: 'Arrived before we connected', body: 'Please still answer this' }));
+    const today = new Date().toISOString().slice(0, 10);
+    const t = await createTestApp(imap.env({ IMAP_SINCE: today }));
+    try {
+      const outcome = await poll(t);
+      expect(outcome.status).toBe('ok');
+      expect((await ticketsFrom(t, from)).map((x) => x.title)).toEqual(['Arrived before we connected']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('rescans a renumbered mailbox (a new UIDVALIDITY) and takes only what it did not hold', async () => {
+    const t = await createTestApp(imap.env());
+    try {
+      await poll(t);
+      const from = unique('renumbered');
+      await imap.append(mail({ from, subject: 'Before the renumbering', body: 'one' }));
+      // The same mail twice, without a Message-ID: the hash of date, sender and body makes it one.
+      const date = new Date();
+      await imap.append(mail({ from, subject: 'No id', body: 'same body', messageId: null, date }));
+      await imap.append(mail({ from, subject: 'No id', body: 'same body', messageId: null, date }));
+      expect(await poll(t)).toMatchObject({ ingested: 2, duplicates: 1 });
+      // The server renumbered the folder: what we hold no longer matches its UIDVALIDITY.
+      await t.db.query(`UPDATE mailboxes SET uid_validity = uid_validity + 1`);
+      await imap.append(mail({ from, subject: 'After the renumbering', body: 'two' }));
+      const rescan = await poll(t);
+      expect(rescan.status).toBe('ok');
+      expect(rescan.duplicates).toBeGreaterThanOrEqual(3);
+      expect((await ticketsFrom(t, from)).map((x) => x.title)).toEqual(['Before the renumbering', 'No id', 'After the renumbering']);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('makes no duplicate over two polls, a restart, and two instances polling at once', async () => {
     const database = await createTestDatabase();
     const first = await createTestApp(imap.env(), database);

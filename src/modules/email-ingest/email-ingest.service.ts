@@ -36,6 +36,8 @@ type MailResult = 'ingested' | 'skipped' | 'failed' | 'duplicate';
 /** Mails fetched per round trip; their sizes are checked first, so a batch stays small in memory. */
 const FETCH_BATCH = 25;
 const SIZE_BATCH = 500;
+/** After a UIDVALIDITY change, mail that arrived this long before our first poll is taken again too. */
+const RESCAN_MARGIN_MS = 10 * 60_000;
 /** Mails of a batch written at once (each in its own transaction). */
 const INGEST_CONCURRENCY = 4;
 
@@ -182,17 +184,23 @@ export class EmailIngestService implements OnApplicationShutdown {
   /**
    * Where this poll starts. A mailbox seen for the first time starts at its UIDNEXT (only mail that
    * arrives from now on), or at the first mail since IMAP_SINCE. A new UIDVALIDITY (the server
-   * renumbered the folder) rescans from the day we first polled it; the dedup key skips what we hold.
+   * renumbered the folder) rescans from the first mail that arrived after we first polled it (less
+   * RESCAN_MARGIN_MS for clocks that differ: better a few extra than one lost); the dedup key skips
+   * what we hold.
    */
   private async position(client: MailboxClient, mailbox: MailboxRow, state: { uidValidity: number; uidNext: number }): Promise<{ uidValidity: number; lastUid: number }> {
     if (mailbox.uidValidity === state.uidValidity) return { uidValidity: state.uidValidity, lastUid: mailbox.lastUid };
-    const since = mailbox.uidValidity === null ? this.config.imap.since : mailbox.createdAt;
-    const first = since ? (await client.uidsSince(since))[0] : undefined;
-    const lastUid = first !== undefined ? first - 1 : Math.max(0, state.uidNext - 1);
-    await this.repo.setPosition(mailbox.id, this.owner, state.uidValidity, lastUid);
-    if (mailbox.uidValidity !== null) {
+    let first: number | undefined;
+    if (mailbox.uidValidity === null) {
+      if (this.config.imap.since) first = (await client.uidsSince(this.config.imap.since))[0];
+    } else {
+      const from = new Date(mailbox.createdAt.getTime() - RESCAN_MARGIN_MS);
+      const candidates = await client.sizes((await client.uidsSince(from)).slice(0, SIZE_BATCH * 20));
+      first = candidates.find((mail) => mail.arrivedAt >= from)?.uid;
       this.logger.warn({ mailbox: mailbox.key, from: mailbox.uidValidity, to: state.uidValidity }, 'The mailbox was renumbered (UIDVALIDITY changed); rescanning, duplicates are skipped');
     }
+    const lastUid = first !== undefined ? first - 1 : Math.max(0, state.uidNext - 1);
+    await this.repo.setPosition(mailbox.id, this.owner, state.uidValidity, lastUid);
     return { uidValidity: state.uidValidity, lastUid };
   }
 
