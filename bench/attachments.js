@@ -11,7 +11,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { cpuSeconds, findFreePort, freshDatabase, rssMb, startProcess, runBench, tearDown } from './lib/harness.js';
+import { cpuSeconds, findFreePort, freshDatabase, rssMb, sampleRss, startProcess, runBench, tearDown } from './lib/harness.js';
 
 const FILES = Number(process.env.BENCH_FILES ?? 200);
 const FILE_MB = Number(process.env.BENCH_FILE_MB ?? 1);
@@ -54,23 +54,6 @@ function upload(agent, url, token, path, size) {
     file.on('end', () => req.end(tail));
     file.pipe(req, { end: false });
   });
-}
-
-/** Samples a process's RSS every 20 ms until stopped; returns the peak in MB. */
-function sampleRss(pid) {
-  let peak = 0;
-  let stopped = false;
-  const loop = (async () => {
-    while (!stopped) {
-      peak = Math.max(peak, await rssMb(pid).catch(() => 0));
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return async () => {
-    stopped = true;
-    await loop;
-    return peak;
-  };
 }
 
 async function main() {

@@ -116,6 +116,23 @@ export async function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
+/** Samples a process's RSS every 20 ms until stopped; returns the peak in MB. */
+export function sampleRss(pid) {
+  let peak = 0;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      peak = Math.max(peak, await rssMb(pid).catch(() => 0));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return peak;
+  };
+}
+
 /** One autocannon run; returns the figures we report. */
 export async function load({ url, method = 'GET', headers = {}, body, connections = 50, duration = 15, pid }) {
   const cpuBefore = pid ? await cpuSeconds(pid) : 0;

@@ -27,6 +27,9 @@ export interface InboundRow {
   reason: string | null;
   size: number;
   raw: Buffer | null;
+  /** What an ingested mail became. */
+  ticketId?: number | null;
+  ticketMessageId?: number | null;
 }
 
 export interface MailboxStatusRow {
@@ -106,12 +109,11 @@ export class EmailIngestRepository {
   }
 
   /**
-   * Moves the cursor past `uid` in the mail's own transaction, so the cursor and the mail's rows
-   * commit together. Refuses (LeaseLostError, rolling the mail back) if another instance took the
-   * mailbox meanwhile or the UIDVALIDITY changed under us.
+   * Moves the cursor past `uid` once the mails up to it are committed. Refuses (LeaseLostError) if
+   * another instance took the mailbox meanwhile or the UIDVALIDITY changed under us.
    */
-  async advance(manager: EntityManager, id: number, owner: string, uidValidity: number, uid: number): Promise<void> {
-    const [, count] = (await manager.query(
+  async advance(id: number, owner: string, uidValidity: number, uid: number): Promise<void> {
+    const [, count] = (await this.db.query(
       `UPDATE mailboxes SET last_uid = GREATEST(last_uid, $4), updated_at = now()
         WHERE id = $1 AND lease_owner = $2 AND uid_validity = $3`,
       [id, owner, uidValidity, uid],
@@ -119,13 +121,24 @@ export class EmailIngestRepository {
     if (count !== 1) throw new LeaseLostError();
   }
 
-  /** The mail's one row; null when a mail with this dedup key was already taken (a duplicate). */
-  async insertInbound(manager: EntityManager, row: InboundRow): Promise<number | null> {
+  /**
+   * The mail's one row, and its Message-ID on its ticket (so replies naming it thread there).
+   * False when a mail with this dedup key was taken before (a duplicate): nothing is written.
+   */
+  async insertInbound(manager: EntityManager, row: InboundRow): Promise<boolean> {
     const rows = (await manager.query(
-      `INSERT INTO inbound_mails (mailbox_id, uid_validity, uid, dedup_key, message_id, from_address, subject, status, reason, size, raw)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (dedup_key) DO NOTHING
-       RETURNING id`,
+      `WITH m AS (
+         INSERT INTO inbound_mails (mailbox_id, uid_validity, uid, dedup_key, message_id, from_address, subject, status, reason, size, raw,
+                                    ticket_id, ticket_message_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (dedup_key) DO NOTHING
+         RETURNING id, message_id, ticket_id
+       ), e AS (
+         INSERT INTO email_message_ids (message_id, ticket_id, direction)
+         SELECT message_id, ticket_id, 'in' FROM m WHERE message_id IS NOT NULL AND ticket_id IS NOT NULL
+         ON CONFLICT (message_id) DO NOTHING
+       )
+       SELECT id FROM m`,
       [
         row.mailboxId,
         row.uidValidity,
@@ -138,19 +151,11 @@ export class EmailIngestRepository {
         row.reason,
         row.size,
         row.raw,
+        row.ticketId ?? null,
+        row.ticketMessageId ?? null,
       ],
     )) as { id: string }[];
-    return rows[0] ? Number(rows[0].id) : null;
-  }
-
-  /** A mail found unusable only once inside its transaction (a staff sender). */
-  async markSkipped(manager: EntityManager, id: number, reason: string): Promise<void> {
-    await manager.query(`UPDATE inbound_mails SET status = 'skipped', reason = $2 WHERE id = $1`, [id, reason]);
-  }
-
-  /** What an ingested mail became. */
-  async linkInbound(manager: EntityManager, id: number, ticketId: number, messageId: number | null): Promise<void> {
-    await manager.query(`UPDATE inbound_mails SET ticket_id = $2, ticket_message_id = $3 WHERE id = $1`, [id, ticketId, messageId]);
+    return rows.length > 0;
   }
 
   /** The ticket a mail's In-Reply-To / References point to: the newest one any of these ids belongs to. */
@@ -175,17 +180,9 @@ export class EmailIngestRepository {
     return rows[0] ?? null;
   }
 
-  /** Remembers a received mail's Message-ID on its ticket, so later replies naming it thread there. */
-  async recordMessageId(manager: EntityManager, messageId: string, ticketId: number): Promise<void> {
-    await manager.query(
-      `INSERT INTO email_message_ids (message_id, ticket_id, direction) VALUES ($1, $2, 'in') ON CONFLICT (message_id) DO NOTHING`,
-      [messageId.slice(0, 998), ticketId],
-    );
-  }
-
   /** The Email queue (by its system key), where new mail lands. */
-  async emailQueueId(manager: EntityManager): Promise<number | null> {
-    const [row] = (await manager.query(`SELECT ${systemQueueIdSql('$1')} AS id`, ['email'])) as { id: number | null }[];
+  async emailQueueId(): Promise<number | null> {
+    const [row] = (await this.db.query(`SELECT ${systemQueueIdSql('$1')} AS id`, ['email'])) as { id: number | null }[];
     return row?.id ?? null;
   }
 

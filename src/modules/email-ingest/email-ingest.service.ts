@@ -12,9 +12,9 @@ import { skipReason } from '#src/modules/email-ingest/domain/auto-reply.js';
 import { mailDedupKey } from '#src/modules/email-ingest/domain/dedup.js';
 import { fitText, TEXT_MAX, titleFromSubject, visibleReply } from '#src/modules/email-ingest/domain/mail-content.js';
 import { decideThread, subjectTicketId } from '#src/modules/email-ingest/domain/threading.js';
-import { EmailIngestRepository, type InboundRow, type MailboxRow } from '#src/modules/email-ingest/email-ingest.repository.js';
+import { EmailIngestRepository, type InboundRow, LeaseLostError, type MailboxRow } from '#src/modules/email-ingest/email-ingest.repository.js';
 import { type ReadMail, readMail } from '#src/modules/email-ingest/mail-reader.js';
-import { MailboxClient, type MailboxSettings } from '#src/modules/email-ingest/mailbox.client.js';
+import { MailboxClient, type MailboxSettings, type MailSize } from '#src/modules/email-ingest/mailbox.client.js';
 import { MailService } from '#src/modules/mail/mail.service.js';
 import { type AppendedMessage, MessagesService } from '#src/modules/messages/messages.service.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
@@ -37,6 +37,39 @@ type MailResult = 'ingested' | 'skipped' | 'failed' | 'duplicate';
 /** Mails fetched per round trip; their sizes are checked first, so a batch stays small in memory. */
 const FETCH_BATCH = 25;
 const SIZE_BATCH = 500;
+/** After a UIDVALIDITY change, mail that arrived this long before our first poll is taken again too. */
+const RESCAN_MARGIN_MS = 10 * 60_000;
+/** Mails of a batch written at once (each in its own transaction). */
+const INGEST_CONCURRENCY = 4;
+
+interface PreparedMail {
+  row: InboundRow;
+  read: ReadMail | null;
+}
+
+/** Thrown inside a mail's transaction when its dedup key is taken: the mail was ingested before. */
+class DuplicateMail extends Error {}
+
+/** At most `size` tasks at once. */
+class Slots {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    try {
+      return await task();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+const rawKey = (raw: Buffer) => `raw:${createHash('sha256').update(raw).digest('hex')}`;
 
 /**
  * Polls the mailbox (IMAP_*) and turns each new mail into a ticket, or a message on the ticket it
@@ -57,6 +90,8 @@ export class EmailIngestService implements OnApplicationShutdown {
   private readonly ownAddresses: string[];
   private readonly counter: Counter<'status' | 'reason'>;
   private running: Promise<PollOutcome> | null = null;
+  /** The Email queue, read once per poll (new mail lands there). */
+  private emailQueueId: number | null = null;
   private stopping = false;
 
   constructor(
@@ -118,21 +153,18 @@ export class EmailIngestService implements OnApplicationShutdown {
       const state = await client.open();
       serverMessages = state.total;
       const position = await this.position(client, mailbox, state);
+      this.emailQueueId = await this.repo.emailQueueId();
       let lastUid = position.lastUid;
       for (;;) {
         const uids = (await client.uidsAfter(lastUid)).slice(0, SIZE_BATCH);
         if (uids.length === 0 || this.stopping) break;
-        await this.repo.lease(key, this.owner, leaseSeconds); // still ours: renew it per batch
+        if (!(await this.repo.lease(key, this.owner, leaseSeconds))) throw new LeaseLostError(); // renewed per batch
         const sizes = await client.sizes(uids);
         for (let i = 0; i < sizes.length && !this.stopping; i += FETCH_BATCH) {
           const batch = sizes.slice(i, i + FETCH_BATCH);
           const small = batch.filter((m) => m.size <= this.config.imap.maxMailBytes).map((m) => m.uid);
           const fetched = new Map((await client.fetch(small)).map((m) => [m.uid, m.raw]));
-          for (const { uid, size } of batch) {
-            const result = await this.ingest(mailbox, position.uidValidity, uid, size, fetched.get(uid) ?? null);
-            outcome[result === 'duplicate' ? 'duplicates' : result] += 1;
-            lastUid = uid;
-          }
+          lastUid = await this.ingestBatch(mailbox.id, position.uidValidity, batch, fetched, outcome);
         }
       }
     } catch (error) {
@@ -154,68 +186,118 @@ export class EmailIngestService implements OnApplicationShutdown {
   /**
    * Where this poll starts. A mailbox seen for the first time starts at its UIDNEXT (only mail that
    * arrives from now on), or at the first mail since IMAP_SINCE. A new UIDVALIDITY (the server
-   * renumbered the folder) rescans from the day we first polled it; the dedup key skips what we hold.
+   * renumbered the folder) rescans from the first mail that arrived after we first polled it (less
+   * RESCAN_MARGIN_MS for clocks that differ: better a few extra than one lost); the dedup key skips
+   * what we hold.
    */
   private async position(client: MailboxClient, mailbox: MailboxRow, state: { uidValidity: number; uidNext: number }): Promise<{ uidValidity: number; lastUid: number }> {
     if (mailbox.uidValidity === state.uidValidity) return { uidValidity: state.uidValidity, lastUid: mailbox.lastUid };
-    const since = mailbox.uidValidity === null ? this.config.imap.since : mailbox.createdAt;
-    const first = since ? (await client.uidsSince(since))[0] : undefined;
-    const lastUid = first !== undefined ? first - 1 : Math.max(0, state.uidNext - 1);
-    await this.repo.setPosition(mailbox.id, this.owner, state.uidValidity, lastUid);
-    if (mailbox.uidValidity !== null) {
+    let first: number | undefined;
+    if (mailbox.uidValidity === null) {
+      if (this.config.imap.since) first = (await client.uidsSince(this.config.imap.since))[0];
+    } else {
+      const from = new Date(mailbox.createdAt.getTime() - RESCAN_MARGIN_MS);
+      const candidates = await client.sizes((await client.uidsSince(from)).slice(0, SIZE_BATCH * 20));
+      first = candidates.find((mail) => mail.arrivedAt >= from)?.uid;
       this.logger.warn({ mailbox: mailbox.key, from: mailbox.uidValidity, to: state.uidValidity }, 'The mailbox was renumbered (UIDVALIDITY changed); rescanning, duplicates are skipped');
     }
+    const lastUid = first !== undefined ? first - 1 : Math.max(0, state.uidNext - 1);
+    await this.repo.setPosition(mailbox.id, this.owner, state.uidValidity, lastUid);
     return { uidValidity: state.uidValidity, lastUid };
   }
 
-  /** One mail, in one transaction with the cursor. A database error propagates and ends the poll. */
-  private async ingest(mailbox: MailboxRow, uidValidity: number, uid: number, size: number, raw: Buffer | null): Promise<MailResult> {
-    const row: InboundRow = { mailboxId: mailbox.id, uidValidity, uid, dedupKey: '', messageId: null, fromAddress: null, subject: null, status: 'failed', reason: null, size, raw: null };
-    let mail: ReadMail | null = null;
+  /**
+   * A batch of mails, several at a time: mails from one sender, and replies to a mail of the same
+   * batch (and to each other), wait for the mail before them, so threading sees it committed and
+   * a thread's messages keep the order they arrived in. Each mail commits in its
+   * own transaction; the cursor then moves past the longest run of committed mails, so a failure
+   * leaves the rest of the batch for the next poll (where what did commit is a duplicate, skipped).
+   * Returns the new last UID; rethrows the first failure once the others settled.
+   */
+  private async ingestBatch(mailboxId: number, uidValidity: number, batch: MailSize[], fetched: Map<number, Buffer>, outcome: PollOutcome): Promise<number> {
+    const mails = await Promise.all(batch.map(({ uid, size }) => this.prepare(mailboxId, uidValidity, uid, size, fetched.get(uid) ?? null)));
+    const after = new Map<string, Promise<unknown>>();
+    const slots = new Slots(INGEST_CONCURRENCY);
+    const tasks = mails.map((mail) => {
+      const keys = [mail.read?.from ? `from:${mail.read.from.address}` : null, ...(mail.read?.threadIds ?? []).map((id) => `mid:${id}`)];
+      const waitFor = keys.flatMap((key) => (key && after.has(key) ? [after.get(key)!.catch(() => undefined)] : []));
+      const task = Promise.all(waitFor).then(() => slots.run(() => this.ingest(mail)));
+      // Later mails from this sender, replies to this mail and later replies in the same thread wait for this one.
+      for (const key of [...keys, mail.read?.messageId ? `mid:${mail.read.messageId}` : null]) {
+        if (key) after.set(key, task);
+      }
+      return task;
+    });
+    const results = await Promise.allSettled(tasks);
+    let lastUid: number | null = null;
+    let failure: unknown = null;
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'rejected') {
+        failure = result.reason;
+        break;
+      }
+      outcome[result.value === 'duplicate' ? 'duplicates' : result.value] += 1;
+      lastUid = batch[i]!.uid;
+    }
+    if (lastUid !== null) await this.repo.advance(mailboxId, this.owner, uidValidity, lastUid);
+    if (failure !== null) throw failure;
+    return lastUid!;
+  }
+
+  /** A fetched mail decoded and judged (no database yet): to ingest, to skip, or failed and why. */
+  private async prepare(mailboxId: number, uidValidity: number, uid: number, size: number, raw: Buffer | null): Promise<PreparedMail> {
+    const row: InboundRow = { mailboxId, uidValidity, uid, dedupKey: '', messageId: null, fromAddress: null, subject: null, status: 'failed', reason: null, size, raw: null };
     if (raw === null) {
       row.reason = size > this.config.imap.maxMailBytes ? 'too_large' : 'vanished';
-      row.dedupKey = `uid:${mailbox.id}:${uidValidity}:${uid}`;
-    } else {
-      row.raw = raw;
-      mail = await readMail(raw).catch(() => null);
-      row.dedupKey = mail?.from ? mailDedupKey({ messageId: mail.messageId, date: mail.date, fromEmail: mail.from.address, body: mail.text }) : `raw:${createHash('sha256').update(raw).digest('hex')}`;
-      if (mail) Object.assign(row, { messageId: mail.messageId, fromAddress: mail.from?.address ?? null, subject: mail.subject });
-      const skip = mail?.from ? skipReason({ fromEmail: mail.from.address, headers: mail.headers, contentType: mail.contentType }, this.ownAddresses) : null;
-      if (!mail) row.reason = 'unreadable';
-      else if (!mail.from) row.reason = 'no_sender';
-      else if (skip) Object.assign(row, { status: 'skipped', reason: skip });
-      else row.status = 'ingested';
+      row.dedupKey = `uid:${mailboxId}:${uidValidity}:${uid}`;
+      return { row, read: null };
     }
+    row.raw = raw;
+    const read = await readMail(raw).catch(() => null);
+    if (!read) return { row: { ...row, reason: 'unreadable', dedupKey: rawKey(raw) }, read: null };
+    Object.assign(row, { messageId: read.messageId, fromAddress: read.from?.address ?? null, subject: read.subject });
+    if (!read.from) return { row: { ...row, reason: 'no_sender', dedupKey: rawKey(raw) }, read };
+    row.dedupKey = mailDedupKey({ messageId: read.messageId, date: read.date, fromEmail: read.from.address, body: read.text });
+    const skip = skipReason({ fromEmail: read.from.address, headers: read.headers, contentType: read.contentType }, this.ownAddresses);
+    return { row: skip ? { ...row, status: 'skipped', reason: skip } : { ...row, status: 'ingested' }, read };
+  }
 
-    const files = row.status === 'ingested' && mail ? await this.storeFiles(mail) : [];
+  /** One mail's rows, in one transaction; what was done with it. A database error propagates. */
+  private async ingest({ row, read }: PreparedMail): Promise<MailResult> {
+    if (row.status !== 'ingested' || !read?.from) {
+      return this.note(row, (await this.repo.insertInbound(this.db.manager, row)) ? row.status : 'duplicate');
+    }
+    const mail = { ...read, from: read.from };
+    const files = await this.storeFiles(mail);
     let announce: (() => Promise<unknown>) | null = null;
     let result: MailResult;
     try {
       result = await this.db.transaction(async (manager) => {
-        const inboundId = await this.repo.insertInbound(manager, row);
-        if (inboundId !== null && row.status === 'ingested' && mail?.from) {
-          const written = await this.write(manager, inboundId, { ...mail, from: mail.from }, files);
-          if ('skip' in written) {
-            await this.repo.markSkipped(manager, inboundId, written.skip);
-            Object.assign(row, { status: 'skipped', reason: written.skip });
-          } else {
-            announce = written.announce;
-          }
-        }
-        await this.repo.advance(manager, mailbox.id, this.owner, uidValidity, uid);
-        return inboundId === null ? 'duplicate' : row.status;
+        const written = await this.write(manager, mail, files);
+        const stored = 'skip' in written ? { ...row, status: 'skipped' as const, reason: written.skip } : { ...row, ...written.rows };
+        // Last, so a duplicate (the same mail seen again) rolls everything above back.
+        if (!(await this.repo.insertInbound(manager, stored))) throw new DuplicateMail();
+        Object.assign(row, { status: stored.status, reason: stored.reason });
+        if ('announce' in written) announce = written.announce;
+        return stored.status;
       });
     } catch (error) {
       await this.attachments.discardFiles(files.map((f) => f.key));
+      if (error instanceof DuplicateMail) return this.note(row, 'duplicate');
       throw error;
     }
     if (result !== 'ingested') await this.attachments.discardFiles(files.map((f) => f.key));
-    this.counter.inc({ status: result, reason: result === 'skipped' || result === 'failed' ? (row.reason ?? '') : '' });
-    if (result === 'skipped' || result === 'failed') {
-      this.logger.log({ uid, from: row.fromAddress, subject: row.subject, reason: row.reason }, result === 'skipped' ? 'Mail skipped' : 'Mail could not be taken; passed over');
-    }
     const committed = announce as (() => Promise<unknown>) | null;
     await committed?.().catch((error: unknown) => this.logger.warn({ err: error }, 'Announcing a mailed ticket or message failed'));
+    return this.note(row, result);
+  }
+
+  /** Counts and logs what became of a mail. */
+  private note(row: InboundRow, result: MailResult): MailResult {
+    this.counter.inc({ status: result, reason: result === 'skipped' || result === 'failed' ? (row.reason ?? '') : '' });
+    if (result === 'skipped' || result === 'failed') {
+      this.logger.log({ uid: row.uid, from: row.fromAddress, subject: row.subject, reason: row.reason }, result === 'skipped' ? 'Mail skipped' : 'Mail could not be taken; passed over');
+    }
     return result;
   }
 
@@ -226,10 +308,9 @@ export class EmailIngestService implements OnApplicationShutdown {
    */
   private async write(
     manager: EntityManager,
-    inboundId: number,
     mail: ReadMail & { from: { address: string; name: string } },
     files: ReceivedFile[],
-  ): Promise<{ skip: string } | { announce: () => Promise<unknown> }> {
+  ): Promise<{ skip: string } | { rows: Pick<InboundRow, 'ticketId' | 'ticketMessageId'>; announce: () => Promise<unknown> }> {
     const sender = await this.users.findOrCreateContact(mail.from.address, mail.from.name, manager).catch((error: unknown) => {
       if (error instanceof AppError && error.code === ErrorCode.VALIDATION_FAILED) return null;
       throw error;
@@ -246,9 +327,7 @@ export class EmailIngestService implements OnApplicationShutdown {
       const content = fitText(visibleReply(mail.text) || this.i18n.t('email.empty_body'), TEXT_MAX, this.i18n.t('email.truncated'));
       const appended: AppendedMessage = await this.messages.append(manager, before, { id: sender.id, type: 'client' }, content, { reopenClosed: true });
       await this.attachments.attachStored(manager, files, { kind: 'message', id: appended.message.id }, sender.id);
-      if (mail.messageId) await this.repo.recordMessageId(manager, mail.messageId, decision.ticketId);
-      await this.repo.linkInbound(manager, inboundId, decision.ticketId, appended.message.id);
-      return { announce: () => this.messages.announce(appended) };
+      return { rows: { ticketId: decision.ticketId, ticketMessageId: appended.message.id }, announce: () => this.messages.announce(appended) };
     }
 
     const opened: OpenedTicket = await this.tickets.open(
@@ -256,7 +335,7 @@ export class EmailIngestService implements OnApplicationShutdown {
         title: titleFromSubject(mail.subject, this.i18n.t('email.no_subject')),
         description: fitText(mail.text || this.i18n.t('email.empty_body'), TEXT_MAX, this.i18n.t('email.truncated')),
         category: null,
-        queueId: await this.repo.emailQueueId(manager),
+        queueId: this.emailQueueId,
         clientId: sender.id,
         source: 'email',
       },
@@ -266,11 +345,9 @@ export class EmailIngestService implements OnApplicationShutdown {
     const ticketId = opened.ticket.id;
     if (decision.linkedTicketId !== null) await this.repo.linkFollowUp(manager, ticketId, decision.linkedTicketId);
     await this.attachments.attachStored(manager, files, { kind: 'ticket', id: ticketId }, sender.id);
-    if (mail.messageId) await this.repo.recordMessageId(manager, mail.messageId, ticketId);
-    await this.repo.linkInbound(manager, inboundId, ticketId, null);
     // The confirmation, threaded to the customer's mail, commits with the ticket (the outbox sends it).
     await this.mail.ticketConfirmation(manager, { id: ticketId, title: opened.ticket.title, clientId: sender.id }, mail.messageId);
-    return { announce: () => this.tickets.announceOpened(opened, sender.id) };
+    return { rows: { ticketId, ticketMessageId: null }, announce: () => this.tickets.announceOpened(opened, sender.id) };
   }
 
   /** The mail's files in storage, before its transaction (the uploads' size rule, at most UPLOAD_MAX_FILES). */

@@ -24,6 +24,8 @@ export interface MailboxState {
 export interface MailSize {
   uid: number;
   size: number;
+  /** INTERNALDATE: when the server received the mail (or the date it was appended with). */
+  arrivedAt: Date;
 }
 
 export interface FetchedMail {
@@ -94,10 +96,10 @@ export class MailboxClient {
     return uids.sort((a, b) => a - b);
   }
 
-  /** The sizes of these mails (RFC822.SIZE), so an oversized one is never downloaded. */
+  /** The sizes (RFC822.SIZE, so an oversized mail is never downloaded) and arrival times of these mails. */
   sizes(uids: number[]): Promise<MailSize[]> {
     if (uids.length === 0) return Promise.resolve([]);
-    return this.fetchEach(uids, { size: true }, (uid, attributes) => ({ uid, size: attributes.size ?? 0 }));
+    return this.fetchEach(uids, { size: true }, (uid, attributes) => ({ uid, size: attributes.size ?? 0, arrivedAt: new Date(attributes.date) }));
   }
 
   /** The raw source of these mails, read with BODY.PEEK[] (flags untouched). */

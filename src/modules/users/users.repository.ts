@@ -53,14 +53,23 @@ export class UsersRepository {
    * The user with this e-mail, created as a password-less client (a contact) when unknown. Safe
    * under concurrency: a racing insert of the same address yields the same row.
    */
+  /**
+   * The user with this address, created as a contact (no password) when unknown: one round trip in
+   * the common cases. (A contact inserted by a concurrent transaction is invisible to this
+   * statement's snapshot; the second read then finds it.)
+   */
   async findOrCreateContact(email: string, name: string, manager?: EntityManager): Promise<UserEntity> {
-    await this.repo(manager)
-      .createQueryBuilder()
-      .insert()
-      .values({ email, name, role: 'client', passwordHash: null })
-      .orIgnore()
-      .execute();
-    return (await this.repo(manager).findOneBy({ email }))!;
+    const repo = this.repo(manager);
+    const columns = `id, email, name, role, is_active AS "isActive", token_version AS "tokenVersion", notify_by_email AS "notifyByEmail",
+                     last_login_at AS "lastLoginAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+    const rows = (await repo.query(
+      `WITH created AS (
+         INSERT INTO users (email, name, role) VALUES (lower(btrim($1)), $2, 'client') ON CONFLICT DO NOTHING RETURNING *
+       )
+       SELECT ${columns} FROM created UNION ALL SELECT ${columns} FROM users WHERE email = lower(btrim($1)) LIMIT 1`,
+      [email, name],
+    )) as Partial<UserEntity>[];
+    return rows[0] ? repo.create(rows[0]) : (await repo.findOneBy({ email: email.trim().toLowerCase() }))!;
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {

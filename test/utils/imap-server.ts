@@ -5,6 +5,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import imaps from 'imap-simple';
+import hoodiecrow from 'hoodiecrow-imap';
 
 const DOVECOT = '/usr/sbin/dovecot';
 
@@ -12,12 +13,15 @@ export const IMAP_USER = 'support@example.test';
 export const IMAP_PASSWORD = 'imap-test-secret';
 
 /**
- * A real IMAP server for the e-mail tests: Dovecot from Debian (`.ci/run` installs dovecot-imapd),
- * run in the foreground as `nobody` with a throw-away config, maildir and port on loopback
- * (../shared/STACK.md). Mail goes in with IMAP APPEND, as another mail client would put it there.
+ * A real IMAP server for the e-mail tests, on loopback: Dovecot from Debian (`.ci/run` installs
+ * dovecot-imapd), run in the foreground as `nobody` with a throw-away config and maildir
+ * (../shared/STACK.md); on a machine without it, or with IMAP_TEST_SERVER=hoodiecrow, the
+ * in-memory IMAP server `hoodiecrow-imap` in this process, so `npm test` runs anywhere. Mail goes
+ * in with IMAP APPEND, as another mail client would put it there.
  */
-export class Dovecot {
+export class TestImapServer {
   private process: ChildProcess | null = null;
+  private inMemory: { close(callback: () => void): void } | null = null;
   private appender: imaps.ImapSimple | null = null;
   readonly host = '127.0.0.1';
 
@@ -26,12 +30,20 @@ export class Dovecot {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<Dovecot> {
-    if (!existsSync(DOVECOT)) throw new Error(`${DOVECOT} is missing: install dovecot-imapd (apt-get install -y dovecot-imapd; .ci/run does this as root)`);
-    const dir = await mkdtemp(join(tmpdir(), 'dovecot-'));
-    const server = new Dovecot(dir, await freePort());
-    await server.writeConfig();
-    await server.run();
+  /** Which server `start` runs here. */
+  static get kind(): 'dovecot' | 'hoodiecrow' {
+    return existsSync(DOVECOT) && process.env.IMAP_TEST_SERVER !== 'hoodiecrow' ? 'dovecot' : 'hoodiecrow';
+  }
+
+  static async start(): Promise<TestImapServer> {
+    const dir = await mkdtemp(join(tmpdir(), 'imap-'));
+    const server = new TestImapServer(dir, await freePort());
+    if (TestImapServer.kind === 'dovecot') {
+      await server.writeConfig();
+      await server.run();
+    } else {
+      await server.runInMemory();
+    }
     return server;
   }
 
@@ -75,6 +87,9 @@ export class Dovecot {
   async stop(): Promise<void> {
     this.appender?.end();
     this.appender = null;
+    const inMemory = this.inMemory;
+    this.inMemory = null;
+    if (inMemory) await new Promise<void>((resolve) => inMemory.close(resolve));
     const child = this.process;
     this.process = null;
     if (child && child.exitCode === null) {
@@ -86,6 +101,16 @@ export class Dovecot {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async runInMemory(): Promise<void> {
+    const server = hoodiecrow({
+      plugins: ['UIDPLUS', 'LITERALPLUS', 'AUTH-PLAIN'],
+      users: { [IMAP_USER]: { password: IMAP_PASSWORD } },
+      storage: { INBOX: { messages: [] } },
+    });
+    await new Promise<void>((resolve) => server.listen(this.port, this.host, resolve));
+    this.inMemory = server;
   }
 
   private async writeConfig(): Promise<void> {
