@@ -1,22 +1,22 @@
 import { EmailIngestService } from '#src/modules/email-ingest/email-ingest.service.js';
 import { signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { Dovecot, mail } from './utils/dovecot.js';
+import { mail, TestImapServer } from './utils/imap-server.js';
 import { type SmtpSink, startSmtpSink } from './utils/smtp-sink.js';
 
 /**
- * Both halves of the e-mail channel together, against a real IMAP server (Dovecot) and a real SMTP
+ * Both halves of the e-mail channel together, against a real IMAP server (Dovecot, see test/utils/imap-server.ts) and a real SMTP
  * server: a customer's mail opens a ticket and gets a threaded confirmation; the agent's reply goes
  * out threaded; the customer's answer to that reply comes back onto the same ticket.
  */
 describe('e-mail round trip', () => {
-  let imap: Dovecot;
+  let imap: TestImapServer;
   let smtp: SmtpSink;
   let t: TestApp;
   const poll = () => t.app.get(EmailIngestService).poll();
 
   beforeAll(async () => {
-    [imap, smtp] = await Promise.all([Dovecot.start(), startSmtpSink()]);
+    [imap, smtp] = await Promise.all([TestImapServer.start(), startSmtpSink()]);
     t = await createTestApp(imap.env({ SMTP_URL: smtp.url, MAIL_FROM: 'Acme Support <help@mail.example.test>', AUTO_ASSIGN: 'false' }));
     await poll(); // the first poll only fixes where the mailbox stands
   });
