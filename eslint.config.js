@@ -68,6 +68,20 @@ export default tseslint.config(
     },
   },
   {
+    // `npm test` type-checks src with Jest's types loaded (one compiler run, see package.json "compile");
+    // `npm run build` leaves them out. This keeps the test globals out of the service's code either way.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['describe', 'it', 'test', 'expect', 'jest', 'beforeAll', 'beforeEach', 'afterAll', 'afterEach', 'fail', 'xit', 'xdescribe', 'fit', 'fdescribe'].map(
+          (name) => ({ name, message: 'test globals belong in *.spec.ts files' }),
+        ),
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     plugins: { jest },
     rules: {

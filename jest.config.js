@@ -26,6 +26,7 @@ const common = {
 export default {
   maxWorkers: 2,
   testTimeout: 30000,
+  testSequencer: '<rootDir>/test/sequencer.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
     {

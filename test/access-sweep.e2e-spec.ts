@@ -31,7 +31,7 @@ describe('access sweep: every documented route, as anonymous, client (own and an
   let world: World;
 
   beforeAll(async () => {
-    t = await createTestApp({ AUTO_ASSIGN: 'false' });
+    t = await createTestApp({ AUTO_ASSIGN: 'false', DOCS_ENABLED: 'true' });
     doc = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;
     operations = listOperations(doc);
     world = await makeWorld(t);

@@ -111,7 +111,7 @@ describe('bad-input sweep: generated bad bodies, queries, ids and event payloads
 
   beforeAll(async () => {
     // Write limits are raised for every test app (TEST_ENV); the chat and failed-login limits here too.
-    t = await createTestApp({ AUTO_ASSIGN: 'false', CHAT_RATE_LIMIT: '100000', LOGIN_MAX_FAILURES: '1000' });
+    t = await createTestApp({ AUTO_ASSIGN: 'false', CHAT_RATE_LIMIT: '100000', LOGIN_MAX_FAILURES: '1000', DOCS_ENABLED: 'true' });
     doc = (await t.http.get('/docs-json').expect(200)).body as OpenApiDocument;
     world = await makeWorld(t);
     probes = [...httpProbes(), ...(await socketProbes())];

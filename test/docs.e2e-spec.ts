@@ -6,7 +6,7 @@ describe('OpenAPI document', () => {
   let doc: OpenApiDocument;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ DOCS_ENABLED: 'true' });
     const res = await t.http.get('/docs-json').expect(200).expect('Content-Type', /json/);
     doc = res.body as OpenApiDocument;
   });

@@ -139,7 +139,7 @@ describe('HTTP hardening', () => {
   describe('by default', () => {
     let open: TestApp;
     beforeAll(async () => {
-      open = await createTestApp();
+      open = await createTestApp({ DOCS_ENABLED: undefined }); // the service's default
     });
     afterAll(() => open.close());
 

@@ -17,7 +17,7 @@ describe('HTTP basics', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ DOCS_ENABLED: 'true' });
   });
   afterAll(() => t.close());
 

@@ -10,7 +10,7 @@ describe('messages', () => {
   let agent: SignedInUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ AUTO_ASSIGN: 'false' });
+    t = await createTestApp({ AUTO_ASSIGN: 'false', DOCS_ENABLED: 'true' });
     client = await signedIn(t);
     agent = await signedIn(t, { role: 'agent' });
   });

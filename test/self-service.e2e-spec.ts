@@ -9,7 +9,7 @@ describe('self-service', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_SECONDS: '300' });
+    t = await createTestApp({ LOGIN_MAX_FAILURES: '3', LOGIN_WINDOW_SECONDS: '300', DOCS_ENABLED: 'true' });
   });
   afterAll(() => t.close());
 
