@@ -292,8 +292,9 @@ describe('SLA engine', () => {
       await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(-5), status: 'closed', resolvedAt: now, closedAt: now });
 
       const socket = await connect(t.baseUrl, agent.token);
-      const warning = next<Record<string, unknown>>(socket, 'sla:warning');
       const second = await createTestApp({ SLA_URGENT: '15m/2h' }, t.database);
+      // Listening from here: the wait must not include the second instance's start on a busy machine.
+      const warning = next<Record<string, unknown>>(socket, 'sla:warning');
       let breachesHere: number;
       try {
         const results = await Promise.all([t.app.get(SlaMonitorService).run(now), second.app.get(SlaMonitorService).run(now)]);

@@ -19,8 +19,11 @@ export { findFreePort };
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=64'];
 const SERVICE_ENTRY = 'dist/src/main.js';
 
-/** A fresh, migrated database; `cleanup()` drops it (and stops an embedded server). */
-export async function freshDatabase(name) {
+/**
+ * A fresh, migrated database; `cleanup()` drops it (and stops an embedded server). `postgresFlags`
+ * are added to the embedded server's (ignored with BENCH_DATABASE_URL).
+ */
+export async function freshDatabase(name, { postgresFlags = [] } = {}) {
   let adminUrl = process.env.BENCH_DATABASE_URL;
   let embedded = null;
   let dir = null;
@@ -33,10 +36,12 @@ export async function freshDatabase(name) {
       database: 'postgres',
       persistent: false,
       // Durable settings, as in production: the benchmark must not flatter writes.
-      postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB'],
+      postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', ...postgresFlags],
     });
     adminUrl = embedded.url;
   }
+  // The postmaster's pid (first line of postmaster.pid), so a bench can count PostgreSQL's CPU too.
+  const postgresPid = dir ? Number((await readFile(path.join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]) : null;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -47,6 +52,7 @@ export async function freshDatabase(name) {
   await runMigrations(url.toString());
   return {
     url: url.toString(),
+    postgresPid,
     cleanup: async () => {
       if (embedded) {
         await embedded.stop();
@@ -108,6 +114,19 @@ function stopChild(child) {
 export async function cpuSeconds(pid) {
   const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
   return (Number(stat[11]) + Number(stat[12])) / 100;
+}
+
+/**
+ * CPU seconds a process and its children have used so far: the live children's, and what the
+ * children that ended left in the parent's cutime/cstime. For the embedded PostgreSQL's postmaster
+ * this is the whole server: backends, WAL writer, checkpointer.
+ */
+export async function treeCpuSeconds(pid) {
+  const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  let total = (Number(stat[11]) + Number(stat[12]) + Number(stat[13]) + Number(stat[14])) / 100;
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+  for (const child of children ? children.split(' ') : []) total += await cpuSeconds(Number(child)).catch(() => 0);
+  return total;
 }
 
 /** Resident memory of a process in MB, from /proc. */

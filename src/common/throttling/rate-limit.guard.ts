@@ -62,12 +62,29 @@ export class RateLimitGuard implements CanActivate {
     ];
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous while hits are batched (the default): no promise, no tick, on every write. With
+   * RATE_LIMIT_FLUSH_MS=0 each hit waits for the store.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<RequestWithUser>();
     if (!isCountedMethod(req.method)) return true;
     const route = this.reflector.get<RateLimitedRoute | undefined>(RATE_LIMITED_ROUTE, context.getHandler());
-    for (const policy of this.policies) {
+    for (let i = 0; i < this.policies.length; i++) {
+      const policy = this.policies[i];
+      const tracker = policy.tracker(req, route);
+      if (tracker === null) continue;
+      const record = this.storage.incrementBatched(`${policy.name}:${tracker}`, policy.windowMs, policy.limit);
+      if (!record) return this.countInStore(req, route, i);
+      if (record.isBlocked) throw limited(policy, record);
+    }
+    return true;
+  }
+
+  /** The policies from `first` on, each hit added to the store before it is decided. */
+  private async countInStore(req: RequestWithUser, route: RateLimitedRoute | undefined, first: number): Promise<boolean> {
+    for (const policy of this.policies.slice(first)) {
       const tracker = policy.tracker(req, route);
       if (tracker === null) continue;
       const record = await this.storage.increment(`${policy.name}:${tracker}`, policy.windowMs, policy.limit);

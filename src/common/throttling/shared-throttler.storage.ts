@@ -44,21 +44,36 @@ export class SharedThrottlerStorage implements BeforeApplicationShutdown {
   ) {}
 
   async increment(key: string, ttl: number, limit: number): Promise<RateLimitRecord> {
+    const counted = this.incrementBatched(key, ttl, limit);
+    if (counted) return counted;
     const now = Date.now();
+    const window = this.windowOf(key, ttl, now);
+    await this.addNow(key, ttl, window);
+    return record(window, limit, now);
+  }
+
+  /**
+   * `increment` without a promise when hits are batched (flushMs > 0): the hit is counted in memory
+   * and decided at once, so a caller on the request path need not wait a tick. Null (nothing counted)
+   * when every hit goes to the store (flushMs = 0): call `increment`.
+   */
+  incrementBatched(key: string, ttl: number, limit: number): RateLimitRecord | null {
+    if (this.flushMs === 0) return null;
+    const now = Date.now();
+    const window = this.windowOf(key, ttl, now);
+    window.pending += 1;
+    this.schedule();
+    return record(window, limit, now);
+  }
+
+  /** The key's current window; a new one when it has none or its window is over. */
+  private windowOf(key: string, ttl: number, now: number): Window {
     let window = this.windows.get(key);
     if (!window || window.expiresAt <= now) {
       window = { shared: 0, pending: 0, expiresAt: now + ttl };
       this.windows.set(key, window);
     }
-    if (this.flushMs === 0) await this.addNow(key, ttl, window);
-    else {
-      window.pending += 1;
-      this.schedule();
-    }
-    const totalHits = window.shared + window.pending;
-    const secondsLeft = Math.max(1, Math.ceil((window.expiresAt - now) / 1000));
-    const isBlocked = totalHits > limit;
-    return { totalHits, timeToExpire: secondsLeft, isBlocked, timeToBlockExpire: isBlocked ? secondsLeft : 0 };
+    return window;
   }
 
   /** Adds what is still pending, before the database goes. */
@@ -135,4 +150,11 @@ export class SharedThrottlerStorage implements BeforeApplicationShutdown {
     this.lastPurge = now;
     this.store.purge().catch((error: unknown) => this.logger.warn({ err: error }, 'Could not purge expired rate-limit counters'));
   }
+}
+
+function record(window: Window, limit: number, now: number): RateLimitRecord {
+  const totalHits = window.shared + window.pending;
+  const secondsLeft = Math.max(1, Math.ceil((window.expiresAt - now) / 1000));
+  const isBlocked = totalHits > limit;
+  return { totalHits, timeToExpire: secondsLeft, isBlocked, timeToBlockExpire: isBlocked ? secondsLeft : 0 };
 }

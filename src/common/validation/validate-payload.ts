@@ -3,7 +3,10 @@ import { validate } from 'class-validator';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { rejectBadPayload } from '#src/common/validation/payload-walk.js';
+import { cacheValidationRules } from '#src/common/validation/rule-cache.js';
 import { flattenValidationErrors } from '#src/common/validation/validation.pipe.js';
+
+cacheValidationRules();
 
 /**
  * The HTTP ValidationPipe's rules for payloads that do not come through HTTP (Socket.IO events):

@@ -2,6 +2,7 @@ import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@ne
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { rejectBadPayload } from '#src/common/validation/payload-walk.js';
+import { cacheValidationRules } from '#src/common/validation/rule-cache.js';
 
 export interface FieldProblem {
   field: string;
@@ -29,6 +30,7 @@ class AppValidationPipe extends ValidationPipe {
 
 /** Global pipe: unknown fields and the payload walk's faults (depth, NUL, lone surrogates, prototype keys) rejected, types converted, problems as 422 in the error shape. */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationRules();
   return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -5,7 +5,7 @@ import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
 import pg from 'pg';
 import { createClient } from 'redis';
 import type { Namespace, Server, ServerOptions } from 'socket.io';
-import { type ClusterMessage, MessageType } from 'socket.io-adapter';
+import { type BroadcastOptions, type ClusterMessage, MessageType } from 'socket.io-adapter';
 import { withinMs } from '#src/common/util/within.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { broadcastStaysLocal } from '#src/modules/chat/domain/broadcast-scope.js';
@@ -193,6 +193,17 @@ interface PublishingAdapter {
   serverCount(): Promise<number>;
   doPublish(message: ClusterMessage): Promise<string>;
   onMessage(message: ClusterMessage, offset?: string): void;
+  broadcast(packet: unknown, opts: BroadcastOptions): Promise<void>;
+  /** This instance's members by room, and rooms by member (socket-io-adapter's in-memory part). */
+  rooms: Map<string, Set<string>>;
+  sids: Map<string, Set<string>>;
+}
+
+/** Whether any member on this instance would get a broadcast to these rooms (none named: everyone). */
+function hasLocalAudience(adapter: PublishingAdapter, rooms: Set<string>): boolean {
+  if (rooms.size === 0) return adapter.sids.size > 0;
+  for (const room of rooms) if ((adapter.rooms.get(room)?.size ?? 0) > 0) return true;
+  return false;
 }
 
 /**
@@ -225,6 +236,15 @@ export function broadcastLocallyWhenAlone(factory: AdapterConstructor, { aloneAf
     adapter.onMessage = (message, offset) => {
       othersSeenAt = now();
       receive(message, offset);
+    };
+    // Alone, a broadcast no one here would receive is dropped before the adapter encodes it (every
+    // ticket created with no agent connected would otherwise be encoded, framed and published for
+    // nobody). Alone without asking serverCount: another instance's heartbeats (every 5 s) are
+    // sightings, so none for aloneAfterMs means none is known.
+    const broadcast = adapter.broadcast.bind(adapter);
+    adapter.broadcast = (packet, opts) => {
+      if (broadcastStaysLocal(1, now(), othersSeenAt, aloneAfterMs) && !hasLocalAudience(adapter, opts.rooms)) return Promise.resolve();
+      return broadcast(packet, opts);
     };
     const publish = adapter.doPublish.bind(adapter);
     adapter.doPublish = async (message) => {
