@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { I18nService } from '#src/common/i18n/i18n.service.js';
-import { AppConfig } from '#src/config/app-config.js';
+import { AppConfig, mailAddressOf } from '#src/config/app-config.js';
 import { AttachmentsService, type ReceivedFile } from '#src/modules/attachments/attachments.service.js';
 import { skipReason } from '#src/modules/email-ingest/domain/auto-reply.js';
 import { mailDedupKey } from '#src/modules/email-ingest/domain/dedup.js';
@@ -106,7 +106,7 @@ export class EmailIngestService implements OnApplicationShutdown {
     private readonly mail: MailService,
     metrics: MetricsService,
   ) {
-    this.ownAddresses = [addressOf(config.mailFrom), config.imap.user].filter((a): a is string => !!a && a.includes('@'));
+    this.ownAddresses = [mailAddressOf(config.mailFrom)?.toLowerCase(), config.imap.user].filter((a): a is string => !!a && a.includes('@'));
     this.counter = new Counter({
       name: 'email_inbound_total',
       help: 'Mails read from the mailbox, by outcome (ingested, skipped, failed, duplicate) and reason',
@@ -364,10 +364,4 @@ export class EmailIngestService implements OnApplicationShutdown {
     }
     return stored;
   }
-}
-
-/** The address in `Name <address>` or a bare address, lower case; null if none. */
-function addressOf(from: string): string | null {
-  const match = /<([^<>\s]+@[^<>\s]+)>/.exec(from) ?? /([^\s<>]+@[^\s<>]+)/.exec(from);
-  return match ? match[1]!.toLowerCase() : null;
 }
