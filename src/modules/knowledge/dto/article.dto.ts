@@ -11,7 +11,7 @@ import { QUERY_MAX } from '#src/modules/knowledge/domain/search-query.js';
 import { hasControlCharacters } from '#src/modules/knowledge/domain/snippet.js';
 
 export const ARTICLE_TITLE_MAX = 200;
-export const ARTICLE_CONTENT_MAX = 100_000;
+export const ARTICLE_CONTENT_MAX = 50_000;
 const TAGS_MAX = 20;
 const TAG_MAX = 50;
 const MEDIA_LINKS_MAX = 20;
