@@ -44,10 +44,13 @@ export class KnowledgeBase1764700300000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         search_vector tsvector GENERATED ALWAYS AS (kb_search_vector(locale, title, tags, content)) STORED,
+        -- The title alone: its matches are always among the articles a search ranks (see knowledge.sql.ts).
+        title_vector tsvector GENERATED ALWAYS AS (to_tsvector(kb_ts_config(locale), kb_fold(title))) STORED,
         CONSTRAINT articles_title_check CHECK (length(btrim(title)) > 0),
         CONSTRAINT articles_locale_check CHECK (locale IN ('en', 'ru'))
       )`);
     await q.query(`CREATE INDEX articles_search_vector_idx ON articles USING gin (search_vector)`);
+    await q.query(`CREATE INDEX articles_title_vector_idx ON articles USING gin (title_vector)`);
     await q.query(`CREATE INDEX articles_title_trgm_idx ON articles USING gin (kb_fold(title) gin_trgm_ops)`);
     // The list without ?q=: newest first, for everyone (published) and for agents (all).
     await q.query(`CREATE INDEX articles_published_newest_idx ON articles (created_at DESC, id DESC) WHERE published`);

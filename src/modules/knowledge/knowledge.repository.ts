@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { isReferenceViolation } from '#src/common/database/pg-errors.js';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
-import { HIGHLIGHT_START, HIGHLIGHT_STOP } from '#src/modules/knowledge/domain/snippet.js';
+import { CLOSEST_WORDS_SQL, COLUMNS, JOINS, searchSql, searchTitlesSql, visibility } from '#src/modules/knowledge/knowledge.sql.js';
 
 /** An article as the statements below return it: times as PostgreSQL's text (see preparedQuery), with its counts. */
 export interface ArticleRow {
@@ -50,25 +50,6 @@ export interface NewArticle {
   authorId: number;
 }
 
-const COLUMNS = `a.id, a.title, a.content, a.media_links, a.tags, a.published, a.locale, a.author_id, u.name AS author_name,
-  a.created_at, a.updated_at, coalesce(s.views, 0)::float8 AS views, fb.helpful, fb.not_helpful`;
-const JOINS = `LEFT JOIN users u ON u.id = a.author_id
-  LEFT JOIN article_stats s ON s.article_id = a.id
-  CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE f.helpful)::int AS helpful, count(*) FILTER (WHERE NOT f.helpful)::int AS not_helpful
-                        FROM article_feedback f WHERE f.article_id = a.id) fb`;
-
-/**
- * The query text ($1) as a tsquery in each configuration: an article matches when its vector
- * matches the query of its own locale's configuration. Both are ORed for the GIN index, and the
- * per-locale test then keeps only the right one.
- */
-const QUERIES = `(SELECT websearch_to_tsquery('pg_catalog.english', kb_fold($1)) AS en, websearch_to_tsquery('pg_catalog.russian', kb_fold($1)) AS ru) q`;
-const OWN_QUERY = `CASE WHEN a.locale = 'ru' THEN q.ru ELSE q.en END`;
-const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
-
-/** Drafts too (agents), or published articles only. */
-const visibility = (drafts: boolean) => (drafts ? 'true' : 'a.published');
-
 @Injectable()
 export class KnowledgeRepository {
   constructor(
@@ -84,20 +65,7 @@ export class KnowledgeRepository {
     return preparedQuery<ArticleHit>(
       this.db,
       `kb-search-${drafts ? 'all' : 'published'}`,
-      `SELECT ${COLUMNS}, h.rank,
-              ts_headline(kb_ts_config(a.locale), a.content, websearch_to_tsquery(kb_ts_config(a.locale), kb_fold($1)), '${HEADLINE_OPTIONS}') AS headline
-         FROM (SELECT id, rank
-                 FROM (SELECT a.id, ts_rank_cd(a.search_vector, ${OWN_QUERY}, 1) AS rank
-                         FROM articles a, ${QUERIES}
-                        WHERE a.search_vector @@ (q.en || q.ru)
-                          AND a.search_vector @@ ${OWN_QUERY}
-                          AND ${visibility(drafts)}) ranked
-                WHERE $2::real IS NULL OR rank < $2::real OR (rank = $2::real AND id < $3::int)
-                ORDER BY rank DESC, id DESC
-                LIMIT $4) h
-         JOIN articles a ON a.id = h.id
-         ${JOINS}
-        ORDER BY h.rank DESC, h.id DESC`,
+      searchSql(drafts),
       [query, after?.rank ?? null, after?.id ?? null, limit],
     );
   }
@@ -110,15 +78,7 @@ export class KnowledgeRepository {
     return preparedQuery<ArticleHit>(
       this.db,
       `kb-search-titles-${drafts ? 'all' : 'published'}`,
-      `SELECT ${COLUMNS}, h.rank, left(a.content, 240) AS headline
-         FROM (SELECT a.id, word_similarity(kb_fold($1), kb_fold(a.title))::real AS rank
-                 FROM articles a
-                WHERE kb_fold($1) <% kb_fold(a.title) AND ${visibility(drafts)}
-                ORDER BY rank DESC, a.id DESC
-                LIMIT $2) h
-         JOIN articles a ON a.id = h.id
-         ${JOINS}
-        ORDER BY h.rank DESC, h.id DESC`,
+      searchTitlesSql(drafts),
       [query, limit],
     );
   }
@@ -132,14 +92,7 @@ export class KnowledgeRepository {
     const rows = await preparedQuery<{ input: string; word: string }>(
       this.db,
       'kb-closest-words',
-      `SELECT w.input, near.word
-         FROM unnest($1::text[]) AS w (input)
-         CROSS JOIN LATERAL (SELECT kb_fold(w.input) AS folded) f
-         CROSS JOIN LATERAL (SELECT word FROM article_words
-                              WHERE word % f.folded AND similarity(word, f.folded) >= $2::real
-                              ORDER BY similarity(word, f.folded) DESC, word
-                              LIMIT 1) near
-        WHERE NOT EXISTS (SELECT 1 FROM article_words known WHERE known.word = f.folded)`,
+      CLOSEST_WORDS_SQL,
       [words, minSimilarity],
     );
     return new Map(rows.map((r) => [r.input, r.word]));
