@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { isReferenceViolation } from '#src/common/database/pg-errors.js';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
-import { CLOSEST_WORDS_SQL, COLUMNS, JOINS, searchSql, searchTitlesSql, visibility } from '#src/modules/knowledge/knowledge.sql.js';
+import { CLOSEST_WORDS_SQL, COLUMNS, JOINS, searchSql, searchTitlesSql, visibility, VOTES } from '#src/modules/knowledge/knowledge.sql.js';
 
 /** An article as the statements below return it: times as PostgreSQL's text (see preparedQuery), with its counts. */
 export interface ArticleRow {
@@ -139,8 +139,7 @@ export class KnowledgeRepository {
          FROM counted c
          JOIN articles a ON a.id = c.article_id
          LEFT JOIN users u ON u.id = a.author_id
-         CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE f.helpful)::int AS helpful, count(*) FILTER (WHERE NOT f.helpful)::int AS not_helpful
-                               FROM article_feedback f WHERE f.article_id = a.id) fb`,
+         ${VOTES}`,
       [id],
     );
     return rows[0] ?? null;
@@ -190,8 +189,7 @@ export class KnowledgeRepository {
       `SELECT a.id, a.title, a.published, a.locale, s.views::float8 AS views, fb.helpful, fb.not_helpful
          FROM (SELECT article_id, views FROM article_stats ORDER BY views DESC, article_id LIMIT $1) s
          JOIN articles a ON a.id = s.article_id
-         CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE f.helpful)::int AS helpful, count(*) FILTER (WHERE NOT f.helpful)::int AS not_helpful
-                               FROM article_feedback f WHERE f.article_id = a.id) fb
+         ${VOTES}
         ORDER BY s.views DESC, a.id`,
       [limit],
     );

@@ -6,10 +6,12 @@ import { HIGHLIGHT_START, HIGHLIGHT_STOP } from '#src/modules/knowledge/domain/s
  */
 export const COLUMNS = `a.id, a.title, a.content, a.media_links, a.tags, a.published, a.locale, a.author_id, u.name AS author_name,
   a.created_at, a.updated_at, coalesce(s.views, 0)::float8 AS views, fb.helpful, fb.not_helpful`;
+/** The votes on article `a`, as `fb.helpful` and `fb.not_helpful`. */
+export const VOTES = `CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE f.helpful)::int AS helpful, count(*) FILTER (WHERE NOT f.helpful)::int AS not_helpful
+                        FROM article_feedback f WHERE f.article_id = a.id) fb`;
 export const JOINS = `LEFT JOIN users u ON u.id = a.author_id
   LEFT JOIN article_stats s ON s.article_id = a.id
-  CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE f.helpful)::int AS helpful, count(*) FILTER (WHERE NOT f.helpful)::int AS not_helpful
-                        FROM article_feedback f WHERE f.article_id = a.id) fb`;
+  ${VOTES}`;
 
 /**
  * The query text ($1) as a tsquery in each configuration: an article matches when its vector
