@@ -12,6 +12,7 @@ import { dataSourceOptions } from '#src/database/data-source.js';
 import { AttachmentsModule } from '#src/modules/attachments/attachments.module.js';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
 import { ChatModule } from '#src/modules/chat/chat.module.js';
+import { KnowledgeModule } from '#src/modules/knowledge/knowledge.module.js';
 import { HealthModule } from '#src/modules/health/health.module.js';
 import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
 import { MessagesModule } from '#src/modules/messages/messages.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         SlaModule,
         EmailIngestModule,
         NotificationsModule,
+        KnowledgeModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

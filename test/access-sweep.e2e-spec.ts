@@ -19,6 +19,7 @@ function call(t: TestApp, name: string, entry: RouteAccess, role: Role, world: W
   const [method, path] = name.split(' ');
   const req = t.http[method.toLowerCase() as 'get'](fillPath(path, pathIds(path, world)));
   if (role !== 'anonymous') req.set(world[role === 'client' ? 'owner' : role].auth);
+  if (entry.query) req.query(entry.query(world));
   if (entry.file) return req.attach('file', SAMPLE_FILE.bytes, { filename: SAMPLE_FILE.filename, contentType: SAMPLE_FILE.contentType });
   if (entry.body) return req.send(entry.body(world));
   return req;

@@ -14,8 +14,10 @@ import { QueueSystemKeys1764400000000 } from '#migrations/1764400000000-QueueSys
 import { SlaEngine1764600000000 } from '#migrations/1764600000000-SlaEngine.js';
 import { EmailChannel1764700000000 } from '#migrations/1764700000000-EmailChannel.js';
 import { OutboxAndMail1764700100000 } from '#migrations/1764700100000-OutboxAndMail.js';
+import { KnowledgeBase1764700300000 } from '#migrations/1764700300000-KnowledgeBase.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
+import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
 import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
 import { RevokedTokenEntity } from '#src/modules/auth/revoked-token.entity.js';
 import { MessageEntity } from '#src/modules/messages/message.entity.js';
@@ -26,7 +28,7 @@ import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { UserEntity } from '#src/modules/users/user.entity.js';
 
 /** Entities and migrations are listed as classes: globs do not work with ESM + Jest. */
-export const ENTITIES = [UserEntity, RevokedTokenEntity, QueueEntity, TicketEntity, TicketEventEntity, MessageEntity, NoteEntity, AttachmentEntity];
+export const ENTITIES = [UserEntity, RevokedTokenEntity, QueueEntity, TicketEntity, TicketEventEntity, MessageEntity, NoteEntity, AttachmentEntity, ArticleEntity];
 export const MIGRATIONS = [
   Foundation1763776000000,
   Tickets1763780000000,
@@ -43,6 +45,7 @@ export const MIGRATIONS = [
   SlaEngine1764600000000,
   EmailChannel1764700000000,
   OutboxAndMail1764700100000,
+  KnowledgeBase1764700300000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

@@ -97,11 +97,30 @@ function numberValues(): FieldValue[] {
   ];
 }
 
+/** Arrays of strings (an article's tags and links): the items' own type and size are what is checked. */
+function stringArrayValues(schema: SchemaObject): FieldValue[] {
+  return [
+    v('a string', 'refuse', 'x'),
+    v('a number', 'refuse', 1),
+    ...(schema.maxItems ? [v(`${schema.maxItems + 1} items`, 'refuse', Array.from({ length: schema.maxItems + 1 }, (_, i) => `item-${i}`))] : []),
+    v('10,000 items', 'refuse', Array.from({ length: 10_000 }, (_, i) => `item-${i}`)),
+    v('a number item', 'refuse', [1]),
+    v('a null item', 'refuse', [null]),
+    v('an object item', 'refuse', [{}]),
+    v('a nested array item', 'refuse', [['x']]),
+    v('a lone surrogate item', 'refuse', ['\ud800']),
+    v('a NUL item', 'refuse', ['a\u0000b']),
+    v('a 100,000-character item', 'refuse', ['x'.repeat(100_000)]),
+    v('an empty array', 'any', []),
+  ];
+}
+
 function booleanValues(): FieldValue[] {
   return [v('the string "true"', 'refuse', 'true'), v('1', 'refuse', 1), v('"yes"', 'refuse', 'yes'), v('an array', 'refuse', [true])];
 }
 
 function arrayValues(schema: SchemaObject): FieldValue[] {
+  if (schema.items?.type === 'string') return stringArrayValues(schema);
   return [
     v('a string', 'refuse', 'x'),
     v('a number', 'refuse', 1),

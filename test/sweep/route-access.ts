@@ -20,6 +20,8 @@ export interface RouteAccess {
   access: Record<Role, Access>;
   /** A valid JSON body, so that access is what decides the answer (the bad-input sweep starts from it too). */
   body?: (world: World) => object;
+  /** Query parameters a route needs to answer at all (GET /articles/suggest wants ticket_id or q). */
+  query?: (world: World) => Record<string, string>;
   /** Sends SAMPLE_FILE as the multipart field `file`. */
   file?: true;
   /** Each call gets new tokens and a new object of this kind (the route deletes it, or ends the caller's tokens). */
@@ -104,6 +106,16 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/sla/calendars/{id}': { access: AGENTS },
   'PUT /api/v1/sla/calendars/{id}': { access: ADMINS, body: () => ({ name: unique('Calendar'), ...CALENDAR }) },
   'DELETE /api/v1/sla/calendars/{id}': { access: ADMINS, fresh: 'calendar' },
+
+  'GET /api/v1/articles': { access: ANYONE },
+  'GET /api/v1/articles/suggest': { access: SIGNED_IN, query: (w) => ({ q: `ticket ${w.ticketId}: reset my password` }) },
+  'GET /api/v1/articles/report': { access: AGENTS },
+  'POST /api/v1/articles': { access: AGENTS, body: () => ({ title: 'Written by the sweep', content: 'Steps', media_links: ['https://example.com/a.png'], tags: ['sweep'], published: true }) },
+  /** The world's article is published: anyone reads it. */
+  'GET /api/v1/articles/{id}': { access: ANYONE },
+  'PATCH /api/v1/articles/{id}': { access: AGENTS, body: () => ({ tags: ['changed by the sweep'] }) },
+  'DELETE /api/v1/articles/{id}': { access: AGENTS, fresh: 'article' },
+  'POST /api/v1/articles/{id}/feedback': { access: SIGNED_IN, body: () => ({ helpful: true }) },
 
   'GET /api/v1/email/status': { access: ADMINS },
   'GET /api/v1/email/source/ticket/{id}': { access: AGENTS },

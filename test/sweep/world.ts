@@ -23,10 +23,12 @@ export interface World {
   attachmentId: number;
   /** A mailed password link's token: unknown in the base world, a usable one of `owner` when made fresh. */
   passwordToken: string;
+  /** A published knowledge-base article. */
+  articleId: number;
 }
 
 /** What a call that deletes or revokes needs made anew: an object, or the users themselves (a password change). */
-export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment' | 'passwordLink';
+export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment' | 'passwordLink' | 'article';
 
 export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 
@@ -60,6 +62,8 @@ const make = {
   queue: (t: TestApp, w: Pick<World, 'admin'>) => ok(t.http.post('/api/v1/queues').set(w.admin.auth).send({ name: unique('Queue') }), 201, 'queue'),
   calendar: (t: TestApp, w: Pick<World, 'admin'>) =>
     ok(t.http.post('/api/v1/sla/calendars').set(w.admin.auth).send({ name: unique('Calendar'), ...CALENDAR }), 201, 'calendar'),
+  article: (t: TestApp, w: Pick<World, 'agent'>) =>
+    ok(t.http.post('/api/v1/articles').set(w.agent.auth).send({ title: unique('Article'), content: 'How to reset a password', published: true }), 201, 'article'),
 };
 
 const signedInUsers = (t: TestApp) =>
@@ -75,10 +79,19 @@ export async function makeWorld(t: TestApp): Promise<World> {
   const users = await signedInUsers(t);
   const ticketId = (await createTicket(t.db, { clientId: users.owner.user.id })).id;
   const w = { ...users, ticketId };
-  const [message, note, queue, calendar] = await Promise.all([make.message(t, w), make.note(t, w), make.queue(t, w), make.calendar(t, w)]);
+  const [message, note, queue, calendar, article] = await Promise.all([make.message(t, w), make.note(t, w), make.queue(t, w), make.calendar(t, w), make.article(t, w)]);
   const file = await upload(t, users.owner, message.id);
   await keepMailSource(t, ticketId, message.id);
-  return { ...w, messageId: message.id, noteId: note.id, queueId: queue.id, calendarId: calendar.id, attachmentId: file.id, passwordToken: 'sweep-unknown-link' };
+  return {
+    ...w,
+    messageId: message.id,
+    noteId: note.id,
+    queueId: queue.id,
+    calendarId: calendar.id,
+    attachmentId: file.id,
+    passwordToken: 'sweep-unknown-link',
+    articleId: article.id,
+  };
 }
 
 /** The ticket and its message as if they had come by mail, so the raw-source routes have something to send. */
@@ -120,6 +133,7 @@ export async function refreshWorld(t: TestApp, world: World, fresh: Fresh): Prom
   if (fresh === 'note') return { ...w, noteId: (await make.note(t, w)).id };
   if (fresh === 'queue') return { ...w, queueId: (await make.queue(t, w)).id };
   if (fresh === 'calendar') return { ...w, calendarId: (await make.calendar(t, w)).id };
+  if (fresh === 'article') return { ...w, articleId: (await make.article(t, w)).id };
   if (fresh === 'attachment') return { ...w, attachmentId: (await upload(t, owner, w.messageId)).id };
   return w;
 }
@@ -141,6 +155,7 @@ export function pathIds(path: string, world: World): Record<string, number | str
       queues: world.queueId,
       users: world.owner.user.id,
       attachments: world.attachmentId,
+      articles: world.articleId,
     };
     if (!(resource in byResource)) throw new Error(`no object in the sweep's world for {${param}} in ${path}: add one to pathIds`);
     ids[param] = byResource[resource];

@@ -1,0 +1,82 @@
+import { HIGHLIGHT_START, HIGHLIGHT_STOP } from '#src/modules/knowledge/domain/snippet.js';
+
+/**
+ * The search statements of KnowledgeRepository, in a file of their own so that the benchmark's
+ * bare baseline (bench/baseline/knowledge-server.js) runs exactly the same SQL.
+ */
+export const COLUMNS = `a.id, a.title, a.content, a.media_links, a.tags, a.published, a.locale, a.author_id, u.name AS author_name,
+  a.created_at, a.updated_at, coalesce(s.views, 0)::float8 AS views, fb.helpful, fb.not_helpful`;
+/** The votes on article `a`, as `fb.helpful` and `fb.not_helpful`. */
+export const VOTES = `CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE f.helpful)::int AS helpful, count(*) FILTER (WHERE NOT f.helpful)::int AS not_helpful
+                        FROM article_feedback f WHERE f.article_id = a.id) fb`;
+export const JOINS = `LEFT JOIN users u ON u.id = a.author_id
+  LEFT JOIN article_stats s ON s.article_id = a.id
+  ${VOTES}`;
+
+/**
+ * The query text ($1) as a tsquery in each configuration: an article matches when its vector
+ * matches the query of its own locale's configuration. Both are ORed for the GIN index, and the
+ * per-locale test then keeps only the right one.
+ */
+const QUERIES = `(SELECT websearch_to_tsquery('pg_catalog.english', kb_fold($1)) AS en, websearch_to_tsquery('pg_catalog.russian', kb_fold($1)) AS ru) q`;
+const OWN_QUERY = `CASE WHEN a.locale = 'ru' THEN q.ru ELSE q.en END`;
+export const HEADLINE_OPTIONS = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`;
+
+/** Drafts too (agents), or published articles only. */
+export const visibility = (drafts: boolean) => (drafts ? 'true' : 'a.published');
+
+/**
+ * How many articles one search ranks at most: up to TITLE_CANDIDATES whose title matches and up
+ * to TEXT_CANDIDATES whose text matches, each taken as the GIN index's bitmap yields them (table
+ * order) without sorting. Ranking reads each candidate's whole vector, and even fetching every
+ * match to sort it costs a heap read per match: a query that matches tens of thousands of
+ * articles would read each. With the cap a search reads at most 500 rows, and an article whose
+ * title matches is among the candidates unless more than TITLE_CANDIDATES titles match. Below the
+ * caps the ranking is exact; above them it ranks a sample, which is the price of a flat p95.
+ */
+export const TITLE_CANDIDATES = 200;
+export const TEXT_CANDIDATES = 300;
+
+/** $1 query text (websearch syntax), $2/$3 keyset after (rank, id) or nulls, $4 limit. */
+export const searchSql = (drafts: boolean) =>
+  `SELECT ${COLUMNS}, h.rank,
+          ts_headline(kb_ts_config(a.locale), a.content, websearch_to_tsquery(kb_ts_config(a.locale), kb_fold($1)), '${HEADLINE_OPTIONS}') AS headline
+     FROM (SELECT id, rank
+             FROM (SELECT a.id, ts_rank_cd(a.search_vector, ${OWN_QUERY}, 1) AS rank
+                     FROM articles a, ${QUERIES}
+                    WHERE a.id IN ((SELECT a.id FROM articles a, ${QUERIES}
+                                     WHERE a.title_vector @@ (q.en || q.ru) AND ${visibility(drafts)}
+                                     LIMIT ${TITLE_CANDIDATES})
+                                   UNION
+                                   (SELECT a.id FROM articles a, ${QUERIES}
+                                     WHERE a.search_vector @@ (q.en || q.ru) AND ${visibility(drafts)}
+                                     LIMIT ${TEXT_CANDIDATES}))
+                      AND a.search_vector @@ ${OWN_QUERY}) ranked
+            WHERE $2::real IS NULL OR rank < $2::real OR (rank = $2::real AND id < $3::int)
+            ORDER BY rank DESC, id DESC
+            LIMIT $4) h
+     JOIN articles a ON a.id = h.id
+     ${JOINS}
+    ORDER BY h.rank DESC, h.id DESC`;
+
+/** $1 query text, $2 limit. */
+export const searchTitlesSql = (drafts: boolean) =>
+  `SELECT ${COLUMNS}, h.rank, left(a.content, 240) AS headline
+         FROM (SELECT a.id, word_similarity(kb_fold($1), kb_fold(a.title))::real AS rank
+                 FROM articles a
+                WHERE kb_fold($1) <% kb_fold(a.title) AND ${visibility(drafts)}
+                ORDER BY rank DESC, a.id DESC
+                LIMIT $2) h
+         JOIN articles a ON a.id = h.id
+         ${JOINS}
+        ORDER BY h.rank DESC, h.id DESC`;
+
+/** $1 words, $2 minimum similarity. */
+export const CLOSEST_WORDS_SQL = `SELECT w.input, near.word
+         FROM unnest($1::text[]) AS w (input)
+         CROSS JOIN LATERAL (SELECT kb_fold(w.input) AS folded) f
+         CROSS JOIN LATERAL (SELECT word FROM article_words
+                              WHERE word % f.folded AND similarity(word, f.folded) >= $2::real
+                              ORDER BY similarity(word, f.folded) DESC, word
+                              LIMIT 1) near
+        WHERE NOT EXISTS (SELECT 1 FROM article_words known WHERE known.word = f.folded)`;
