@@ -103,6 +103,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'PUT /api/v1/sla/calendars/{id}': { access: ADMINS, body: () => ({ name: unique('Calendar'), ...CALENDAR }) },
   'DELETE /api/v1/sla/calendars/{id}': { access: ADMINS, fresh: 'calendar' },
 
+  'GET /api/v1/tickets/{id}/ai-response': { access: OWNER_OR_AGENT },
+
   'GET /api/v1/email/status': { access: ADMINS },
   'GET /api/v1/email/source/ticket/{id}': { access: AGENTS },
   'GET /api/v1/email/source/message/{id}': { access: AGENTS },
