@@ -9,6 +9,7 @@ import { ThrottlingModule } from '#src/common/throttling/throttling.module.js';
 import type { AppConfig } from '#src/config/app-config.js';
 import { AppConfigModule } from '#src/config/app-config.module.js';
 import { dataSourceOptions } from '#src/database/data-source.js';
+import { AssistModule } from '#src/modules/assist/assist.module.js';
 import { AttachmentsModule } from '#src/modules/attachments/attachments.module.js';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
 import { ChatModule } from '#src/modules/chat/chat.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         EmailIngestModule,
         NotificationsModule,
         KnowledgeModule,
+        AssistModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

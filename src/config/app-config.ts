@@ -84,7 +84,15 @@ export class AppConfig {
   publicUrl: string;
   /** How long a password-reset or account-claim link works. */
   passwordLinkTtlSeconds: number;
-  llm: { baseUrl: string | null; apiKey: string | null; model: string };
+  llm: {
+    baseUrl: string | null;
+    apiKey: string | null;
+    model: string;
+    /** LLM_TIMEOUT_SECONDS: the longest wait for a suggested reply to start, and between two pieces of it. */
+    timeoutSeconds: number;
+    /** AI_REPLIES_PER_HOUR: suggested replies one user may ask for per hour (each costs money upstream). */
+    repliesPerHour: number;
+  };
   logLevel: LogLevel;
   /** The language of system texts: seeded queue names, system messages, mail and SLA log lines. */
   locale: Locale;
@@ -326,6 +334,8 @@ export function loadConfig(env: Env): AppConfig {
       baseUrl: r.url('LLM_BASE_URL', ['http:', 'https:']),
       apiKey: r.optional('LLM_API_KEY'),
       model: r.string('LLM_MODEL', 'llama-3.1-8b-instant'),
+      timeoutSeconds: r.int('LLM_TIMEOUT_SECONDS', 30, 1, 600),
+      repliesPerHour: r.int('AI_REPLIES_PER_HOUR', 30, 1, 100_000),
     },
     logLevel: r.oneOf<LogLevel>('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     locale: r.oneOf<Locale>('LOCALE', 'en', LOCALES),

@@ -117,6 +117,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'DELETE /api/v1/articles/{id}': { access: AGENTS, fresh: 'article' },
   'POST /api/v1/articles/{id}/feedback': { access: SIGNED_IN, body: () => ({ helpful: true }) },
 
+  'GET /api/v1/tickets/{id}/ai-response': { access: OWNER_OR_AGENT },
+
   'GET /api/v1/email/status': { access: ADMINS },
   'GET /api/v1/email/source/ticket/{id}': { access: AGENTS },
   'GET /api/v1/email/source/message/{id}': { access: AGENTS },

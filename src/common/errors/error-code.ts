@@ -13,6 +13,10 @@ export enum ErrorCode {
   RANGE_NOT_SATISFIABLE = 'range_not_satisfiable',
   RATE_LIMITED = 'rate_limited',
   SERVICE_UNAVAILABLE = 'service_unavailable',
+  /** An upstream service (the language model) failed. */
+  BAD_GATEWAY = 'bad_gateway',
+  /** An upstream service (the language model) did not answer in time. */
+  GATEWAY_TIMEOUT = 'gateway_timeout',
   INTERNAL = 'internal_error',
 }
 
@@ -30,5 +34,7 @@ export const ERROR_HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.RANGE_NOT_SATISFIABLE]: 416,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+  [ErrorCode.BAD_GATEWAY]: 502,
+  [ErrorCode.GATEWAY_TIMEOUT]: 504,
   [ErrorCode.INTERNAL]: 500,
 };

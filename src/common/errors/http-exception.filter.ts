@@ -84,6 +84,11 @@ export function bearerChallenge(req: Pick<RequestWithId, 'headers'>): string {
   return bearerToken(req.headers.authorization) === null ? 'Bearer' : 'Bearer error="invalid_token"';
 }
 
+/** The contract's error body for an error (also sent as an SSE `error` event once a stream has begun). */
+export function errorBody(error: AppError, requestId: string): ErrorBody {
+  return { status_code: ERROR_HTTP_STATUS[error.code], error: error.code, message: error.message, details: error.details, request_id: requestId };
+}
+
 /** Writes anything thrown as the contract's error body, with the request id; logs server faults. */
 export function sendError(req: RequestWithId, res: Response, exception: unknown): void {
   const error = toAppError(exception);
@@ -95,13 +100,7 @@ export function sendError(req: RequestWithId, res: Response, exception: unknown)
     res.end();
     return;
   }
-  const body: ErrorBody = {
-    status_code: status,
-    error: error.code,
-    message: error.message,
-    details: error.details,
-    request_id: requestIdOf(req),
-  };
+  const body = errorBody(error, requestIdOf(req));
   if (status === 401) res.setHeader('WWW-Authenticate', bearerChallenge(req));
   for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.status(status).json(body);

@@ -11,12 +11,15 @@ const HEADERS = {
 
 /**
  * Documents the 429 of every operation RateLimitGuard counts (every write: per user and per IP;
- * signup and login per IP), in one place, so a new write route is documented as it is limited.
+ * signup and login per IP), and of reads with a limit of their own, in one place, so a new write
+ * route is documented as it is limited.
  */
 export function documentRateLimits(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
-      if (!operation || typeof operation !== 'object' || !('responses' in operation) || !isCountedMethod(method)) continue;
+      if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      // Reads are not counted by the guard; one with a limit of its own (suggested replies) declares its 429.
+      if (!isCountedMethod(method) && !operation.responses['429']) continue;
       operation.responses['429'] = {
         // A route that documents a 429 of its own (failed attempts) keeps its words.
         description: (operation.responses['429'] as { description?: string } | undefined)?.description ?? DESCRIPTION,

@@ -94,7 +94,8 @@ export class RateLimitGuard implements CanActivate {
   }
 }
 
-function limited(policy: Policy, record: RateLimitRecord): AppError {
+/** The 429 of a policy whose counter is over its limit: Retry-After and the RateLimit headers. */
+export function limited(policy: Pick<Policy, 'name' | 'limit' | 'windowMs'>, record: RateLimitRecord): AppError {
   const windowSeconds = Math.round(policy.windowMs / 1000);
   const retryAfter = String(record.timeToBlockExpire);
   return new AppError(

@@ -125,16 +125,22 @@ export class KnowledgeService {
       ]);
     }
     const text = query.ticket_id !== undefined ? ticketSearchText(await this.tickets.getVisible(viewer, query.ticket_id)) : (query.q as string);
-    const anyWord = anyWordQuery(text);
-    if (!anyWord) return { items: [] };
     const staff = isStaff(viewer);
-    let hits = await this.articles.search(anyWord, false, null, SUGGESTIONS);
-    if (hits.length === 0) {
-      const tokens = parseSearchQuery(anyWord);
-      const corrections = await this.articles.closestWords(correctableWords(tokens), WORD_SIMILARITY_MIN);
-      if (corrections.size > 0) hits = await this.articles.search(queryText(tokens, corrections), false, null, SUGGESTIONS);
-    }
-    return { items: hits.map((h) => toArticleResponse(h, staff, renderSnippet(h.headline))) };
+    return { items: (await this.topForText(text, SUGGESTIONS)).map((h) => toArticleResponse(h, staff, renderSnippet(h.headline))) };
+  }
+
+  /**
+   * The best published articles for a free text (any of its words, typos corrected when nothing
+   * matches as typed): for suggestions, and for suggested replies (the assist module).
+   */
+  async topForText(text: string, limit: number): Promise<ArticleHit[]> {
+    const anyWord = anyWordQuery(text);
+    if (!anyWord) return [];
+    const hits = await this.articles.search(anyWord, false, null, limit);
+    if (hits.length > 0) return hits;
+    const tokens = parseSearchQuery(anyWord);
+    const corrections = await this.articles.closestWords(correctableWords(tokens), WORD_SIMILARITY_MIN);
+    return corrections.size > 0 ? this.articles.search(queryText(tokens, corrections), false, null, limit) : [];
   }
 
   async create(author: AuthUser, dto: CreateArticleDto): Promise<ArticleResponseDto> {
