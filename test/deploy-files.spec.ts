@@ -87,13 +87,13 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/RUN npm ci/);
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/CMD \["node", "--max-semi-space-size=64", "dist\/src\/main\.js"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", "--max-semi-space-size=32", "dist\/src\/main\.js"\]/);
     expect(dockerfile).toMatch(/HEALTHCHECK .*\n?.*\/health/);
   });
 
   it('starts the same entry point with the same Node flags as npm start and the benchmarks', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe('node --max-semi-space-size=64 dist/src/main.js');
-    expect(readFileSync('bench/lib/harness.js', 'utf8')).toContain("SERVICE_NODE_FLAGS = ['--max-semi-space-size=64']");
+    expect(pkg.scripts.start).toBe('node --max-semi-space-size=32 dist/src/main.js');
+    expect(readFileSync('bench/lib/harness.js', 'utf8')).toContain("SERVICE_NODE_FLAGS = ['--max-semi-space-size=32']");
   });
 });
