@@ -2,7 +2,7 @@
 // are APPENDed to a real IMAP server on loopback (Dovecot, as in the tests); then the service starts
 // with IMAP_SINCE set to today, so its first poll takes them all, and we time until every mail is a
 // ticket, sampling the service's resident memory. Target: at least 100 mails/s, RSS under 300 MB.
-// Run: npm run bench:email   Options (env): BENCH_EMAIL_MAILS, BENCH_DATABASE_URL.
+// Run: npm run bench:email (compiles the tests too: it starts the tests' IMAP server)   Options (env): BENCH_EMAIL_MAILS, BENCH_DATABASE_URL.
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
