@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import imaps from 'imap-simple';
 import hoodiecrow from 'hoodiecrow-imap';
+import { findFreePort } from '#src/database/embedded-postgres.js';
 
 const DOVECOT = '/usr/sbin/dovecot';
 
@@ -37,7 +38,7 @@ export class TestImapServer {
 
   static async start(): Promise<TestImapServer> {
     const dir = await mkdtemp(join(tmpdir(), 'imap-'));
-    const server = new TestImapServer(dir, await freePort());
+    const server = new TestImapServer(dir, await findFreePort());
     if (TestImapServer.kind === 'dovecot') {
       await server.writeConfig();
       await server.run();
@@ -180,17 +181,6 @@ service anvil {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function accepts(host: string, port: number): Promise<boolean> {

@@ -38,7 +38,8 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function invalidCursor(): AppError {
+/** The 422 for a cursor this list did not give out (also for lists with cursors of their own). */
+export function invalidCursor(): AppError {
   return new AppError(ErrorCode.VALIDATION_FAILED, 'The cursor is not valid', [
     { field: 'cursor', problems: ['cursor must be a next_cursor returned by this list'] },
   ]);

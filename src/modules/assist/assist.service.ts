@@ -90,12 +90,9 @@ export class AssistService {
     articles: ArticleForReply[],
     signal: AbortSignal,
   ): AsyncGenerator<ReplyEvent> {
-    const history = await this.messages.history(actor, ticket.id, undefined, THREAD);
-    const thread: { who: string; text: string }[] = history.messages.map((m) => ({ who: m.author_type, text: m.content }));
-    if (isAgent(actor)) {
-      const notes = await this.notes.list(actor, ticket.id, { limit: THREAD });
-      thread.push(...notes.items.map((n) => ({ who: 'internal note', text: n.content })));
-    }
+    // Access was checked in start(): read the thread without checking it twice more.
+    const thread: { who: string; text: string }[] = (await this.messages.firstOf(ticket.id, THREAD)).map((m) => ({ who: m.author_type, text: m.content }));
+    if (isAgent(actor)) thread.push(...(await this.notes.firstOf(ticket.id, THREAD)).map((n) => ({ who: 'internal note', text: n.content })));
     const messages = this.prompt.messages({ ticket, thread, articles });
     try {
       for await (const text of llm.stream(messages, signal, ({ promptTokens, completionTokens }) => {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { systemQueueIdSql } from '#src/modules/queues/queues.repository.js';
 import type { ThreadCandidate } from '#src/modules/email-ingest/domain/threading.js';
 
 /** A polled mailbox's row: where polling stands and who holds it. */
@@ -178,12 +177,6 @@ export class EmailIngestRepository {
       [ticketId],
     )) as ThreadCandidate[];
     return rows[0] ?? null;
-  }
-
-  /** The Email queue (by its system key), where new mail lands. */
-  async emailQueueId(): Promise<number | null> {
-    const [row] = (await this.db.query(`SELECT ${systemQueueIdSql('$1')} AS id`, ['email'])) as { id: number | null }[];
-    return row?.id ?? null;
   }
 
   async linkFollowUp(manager: EntityManager, ticketId: number, followsTicketId: number): Promise<void> {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { I18nService } from '#src/common/i18n/i18n.service.js';
@@ -90,8 +91,6 @@ export class EmailIngestService implements OnApplicationShutdown {
   private readonly ownAddresses: string[];
   private readonly counter: Counter<'status' | 'reason'>;
   private running: Promise<PollOutcome> | null = null;
-  /** The Email queue, read once per poll (new mail lands there). */
-  private emailQueueId: number | null = null;
   private stopping = false;
 
   constructor(
@@ -104,6 +103,7 @@ export class EmailIngestService implements OnApplicationShutdown {
     private readonly attachments: AttachmentsService,
     private readonly i18n: I18nService,
     private readonly mail: MailService,
+    private readonly clock: Clock,
     metrics: MetricsService,
   ) {
     this.ownAddresses = [mailAddressOf(config.mailFrom)?.toLowerCase(), config.imap.user].filter((a): a is string => !!a && a.includes('@'));
@@ -153,7 +153,6 @@ export class EmailIngestService implements OnApplicationShutdown {
       const state = await client.open();
       serverMessages = state.total;
       const position = await this.position(client, mailbox, state);
-      this.emailQueueId = await this.repo.emailQueueId();
       let lastUid = position.lastUid;
       for (;;) {
         const uids = (await client.uidsAfter(lastUid)).slice(0, SIZE_BATCH);
@@ -320,7 +319,7 @@ export class EmailIngestService implements OnApplicationShutdown {
     const byHeaders = await this.repo.ticketByMessageIds(manager, mail.threadIds);
     const tagged = subjectTicketId(mail.subject);
     const bySubject = byHeaders || tagged === null ? null : await this.repo.ticketCandidate(manager, tagged);
-    const decision = decideThread({ fromEmail: mail.from.address }, byHeaders, bySubject, new Date());
+    const decision = decideThread({ fromEmail: mail.from.address }, byHeaders, bySubject, this.clock.now());
 
     if (decision.kind === 'reply') {
       const before = await this.tickets.lockVisible(null, decision.ticketId, manager);
@@ -335,7 +334,7 @@ export class EmailIngestService implements OnApplicationShutdown {
         title: titleFromSubject(mail.subject, this.i18n.t('email.no_subject')),
         description: fitText(mail.text || this.i18n.t('email.empty_body'), TEXT_MAX, this.i18n.t('email.truncated')),
         category: null,
-        queueId: this.emailQueueId,
+        queueId: null, // the Email queue, as for every ticket whose source is e-mail
         clientId: sender.id,
         source: 'email',
       },

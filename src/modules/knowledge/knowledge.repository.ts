@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { isReferenceViolation } from '#src/common/database/pg-errors.js';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
-import { CLOSEST_WORDS_SQL, COLUMNS, JOINS, searchSql, searchTitlesSql, visibility, VOTES } from '#src/modules/knowledge/knowledge.sql.js';
+import { CLOSEST_WORDS_SQL, COLUMNS, columns, JOINS, searchSql, searchTitlesSql, visibility, VOTES } from '#src/modules/knowledge/knowledge.sql.js';
 
 /** An article as the statements below return it: times as PostgreSQL's text (see preparedQuery), with its counts. */
 export interface ArticleRow {
@@ -135,7 +135,7 @@ export class KnowledgeRepository {
          SELECT a.id, 1 FROM articles a WHERE a.id = $1 AND ${visibility(drafts)}
          ON CONFLICT (article_id) DO UPDATE SET views = st.views + 1
          RETURNING st.article_id, st.views)
-       SELECT ${COLUMNS.replace('coalesce(s.views, 0)::float8', 'c.views::float8')}
+       SELECT ${columns('c.views')}
          FROM counted c
          JOIN articles a ON a.id = c.article_id
          LEFT JOIN users u ON u.id = a.author_id

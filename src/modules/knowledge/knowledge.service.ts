@@ -3,13 +3,13 @@ import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { pgTimestampToCursor, pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import { decodeCursor, DEFAULT_LIMIT, encodeCursor, type Page } from '#src/common/pagination/pagination.js';
+import { decodeCursor, DEFAULT_LIMIT, invalidCursor, type Page, toPage } from '#src/common/pagination/pagination.js';
 import {
   DEFAULT_ARTICLE_LOCALE,
   decodeRankCursor,
-  encodeRankCursor,
   helpfulShare,
   normaliseTags,
+  type RankCursor,
   SUGGESTIONS,
   ticketSearchText,
   WORD_SIMILARITY_MIN,
@@ -31,8 +31,6 @@ import { type ArticleHit, type ArticleRow, KnowledgeRepository, type ReportRow }
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 
 const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Article not found');
-const invalidCursor = () =>
-  new AppError(ErrorCode.VALIDATION_FAILED, 'The cursor is not valid', [{ field: 'cursor', problems: ['cursor must be a next_cursor returned by this list'] }]);
 
 /** Agents and admins see drafts and counts; customers and anonymous readers neither. */
 const isStaff = (viewer: AuthUser | null) => viewer !== null && isAgent(viewer);
@@ -55,6 +53,9 @@ function toArticleResponse(row: ArticleRow, staff: boolean, snippet?: string): A
   };
 }
 
+/** A search hit: the article with its snippet. */
+const toHitResponse = (hit: ArticleHit, staff: boolean) => toArticleResponse(hit, staff, renderSnippet(hit.headline));
+
 function toReportRow(row: ReportRow): ArticleReportRowDto {
   return { ...row, locale: row.locale as ArticleReportRowDto['locale'], helpful_share: helpfulShare(row.helpful, row.not_helpful) };
 }
@@ -73,12 +74,7 @@ export class KnowledgeService {
     if (query.q) return this.search(query.q, staff, query.cursor, limit);
     const before = query.cursor ? decodeCursor(query.cursor, ['timestamp', 'int']) : undefined;
     const rows = await this.articles.listNewest(staff, before ? { createdAt: before[0] as string, id: before[1] as number } : null, limit + 1);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => toArticleResponse(r, staff)),
-      next_cursor: rows.length > limit ? encodeCursor([pgTimestampToCursor(last.created_at), last.id]) : null,
-    };
+    return toPage(rows, limit, (r) => toArticleResponse(r, staff), (r) => [pgTimestampToCursor(r.created_at), r.id]);
   }
 
   /**
@@ -89,24 +85,27 @@ export class KnowledgeService {
   private async search(q: string, staff: boolean, cursorText: string | undefined, limit: number): Promise<Page<ArticleResponseDto>> {
     const cursor = cursorText === undefined ? null : decodeRankCursor(cursorText);
     if (cursorText !== undefined && !cursor) throw invalidCursor();
-    const tokens = parseSearchQuery(q);
-    let corrected = cursor?.corrected ?? false;
-    let hits: ArticleHit[] = [];
-    if (!corrected) hits = await this.articles.search(queryText(tokens), staff, cursor, limit + 1);
-    if (hits.length === 0 && (!cursor || corrected)) {
-      const corrections = await this.articles.closestWords(correctableWords(tokens), WORD_SIMILARITY_MIN);
-      if (corrections.size > 0) {
-        corrected = true;
-        hits = await this.articles.search(queryText(tokens, corrections), staff, cursor, limit + 1);
-      }
-      if (hits.length === 0 && !cursor) return { items: (await this.articles.searchTitles(q, staff, limit)).map((h) => toArticleResponse(h, staff, renderSnippet(h.headline))), next_cursor: null };
+    const { hits, corrected } = await this.searchCorrecting(parseSearchQuery(q), staff, cursor, limit + 1);
+    if (hits.length === 0 && !cursor) return { items: (await this.articles.searchTitles(q, staff, limit)).map((h) => toHitResponse(h, staff)), next_cursor: null };
+    return toPage(hits, limit, (h) => toHitResponse(h, staff), (h) => [h.rank, h.id, corrected ? 1 : 0]);
+  }
+
+  /**
+   * A search as typed, then, when it finds nothing, with each word the articles do not use replaced
+   * by the closest one they do. A cursor continues the branch its first page took.
+   */
+  private async searchCorrecting(
+    tokens: ReturnType<typeof parseSearchQuery>,
+    staff: boolean,
+    cursor: RankCursor | null,
+    limit: number,
+  ): Promise<{ hits: ArticleHit[]; corrected: boolean }> {
+    if (!cursor?.corrected) {
+      const hits = await this.articles.search(queryText(tokens), staff, cursor, limit);
+      if (hits.length > 0 || cursor) return { hits, corrected: false };
     }
-    const page = hits.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((h) => toArticleResponse(h, staff, renderSnippet(h.headline))),
-      next_cursor: hits.length > limit ? encodeRankCursor({ rank: last.rank, id: last.id, corrected }) : null,
-    };
+    const corrections = await this.articles.closestWords(correctableWords(tokens), WORD_SIMILARITY_MIN);
+    return { hits: corrections.size > 0 ? await this.articles.search(queryText(tokens, corrections), staff, cursor, limit) : [], corrected: corrections.size > 0 };
   }
 
   /** Published articles to anyone, drafts to agents (404 to others); counts this view. */
@@ -126,7 +125,7 @@ export class KnowledgeService {
     }
     const text = query.ticket_id !== undefined ? ticketSearchText(await this.tickets.getVisible(viewer, query.ticket_id)) : (query.q as string);
     const staff = isStaff(viewer);
-    return { items: (await this.topForText(text, SUGGESTIONS)).map((h) => toArticleResponse(h, staff, renderSnippet(h.headline))) };
+    return { items: (await this.topForText(text, SUGGESTIONS)).map((h) => toHitResponse(h, staff)) };
   }
 
   /**
@@ -135,12 +134,7 @@ export class KnowledgeService {
    */
   async topForText(text: string, limit: number): Promise<ArticleHit[]> {
     const anyWord = anyWordQuery(text);
-    if (!anyWord) return [];
-    const hits = await this.articles.search(anyWord, false, null, limit);
-    if (hits.length > 0) return hits;
-    const tokens = parseSearchQuery(anyWord);
-    const corrections = await this.articles.closestWords(correctableWords(tokens), WORD_SIMILARITY_MIN);
-    return corrections.size > 0 ? this.articles.search(queryText(tokens, corrections), false, null, limit) : [];
+    return anyWord ? (await this.searchCorrecting(parseSearchQuery(anyWord), false, null, limit)).hits : [];
   }
 
   async create(author: AuthUser, dto: CreateArticleDto): Promise<ArticleResponseDto> {

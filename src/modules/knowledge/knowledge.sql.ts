@@ -4,8 +4,10 @@ import { HIGHLIGHT_START, HIGHLIGHT_STOP } from '#src/modules/knowledge/domain/s
  * The search statements of KnowledgeRepository, in a file of their own so that the benchmark's
  * bare baseline (bench/baseline/knowledge-server.js) runs exactly the same SQL.
  */
-export const COLUMNS = `a.id, a.title, a.content, a.media_links, a.tags, a.published, a.locale, a.author_id, u.name AS author_name,
-  a.created_at, a.updated_at, coalesce(s.views, 0)::float8 AS views, fb.helpful, fb.not_helpful`;
+/** An article's columns; `views` is where its view count comes from (article_stats `s` by default). */
+export const columns = (views = 'coalesce(s.views, 0)') => `a.id, a.title, a.content, a.media_links, a.tags, a.published, a.locale, a.author_id, u.name AS author_name,
+  a.created_at, a.updated_at, ${views}::float8 AS views, fb.helpful, fb.not_helpful`;
+export const COLUMNS = columns();
 /** The votes on article `a`, as `fb.helpful` and `fb.not_helpful`. */
 export const VOTES = `CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE f.helpful)::int AS helpful, count(*) FILTER (WHERE NOT f.helpful)::int AS not_helpful
                         FROM article_feedback f WHERE f.article_id = a.id) fb`;

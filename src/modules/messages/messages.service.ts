@@ -65,6 +65,11 @@ export class MessagesService {
     return { messages: rows.slice(0, limit).map(toMessageResponse), hasMore: rows.length > limit };
   }
 
+  /** The first `limit` messages of a ticket whose access the caller has already checked (suggested replies). */
+  async firstOf(ticketId: number, limit: number): Promise<MessageResponseDto[]> {
+    return (await this.messages.listByTicket(ticketId, undefined, limit)).slice(0, limit).map(toMessageResponse);
+  }
+
   /** A signed-in user's message on a ticket it may see (the ticket's client, or any agent). */
   async create(actor: AuthUser, ticketId: number, dto: CreateMessageDto): Promise<PostedMessage> {
     const fromAgent = isAgent(actor);

@@ -36,6 +36,11 @@ export class NotesService {
     return toPage(await this.notes.listByTicket(ticketId, afterId, limit), limit, toNoteResponse, (n) => [n.id]);
   }
 
+  /** The first `limit` notes of a ticket whose access (agents only) the caller has already checked. */
+  async firstOf(ticketId: number, limit: number): Promise<NoteResponseDto[]> {
+    return (await this.notes.listByTicket(ticketId, undefined, limit)).slice(0, limit).map(toNoteResponse);
+  }
+
   async create(actor: AuthUser, ticketId: number, dto: CreateNoteDto): Promise<NoteResponseDto> {
     if (!isAgent(actor)) throw notFound('Ticket');
     requireAgreement(authoredFieldChecks(dto, actor, ticketId));

@@ -13,24 +13,16 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 @Injectable()
 export class OutboxCron {
   private readonly logger = new Logger(OutboxCron.name);
-  private running = false;
 
   constructor(
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
+  /** The same drain a commit kicks off: one at a time per instance, errors logged there. */
   @Interval(DRAIN_EVERY_MS)
-  async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.outbox.drain(this.clock.now());
-    } catch (error) {
-      this.logger.error({ err: error }, 'Outbox drain failed; the next run retries');
-    } finally {
-      this.running = false;
-    }
+  drain(): void {
+    this.outbox.kick();
   }
 
   /** Hourly: rows sent a week ago go (OutboxService.prune). */

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
+import { withinMs } from '#src/common/util/within.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { afterFailure, type RetryPolicy } from '#src/modules/outbox/domain/retry-schedule.js';
@@ -84,9 +85,7 @@ export class OutboxService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.draining, new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_WAIT_MS)))]);
-    clearTimeout(timer);
+    if (this.draining) await withinMs(this.draining, SHUTDOWN_WAIT_MS);
   }
 
   /** Registers the one handler of a topic (a module does it at start-up). */

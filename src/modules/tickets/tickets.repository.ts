@@ -172,7 +172,7 @@ export interface NewTicket {
   description: string;
   priority: TicketPriority;
   category: string | null;
-  /** null: the general system queue (else the first). */
+  /** null: the system queue of the source (Email for mail, General questions otherwise; else the first). */
   queueId: number | null;
   clientId: number;
   source: TicketEntity['source'];
@@ -205,7 +205,7 @@ export class TicketsRepository {
            INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
                                 frt_deadline, ttr_deadline, created_at, updated_at)
            VALUES ($1, $2, $3, $4,
-                   COALESCE($5, ${systemQueueIdSql("'general'")}),
+                   COALESCE($5, ${systemQueueIdSql("CASE WHEN $7 = 'email' THEN 'email' ELSE 'general' END")}),
                    $6, $7, $8, $9, $10, $10)
            RETURNING *
          ), e AS (

@@ -13,8 +13,6 @@ export function textSearchConfig(locale: string): 'pg_catalog.russian' | 'pg_cat
 
 /** How close (pg_trgm similarity, 0..1) a known word must be to stand in for a misspelt one. */
 export const WORD_SIMILARITY_MIN = 0.4;
-/** How close (pg_trgm word_similarity) the query must be to part of a title for the title fallback. */
-export const TITLE_SIMILARITY_MIN = 0.5;
 /** Articles a suggestion returns. */
 export const SUGGESTIONS = 3;
 
