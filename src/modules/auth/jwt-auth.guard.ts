@@ -9,7 +9,8 @@ import { ErrorCode } from '#src/common/errors/error-code.js';
 import { type JwtAuthenticateOptions, JwtStrategy, NO_TOKEN_MESSAGE } from '#src/modules/auth/jwt.strategy.js';
 
 /**
- * Global guard: every HTTP route needs a valid bearer token unless @Public(); @Roles() narrows it.
+ * Global guard: every HTTP route needs a valid bearer token unless @Public() (or @OptionalAuth()
+ * without an Authorization header); @Roles() narrows it.
  * passport's JwtStrategy checks the token. Every refusal is AppError(UNAUTHORIZED), so it leaves in
  * the contract's error shape; a failure to check (the database did not answer) is thrown as it is.
  */
@@ -27,7 +28,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const open = this.reflector.getAllAndOverride<boolean | 'optional' | undefined>(PUBLIC_KEY, targets);
+    if (open === true) return true;
+    if (open === 'optional' && context.switchToHttp().getRequest<RequestWithUser>().headers.authorization === undefined) return true;
     await (super.canActivate(context) as Promise<boolean>);
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, targets);
     const { user } = context.switchToHttp().getRequest<RequestWithUser>();

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles } from '#src/common/auth/auth.decorators.js';
+import { CurrentUser, OptionalAuth, OptionalUser, Roles } from '#src/common/auth/auth.decorators.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
 import { IdParam } from '#src/common/validation/id-param.pipe.js';
@@ -18,7 +18,6 @@ import {
   UpdateArticleDto,
 } from '#src/modules/knowledge/dto/article.dto.js';
 import { KnowledgeService } from '#src/modules/knowledge/knowledge.service.js';
-import { OptionalUserGuard, Viewer } from '#src/modules/knowledge/optional-user.guard.js';
 
 /** The knowledge base. `suggest` and `report` come before `:id`, which would otherwise take them. */
 @ApiTags('knowledge base')
@@ -28,8 +27,7 @@ export class KnowledgeController {
   constructor(private readonly knowledge: KnowledgeService) {}
 
   @Get()
-  @Public()
-  @UseGuards(OptionalUserGuard)
+  @OptionalAuth()
   @ApiOperation({
     summary: 'Search or list articles (no token needed)',
     description:
@@ -38,7 +36,7 @@ export class KnowledgeController {
   })
   @ApiOkResponse({ type: ArticlePageDto })
   @ApiErrors(401, 422)
-  list(@Viewer() viewer: AuthUser | null, @Query() query: ListArticlesQueryDto): Promise<ArticlePageDto> {
+  list(@OptionalUser() viewer: AuthUser | null, @Query() query: ListArticlesQueryDto): Promise<ArticlePageDto> {
     return this.knowledge.list(viewer, query);
   }
 
@@ -60,12 +58,11 @@ export class KnowledgeController {
   }
 
   @Get(':id')
-  @Public()
-  @UseGuards(OptionalUserGuard)
+  @OptionalAuth()
   @ApiOperation({ summary: 'One article, counting a view (no token needed; a draft is 404 except to agents)' })
   @ApiOkResponse({ type: ArticleResponseDto })
   @ApiErrors(401, 404, 422)
-  get(@Viewer() viewer: AuthUser | null, @IdParam() id: number): Promise<ArticleResponseDto> {
+  get(@OptionalUser() viewer: AuthUser | null, @IdParam() id: number): Promise<ArticleResponseDto> {
     return this.knowledge.view(viewer, id);
   }
 
