@@ -3,28 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import type { MailKind, ThreadId } from '#src/modules/mail/domain/mail-rules.js';
+import type { UserEntity } from '#src/modules/users/user.entity.js';
 
 /** Who a mail goes to, as the users table has it. */
-export interface MailUser {
-  id: number;
-  email: string;
-  name: string;
-  notifyByEmail: boolean;
-  isActive: boolean;
-}
+export type MailUser = Pick<UserEntity, 'id' | 'email' | 'name' | 'notifyByEmail' | 'isActive'>;
 
 /** The mail module's rows: the thread index (email_message_ids) and the log the hourly caps count. */
 @Injectable()
 export class MailRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  async findUser(manager: EntityManager, id: number): Promise<MailUser | null> {
-    const [row] = (await manager.query(
-      `SELECT id, email, name, notify_by_email AS "notifyByEmail", is_active AS "isActive" FROM users WHERE id = $1`,
-      [id],
-    )) as MailUser[];
-    return row ?? null;
-  }
 
   /** The ticket's recorded Message-IDs, both directions, oldest first. */
   threadOf(manager: EntityManager, ticketId: number): Promise<ThreadId[]> {

@@ -7,6 +7,7 @@ import { capClassOf, domainOf, kindsOf, type MailKind, newMessageId, threadHeade
 import { MailTemplates } from '#src/modules/mail/mail-templates.js';
 import type { OutgoingMail } from '#src/modules/mail/mail.topics.js';
 import { type MailUser, MailRepository } from '#src/modules/mail/mail.repository.js';
+import { UsersRepository } from '#src/modules/users/users.repository.js';
 import { MailTransport } from '#src/modules/mail/mail.transport.js';
 import { OutboxService } from '#src/modules/outbox/outbox.service.js';
 
@@ -43,6 +44,7 @@ export class MailService implements OnModuleInit {
     private readonly mails: MailRepository,
     private readonly outbox: OutboxService,
     private readonly transport: MailTransport,
+    private readonly users: UsersRepository,
   ) {
     this.templates = new MailTemplates(config.locale);
     this.domain = domainOf(mailAddressOf(config.mailFrom) ?? 'support@localhost');
@@ -79,7 +81,7 @@ export class MailService implements OnModuleInit {
     replyTo: string | null = null,
   ): Promise<boolean> {
     if (!this.enabled) return false;
-    const user = await this.mails.findUser(manager, userId);
+    const user = await this.users.findById(userId, manager);
     if (!user || !user.isActive || !user.notifyByEmail) return false;
     if (!(await this.withinCap(manager, user.email, kind))) return false;
     const rendered = this.templates.render(kind, { ...vars, recipient: { name: user.name }, ticket });

@@ -111,20 +111,37 @@ export class AssignmentService {
   private async assignToBest(ticket: TicketEntity, manager: EntityManager, moveStatus = true): Promise<Assigned | null> {
     const agentId = pickAgent(await this.tickets.agentLoads(ticket.queueId, manager), this.config.agentCapacity);
     if (agentId === null) return null;
-    const now = this.clock.now();
-    const plan = planAssignment(ticket, agentId, now, moveStatus);
-    const updated = await this.tickets.update(ticket, plan.changes, manager);
-    await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: ticket.id, actorId: null, createdAt: now })), manager);
-    if (this.hooks.has('ticket.changed')) {
-      const previous = { status: ticket.status, agentId: ticket.agentId };
-      await this.hooks.run('ticket.changed', manager, { ticket: toTicketResponse(updated, this.sla.view), previous, actorId: null });
-    }
-    return { before: ticket, after: updated };
+    return { before: ticket, after: await this.applyAssignment(manager, ticket, agentId, null, this.clock.now(), moveStatus) };
   }
 
   private publishAssigned({ before, after }: Assigned): void {
+    this.announceAssignment(before, after, null);
+  }
+
+  /**
+   * Gives a ticket locked in `manager`'s transaction to `agentId` (null: nobody): its changes, its
+   * history rows by `actorId`, and the ticket.changed hooks. Announce it with `announceAssignment`
+   * once committed. Manual, bulk-free and automatic assignment all go through here.
+   */
+  async applyAssignment(manager: EntityManager, current: TicketEntity, agentId: number | null, actorId: number | null, now: Date, moveStatus = true): Promise<TicketEntity> {
+    const plan = planAssignment(current, agentId, now, moveStatus);
+    const updated = await this.tickets.update(current, plan.changes, manager);
+    await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: current.id, actorId, createdAt: now })), manager);
+    await this.runChangedHooks(manager, current, updated, actorId);
+    return updated;
+  }
+
+  /** The ticket.changed in-transaction hooks (mail), when a change moved the status or the agent. */
+  async runChangedHooks(manager: EntityManager, before: TicketEntity, after: TicketEntity, actorId: number | null): Promise<void> {
+    if (!this.hooks.has('ticket.changed') || (before.status === after.status && before.agentId === after.agentId)) return;
+    const previous = { status: before.status, agentId: before.agentId };
+    await this.hooks.run('ticket.changed', manager, { ticket: toTicketResponse(after, this.sla.view), previous, actorId });
+  }
+
+  /** After an assignment committed: `ticket.updated` when it moved the status, then `ticket.assigned`. */
+  announceAssignment(before: TicketEntity, after: TicketEntity, actorId: number | null): void {
     const ticket = toTicketResponse(after, this.sla.view);
-    if (before.status !== after.status) this.events.publish('ticket.updated', { ticket, changes: ['status'], actorId: null });
-    this.events.publish('ticket.assigned', { ticket, agentId: after.agentId, previousAgentId: null, actorId: null });
+    if (before.status !== after.status) this.events.publish('ticket.updated', { ticket, changes: ['status'], actorId });
+    this.events.publish('ticket.assigned', { ticket, agentId: after.agentId, previousAgentId: before.agentId, actorId });
   }
 }

@@ -56,7 +56,6 @@ import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents en
 const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Ticket not found');
 const DAY_MS = 86_400_000;
 
-/** A field change to apply, record in history and announce. */
 /** A new ticket as its opener describes it; the service adds the deadlines and the time. */
 export type NewTicketInput = Omit<NewTicket, 'priority' | 'frtDeadline' | 'ttrDeadline' | 'createdAt' | 'actorId'> & {
   priority?: NewTicket['priority'];
@@ -68,6 +67,7 @@ export interface OpenedTicket {
   agentHasRoom: boolean;
 }
 
+/** A field change to apply, record in history and announce. */
 interface PlannedChange {
   changes: TicketChanges;
   events: Omit<NewTicketEvent, 'ticketId' | 'actorId' | 'createdAt'>[];
@@ -221,7 +221,7 @@ export class TicketsService {
       const updated = await this.tickets.update(current, plan.changes, manager);
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
       const [after] = await this.followClocks([{ ticket: updated, names: plan.names }], manager);
-      await this.changed(manager, current, after, actor.id);
+      await this.assignment.runChangedHooks(manager, current, after, actor.id);
       return { before: current, after, names: plan.names };
     });
     if (names.length === 0) return this.respond(after);
@@ -244,16 +244,10 @@ export class TicketsService {
     const { before, after } = await this.dataSource.transaction(async (manager) => {
       const current = (await this.tickets.lockById(id, manager))!;
       if (current.agentId === agentId) return { before: current, after: current };
-      const plan = planAssignment(current, agentId, now);
-      const updated = await this.tickets.update(current, plan.changes, manager);
-      await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
-      await this.changed(manager, current, updated, actor.id);
-      return { before: current, after: updated };
+      return { before: current, after: await this.assignment.applyAssignment(manager, current, agentId, actor.id, now) };
     });
     if (before !== after) {
-      const ticket = this.respond(after);
-      if (before.status !== after.status) this.events.publish('ticket.updated', { ticket, changes: ['status'], actorId: actor.id });
-      this.events.publish('ticket.assigned', { ticket, agentId, previousAgentId: before.agentId, actorId: actor.id });
+      this.assignment.announceAssignment(before, after, actor.id);
       // The previous agent has a free slot now. A ticket taken off its agent stays unassigned
       // (someone chose that): the pool skips it until someone assigns it or it is reopened.
       if (before.agentId !== null && isActive(after.status)) await this.assignment.fillFreeSlots();
@@ -299,7 +293,7 @@ export class TicketsService {
         out.push({ before: current, after: updated, names: plan.names, assigned });
       }
       const followed = await this.followClocks(out.map(({ after, names }) => ({ ticket: after, names })), manager);
-      for (const [i, { before }] of out.entries()) await this.changed(manager, before, followed[i], actor.id);
+      for (const [i, { before }] of out.entries()) await this.assignment.runChangedHooks(manager, before, followed[i], actor.id);
       return out.map((result, i) => ({ ...result, after: followed[i] }));
     });
     let slotsFreed = false;
@@ -411,12 +405,6 @@ export class TicketsService {
       return (await this.assignment.autoAssign(after)) ?? after;
     }
     return after;
-  }
-
-  /** In the change's transaction: tells the in-transaction hooks of a new status or agent (a mail may be due). */
-  private async changed(manager: EntityManager, before: TicketEntity, after: TicketEntity, actorId: number | null): Promise<void> {
-    if (!this.hooks.has('ticket.changed') || (before.status === after.status && before.agentId === after.agentId)) return;
-    await this.hooks.run('ticket.changed', manager, { ticket: this.respond(after), previous: { status: before.status, agentId: before.agentId }, actorId });
   }
 
   /**

@@ -50,10 +50,6 @@ export class UsersRepository {
   }
 
   /**
-   * The user with this e-mail, created as a password-less client (a contact) when unknown. Safe
-   * under concurrency: a racing insert of the same address yields the same row.
-   */
-  /**
    * The user with this address, created as a contact (no password) when unknown: one round trip in
    * the common cases. (A contact inserted by a concurrent transaction is invisible to this
    * statement's snapshot; the second read then finds it.)
