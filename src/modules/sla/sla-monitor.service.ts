@@ -8,9 +8,9 @@ import { AppConfig } from '#src/config/app-config.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { dueSlaEvent, type DueSlaEvent, type SlaKind } from '#src/modules/sla/domain/sla-clock.js';
 import { formatSlaLogLine } from '#src/modules/sla/domain/sla-log-line.js';
-import { escalates, planEscalation } from '#src/modules/sla/domain/escalation.js';
+import { escalates, type EscalationPlan, planEscalation } from '#src/modules/sla/domain/escalation.js';
 import type {} from '#src/modules/sla/sla.events.js'; // DomainEvents entries (types only)
-import { type DueTicket, type Keyset, type PolicyRow, SlaRepository } from '#src/modules/sla/sla.repository.js';
+import { type DueTicket, type Keyset, SlaRepository } from '#src/modules/sla/sla.repository.js';
 
 const BATCH = 500;
 const KINDS: readonly SlaKind[] = ['frt', 'ttr'];
@@ -61,20 +61,22 @@ export class SlaMonitorService {
       for (;;) {
         const due = await this.sla.findDue(kind, now, horizon, after, BATCH);
         const plain: Array<[DueTicket, DueSlaEvent]> = [];
-        const escalating: Array<[DueTicket, DueSlaEvent]> = [];
+        const escalating: Array<[DueTicket, DueSlaEvent, EscalationPlan]> = [];
         for (const ticket of due) {
           const event = dueSlaEvent(kind, { deadline: ticket.deadline, metAt: null, paused: false }, now, this.config.slaWarningMinutes);
           if (!event) continue;
           const policy = policies.get(ticket.priority);
-          (event.type === 'breached' && policy && escalates(planEscalation(policy, ticket)) ? escalating : plain).push([ticket, event]);
+          const plan = event.type === 'breached' && policy ? planEscalation(policy, ticket) : null;
+          if (plan && escalates(plan)) escalating.push([ticket, event, plan]);
+          else plain.push([ticket, event]);
         }
         for (const [ticket, event] of await this.recordPlain(plain, result)) {
           count(event);
           this.announce(ticket, event, [], [], now);
         }
-        for (const [ticket, event] of escalating) {
+        for (const [ticket, event, plan] of escalating) {
           try {
-            if (await this.recordEscalating(ticket, event, policies.get(ticket.priority)!, now)) count(event);
+            if (await this.recordEscalating(ticket, event, plan, now)) count(event);
           } catch (error) {
             result.failed++;
             this.logger.error({ err: error, ticketId: ticket.id, kind }, 'Could not record an SLA breach; the next run retries');
@@ -115,12 +117,12 @@ export class SlaMonitorService {
   }
 
   /** A breach whose policy escalates: recorded and escalated in one short transaction; false if recorded before. */
-  private async recordEscalating(ticket: DueTicket, event: DueSlaEvent, policy: PolicyRow, now: Date): Promise<boolean> {
+  private async recordEscalating(ticket: DueTicket, event: DueSlaEvent, plan: EscalationPlan, now: Date): Promise<boolean> {
     const escalation: string[] = [];
     const recorded = await this.db.transaction(async (manager) => {
       const fresh = await this.sla.recordEvents([{ ticketId: ticket.id, ...event }], manager);
       if (fresh.size === 0) return false;
-      const { raiseTo, moveTo, unassign } = planEscalation(policy, ticket);
+      const { raiseTo, moveTo, unassign } = plan;
       const before = await this.sla.escalate(manager, ticket.id, { priority: raiseTo ?? undefined, queueId: moveTo ?? undefined, unassign });
       if (!before) return true;
       if (raiseTo !== null) {
@@ -138,7 +140,7 @@ export class SlaMonitorService {
       for (const action of escalation) await this.sla.appendHistory(manager, ticket.id, 'sla_escalation', event.kind, action);
       return true;
     });
-    if (recorded) this.announce(ticket, event, escalation, policy.breachNotifyAdmins ? await this.sla.activeAdminIds() : [], now);
+    if (recorded) this.announce(ticket, event, escalation, plan.notifyAdmins ? await this.sla.activeAdminIds() : [], now);
     return recorded;
   }
 

@@ -170,10 +170,7 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
   async recomputeTickets(ticketIds: number[], manager: EntityManager): Promise<Map<number, { frtDeadline: Date; ttrDeadline: Date }>> {
     const tickets = await this.sla.findRunningClocks({ ticketIds }, 0, ticketIds.length, manager);
     const policies = await this.policies();
-    const updates = tickets.flatMap((ticket) => {
-      const resolved = policies.get(ticket.priority);
-      return resolved ? [{ id: ticket.id, ...deadlinesOf(ticket, resolved) }] : [];
-    });
+    const updates = deadlineUpdates(tickets, policies);
     await this.sla.setDeadlines(updates, manager);
     return new Map(updates.map((u) => [u.id, { frtDeadline: u.frt, ttrDeadline: u.ttr }]));
   }
@@ -192,11 +189,7 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
     for (;;) {
       const tickets = await this.sla.findRunningClocks(filter, afterId, RECOMPUTE_BATCH);
       if (tickets.length === 0) break;
-      const updates = tickets.flatMap((ticket) => {
-        const resolved = policies.get(ticket.priority);
-        return resolved ? [{ id: ticket.id, ...deadlinesOf(ticket, resolved) }] : [];
-      });
-      changed += await this.sla.setDeadlines(updates);
+      changed += await this.sla.setDeadlines(deadlineUpdates(tickets, policies));
       afterId = tickets[tickets.length - 1].id;
       if (tickets.length < RECOMPUTE_BATCH) break;
     }
@@ -211,6 +204,14 @@ function deadlinesOf(ticket: ClockTicket, { policy, calendar }: ResolvedPolicy):
   const timeline = resolutionTimeline(ticket.createdAt, ticket.changes, policy.pauseWhileWaiting ? PAUSING_STATUS : null);
   const clock = clockDeadline(timeline.start, policy.ttrMinutes, calendar, timeline.pauses);
   return { frt, ttr: clock.deadline ?? ticket.ttrDeadline };
+}
+
+/** The new deadlines of these tickets, each under its priority's policy (a ticket without one keeps its own). */
+function deadlineUpdates(tickets: ClockTicket[], policies: Map<string, ResolvedPolicy>): { id: number; frt: Date; ttr: Date }[] {
+  return tickets.flatMap((ticket) => {
+    const resolved = policies.get(ticket.priority);
+    return resolved ? [{ id: ticket.id, ...deadlinesOf(ticket, resolved) }] : [];
+  });
 }
 
 const calendarNotFound = () => new AppError(ErrorCode.NOT_FOUND, 'Calendar not found');
