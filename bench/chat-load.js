@@ -8,7 +8,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { io } from 'socket.io-client';
-import { cpuSeconds, findFreePort, freshDatabase, settle, startProcess, runBench, tearDown } from './lib/harness.js';
+import { cpuSeconds, findFreePort, freshDatabase, percentile, settle, startProcess, runBench, tearDown } from './lib/harness.js';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 2);
@@ -70,11 +70,6 @@ async function participants(baseUrl, pairs) {
     }
   }
   return all;
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** Everyone sends `rate` messages/s for `seconds`; returns delivery and latency figures. */

@@ -8,7 +8,7 @@
 import { execSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { cpuSeconds, findFreePort, freshDatabase, runBench, startProcess, tearDown } from './lib/harness.js';
+import { cpuSeconds, findFreePort, freshDatabase, percentile, runBench, startProcess, tearDown } from './lib/harness.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -84,10 +84,6 @@ function queries() {
   return list;
 }
 
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
-
 /** One autocannon run cycling through the queries; p95 from every response's latency. */
 async function run(name, base, pid, list) {
   let next = 0;
@@ -114,7 +110,7 @@ async function run(name, base, pid, list) {
     non2xx: result.non2xx,
     cpu: Math.round(cpu * 100),
   };
-  log(`${name}: ${row.rps.toFixed(0)} searches/s, p95 ${row.p95.toFixed(1)} ms`);
+  log(`${name}: ${row.rps.toFixed(0)} searches/s, p95 ${fmt(row.p95)} ms`);
   return row;
 }
 

@@ -1,10 +1,9 @@
-import type { Socket } from 'socket.io-client';
 import { OutboxService } from '#src/modules/outbox/outbox.service.js';
 import { createTicket } from './factories/tickets.factory.js';
 import { createUser, DEFAULT_PASSWORD, signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { type SmtpSink, startSmtpSink } from './utils/smtp-sink.js';
-import { connect } from './utils/socket.js';
+import { socketPool } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 
 const NEW_PASSWORD = 'another-horse-43';
@@ -20,7 +19,7 @@ describe('outbound mail', () => {
   let smtp: SmtpSink;
   let agent: SignedInUser;
   let outbox: OutboxService;
-  const sockets: Socket[] = [];
+  const sockets = socketPool(() => t.baseUrl);
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
@@ -35,7 +34,7 @@ describe('outbound mail', () => {
     agent = await signedIn(t, { role: 'agent', name: 'Alex Agent' });
   });
   afterAll(async () => {
-    for (const socket of sockets) socket.close();
+    sockets.closeAll();
     await t.close();
     await smtp.stop();
   });
@@ -50,11 +49,7 @@ describe('outbound mail', () => {
     await t.db.query(`INSERT INTO email_message_ids (message_id, ticket_id, direction) VALUES ($1, $2, 'in')`, [inboundId, ticket.id]);
     return ticket;
   };
-  const online = async (user: SignedInUser) => {
-    const socket = await connect(t.baseUrl, user.token);
-    sockets.push(socket);
-    return socket;
-  };
+  const online = (user: SignedInUser) => sockets.open(user);
 
   describe('replies and notifications', () => {
     it('mails an agent’s reply on an e-mail ticket once, threaded to the customer’s mail and tagged [#id]', async () => {

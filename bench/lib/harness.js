@@ -155,6 +155,12 @@ export function sampleRss(pid) {
   };
 }
 
+/** The p-th percentile of an ascending list (null when empty). */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
 /** One autocannon run; returns the figures we report. */
 export async function load({ url, method = 'GET', headers = {}, body, connections = 50, duration = 15, pid }) {
   const cpuBefore = pid ? await cpuSeconds(pid) : 0;
