@@ -92,6 +92,10 @@ export class AppConfig {
     timeoutSeconds: number;
     /** AI_REPLIES_PER_HOUR: suggested replies one user may ask for per hour (each costs money upstream). */
     repliesPerHour: number;
+    /** AI_CATEGORISE_TIMEOUT_SECONDS: the longest wait for a new ticket's suggested category and queue. */
+    categoriseTimeoutSeconds: number;
+    /** AI_APPLY_SUGGESTIONS: apply the suggestion too (the category while none is set, the queue while no agent holds the ticket). */
+    applySuggestions: boolean;
   };
   logLevel: LogLevel;
   /** The language of system texts: seeded queue names, system messages, mail and SLA log lines. */
@@ -336,6 +340,8 @@ export function loadConfig(env: Env): AppConfig {
       model: r.string('LLM_MODEL', 'llama-3.1-8b-instant'),
       timeoutSeconds: r.int('LLM_TIMEOUT_SECONDS', 30, 1, 600),
       repliesPerHour: r.int('AI_REPLIES_PER_HOUR', 30, 1, 100_000),
+      categoriseTimeoutSeconds: r.int('AI_CATEGORISE_TIMEOUT_SECONDS', 20, 1, 600),
+      applySuggestions: r.bool('AI_APPLY_SUGGESTIONS', false),
     },
     logLevel: r.oneOf<LogLevel>('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     locale: r.oneOf<Locale>('LOCALE', 'en', LOCALES),

@@ -7,8 +7,9 @@ import { limited } from '#src/common/throttling/rate-limit.guard.js';
 import { SharedThrottlerStorage } from '#src/common/throttling/shared-throttler.storage.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { type ArticleForReply, fallbackReply, streamPieces } from '#src/modules/assist/domain/fallback-reply.js';
-import { LlmClient, LlmError } from '#src/modules/assist/llm.client.js';
-import { SuggestReplyPrompt } from '#src/modules/assist/prompt.js';
+import { LlmError } from '#src/modules/assist/llm.client.js';
+import { LlmService } from '#src/modules/assist/llm.service.js';
+import { PromptTemplate, type ReplyPromptInput } from '#src/modules/assist/prompt.js';
 import { KnowledgeService } from '#src/modules/knowledge/knowledge.service.js';
 import { MessagesService } from '#src/modules/messages/messages.service.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
@@ -34,9 +35,7 @@ const HOUR = 3_600_000;
 @Injectable()
 export class AssistService {
   private readonly logger = new Logger(AssistService.name);
-  private readonly llm: LlmClient | null;
-  private readonly prompt: SuggestReplyPrompt;
-  private readonly tokens: Counter<'kind'>;
+  private readonly prompt: PromptTemplate<ReplyPromptInput>;
   private readonly replies: Counter<'source' | 'outcome'>;
 
   constructor(
@@ -47,12 +46,10 @@ export class AssistService {
     private readonly knowledge: KnowledgeService,
     private readonly limits: SharedThrottlerStorage,
     private readonly users: UsersService,
+    private readonly llm: LlmService,
     metrics: MetricsService,
   ) {
-    const { baseUrl, apiKey, model, timeoutSeconds } = config.llm;
-    this.llm = baseUrl ? new LlmClient({ baseUrl, apiKey, model, timeoutMs: timeoutSeconds * 1000 }) : null;
-    this.prompt = new SuggestReplyPrompt(config.locale);
-    this.tokens = new Counter({ name: 'llm_tokens_total', help: 'Language-model tokens used by suggested replies, by kind (prompt, completion)', labelNames: ['kind'] as const, registers: [metrics.registry] });
+    this.prompt = new PromptTemplate('suggest-reply', config.locale);
     this.replies = new Counter({
       name: 'ai_replies_total',
       help: 'Suggested replies streamed, by source (llm, articles) and outcome (done, error, aborted)',
@@ -72,7 +69,7 @@ export class AssistService {
     if (record.isBlocked) throw limited(policy, record);
     const hits = await this.knowledge.topForText(`${ticket.title}\n${ticket.description}`, ARTICLES);
     const articles: ArticleForReply[] = hits.map(({ id, title, content }) => ({ id, title, content, url: `${this.config.publicUrl}/api/v1/articles/${id}` }));
-    if (this.llm) return this.fromModel(this.llm, actor, ticket, articles, signal);
+    if (this.llm.enabled) return this.fromModel(actor, ticket, articles, signal);
     const customerName = ticket.clientId === actor.id ? actor.name : (await this.users.getEntity(ticket.clientId)).name;
     return this.fromArticles(customerName, articles);
   }
@@ -84,7 +81,6 @@ export class AssistService {
   }
 
   private async *fromModel(
-    llm: LlmClient,
     actor: AuthUser,
     ticket: { id: number; title: string; description: string; status: string; priority: string },
     articles: ArticleForReply[],
@@ -95,10 +91,7 @@ export class AssistService {
     if (isAgent(actor)) thread.push(...(await this.notes.firstOf(ticket.id, THREAD)).map((n) => ({ who: 'internal note', text: n.content })));
     const messages = this.prompt.messages({ ticket, thread, articles });
     try {
-      for await (const text of llm.stream(messages, signal, ({ promptTokens, completionTokens }) => {
-        this.tokens.inc({ kind: 'prompt' }, promptTokens);
-        this.tokens.inc({ kind: 'completion' }, completionTokens);
-      })) {
+      for await (const text of this.llm.stream(messages, signal)) {
         yield { event: 'token', data: { text } };
       }
     } catch (error) {

@@ -51,6 +51,13 @@ export class TicketEntity {
   @Column({ type: 'timestamptz', nullable: true })
   closedAt: Date | null;
 
+  /** Proposed by the language model for a ticket that came without a category (issue 14). */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  suggestedCategory: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  suggestedQueueId: number | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

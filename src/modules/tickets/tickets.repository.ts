@@ -55,6 +55,8 @@ export type TicketChanges = Partial<
     | 'firstResponseAt'
     | 'resolvedAt'
     | 'closedAt'
+    | 'suggestedCategory'
+    | 'suggestedQueueId'
   >
 >;
 
@@ -93,7 +95,8 @@ export const PRESENCE_STALE_SECONDS = 60;
 
 /** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
-  t.source, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at`;
+  t.source, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at,
+  t.suggested_category, t.suggested_queue_id`;
 
 interface TicketRow {
   id: number;
@@ -113,6 +116,8 @@ interface TicketRow {
   closed_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  suggested_category: string | null;
+  suggested_queue_id: number | null;
 }
 
 function toEntity(row: TicketRow): TicketEntity {
@@ -134,6 +139,8 @@ function toEntity(row: TicketRow): TicketEntity {
     closedAt: row.closed_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    suggestedCategory: row.suggested_category,
+    suggestedQueueId: row.suggested_queue_id,
   });
 }
 
@@ -242,6 +249,15 @@ export class TicketsRepository {
       }
       throw error;
     }
+  }
+
+  /** The categories tickets carry, the most used first. */
+  async categoriesInUse(limit: number): Promise<string[]> {
+    const rows: { category: string }[] = await this.db.query(
+      `SELECT category FROM tickets WHERE category IS NOT NULL GROUP BY category ORDER BY count(*) DESC, category LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.category);
   }
 
   /** A prepared statement: every chat message reads its ticket first. */

@@ -229,6 +229,39 @@ export class TicketsService {
     return this.respond(await this.afterStatusChange(before, after));
   }
 
+  /**
+   * Stores the category and queue a language model suggests for a new ticket (issue 14) and, with
+   * `apply`, applies what is still open: the category while the ticket has none, the queue while
+   * no agent holds it (history rows without an actor). Agents see it live (`ticket.updated`); a
+   * ticket moved to another queue is offered for automatic assignment there. Null for a ticket
+   * deleted meanwhile.
+   */
+  async suggest(id: number, suggestion: { category: string | null; queueId: number | null }, apply: boolean): Promise<TicketResponseDto | null> {
+    const now = this.clock.now();
+    const result = await this.dataSource.transaction(async (manager) => {
+      const current = await this.tickets.lockById(id, manager);
+      if (!current) return null;
+      const applied = {
+        category: apply && current.category === null && suggestion.category !== null ? suggestion.category : undefined,
+        queue_id: apply && current.agentId === null && suggestion.queueId !== null ? suggestion.queueId : undefined,
+      };
+      const plan = this.planUpdate(current, applied, 'agent', now);
+      const after = await this.tickets.update(current, { ...plan.changes, suggestedCategory: suggestion.category, suggestedQueueId: suggestion.queueId }, manager);
+      await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: null, createdAt: now })), manager);
+      return { after, names: plan.names };
+    });
+    if (!result) return null;
+    const ticket = this.respond(result.after);
+    this.events.publish('ticket.updated', { ticket, changes: [...result.names, 'suggested_category', 'suggested_queue_id'], actorId: null });
+    if (result.names.includes('queue_id')) await this.assignment.autoAssign(result.after);
+    return ticket;
+  }
+
+  /** The categories tickets carry, the most used first (what a model should choose from). */
+  categoriesInUse(limit: number): Promise<string[]> {
+    return this.tickets.categoriesInUse(limit);
+  }
+
   async history(actor: AuthUser, id: number, query: PaginationQueryDto): Promise<Page<TicketEventResponseDto>> {
     await this.getVisible(actor, id);
     const limit = query.limit ?? DEFAULT_LIMIT;

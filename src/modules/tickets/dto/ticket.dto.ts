@@ -17,6 +17,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { pgTimestampToIso, pgTimestampToIsoOrNull } from '#src/common/database/timestamps.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IsEnumValue } from '#src/common/validation/enum-value.js';
@@ -91,6 +92,10 @@ export class TicketResponseDto {
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty({ type: TicketSlaDto, description: 'Deadline, state and met time of first response and resolution' }) sla: TicketSlaDto;
+  @ApiProperty({ type: String, nullable: true, description: 'The category a language model suggests for a ticket that came without one (agents only; null for customers)' })
+  suggested_category: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'The queue a language model suggests (agents only; null for customers)' })
+  suggested_queue_id: number | null;
 }
 
 /** Gives a ticket response its `sla` block (SlaService.view): states depend on the moment and the policy. */
@@ -121,8 +126,16 @@ export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketRe
     closed_at: iso(ticket.closedAt),
     created_at: ticket.createdAt.toISOString(),
     updated_at: ticket.updatedAt.toISOString(),
+    suggested_category: ticket.suggestedCategory,
+    suggested_queue_id: ticket.suggestedQueueId,
   };
   return { ...response, sla: sla(response) };
+}
+
+/** A ticket as `viewer` may see it: the language model's suggestions are for agents. */
+export function forViewer(viewer: AuthUser, ticket: TicketResponseDto): TicketResponseDto {
+  if (isAgent(viewer) || (ticket.suggested_category === null && ticket.suggested_queue_id === null)) return ticket;
+  return { ...ticket, suggested_category: null, suggested_queue_id: null };
 }
 
 /** The same answer from a hot-path record, whose times are still PostgreSQL's text. */
@@ -145,6 +158,8 @@ export function toTicketResponseFromRecord(r: TicketRecord, sla: SlaViewer): Tic
     closed_at: pgTimestampToIsoOrNull(r.closed_at),
     created_at: pgTimestampToIso(r.created_at),
     updated_at: pgTimestampToIso(r.updated_at),
+    suggested_category: r.suggested_category,
+    suggested_queue_id: r.suggested_queue_id,
   };
   return { ...response, sla: sla(response) };
 }
