@@ -16,6 +16,7 @@ import { EmailChannel1764700000000 } from '#migrations/1764700000000-EmailChanne
 import { OutboxAndMail1764700100000 } from '#migrations/1764700100000-OutboxAndMail.js';
 import { KnowledgeBase1764700300000 } from '#migrations/1764700300000-KnowledgeBase.js';
 import { TicketSuggestions1764800000000 } from '#migrations/1764800000000-TicketSuggestions.js';
+import { KnowledgeSearchByLocale1764800010000 } from '#migrations/1764800010000-KnowledgeSearchByLocale.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   OutboxAndMail1764700100000,
   KnowledgeBase1764700300000,
   TicketSuggestions1764800000000,
+  KnowledgeSearchByLocale1764800010000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
