@@ -15,6 +15,8 @@ import { SlaEngine1764600000000 } from '#migrations/1764600000000-SlaEngine.js';
 import { EmailChannel1764700000000 } from '#migrations/1764700000000-EmailChannel.js';
 import { OutboxAndMail1764700100000 } from '#migrations/1764700100000-OutboxAndMail.js';
 import { KnowledgeBase1764700300000 } from '#migrations/1764700300000-KnowledgeBase.js';
+import { CannedResponses1764800300000 } from '#migrations/1764800300000-CannedResponses.js';
+import { TicketRatings1764800310000 } from '#migrations/1764800310000-TicketRatings.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -46,6 +48,8 @@ export const MIGRATIONS = [
   EmailChannel1764700000000,
   OutboxAndMail1764700100000,
   KnowledgeBase1764700300000,
+  CannedResponses1764800300000,
+  TicketRatings1764800310000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
