@@ -75,7 +75,7 @@ export class CannedResponsesRepository {
 
   /**
    * What `viewerId` sees, in shortcut order, keyset by (shortcut, id); up to `limit + 1` rows.
-   * `search`: a prefix of the shortcut, or a text anywhere in the title (any case).
+   * `search`: a prefix of the shortcut, or of the title or one of its words (any case).
    */
   list(
     viewerId: number,
@@ -84,7 +84,7 @@ export class CannedResponsesRepository {
     return this.db.query(
       `SELECT ${COLUMNS} FROM canned_responses c ${OWNER_JOIN}
         WHERE ${VISIBLE}
-          AND ($2::text IS NULL OR c.shortcut LIKE $2 || '%' OR c.title ILIKE '%' || $3 || '%')
+          AND ($2::text IS NULL OR c.shortcut LIKE $2 || '%' OR c.title ILIKE $3 || '%' OR c.title ILIKE '% ' || $3 || '%')
           AND ($4::text IS NULL OR (c.shortcut, c.id) > ($4::text COLLATE "C", $5::int))
         ORDER BY c.shortcut, c.id
         LIMIT $6`,

@@ -95,7 +95,7 @@ export class UpdateCannedResponseDto {
 }
 
 export class ListCannedResponsesQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ maxLength: TITLE_MAX, description: 'A prefix of the shortcut (a leading `/` is ignored), or words anywhere in the title' })
+  @ApiPropertyOptional({ maxLength: TITLE_MAX, description: 'A prefix of the shortcut (a leading `/` is ignored), or of the title or one of its words (any case)' })
   @OptionalNotNull()
   @Trim()
   @IsString()
