@@ -22,7 +22,7 @@ const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Canned response not fo
 /** Who may change or delete one: its owner; a shared one also an admin. (A personal one is seen by its owner only.) */
 const mayEdit = (actor: AuthUser, row: CannedResponseRecord) => row.owner_id === actor.id || (row.shared && actor.role === 'admin');
 
-/** The list's keyset cursor: the last row's [shortcut, id]; anything else is a 422. */
+/** The list's keyset cursor, opaque to clients: the last row's [id, shortcut] (the list runs in (shortcut, id) order); anything else is a 422. */
 function decodeShortcutCursor(cursor: string): { shortcut: string; id: number } {
   let parsed: unknown;
   try {
@@ -31,7 +31,7 @@ function decodeShortcutCursor(cursor: string): { shortcut: string; id: number } 
     throw invalidCursor();
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalidCursor();
-  const [shortcut, id] = parsed as unknown[];
+  const [id, shortcut] = parsed as unknown[];
   const validShortcut = typeof shortcut === 'string' && shortcut.length <= SHORTCUT_MAX && SHORTCUT_PATTERN.test(shortcut);
   if (!validShortcut || !Number.isInteger(id) || (id as number) < 1 || (id as number) > 2_147_483_647) throw invalidCursor();
   return { shortcut, id: id as number };
@@ -58,7 +58,7 @@ export class CannedResponsesService {
       after: query.cursor === undefined ? undefined : decodeShortcutCursor(query.cursor),
       limit,
     });
-    return toPage(rows, limit, toCannedResponse, (r) => [r.shortcut, r.id]);
+    return toPage(rows, limit, toCannedResponse, (r) => [r.id, r.shortcut]);
   }
 
   async get(actor: AuthUser, id: number): Promise<CannedResponseDto> {
