@@ -91,6 +91,7 @@ describe('canned responses', () => {
     expect(mine((await list(writer, { q: '/re' })).items)).toEqual(['refund', 'refund-late', 'reset']);
     expect(mine((await list(writer, { q: 'Refund Parcel' })).items)).toEqual(['shipping']);
     expect(mine((await list(writer, { q: 'efund' })).items)).toEqual([]);
+    expect(mine((await list(writer, { q: ' ' })).items)).toHaveLength(5);
     // `%` and `_` are no wildcards.
     expect(mine((await list(writer, { q: '%' })).items)).toEqual([]);
 

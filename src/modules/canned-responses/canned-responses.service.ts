@@ -54,7 +54,7 @@ export class CannedResponsesService {
   async list(actor: AuthUser, query: ListCannedResponsesQueryDto): Promise<Page<CannedResponseDto>> {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const rows = await this.canned.list(actor.id, {
-      search: query.q === undefined ? undefined : { shortcutPrefix: normaliseShortcut(query.q), titleText: query.q },
+      search: query.q ? { shortcutPrefix: normaliseShortcut(query.q), titleText: query.q } : undefined,
       after: query.cursor === undefined ? undefined : decodeShortcutCursor(query.cursor),
       limit,
     });

@@ -95,11 +95,10 @@ export class UpdateCannedResponseDto {
 }
 
 export class ListCannedResponsesQueryDto extends PaginationQueryDto {
-  @ApiPropertyOptional({ maxLength: TITLE_MAX, description: 'A prefix of the shortcut (a leading `/` is ignored), or of the title or one of its words (any case)' })
+  @ApiPropertyOptional({ maxLength: TITLE_MAX, description: 'A prefix of the shortcut (a leading `/` is ignored), or of the title or one of its words (any case); empty: everything' })
   @OptionalNotNull()
   @Trim()
   @IsString()
-  @IsNotEmpty()
   @MaxLength(TITLE_MAX)
   q?: string;
 }
