@@ -216,10 +216,13 @@ describe('satisfaction ratings', () => {
     expect(stats.body.sla).toBeDefined();
     const { csat } = stats.body;
     expect(csat).toMatchObject({ average: 3.5, responses: 4, resolved: 6, response_rate: 0.667 });
-    expect(csat.by_agent).toEqual([
-      { agent_id: alex.user.id, name: 'Alex', average: 4.5, responses: 2, resolved: 3, response_rate: 0.667 },
-      { agent_id: sam.user.id, name: 'Sam', average: 2.5, responses: 2, resolved: 3, response_rate: 0.667 },
-    ]);
+    // By agent id (the users were made in parallel: either may have the lower id).
+    expect(csat.by_agent).toEqual(
+      [
+        { agent_id: alex.user.id, name: 'Alex', average: 4.5, responses: 2, resolved: 3, response_rate: 0.667 },
+        { agent_id: sam.user.id, name: 'Sam', average: 2.5, responses: 2, resolved: 3, response_rate: 0.667 },
+      ].sort((a, b) => a.agent_id - b.agent_id),
+    );
     expect(csat.by_queue).toEqual([
       { queue_id: billing, name: expect.any(String), average: 4.5, responses: 2, resolved: 3, response_rate: 0.667 },
       { queue_id: null, name: null, average: 2.5, responses: 2, resolved: 3, response_rate: 0.667 },

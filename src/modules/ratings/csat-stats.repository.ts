@@ -11,7 +11,7 @@ import { type CsatGroupRow, type CsatSummary, csatSummary } from '#src/modules/r
 const RESOLUTION = `e.type = 'status' AND (e.to_value = 'resolved' OR (e.to_value = 'closed' AND e.from_value IS DISTINCT FROM 'resolved'))`;
 
 /** overall / agent / queue, from the grouping sets (), (agent), (queue). */
-const GROUP = (agent: string, queue: string) =>
+const groupColumns = (agent: string, queue: string) =>
   `CASE WHEN grouping(${agent}) = 0 THEN 'agent' WHEN grouping(${queue}) = 0 THEN 'queue' ELSE 'overall' END AS "group",
    CASE WHEN grouping(${agent}) = 0 THEN ${agent} ELSE ${queue} END AS id,
    CASE WHEN grouping(${agent}) = 0 THEN u.name ELSE q.name END AS name`;
@@ -28,7 +28,7 @@ export class CsatStatsRepository {
   async summary(from: Date, to: Date): Promise<CsatSummary> {
     const [ratings, resolutions] = await Promise.all([
       this.db.query(
-        `SELECT ${GROUP('r.agent_id', 'r.queue_id')}, count(*)::int AS count, sum(r.score)::int AS score_sum
+        `SELECT ${groupColumns('r.agent_id', 'r.queue_id')}, count(*)::int AS count, sum(r.score)::int AS score_sum
            FROM ticket_ratings r
            LEFT JOIN users u ON u.id = r.agent_id
            LEFT JOIN queues q ON q.id = r.queue_id
@@ -37,7 +37,7 @@ export class CsatStatsRepository {
         [from, to],
       ) as Promise<CsatGroupRow[]>,
       this.db.query(
-        `SELECT ${GROUP('t.agent_id', 't.queue_id')}, count(*)::int AS count
+        `SELECT ${groupColumns('t.agent_id', 't.queue_id')}, count(*)::int AS count
            FROM ticket_events e
            JOIN tickets t ON t.id = e.ticket_id
            LEFT JOIN users u ON u.id = t.agent_id
