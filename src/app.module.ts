@@ -12,6 +12,7 @@ import { dataSourceOptions } from '#src/database/data-source.js';
 import { AssistModule } from '#src/modules/assist/assist.module.js';
 import { AttachmentsModule } from '#src/modules/attachments/attachments.module.js';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
+import { CannedResponsesModule } from '#src/modules/canned-responses/canned-responses.module.js';
 import { ChatModule } from '#src/modules/chat/chat.module.js';
 import { KnowledgeModule } from '#src/modules/knowledge/knowledge.module.js';
 import { HealthModule } from '#src/modules/health/health.module.js';
@@ -20,6 +21,7 @@ import { MessagesModule } from '#src/modules/messages/messages.module.js';
 import { NotesModule } from '#src/modules/notes/notes.module.js';
 import { NotificationsModule } from '#src/modules/notifications/notifications.module.js';
 import { QueuesModule } from '#src/modules/queues/queues.module.js';
+import { RatingsModule } from '#src/modules/ratings/ratings.module.js';
 import { SlaModule } from '#src/modules/sla/sla.module.js';
 import { EmailIngestModule } from '#src/modules/email-ingest/email-ingest.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
@@ -56,6 +58,8 @@ export class AppModule {
         NotificationsModule,
         KnowledgeModule,
         AssistModule,
+        CannedResponsesModule,
+        RatingsModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

@@ -44,6 +44,15 @@ const SOCKET_EVENTS: Record<string, { as: 'client' | 'agent'; base: (w: World) =
     }),
   },
   typing: { as: 'agent', base: (w) => ({ ticket_id: w.ticketId }), schema: () => ({ properties: { ticket_id: int({ minimum: 1 }) }, required: ['ticket_id'] }) },
+  // Sent by a customer who does not own the world's ticket: a valid rating is a 404, a bad one a 422.
+  'ticket:rate': {
+    as: 'client',
+    base: (w) => ({ ticket_id: w.ticketId, score: 5 }),
+    schema: () => ({
+      properties: { ticket_id: int({ minimum: 1 }), score: int({ minimum: 1, maximum: 5 }), comment: { type: 'string', maxLength: 2000 } },
+      required: ['ticket_id', 'score'],
+    }),
+  },
 };
 
 /** Events one user may send within the gateway's rate windows (joins are limited to 30 per 10 s). */

@@ -45,6 +45,8 @@ const AGENTS = row('unauthorized', 'forbidden', 'forbidden', 'allow', 'allow');
 /** Agents; customers are told it does not exist (internal notes). */
 const AGENTS_ONLY_HIDDEN = row('unauthorized', 'hidden', 'hidden', 'allow', 'allow');
 const ADMINS = row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'allow');
+/** The ticket's client alone: another client is told the ticket does not exist, agents that they may not. */
+const TICKET_CLIENT = row('unauthorized', 'allow', 'hidden', 'forbidden', 'forbidden');
 
 export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /health': { access: ANYONE },
@@ -118,6 +120,18 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/articles/{id}/feedback': { access: SIGNED_IN, body: () => ({ helpful: true }) },
 
   'GET /api/v1/tickets/{id}/ai-response': { access: OWNER_OR_AGENT },
+
+  /** Each call rates a new resolved ticket of the owner's (a resolution is rated once). */
+  'POST /api/v1/tickets/{id}/rating': { access: TICKET_CLIENT, fresh: 'resolvedTicket', body: () => ({ score: 5, comment: 'Rated by the sweep' }) },
+  'GET /api/v1/tickets/{id}/rating': { access: OWNER_OR_AGENT },
+
+  'GET /api/v1/canned-responses': { access: AGENTS },
+  'POST /api/v1/canned-responses': { access: AGENTS, body: () => ({ shortcut: unique('sweep'), title: 'Written by the sweep', content: 'Hello {{customer.name}}' }) },
+  /** The world's canned response is the agent's, shared: the agent and the admin may change it. */
+  'GET /api/v1/canned-responses/{id}': { access: AGENTS },
+  'PATCH /api/v1/canned-responses/{id}': { access: AGENTS, body: () => ({ title: 'Changed by the sweep' }) },
+  'DELETE /api/v1/canned-responses/{id}': { access: AGENTS, fresh: 'cannedResponse' },
+  'POST /api/v1/canned-responses/{id}/render': { access: AGENTS, body: (w) => ({ ticket_id: w.ticketId }) },
 
   'GET /api/v1/email/status': { access: ADMINS },
   'GET /api/v1/email/source/ticket/{id}': { access: AGENTS },

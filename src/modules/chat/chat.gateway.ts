@@ -17,6 +17,7 @@ import { type ChatBucket, ChatConnections, payloadBytes } from '#src/modules/cha
 import { ChatService } from '#src/modules/chat/chat.service.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
+import type { RatingResponseDto } from '#src/modules/ratings/dto/rating.dto.js';
 import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 
 interface SocketData {
@@ -117,6 +118,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   @SubscribeMessage('message:send')
   sendMessage(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack<{ message: MessageResponseDto }>> {
     return this.guarded(socket, payload, 'sends', async () => ({ message: (await this.chat.send(socket.data.user, payload)).message }));
+  }
+
+  @SubscribeMessage('ticket:rate')
+  rateTicket(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack<{ rating: RatingResponseDto }>> {
+    return this.guarded(socket, payload, 'sends', async () => ({ rating: await this.chat.rate(socket.data.user, payload) }));
   }
 
   @SubscribeMessage('typing')

@@ -11,10 +11,11 @@ import { RealtimeAdapterFactory } from '#src/modules/chat/realtime-adapter.js';
 import { RealtimeListener } from '#src/modules/chat/realtime.listener.js';
 import { RealtimePublisher } from '#src/modules/chat/realtime.publisher.js';
 import { MessagesModule } from '#src/modules/messages/messages.module.js';
+import { RatingsModule } from '#src/modules/ratings/ratings.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
 @Module({
-  imports: [AuthModule, TicketsModule, MessagesModule, RateLimitStorageModule],
+  imports: [AuthModule, TicketsModule, MessagesModule, RatingsModule, RateLimitStorageModule],
   providers: [
     ChatGateway,
     PlainWebSocketGateway,

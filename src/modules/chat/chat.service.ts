@@ -4,6 +4,8 @@ import { validatePayload } from '#src/common/validation/validate-payload.js';
 import { JoinTicketPayload, SendMessagePayload, TypingPayload } from '#src/modules/chat/dto/chat.dto.js';
 import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
 import { MessagesService } from '#src/modules/messages/messages.service.js';
+import { RateTicketPayload, type RatingResponseDto } from '#src/modules/ratings/dto/rating.dto.js';
+import { RatingsService } from '#src/modules/ratings/ratings.service.js';
 import { CreateTicketDto, type TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 
@@ -16,6 +18,7 @@ export class ChatService {
   constructor(
     private readonly tickets: TicketsService,
     private readonly messages: MessagesService,
+    private readonly ratings: RatingsService,
   ) {}
 
   async createTicket(user: AuthUser, payload: unknown): Promise<TicketResponseDto> {
@@ -33,6 +36,12 @@ export class ChatService {
   async send(user: AuthUser, payload: unknown): Promise<{ message: MessageResponseDto; created: boolean }> {
     const dto = await validatePayload(SendMessagePayload, payload);
     return this.messages.create(user, dto.ticket_id, dto);
+  }
+
+  /** `ticket:rate`: the REST rating, with its ticket in the payload. */
+  async rate(user: AuthUser, payload: unknown): Promise<RatingResponseDto> {
+    const { ticket_id, ...rating } = await validatePayload(RateTicketPayload, payload);
+    return this.ratings.rate(user, ticket_id, rating);
   }
 
   async typingTicket(payload: unknown): Promise<number> {

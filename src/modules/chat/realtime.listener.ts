@@ -4,6 +4,7 @@ import type { DomainEvents } from '#src/common/events/domain-events.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
+import type {} from '#src/modules/ratings/ratings.events.js'; // DomainEvents entries (types only)
 import type { SlaEventPayload } from '#src/modules/sla/sla.events.js'; // and DomainEvents entries
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
@@ -32,6 +33,11 @@ export class RealtimeListener {
   @OnEvent('message.created')
   messageCreated({ message }: DomainEvents['message.created']): void {
     this.realtime.emit(rooms.ticket(message.ticket_id), 'message:new', message);
+  }
+
+  @OnEvent('rating.created')
+  ratingCreated({ rating }: DomainEvents['rating.created']): void {
+    this.realtime.emit(rooms.agents, 'ticket:rated', rating);
   }
 
   @OnEvent('user.sessions_ended')

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
+import type { RatingResponseDto } from '#src/modules/ratings/dto/rating.dto.js';
 import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 
 /** Everything the server sends on /support, by event name. */
@@ -11,6 +12,8 @@ export interface RealtimeEvents {
   'ticket:assigned': TicketResponseDto;
   'message:new': MessageResponseDto;
   typing: { ticket_id: number; user_id: number };
+  /** To agents: a customer rated a resolved ticket. */
+  'ticket:rated': RatingResponseDto;
   'sla:warning': { ticket_id: number; kind: 'frt' | 'ttr'; deadline: string; minutes_left: number };
   'sla:breached': { ticket_id: number; kind: 'frt' | 'ttr'; deadline: string; minutes_left: number };
   /** To each admin's own room, when a breach's policy says to notify the admins. */

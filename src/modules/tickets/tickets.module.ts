@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { QueuesModule } from '#src/modules/queues/queues.module.js';
+import { CsatStatsModule } from '#src/modules/ratings/csat-stats.module.js';
 import { SlaModule } from '#src/modules/sla/sla.module.js';
 import { AssignmentCron } from '#src/modules/tickets/assignment.cron.js';
 import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
@@ -9,7 +10,7 @@ import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
 
 @Module({
-  imports: [UsersModule, QueuesModule, SlaModule],
+  imports: [UsersModule, QueuesModule, SlaModule, CsatStatsModule],
   controllers: [TicketsController],
   providers: [TicketsService, TicketsRepository, AssignmentService, AssignmentCron],
   exports: [TicketsService, AssignmentService],

@@ -11,6 +11,7 @@ import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
 import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { QueuesService } from '#src/modules/queues/queues.service.js';
+import { CsatStatsRepository } from '#src/modules/ratings/csat-stats.repository.js';
 import { SlaService } from '#src/modules/sla/sla.service.js';
 import {
   applyStatus,
@@ -90,6 +91,7 @@ export class TicketsService {
     private readonly config: AppConfig,
     private readonly sla: SlaService,
     private readonly hooks: InTransactionHooks,
+    private readonly csat: CsatStatsRepository,
   ) {}
 
   /**
@@ -348,10 +350,11 @@ export class TicketsService {
     if (from >= to) {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'from must be before to', [{ field: 'from', problems: ['from must be before to'] }]);
     }
-    const [counts, window, outcomes] = await Promise.all([
+    const [counts, window, outcomes, csat] = await Promise.all([
       this.tickets.counts(now),
       this.tickets.windowStats(from, to),
       this.tickets.slaOutcomes(from, to),
+      this.csat.summary(from, to),
     ]);
     const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
     return {
@@ -367,6 +370,7 @@ export class TicketsService {
       median_first_response_seconds: window.medianFirstResponseSeconds,
       median_resolution_seconds: window.medianResolutionSeconds,
       sla: toSlaStats(outcomes),
+      csat,
     };
   }
 

@@ -35,6 +35,7 @@ import type { SlaState } from '#src/modules/sla/domain/sla-clock.js';
 import { TICKET_EVENT_TYPES, type TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
 import { TICKET_SOURCES, type TicketEntity, type TicketSource } from '#src/modules/tickets/ticket.entity.js';
 import type { TicketRecord } from '#src/modules/tickets/tickets.repository.js';
+import { CsatStatsDto } from '#src/modules/ratings/dto/csat.dto.js';
 
 /** Typed tickets (REST, Socket.IO, the plain WebSocket): the described system's text rules. A ticket made from an e-mail keeps whatever the mail had. */
 export const TITLE_MIN = 3;
@@ -436,6 +437,8 @@ export class TicketStatsDto {
   median_first_response_seconds: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Median seconds to resolution, tickets created in the window' })
   median_resolution_seconds: number | null;
+  @ApiProperty({ type: CsatStatsDto, description: 'Satisfaction ratings of the resolutions made in the window: average score, responses, resolutions, response rate; by agent and queue' })
+  csat: CsatStatsDto;
 }
 
 export class TicketEventResponseDto {
