@@ -119,11 +119,15 @@ export class TicketsService {
   async open(ticket: NewTicketInput, actorId: number | null, manager?: EntityManager): Promise<OpenedTicket> {
     const now = this.clock.now();
     const priority = ticket.priority ?? 'medium';
-    return this.tickets.insert(
-      { ...ticket, priority, ...(await this.sla.deadlinesFor(priority, now)), createdAt: now, actorId },
-      this.config.agentCapacity,
-      manager,
-    );
+    const row = { ...ticket, priority, ...(await this.sla.deadlinesFor(priority, now)), createdAt: now, actorId };
+    // Without a ticket.created hook that wants it the insert is one statement; with one, the hook commits with it.
+    if (!this.hooks.wants('ticket.created', { source: ticket.source })) return this.tickets.insert(row, this.config.agentCapacity, manager);
+    const insert = async (tx: EntityManager) => {
+      const opened = await this.tickets.insert(row, this.config.agentCapacity, tx);
+      await this.hooks.run('ticket.created', tx, { ticket: toTicketResponseFromRecord(opened.ticket, this.sla.view), actorId });
+      return opened;
+    };
+    return manager ? insert(manager) : this.dataSource.transaction(insert);
   }
 
   /** After a new ticket committed: `ticket.created`, then automatic assignment. The ticket as it stands. */
@@ -372,6 +376,7 @@ export class TicketsService {
     await this.tickets.insertEvents(events, manager);
     // A customer's reply that ends a wait or reopens a resolved ticket moves its clocks too.
     const [after] = await this.followClocks([{ ticket: updated, names }], manager);
+    await this.assignment.runChangedHooks(manager, ticket, after, actorId);
     return { ticket: after, changes: names };
   }
 
