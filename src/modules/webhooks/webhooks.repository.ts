@@ -112,7 +112,7 @@ export class WebhooksRepository {
   async insertDeliveries(manager: EntityManager, deliveries: NewDelivery[]): Promise<string[]> {
     const rows = (await manager.query(
       `INSERT INTO webhook_deliveries (endpoint_id, webhook_id, event_type, ticket_id, body)
-       SELECT * FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[]) WITH ORDINALITY AS d(e, w, t, k, b, n)
+       SELECT e, w, t, k, b FROM unnest($1::int[], $2::varchar[], $3::varchar[], $4::int[], $5::jsonb[]) WITH ORDINALITY AS d(e, w, t, k, b, n)
        ORDER BY n RETURNING id`,
       [
         deliveries.map((d) => d.endpointId),
