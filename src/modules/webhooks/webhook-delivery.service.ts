@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
@@ -30,6 +30,12 @@ declare module '#src/modules/outbox/outbox.topics.js' {
   }
 }
 
+/**
+ * How often each instance rereads which event types have subscribers, for endpoint changes made on
+ * other instances. A plain timer, not a job: every instance needs it, CRON_ENABLED or not.
+ */
+export const SUBSCRIPTIONS_REFRESH_MS = 15_000;
+
 /** A new delivery: the event as one endpoint gets it. */
 type QueuedDelivery = NewDelivery & { orderingKey?: string };
 
@@ -48,14 +54,15 @@ type QueuedDelivery = NewDelivery & { orderingKey?: string };
  *   checked on the addresses the connection uses (webhook.client.ts).
  */
 @Injectable()
-export class WebhookDeliveryService implements OnModuleInit {
+export class WebhookDeliveryService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WebhookDeliveryService.name);
   /**
    * The event types some active endpoint subscribes to: raisers skip the work for the others (a
-   * message keeps its fast path). Refreshed on every change made here and every few seconds
-   * (WebhooksCron) for changes made on other instances.
+   * message keeps its fast path). Refreshed on every change made here and every
+   * SUBSCRIPTIONS_REFRESH_MS for changes made on other instances.
    */
   private subscribed = new Set<string>();
+  private refresher: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -74,6 +81,14 @@ export class WebhookDeliveryService implements OnModuleInit {
       });
     }
     await this.refreshSubscriptions();
+    this.refresher = setInterval(() => {
+      this.refreshSubscriptions().catch((error: unknown) => this.logger.error({ err: error }, 'Reading webhook subscriptions failed; the next run retries'));
+    }, SUBSCRIPTIONS_REFRESH_MS);
+    this.refresher.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.refresher) clearInterval(this.refresher);
   }
 
   async refreshSubscriptions(): Promise<void> {

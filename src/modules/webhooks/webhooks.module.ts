@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { OutboxModule } from '#src/modules/outbox/outbox.module.js';
 import { WebhookDeliveryService } from '#src/modules/webhooks/webhook-delivery.service.js';
 import { WebhooksController } from '#src/modules/webhooks/webhooks.controller.js';
-import { WebhooksCron } from '#src/modules/webhooks/webhooks.cron.js';
 import { WebhooksRepository } from '#src/modules/webhooks/webhooks.repository.js';
 import { WebhooksService } from '#src/modules/webhooks/webhooks.service.js';
 
@@ -10,6 +9,6 @@ import { WebhooksService } from '#src/modules/webhooks/webhooks.service.js';
 @Module({
   imports: [OutboxModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookDeliveryService, WebhooksRepository, WebhooksCron],
+  providers: [WebhooksService, WebhookDeliveryService, WebhooksRepository],
 })
 export class WebhooksModule {}
