@@ -1,7 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { OutboxService } from '#src/modules/outbox/outbox.service.js';
 import { SlaMonitorService } from '#src/modules/sla/sla-monitor.service.js';
 import { WebhookDeliveryService } from '#src/modules/webhooks/webhook-delivery.service.js';
+import { ForbiddenDestinationError, postOnce } from '#src/modules/webhooks/webhook.client.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { waitFor } from './utils/wait.js';
@@ -266,5 +269,31 @@ describe('webhooks without WEBHOOK_ALLOW_PRIVATE', () => {
     const [d] = ((await t.http.get(`/api/v1/webhooks/${id}/deliveries`).set(admin.auth).expect(200)).body as { items: Delivery[] }).items;
     expect(d).toMatchObject({ status: 'pending', response_code: null, last_error: expect.stringContaining('may not reach') });
     expect(r.received).toHaveLength(0);
+  });
+});
+
+describe('the webhook HTTP client', () => {
+  it('gives an attempt up when the receiver does not answer in time', async () => {
+    const server = createServer(() => undefined); // takes the request, never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`);
+      await expect(postOnce(url, '{}', { headers: {}, timeoutMs: 300, allowPrivate: true })).rejects.toThrow('No answer within 300 ms');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('refuses a name that resolves to loopback before connecting, unless private addresses are allowed', async () => {
+    const r = await startWebhookReceiver();
+    try {
+      const url = new URL(`http://localhost:${r.portNumber}/hooks`);
+      await expect(postOnce(url, '{}', { headers: {}, timeoutMs: 5000, allowPrivate: false })).rejects.toThrow(ForbiddenDestinationError);
+      expect(r.received).toHaveLength(0);
+      expect(await postOnce(url, '{}', { headers: {}, timeoutMs: 5000, allowPrivate: true })).toBe(200);
+    } finally {
+      await r.stop();
+    }
   });
 });

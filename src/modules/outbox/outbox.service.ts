@@ -30,7 +30,7 @@ export interface DrainResult {
 }
 
 /**
- * The shared outbox (issue 13): anything sent out (mail now, webhooks later) is written by `enqueue`
+ * The shared outbox (issue 13): anything sent out (mail, webhooks) is written by `enqueue`
  * in the transaction of the change that causes it, and delivered by `drain` outside any transaction.
  *
  * - Right after a transaction that enqueued commits, this instance drains (`kick`), so mail goes out
@@ -38,7 +38,10 @@ export interface DrainResult {
  *   another instance left behind.
  * - Rows are claimed with FOR UPDATE SKIP LOCKED plus a lease, so no two instances send one row;
  *   each is marked sent right after its handler succeeds. A failure is retried with exponential
- *   backoff and jitter, and after OUTBOX_MAX_ATTEMPTS the row is `dead` with its last error.
+ *   backoff and jitter, and after OUTBOX_MAX_ATTEMPTS (or the topic's own schedule) the row is `dead`
+ *   with its last error.
+ * - Rows with an ordering key (a webhook endpoint and ticket) go out one after the other; rows
+ *   without one (mail) are claimed as they come due.
  * - A crash between the send and the mark leaves the row to be sent again when its lease ends: the
  *   outbox delivers at least once, and never twice otherwise (mail carries a fixed Message-ID, so a
  *   receiver can tell the copy).
