@@ -26,6 +26,7 @@ import { SlaModule } from '#src/modules/sla/sla.module.js';
 import { EmailIngestModule } from '#src/modules/email-ingest/email-ingest.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
+import { WebhooksModule } from '#src/modules/webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -60,6 +61,7 @@ export class AppModule {
         AssistModule,
         CannedResponsesModule,
         RatingsModule,
+        WebhooksModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

@@ -22,6 +22,7 @@ const SLOWEST_FIRST = [
   'chat-instances.e2e-spec.ts',
   'outbound-mail.e2e-spec.ts',
   'outbox-instances.e2e-spec.ts',
+  'webhooks.e2e-spec.ts',
 ];
 
 export default class SlowestFirstSequencer extends Sequencer {

@@ -80,6 +80,13 @@ export class AppConfig {
     /** The wait after the first failure; it doubles with each (jittered, at most an hour). */
     retryBaseSeconds: number;
   };
+  /** Outgoing webhooks (issue 16). */
+  webhooks: {
+    /** WEBHOOK_ALLOW_PRIVATE: deliveries may go to loopback, private and link-local addresses (tests, one-box setups). */
+    allowPrivate: boolean;
+    /** WEBHOOK_DISABLE_AFTER_FAILURES: an endpoint is made inactive after this many deliveries in a row were given up. */
+    disableAfterFailures: number;
+  };
   /** Where users reach the service: links in mail are built from it. */
   publicUrl: string;
   /** How long a password-reset or account-claim link works. */
@@ -331,6 +338,10 @@ export function loadConfig(env: Env): AppConfig {
     outbox: {
       maxAttempts: r.int('OUTBOX_MAX_ATTEMPTS', 10, 1, 100),
       retryBaseSeconds: r.int('OUTBOX_RETRY_BASE_SECONDS', 30, 1, 3600),
+    },
+    webhooks: {
+      allowPrivate: r.bool('WEBHOOK_ALLOW_PRIVATE', false),
+      disableAfterFailures: r.int('WEBHOOK_DISABLE_AFTER_FAILURES', 5, 1, 1000),
     },
     publicUrl: (r.url('PUBLIC_URL', ['http:', 'https:']) ?? 'http://localhost:3000').replace(/\/+$/, ''),
     passwordLinkTtlSeconds: r.duration('PASSWORD_LINK_TTL', 3600),

@@ -17,6 +17,7 @@ import { OutboxAndMail1764700100000 } from '#migrations/1764700100000-OutboxAndM
 import { KnowledgeBase1764700300000 } from '#migrations/1764700300000-KnowledgeBase.js';
 import { TicketSuggestions1764800000000 } from '#migrations/1764800000000-TicketSuggestions.js';
 import { KnowledgeSearchByLocale1764800010000 } from '#migrations/1764800010000-KnowledgeSearchByLocale.js';
+import { Webhooks1764800200000 } from '#migrations/1764800200000-Webhooks.js';
 import { CannedResponses1764800300000 } from '#migrations/1764800300000-CannedResponses.js';
 import { TicketRatings1764800310000 } from '#migrations/1764800310000-TicketRatings.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   KnowledgeBase1764700300000,
   TicketSuggestions1764800000000,
   KnowledgeSearchByLocale1764800010000,
+  Webhooks1764800200000,
   CannedResponses1764800300000,
   TicketRatings1764800310000,
 ];

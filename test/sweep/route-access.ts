@@ -134,6 +134,14 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/canned-responses/{id}/render': { access: AGENTS, body: (w) => ({ ticket_id: w.ticketId }) },
 
   'GET /api/v1/email/status': { access: ADMINS },
+
+  'GET /api/v1/webhooks': { access: ADMINS },
+  'POST /api/v1/webhooks': { access: ADMINS, body: () => ({ url: 'http://127.0.0.1:9/sweep', events: ['rating.created'] }) },
+  'GET /api/v1/webhooks/{id}': { access: ADMINS },
+  'PATCH /api/v1/webhooks/{id}': { access: ADMINS, body: () => ({ events: ['rating.created', 'sla.warning'] }) },
+  'DELETE /api/v1/webhooks/{id}': { access: ADMINS, fresh: 'webhook' },
+  'GET /api/v1/webhooks/{id}/deliveries': { access: ADMINS },
+  'POST /api/v1/webhooks/{id}/test': { access: ADMINS },
   'GET /api/v1/email/source/ticket/{id}': { access: AGENTS },
   'GET /api/v1/email/source/message/{id}': { access: AGENTS },
 };

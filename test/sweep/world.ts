@@ -27,6 +27,8 @@ export interface World {
   articleId: number;
   /** A shared canned response of the agent's. */
   cannedResponseId: number;
+  /** A webhook endpoint (to a closed loopback port: its deliveries fail, which is fine). */
+  webhookId: number;
 }
 
 /** What a call that deletes or revokes needs made anew: an object, or the users themselves (a password change). */
@@ -41,7 +43,8 @@ export type Fresh =
   | 'passwordLink'
   | 'article'
   | 'cannedResponse'
-  | 'resolvedTicket';
+  | 'resolvedTicket'
+  | 'webhook';
 
 export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 
@@ -87,6 +90,8 @@ const make = {
   resolvedTicket: async (t: TestApp, w: Pick<World, 'owner'>) => ({
     id: (await createTicket(t.db, { clientId: w.owner.user.id, status: 'resolved', resolvedAt: new Date() })).id,
   }),
+  webhook: (t: TestApp, w: Pick<World, 'admin'>) =>
+    ok(t.http.post('/api/v1/webhooks').set(w.admin.auth).send({ url: 'http://127.0.0.1:9/sweep', events: ['rating.created'] }), 201, 'webhook'),
 };
 
 const signedInUsers = (t: TestApp) =>
@@ -102,13 +107,14 @@ export async function makeWorld(t: TestApp): Promise<World> {
   const users = await signedInUsers(t);
   const ticketId = (await createTicket(t.db, { clientId: users.owner.user.id })).id;
   const w = { ...users, ticketId };
-  const [message, note, queue, calendar, article, canned] = await Promise.all([
+  const [message, note, queue, calendar, article, canned, webhook] = await Promise.all([
     make.message(t, w),
     make.note(t, w),
     make.queue(t, w),
     make.calendar(t, w),
     make.article(t, w),
     make.cannedResponse(t, w),
+    make.webhook(t, w),
   ]);
   const file = await upload(t, users.owner, message.id);
   await keepMailSource(t, ticketId, message.id);
@@ -122,6 +128,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
     passwordToken: 'sweep-unknown-link',
     articleId: article.id,
     cannedResponseId: canned.id,
+    webhookId: webhook.id,
   };
 }
 
@@ -167,6 +174,7 @@ export async function refreshWorld(t: TestApp, world: World, fresh: Fresh): Prom
   if (fresh === 'article') return { ...w, articleId: (await make.article(t, w)).id };
   if (fresh === 'cannedResponse') return { ...w, cannedResponseId: (await make.cannedResponse(t, w)).id };
   if (fresh === 'resolvedTicket') return { ...w, ticketId: (await make.resolvedTicket(t, w)).id };
+  if (fresh === 'webhook') return { ...w, webhookId: (await make.webhook(t, w)).id };
   if (fresh === 'attachment') return { ...w, attachmentId: (await upload(t, owner, w.messageId)).id };
   return w;
 }
@@ -190,6 +198,7 @@ export function pathIds(path: string, world: World): Record<string, number | str
       attachments: world.attachmentId,
       articles: world.articleId,
       'canned-responses': world.cannedResponseId,
+      webhooks: world.webhookId,
     };
     if (!(resource in byResource)) throw new Error(`no object in the sweep's world for {${param}} in ${path}: add one to pathIds`);
     ids[param] = byResource[resource];

@@ -8,6 +8,8 @@ export interface ClaimedRow {
   payload: unknown;
   /** Counting the attempt this claim starts. */
   attempts: number;
+  /** Rows sharing a key go out one after the other, in id order (null: no order). */
+  ordering_key: string | null;
 }
 
 /** The `outbox` rows: written in the caller's transaction, claimed under a lease, settled one by one. */
@@ -16,10 +18,10 @@ export class OutboxRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Adds a row in `manager`'s transaction; returns its id. */
-  async insert(manager: EntityManager, topic: string, payload: unknown, notBefore: Date | null): Promise<string> {
+  async insert(manager: EntityManager, topic: string, payload: unknown, notBefore: Date | null, orderingKey: string | null = null): Promise<string> {
     const [row] = (await manager.query(
-      `INSERT INTO outbox (topic, payload, next_attempt_at) VALUES ($1, $2::jsonb, coalesce($3, now())) RETURNING id`,
-      [topic, JSON.stringify(payload), notBefore],
+      `INSERT INTO outbox (topic, payload, next_attempt_at, ordering_key) VALUES ($1, $2::jsonb, coalesce($3, now()), $4) RETURNING id`,
+      [topic, JSON.stringify(payload), notBefore, orderingKey],
     )) as { id: string }[];
     return row.id;
   }
@@ -29,6 +31,8 @@ export class OutboxRepository {
    * instance is claiming are skipped (SKIP LOCKED), rows another instance holds under a lease
    * (`locked_until` in the future) are not due. Each claim counts as an attempt and leases the row
    * until `leaseUntil`; a crash mid-send leaves the row to be claimed again when the lease ends.
+   * A row with an ordering key waits while an older row of its key is still pending (in flight,
+   * or waiting for its retry): one key's rows go out in order, and other keys' rows are not held up.
    */
   async claim(topics: string[], now: Date, leaseUntil: Date, limit: number): Promise<ClaimedRow[]> {
     const [rows] = (await this.db.query(
@@ -36,10 +40,13 @@ export class OutboxRepository {
         WHERE o.id IN (SELECT id FROM outbox
                         WHERE status = 'pending' AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until <= $2)
                           AND topic = ANY($1::text[])
+                          AND (ordering_key IS NULL OR NOT EXISTS (
+                                SELECT 1 FROM outbox earlier
+                                 WHERE earlier.ordering_key = outbox.ordering_key AND earlier.status = 'pending' AND earlier.id < outbox.id))
                         ORDER BY next_attempt_at, id
                         LIMIT $4
                           FOR UPDATE SKIP LOCKED)
-        RETURNING o.id, o.topic, o.payload, o.attempts`,
+        RETURNING o.id, o.topic, o.payload, o.attempts, o.ordering_key`,
       [topics, now, leaseUntil, limit],
     )) as [ClaimedRow[], number];
     return rows;

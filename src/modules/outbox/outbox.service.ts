@@ -8,7 +8,7 @@ import { AppConfig } from '#src/config/app-config.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { afterFailure, type RetryPolicy } from '#src/modules/outbox/domain/retry-schedule.js';
 import type { OutboxTopic, OutboxTopics } from '#src/modules/outbox/outbox.topics.js';
-import { OutboxRepository } from '#src/modules/outbox/outbox.repository.js';
+import { type ClaimedRow, OutboxRepository } from '#src/modules/outbox/outbox.repository.js';
 
 /** Delivers one row's payload; a throw is a failed attempt (retried with backoff). */
 export type OutboxHandler<T extends OutboxTopic> = (payload: OutboxTopics[T], row: { id: string; attempts: number }) => Promise<void>;
@@ -30,7 +30,7 @@ export interface DrainResult {
 }
 
 /**
- * The shared outbox (issue 13): anything sent out (mail now, webhooks later) is written by `enqueue`
+ * The shared outbox (issue 13): anything sent out (mail, webhooks) is written by `enqueue`
  * in the transaction of the change that causes it, and delivered by `drain` outside any transaction.
  *
  * - Right after a transaction that enqueued commits, this instance drains (`kick`), so mail goes out
@@ -38,7 +38,10 @@ export interface DrainResult {
  *   another instance left behind.
  * - Rows are claimed with FOR UPDATE SKIP LOCKED plus a lease, so no two instances send one row;
  *   each is marked sent right after its handler succeeds. A failure is retried with exponential
- *   backoff and jitter, and after OUTBOX_MAX_ATTEMPTS the row is `dead` with its last error.
+ *   backoff and jitter, and after OUTBOX_MAX_ATTEMPTS (or the topic's own schedule) the row is `dead`
+ *   with its last error.
+ * - Rows with an ordering key (a webhook endpoint and ticket) go out one after the other; rows
+ *   without one (mail) are claimed as they come due.
  * - A crash between the send and the mark leaves the row to be sent again when its lease ends: the
  *   outbox delivers at least once, and never twice otherwise (mail carries a fixed Message-ID, so a
  *   receiver can tell the copy).
@@ -47,6 +50,8 @@ export interface DrainResult {
 export class OutboxService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(OutboxService.name);
   private readonly handlers = new Map<string, OutboxHandler<never>>();
+  /** Topics with a retry schedule of their own (webhooks); the others follow OUTBOX_*. */
+  private readonly policies = new Map<string, RetryPolicy>();
   /** Transactions that enqueued and have not ended yet. */
   private readonly pending = new WeakSet<QueryRunner>();
   private readonly policy: RetryPolicy;
@@ -88,20 +93,29 @@ export class OutboxService implements OnModuleInit, OnModuleDestroy {
     if (this.draining) await withinMs(this.draining, SHUTDOWN_WAIT_MS);
   }
 
-  /** Registers the one handler of a topic (a module does it at start-up). */
-  register<T extends OutboxTopic>(topic: T, handler: OutboxHandler<T>): void {
+  /**
+   * Registers the one handler of a topic (a module does it at start-up); `retry` gives the topic a
+   * schedule of its own instead of OUTBOX_MAX_ATTEMPTS / OUTBOX_RETRY_BASE_SECONDS.
+   */
+  register<T extends OutboxTopic>(topic: T, handler: OutboxHandler<T>, options: { retry?: RetryPolicy } = {}): void {
     if (this.handlers.has(topic)) throw new Error(`Outbox topic ${topic} already has a handler`);
     this.handlers.set(topic, handler as OutboxHandler<never>);
+    if (options.retry) this.policies.set(topic, options.retry);
   }
 
   /**
    * Queues a payload in `manager`'s transaction (it must be one): it is delivered only if that
-   * transaction commits. `notBefore` delays the first attempt. Returns the row's id.
+   * transaction commits. `notBefore` delays the first attempt. Rows with the same `orderingKey` are
+   * delivered one after the other in the order they were queued (a later one waits while an earlier
+   * one is retried, until it is sent or dead). Returns the row's id.
    */
-  async enqueue<T extends OutboxTopic>(manager: EntityManager, item: { topic: T; payload: OutboxTopics[T]; notBefore?: Date }): Promise<string> {
+  async enqueue<T extends OutboxTopic>(
+    manager: EntityManager,
+    item: { topic: T; payload: OutboxTopics[T]; notBefore?: Date; orderingKey?: string },
+  ): Promise<string> {
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('OutboxService.enqueue must run inside the transaction of the change it follows');
-    const id = await this.outbox.insert(manager, item.topic, item.payload, item.notBefore ?? null);
+    const id = await this.outbox.insert(manager, item.topic, item.payload, item.notBefore ?? null, item.orderingKey ?? null);
     this.pending.add(runner);
     return id;
   }
@@ -117,7 +131,7 @@ export class OutboxService implements OnModuleInit, OnModuleDestroy {
       do {
         this.again = false;
         try {
-          while (!this.closed && (await this.drainOnce(this.clock.now())) === BATCH);
+          while (!this.closed && moreDue(await this.drainOnce(this.clock.now())));
         } catch (error) {
           this.logger.error({ err: error }, 'Outbox drain failed; the job retries');
         }
@@ -132,11 +146,11 @@ export class OutboxService implements OnModuleInit, OnModuleDestroy {
     const total: DrainResult = { sent: 0, failed: 0, dead: 0 };
     for (;;) {
       const result: DrainResult = { sent: 0, failed: 0, dead: 0 };
-      const claimed = await this.drainOnce(now, result);
+      const round = await this.drainOnce(now, result);
       total.sent += result.sent;
       total.failed += result.failed;
       total.dead += result.dead;
-      if (claimed < BATCH || this.closed) return total;
+      if (!moreDue(round) || this.closed) return total;
     }
   }
 
@@ -151,22 +165,27 @@ export class OutboxService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** One round: claims up to BATCH due rows, sends them concurrently, settles each. Returns how many it claimed. */
-  private async drainOnce(now: Date, result: DrainResult = { sent: 0, failed: 0, dead: 0 }): Promise<number> {
+  /**
+   * One round: claims up to BATCH due rows, sends them concurrently, settles each. Returns how many
+   * it claimed, and how many of them had an ordering key and were settled (the next row of that key
+   * may be due now).
+   */
+  private async drainOnce(now: Date, result: DrainResult = { sent: 0, failed: 0, dead: 0 }): Promise<Round> {
     const topics = [...this.handlers.keys()];
-    if (topics.length === 0) return 0;
+    if (topics.length === 0) return { claimed: 0, released: 0 };
     const rows = await this.outbox.claim(topics, now, new Date(now.getTime() + LEASE_MS), BATCH);
-    await Promise.all(rows.map((row) => this.deliver(row, result)));
-    return rows.length;
+    const settled = await Promise.all(rows.map((row) => this.deliver(row, result)));
+    return { claimed: rows.length, released: rows.filter((row, i) => row.ordering_key !== null && settled[i]).length };
   }
 
-  private async deliver(row: { id: string; topic: string; payload: unknown; attempts: number }, result: DrainResult): Promise<void> {
+  /** Delivers one row; true when it is settled for good (sent or dead), false when it waits for a retry. */
+  private async deliver(row: ClaimedRow, result: DrainResult): Promise<boolean> {
     const handler = this.handlers.get(row.topic)!;
     try {
       await handler(row.payload as never, { id: row.id, attempts: row.attempts });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const next = afterFailure(row.attempts, this.policy, this.clock.now(), Math.random());
+      const next = afterFailure(row.attempts, this.policies.get(row.topic) ?? this.policy, this.clock.now(), Math.random());
       await this.outbox.markFailed(row.id, message, next.kind === 'retry' ? next.at : null);
       const outcome = next.kind === 'retry' ? 'failed' : 'dead';
       result[outcome] += 1;
@@ -174,10 +193,21 @@ export class OutboxService implements OnModuleInit, OnModuleDestroy {
       const log = { outboxId: row.id, topic: row.topic, attempts: row.attempts, error: message };
       if (next.kind === 'retry') this.logger.warn({ ...log, retryAt: next.at }, 'Outbox delivery failed; will retry');
       else this.logger.error(log, 'Outbox delivery failed for the last time; the row is dead');
-      return;
+      return next.kind === 'dead';
     }
     await this.outbox.markSent(row.id, this.clock.now());
     result.sent += 1;
     this.deliveries.inc({ topic: row.topic, outcome: 'sent' });
+    return true;
   }
+}
+
+interface Round {
+  claimed: number;
+  released: number;
+}
+
+/** Whether another round may find due rows: a full batch, or an ordered row settled (its key's next is free). */
+function moreDue(round: Round): boolean {
+  return round.claimed === BATCH || round.released > 0;
 }

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
+import { InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { I18nService } from '#src/common/i18n/i18n.service.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
@@ -41,6 +42,7 @@ export class SlaMonitorService {
     private readonly config: AppConfig,
     private readonly i18n: I18nService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly hooks: InTransactionHooks,
     metrics: MetricsService,
   ) {
     this.eventsCounter = new Counter({
@@ -98,15 +100,14 @@ export class SlaMonitorService {
    * deleted meanwhile), each is retried alone, so one bad row never stops the others.
    */
   private async recordPlain(items: Array<[DueTicket, DueSlaEvent]>, result: MonitorResult): Promise<Array<[DueTicket, DueSlaEvent]>> {
-    const toRow = ([ticket, event]: [DueTicket, DueSlaEvent]) => ({ ticketId: ticket.id, ...event });
     try {
-      const fresh = await this.sla.recordEvents(items.map(toRow));
+      const fresh = await this.record(items);
       return items.filter(([ticket]) => fresh.has(ticket.id));
     } catch {
       const recorded: Array<[DueTicket, DueSlaEvent]> = [];
       for (const item of items) {
         try {
-          if ((await this.sla.recordEvents([toRow(item)])).size > 0) recorded.push(item);
+          if ((await this.record([item])).size > 0) recorded.push(item);
         } catch (error) {
           result.failed++;
           this.logger.error({ err: error, ticketId: item[0].id, kind: item[1].kind }, 'Could not record an SLA event; the next run retries');
@@ -120,7 +121,7 @@ export class SlaMonitorService {
   private async recordEscalating(ticket: DueTicket, event: DueSlaEvent, plan: EscalationPlan, now: Date): Promise<boolean> {
     const escalation: string[] = [];
     const recorded = await this.db.transaction(async (manager) => {
-      const fresh = await this.sla.recordEvents([{ ticketId: ticket.id, ...event }], manager);
+      const fresh = await this.record([[ticket, event]], manager);
       if (fresh.size === 0) return false;
       const { raiseTo, moveTo, unassign } = plan;
       const before = await this.sla.escalate(manager, ticket.id, { priority: raiseTo ?? undefined, queueId: moveTo ?? undefined, unassign });
@@ -142,6 +143,24 @@ export class SlaMonitorService {
     });
     if (recorded) this.announce(ticket, event, escalation, plan.notifyAdmins ? await this.sla.activeAdminIds() : [], now);
     return recorded;
+  }
+
+  /**
+   * Records warnings and breaches (each once); returns the tickets whose event is new. With an
+   * `sla.recorded` hook (webhooks) the new ones are handed to it in the same transaction.
+   */
+  private async record(items: Array<[DueTicket, DueSlaEvent]>, manager?: EntityManager): Promise<Set<number>> {
+    const rows = items.map(([ticket, event]) => ({ ticketId: ticket.id, ...event }));
+    if (!this.hooks.has('sla.recorded')) return this.sla.recordEvents(rows, manager);
+    const recordHooked = async (tx: EntityManager) => {
+      const fresh = await this.sla.recordEvents(rows, tx);
+      const alerts = items
+        .filter(([ticket]) => fresh.has(ticket.id))
+        .map(([ticket, event]) => ({ ticket_id: ticket.id, kind: event.kind, type: event.type, deadline: event.deadline.toISOString(), minutes_left: event.minutesLeft }));
+      if (alerts.length > 0) await this.hooks.run('sla.recorded', tx, { alerts });
+      return fresh;
+    };
+    return manager ? recordHooked(manager) : this.db.transaction(recordHooked);
   }
 
   private announce(ticket: DueTicket, event: DueSlaEvent, escalation: string[], notifyUserIds: number[], now: Date): void {

@@ -14,6 +14,23 @@ export interface SlaEventPayload {
   notifyUserIds: number[];
 }
 
+/** A warning or breach just recorded, as in-transaction listeners get it (webhooks). */
+export interface SlaAlert {
+  ticket_id: number;
+  kind: SlaKind;
+  type: 'warning' | 'breached';
+  deadline: string;
+  minutes_left: number;
+}
+
+/** The SLA module's in-transaction events (see InTransactionEvents). */
+declare module '#src/common/events/in-transaction-hooks.js' {
+  interface InTransactionEvents {
+    /** Warnings and breaches the minute job recorded (each once), in the transaction that records them. */
+    'sla.recorded': { probe: never; payload: { alerts: SlaAlert[] } };
+  }
+}
+
 /** The SLA module's domain events (see DomainEvents). */
 declare module '#src/common/events/domain-events.js' {
   interface DomainEvents {

@@ -7,6 +7,7 @@ import { InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { pickAgent } from '#src/modules/tickets/domain/pick-agent.js';
 import { SlaService } from '#src/modules/sla/sla.service.js';
+import { changedFields } from '#src/modules/tickets/domain/ticket-changes.js';
 import { isActive, planAssignment } from '#src/modules/tickets/domain/ticket-status.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
@@ -131,11 +132,13 @@ export class AssignmentService {
     return updated;
   }
 
-  /** The ticket.changed in-transaction hooks (mail), when a change moved the status or the agent. */
+  /** The ticket.changed in-transaction hooks (mail, webhooks), when a change moved any field. */
   async runChangedHooks(manager: EntityManager, before: TicketEntity, after: TicketEntity, actorId: number | null): Promise<void> {
-    if (!this.hooks.has('ticket.changed') || (before.status === after.status && before.agentId === after.agentId)) return;
+    if (!this.hooks.has('ticket.changed')) return;
+    const changes = changedFields(before, after);
+    if (changes.length === 0) return;
     const previous = { status: before.status, agentId: before.agentId };
-    await this.hooks.run('ticket.changed', manager, { ticket: toTicketResponse(after, this.sla.view), previous, actorId });
+    await this.hooks.run('ticket.changed', manager, { ticket: toTicketResponse(after, this.sla.view), previous, changes, actorId });
   }
 
   /** After an assignment committed: `ticket.updated` when it moved the status, then `ticket.assigned`. */

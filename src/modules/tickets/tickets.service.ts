@@ -121,11 +121,15 @@ export class TicketsService {
   async open(ticket: NewTicketInput, actorId: number | null, manager?: EntityManager): Promise<OpenedTicket> {
     const now = this.clock.now();
     const priority = ticket.priority ?? 'medium';
-    return this.tickets.insert(
-      { ...ticket, priority, ...(await this.sla.deadlinesFor(priority, now)), createdAt: now, actorId },
-      this.config.agentCapacity,
-      manager,
-    );
+    const row = { ...ticket, priority, ...(await this.sla.deadlinesFor(priority, now)), createdAt: now, actorId };
+    // Without a ticket.created hook that wants it the insert is one statement; with one, the hook commits with it.
+    if (!this.hooks.wants('ticket.created', { source: ticket.source })) return this.tickets.insert(row, this.config.agentCapacity, manager);
+    const insert = async (tx: EntityManager) => {
+      const opened = await this.tickets.insert(row, this.config.agentCapacity, tx);
+      await this.hooks.run('ticket.created', tx, { ticket: toTicketResponseFromRecord(opened.ticket, this.sla.view), actorId });
+      return opened;
+    };
+    return manager ? insert(manager) : this.dataSource.transaction(insert);
   }
 
   /** After a new ticket committed: `ticket.created`, then automatic assignment. The ticket as it stands. */
@@ -250,6 +254,7 @@ export class TicketsService {
       const plan = this.planUpdate(current, applied, 'agent', now);
       const after = await this.tickets.update(current, { ...plan.changes, suggestedCategory: suggestion.category, suggestedQueueId: suggestion.queueId }, manager);
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: null, createdAt: now })), manager);
+      await this.assignment.runChangedHooks(manager, current, after, null);
       return { after, names: plan.names };
     });
     if (!result) return null;
@@ -409,6 +414,7 @@ export class TicketsService {
     await this.tickets.insertEvents(events, manager);
     // A customer's reply that ends a wait or reopens a resolved ticket moves its clocks too.
     const [after] = await this.followClocks([{ ticket: updated, names }], manager);
+    await this.assignment.runChangedHooks(manager, ticket, after, actorId);
     return { ticket: after, changes: names };
   }
 
