@@ -24,6 +24,8 @@ import { SlaModule } from '#src/modules/sla/sla.module.js';
 import { EmailIngestModule } from '#src/modules/email-ingest/email-ingest.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
+import { CustomFieldsModule } from '#src/modules/custom-fields/custom-fields.module.js';
+import { ExportModule } from '#src/modules/export/export.module.js';
 
 @Module({})
 export class AppModule {
@@ -56,6 +58,8 @@ export class AppModule {
         NotificationsModule,
         KnowledgeModule,
         AssistModule,
+        CustomFieldsModule,
+        ExportModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

@@ -9,6 +9,7 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -34,6 +35,7 @@ import type { SlaState } from '#src/modules/sla/domain/sla-clock.js';
 import { TICKET_EVENT_TYPES, type TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
 import { TICKET_SOURCES, type TicketEntity, type TicketSource } from '#src/modules/tickets/ticket.entity.js';
 import type { TicketRecord } from '#src/modules/tickets/tickets.repository.js';
+import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 
 /** Typed tickets (REST, Socket.IO, the plain WebSocket): the described system's text rules. A ticket made from an e-mail keeps whatever the mail had. */
 export const TITLE_MIN = 3;
@@ -54,6 +56,14 @@ const SearchText = () => applyDecorators(Trim(), IsString(), IsNotEmpty(), MaxLe
 
 const ANY_CASE = 'Accepted in any case (`HIGH`, `High`), returned in lower case.';
 export const CATEGORY_MAX = 100;
+
+const CUSTOM_FIELDS_DOC = {
+  type: 'object' as const,
+  additionalProperties: { oneOf: [{ type: 'string' as const }, { type: 'number' as const }, { type: 'boolean' as const }] },
+  example: { order_no: 'A-100', vip: true },
+  description:
+    'Values of the custom fields (GET /api/v1/custom-fields) by key: text and select as strings, number as a number, date as YYYY-MM-DD, checkbox as true/false. An unknown key or a wrong type: 422 naming `custom_fields.<key>`.',
+};
 
 /** A positive integer id in a JSON body (strings are refused, not converted). */
 const BodyId = () => applyDecorators(IsInt(), Min(1), Max(MAX_INT4));
@@ -91,6 +101,7 @@ export class TicketResponseDto {
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty({ type: TicketSlaDto, description: 'Deadline, state and met time of first response and resolution' }) sla: TicketSlaDto;
+  @ApiProperty(CUSTOM_FIELDS_DOC) custom_fields: CustomFieldValues;
 }
 
 /** Gives a ticket response its `sla` block (SlaService.view): states depend on the moment and the policy. */
@@ -121,6 +132,7 @@ export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketRe
     closed_at: iso(ticket.closedAt),
     created_at: ticket.createdAt.toISOString(),
     updated_at: ticket.updatedAt.toISOString(),
+    custom_fields: ticket.customFields,
   };
   return { ...response, sla: sla(response) };
 }
@@ -145,6 +157,7 @@ export function toTicketResponseFromRecord(r: TicketRecord, sla: SlaViewer): Tic
     closed_at: pgTimestampToIsoOrNull(r.closed_at),
     created_at: pgTimestampToIso(r.created_at),
     updated_at: pgTimestampToIso(r.updated_at),
+    custom_fields: r.custom_fields,
   };
   return { ...response, sla: sla(response) };
 }
@@ -195,6 +208,10 @@ export class CreateTicketDto {
   @OptionalNotNull()
   @IsEnumValue(TICKET_STATUSES)
   status?: TicketStatus;
+
+  @ApiPropertyOptional({ ...CUSTOM_FIELDS_DOC, description: `${CUSTOM_FIELDS_DOC.description} Every required field needs a value here.` })
+  @IsOptional()
+  custom_fields?: unknown;
 }
 
 export class UpdateTicketDto {
@@ -231,6 +248,10 @@ export class UpdateTicketDto {
   @OptionalNotNull()
   @BodyId()
   queue_id?: number;
+
+  @ApiPropertyOptional({ ...CUSTOM_FIELDS_DOC, description: `Agents only. ${CUSTOM_FIELDS_DOC.description} Keys left out keep their value; null clears one (not a required one).` })
+  @IsOptional()
+  custom_fields?: unknown;
 }
 
 export class AssignTicketDto {
@@ -325,6 +346,16 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   @OptionalNotNull()
   @IsEnumValue(['breached', 'warning'] as const)
   sla_state?: 'breached' | 'warning';
+
+  @ApiPropertyOptional({
+    name: 'custom_fields.<key>',
+    type: String,
+    description:
+      'Tickets whose custom field `<key>` holds this value, e.g. `?custom_fields.order_no=A-100&custom_fields.vip=true`; the value is read by the field\'s type (a number, YYYY-MM-DD, true/false, one of a select\'s options). An unknown key or a bad value: 422 naming `custom_fields.<key>`.',
+  })
+  @IsOptional()
+  @IsObject({ message: 'filter by custom fields as custom_fields.<key>=value' })
+  custom_fields?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Words found in the title or description' })
   @OptionalNotNull()
