@@ -62,7 +62,8 @@ export class CustomFieldsRepository {
 
   async update(id: number, input: CustomFieldInput, manager: EntityManager): Promise<CustomFieldRow> {
     try {
-      const rows: CustomFieldRow[] = await manager.query(
+      // TypeORM answers an UPDATE with [rows, count].
+      const [rows]: [CustomFieldRow[], number] = await manager.query(
         `UPDATE custom_fields SET key = $2, label = $3, type = $4, options = $5, required = $6, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
         [id, input.key, input.label, input.type, input.options, input.required],
       );
