@@ -25,14 +25,19 @@ export interface World {
   passwordToken: string;
   /** A published knowledge-base article. */
   articleId: number;
+  /** A custom ticket field. */
+  customFieldId: number;
 }
 
 /** What a call that deletes or revokes needs made anew: an object, or the users themselves (a password change). */
-export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment' | 'passwordLink' | 'article';
+export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment' | 'passwordLink' | 'article' | 'customField';
 
 export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 
 export const unique = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
+
+/** A new custom-field key (lower case, digits, underscores). */
+export const fieldKey = () => unique('sweep').replace('-', '_');
 
 /** A small text file, as the multipart field `file`. */
 export const SAMPLE_FILE = { bytes: Buffer.from('sweep sample\n'), filename: 'sample.txt', contentType: 'text/plain' };
@@ -64,6 +69,8 @@ const make = {
     ok(t.http.post('/api/v1/sla/calendars').set(w.admin.auth).send({ name: unique('Calendar'), ...CALENDAR }), 201, 'calendar'),
   article: (t: TestApp, w: Pick<World, 'agent'>) =>
     ok(t.http.post('/api/v1/articles').set(w.agent.auth).send({ title: unique('Article'), content: 'How to reset a password', published: true }), 201, 'article'),
+  customField: (t: TestApp, w: Pick<World, 'admin'>) =>
+    ok(t.http.post('/api/v1/custom-fields').set(w.admin.auth).send({ key: fieldKey(), label: 'Sweep field', type: 'text' }), 201, 'custom field'),
 };
 
 const signedInUsers = (t: TestApp) =>
@@ -79,7 +86,14 @@ export async function makeWorld(t: TestApp): Promise<World> {
   const users = await signedInUsers(t);
   const ticketId = (await createTicket(t.db, { clientId: users.owner.user.id })).id;
   const w = { ...users, ticketId };
-  const [message, note, queue, calendar, article] = await Promise.all([make.message(t, w), make.note(t, w), make.queue(t, w), make.calendar(t, w), make.article(t, w)]);
+  const [message, note, queue, calendar, article, customField] = await Promise.all([
+    make.message(t, w),
+    make.note(t, w),
+    make.queue(t, w),
+    make.calendar(t, w),
+    make.article(t, w),
+    make.customField(t, w),
+  ]);
   const file = await upload(t, users.owner, message.id);
   await keepMailSource(t, ticketId, message.id);
   return {
@@ -91,6 +105,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
     attachmentId: file.id,
     passwordToken: 'sweep-unknown-link',
     articleId: article.id,
+    customFieldId: customField.id,
   };
 }
 
@@ -134,6 +149,7 @@ export async function refreshWorld(t: TestApp, world: World, fresh: Fresh): Prom
   if (fresh === 'queue') return { ...w, queueId: (await make.queue(t, w)).id };
   if (fresh === 'calendar') return { ...w, calendarId: (await make.calendar(t, w)).id };
   if (fresh === 'article') return { ...w, articleId: (await make.article(t, w)).id };
+  if (fresh === 'customField') return { ...w, customFieldId: (await make.customField(t, w)).id };
   if (fresh === 'attachment') return { ...w, attachmentId: (await upload(t, owner, w.messageId)).id };
   return w;
 }
@@ -156,6 +172,7 @@ export function pathIds(path: string, world: World): Record<string, number | str
       users: world.owner.user.id,
       attachments: world.attachmentId,
       articles: world.articleId,
+      'custom-fields': world.customFieldId,
     };
     if (!(resource in byResource)) throw new Error(`no object in the sweep's world for {${param}} in ${path}: add one to pathIds`);
     ids[param] = byResource[resource];
