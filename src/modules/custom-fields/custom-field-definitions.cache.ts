@@ -1,10 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import pg from 'pg';
+import { PgListener } from '#src/common/database/pg-listener.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { type CustomFieldRow, CustomFieldsRepository } from '#src/modules/custom-fields/custom-fields.repository.js';
-
-const CHANNEL = 'custom_fields';
-const RECONNECT_MS = 1_000;
 
 /** The definitions, by key and in id order. */
 export interface CustomFieldDefinitions {
@@ -24,33 +21,35 @@ export interface CustomFieldDefinitions {
  */
 @Injectable()
 export class CustomFieldDefinitionsCache implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(CustomFieldDefinitionsCache.name);
   private cached: CustomFieldDefinitions | null = null;
   private generation = 0;
-  private listener: pg.Client | null = null;
-  private listening = false;
-  private closed = false;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly notifications: PgListener;
 
   constructor(
-    private readonly config: AppConfig,
+    config: AppConfig,
     private readonly repository: CustomFieldsRepository,
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.connect();
+  ) {
+    this.notifications = new PgListener({
+      url: config.databaseUrl,
+      channel: 'custom_fields',
+      logger: new Logger(CustomFieldDefinitionsCache.name),
+      lostMessage: 'Custom-field notifications lost; definitions read per call until reconnected',
+      onNotification: () => this.invalidate(),
+      onListening: () => this.invalidate(),
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.off();
-    await this.listener?.end().catch(() => undefined);
+  onModuleInit(): Promise<void> {
+    return this.notifications.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.notifications.stop();
   }
 
   /** The definitions: from memory while notifications flow, else read anew. */
   async get(): Promise<CustomFieldDefinitions> {
-    if (this.listening && this.cached) return this.cached;
+    if (this.notifications.listening && this.cached) return this.cached;
     const generation = this.generation;
     const rows = await this.repository.all();
     const definitions: CustomFieldDefinitions = {
@@ -58,44 +57,12 @@ export class CustomFieldDefinitionsCache implements OnModuleInit, OnModuleDestro
       ordered: rows,
       anyRequired: rows.some((row) => row.required),
     };
-    if (this.listening && generation === this.generation) this.cached = definitions;
+    if (this.notifications.listening && generation === this.generation) this.cached = definitions;
     return definitions;
   }
 
   invalidate(): void {
     this.generation += 1;
     this.cached = null;
-  }
-
-  private off(): void {
-    this.listening = false;
-    this.invalidate();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.closed || !this.config.databaseUrl) return;
-    const client = new pg.Client({ connectionString: this.config.databaseUrl });
-    const lost = (error?: Error) => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      this.off();
-      if (this.closed) return;
-      this.logger.warn({ err: error?.message }, 'Custom-field notifications lost; definitions read per call until reconnected');
-      this.reconnectTimer = setTimeout(() => void this.connect(), RECONNECT_MS);
-      this.reconnectTimer.unref();
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', () => this.invalidate());
-    try {
-      this.listener = client;
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-      this.invalidate();
-      this.listening = !this.closed;
-    } catch (error) {
-      lost(error as Error);
-      await client.end().catch(() => undefined);
-    }
   }
 }
