@@ -27,6 +27,8 @@ import { EmailIngestModule } from '#src/modules/email-ingest/email-ingest.module
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
 import { WebhooksModule } from '#src/modules/webhooks/webhooks.module.js';
+import { CustomFieldsModule } from '#src/modules/custom-fields/custom-fields.module.js';
+import { ExportModule } from '#src/modules/export/export.module.js';
 
 @Module({})
 export class AppModule {
@@ -62,6 +64,8 @@ export class AppModule {
         CannedResponsesModule,
         RatingsModule,
         WebhooksModule,
+        CustomFieldsModule,
+        ExportModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

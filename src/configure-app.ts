@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { HttpExceptionFilter, notFoundHandler } from '#src/common/errors/http-exception.filter.js';
 import { refuseOversizedBodies } from '#src/common/http/lingering-close.js';
+import { groupingQueryParser } from '#src/common/http/query-parser.js';
 import { requestContext, staticHeadersOf } from '#src/common/http/request-context.js';
 import { applyServerLimits } from '#src/common/http/server-limits.js';
 import { requestLog } from '#src/common/logging/request-log.js';
@@ -30,7 +31,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   applyServerLimits(app.getHttpServer(), { headersTimeoutSeconds: config.httpHeadersTimeoutSeconds, requestTimeoutSeconds: config.httpRequestTimeoutSeconds });
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
-  app.set('query parser', 'simple');
+  // node:querystring, with `custom_fields.<key>` gathered into one object (the tickets list's filters).
+  app.set('query parser', groupingQueryParser(['custom_fields']));
   app.set('etag', false);
   app.disable('x-powered-by');
   // Request id, helmet's headers (the same for every response, so set from a list made once),

@@ -11,6 +11,7 @@ const SLOWEST_FIRST = [
   'startup.e2e-spec.ts',
   'admin-bootstrap.e2e-spec.ts',
   'bad-input-sweep.e2e-spec.ts',
+  'export.e2e-spec.ts',
   'email-ingest.e2e-spec.ts',
   'assignment.e2e-spec.ts',
   'sla.e2e-spec.ts',

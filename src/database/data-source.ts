@@ -20,6 +20,7 @@ import { KnowledgeSearchByLocale1764800010000 } from '#migrations/1764800010000-
 import { Webhooks1764800200000 } from '#migrations/1764800200000-Webhooks.js';
 import { CannedResponses1764800300000 } from '#migrations/1764800300000-CannedResponses.js';
 import { TicketRatings1764800310000 } from '#migrations/1764800310000-TicketRatings.js';
+import { CustomFields1764800400000 } from '#migrations/1764800400000-CustomFields.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   Webhooks1764800200000,
   CannedResponses1764800300000,
   TicketRatings1764800310000,
+  CustomFields1764800400000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

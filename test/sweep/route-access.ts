@@ -1,5 +1,5 @@
 import { DEFAULT_PASSWORD } from '../factories/users.factory.js';
-import { CALENDAR, type Fresh, unique, type World } from './world.js';
+import { CALENDAR, fieldKey, type Fresh, unique, type World } from './world.js';
 
 /**
  * Who may call each route, as test/access-sweep.e2e-spec.ts checks it for every operation in
@@ -144,4 +144,13 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/webhooks/{id}/test': { access: ADMINS },
   'GET /api/v1/email/source/ticket/{id}': { access: AGENTS },
   'GET /api/v1/email/source/message/{id}': { access: AGENTS },
+
+  'GET /api/v1/custom-fields': { access: AGENTS },
+  'POST /api/v1/custom-fields': { access: ADMINS, body: () => ({ key: fieldKey(), label: 'Made by the sweep', type: 'select', options: ['a', 'b'], required: false }) },
+  'GET /api/v1/custom-fields/{id}': { access: AGENTS },
+  'PATCH /api/v1/custom-fields/{id}': { access: ADMINS, body: () => ({ label: 'Changed by the sweep' }) },
+  'DELETE /api/v1/custom-fields/{id}': { access: ADMINS, fresh: 'customField' },
+
+  'GET /api/v1/exports/tickets': { access: ADMINS },
+  'GET /api/v1/exports/users/{id}': { access: ADMINS },
 };

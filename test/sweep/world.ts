@@ -29,6 +29,8 @@ export interface World {
   cannedResponseId: number;
   /** A webhook endpoint (to a closed loopback port: its deliveries fail, which is fine). */
   webhookId: number;
+  /** A custom ticket field. */
+  customFieldId: number;
 }
 
 /** What a call that deletes or revokes needs made anew: an object, or the users themselves (a password change). */
@@ -44,11 +46,15 @@ export type Fresh =
   | 'article'
   | 'cannedResponse'
   | 'resolvedTicket'
-  | 'webhook';
+  | 'webhook'
+  | 'customField';
 
 export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 
 export const unique = (prefix: string) => `${prefix}-${randomBytes(5).toString('hex')}`;
+
+/** A new custom-field key (lower case, digits, underscores). */
+export const fieldKey = () => unique('sweep').replace('-', '_');
 
 /** A small text file, as the multipart field `file`. */
 export const SAMPLE_FILE = { bytes: Buffer.from('sweep sample\n'), filename: 'sample.txt', contentType: 'text/plain' };
@@ -92,6 +98,8 @@ const make = {
   }),
   webhook: (t: TestApp, w: Pick<World, 'admin'>) =>
     ok(t.http.post('/api/v1/webhooks').set(w.admin.auth).send({ url: 'http://127.0.0.1:9/sweep', events: ['rating.created'] }), 201, 'webhook'),
+  customField: (t: TestApp, w: Pick<World, 'admin'>) =>
+    ok(t.http.post('/api/v1/custom-fields').set(w.admin.auth).send({ key: fieldKey(), label: 'Sweep field', type: 'text' }), 201, 'custom field'),
 };
 
 const signedInUsers = (t: TestApp) =>
@@ -107,7 +115,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
   const users = await signedInUsers(t);
   const ticketId = (await createTicket(t.db, { clientId: users.owner.user.id })).id;
   const w = { ...users, ticketId };
-  const [message, note, queue, calendar, article, canned, webhook] = await Promise.all([
+  const [message, note, queue, calendar, article, canned, webhook, customField] = await Promise.all([
     make.message(t, w),
     make.note(t, w),
     make.queue(t, w),
@@ -115,6 +123,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
     make.article(t, w),
     make.cannedResponse(t, w),
     make.webhook(t, w),
+    make.customField(t, w),
   ]);
   const file = await upload(t, users.owner, message.id);
   await keepMailSource(t, ticketId, message.id);
@@ -129,6 +138,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
     articleId: article.id,
     cannedResponseId: canned.id,
     webhookId: webhook.id,
+    customFieldId: customField.id,
   };
 }
 
@@ -175,6 +185,7 @@ export async function refreshWorld(t: TestApp, world: World, fresh: Fresh): Prom
   if (fresh === 'cannedResponse') return { ...w, cannedResponseId: (await make.cannedResponse(t, w)).id };
   if (fresh === 'resolvedTicket') return { ...w, ticketId: (await make.resolvedTicket(t, w)).id };
   if (fresh === 'webhook') return { ...w, webhookId: (await make.webhook(t, w)).id };
+  if (fresh === 'customField') return { ...w, customFieldId: (await make.customField(t, w)).id };
   if (fresh === 'attachment') return { ...w, attachmentId: (await upload(t, owner, w.messageId)).id };
   return w;
 }
@@ -199,6 +210,7 @@ export function pathIds(path: string, world: World): Record<string, number | str
       articles: world.articleId,
       'canned-responses': world.cannedResponseId,
       webhooks: world.webhookId,
+      'custom-fields': world.customFieldId,
     };
     if (!(resource in byResource)) throw new Error(`no object in the sweep's world for {${param}} in ${path}: add one to pathIds`);
     ids[param] = byResource[resource];

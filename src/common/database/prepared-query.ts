@@ -9,7 +9,7 @@ const asText = (value: string) => value;
  * Hot-path statements get `timestamptz` columns as PostgreSQL's text (see timestamps.ts) rather
  * than parsed into Date objects only to be written back out as ISO strings.
  */
-const RAW_TIMESTAMPS = {
+export const RAW_TIMESTAMPS = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMPTZ_OID ? asText : pg.types.getTypeParser(oid, format)),
 } as unknown as QueryConfig['types'];
 

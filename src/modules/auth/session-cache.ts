@@ -1,16 +1,14 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import pg from 'pg';
+import { PgListener } from '#src/common/database/pg-listener.js';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
 import { AppConfig } from '#src/config/app-config.js';
 import type { SessionRow } from '#src/modules/auth/auth.repository.js';
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
-const CHANNEL = 'auth_sessions';
 /** A safety net: even if a notification were lost, a cached session lives no longer than this. */
 const TTL_MS = 30_000;
 const MAX_ENTRIES = 50_000;
-const RECONNECT_MS = 1_000;
 
 interface Entry {
   row: SessionRow;
@@ -27,12 +25,8 @@ interface Entry {
  */
 @Injectable()
 export class SessionCache implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(SessionCache.name);
   private readonly entries = new Map<string, Entry>();
-  private listener: pg.Client | null = null;
-  private listening = false;
-  private closed = false;
-  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly notifications: PgListener;
   /**
    * Bumped by every invalidation. A reader notes it before reading the database and stores its
    * row only if nothing was invalidated meanwhile, so a read that raced a revocation never
@@ -40,21 +34,29 @@ export class SessionCache implements OnModuleInit, OnModuleDestroy {
    */
   private generation = 0;
 
-  constructor(private readonly config: AppConfig) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.connect();
+  constructor(config: AppConfig) {
+    this.notifications = new PgListener({
+      url: config.databaseUrl,
+      channel: 'auth_sessions',
+      logger: new Logger(SessionCache.name),
+      lostMessage: 'Session notifications lost; cache off until reconnected',
+      onNotification: (payload) => this.onNotification(payload),
+      onListening: (listening) => {
+        if (!listening) this.disable();
+      },
+    });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.disable();
-    await this.listener?.end().catch(() => undefined);
+  onModuleInit(): Promise<void> {
+    return this.notifications.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.notifications.stop();
   }
 
   get(jti: string, now = Date.now()): SessionRow | null {
-    if (!this.listening) return null;
+    if (!this.notifications.listening) return null;
     const entry = this.entries.get(jti);
     if (!entry) return null;
     if (now - entry.storedAt > TTL_MS) {
@@ -70,7 +72,7 @@ export class SessionCache implements OnModuleInit, OnModuleDestroy {
   }
 
   set(jti: string, row: SessionRow, generation: number, now = Date.now()): void {
-    if (!this.listening || generation !== this.generation) return;
+    if (!this.notifications.listening || generation !== this.generation) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(jti, { row, storedAt: now });
   }
@@ -92,35 +94,7 @@ export class SessionCache implements OnModuleInit, OnModuleDestroy {
 
   private disable(): void {
     this.generation += 1;
-    this.listening = false;
     this.entries.clear();
-  }
-
-  private async connect(): Promise<void> {
-    if (this.closed || !this.config.databaseUrl) return;
-    const client = new pg.Client({ connectionString: this.config.databaseUrl });
-    const lost = (error?: Error) => {
-      if (this.listener !== client) return;
-      this.listener = null;
-      this.disable();
-      if (!this.closed) {
-        this.logger.warn({ err: error?.message }, 'Session notifications lost; cache off until reconnected');
-        this.reconnectTimer = setTimeout(() => void this.connect(), RECONNECT_MS);
-        this.reconnectTimer.unref();
-      }
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', (message) => this.onNotification(message.payload));
-    try {
-      this.listener = client;
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-      this.listening = !this.closed;
-    } catch (error) {
-      lost(error as Error);
-      await client.end().catch(() => undefined);
-    }
   }
 
   private onNotification(payload: string | undefined): void {

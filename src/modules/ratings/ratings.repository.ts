@@ -51,4 +51,9 @@ export class RatingsRepository {
     );
     return rows[0] ?? null;
   }
+
+  /** Every rating one customer gave, oldest first. */
+  async byClient(clientId: number): Promise<RatingRecord[]> {
+    return this.db.query(`SELECT ${COLUMNS} FROM ticket_ratings r WHERE r.client_id = $1 ORDER BY r.id`, [clientId]);
+  }
 }

@@ -65,4 +65,9 @@ export class RatingsService {
       rate_until: window.until?.toISOString() ?? null,
     };
   }
+
+  /** Every rating one customer gave (a customer's data export). */
+  async byClient(clientId: number): Promise<RatingResponseDto[]> {
+    return (await this.ratings.byClient(clientId)).map(toRatingResponse);
+  }
 }

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 import type { TicketPriority, TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 
 export const TICKET_SOURCES = ['web', 'chat', 'email', 'api'] as const;
@@ -35,6 +36,10 @@ export class TicketEntity {
 
   @Column({ type: 'varchar', length: 10, default: 'web' })
   source: TicketSource;
+
+  /** Values of the custom fields (`{key: value}`), checked against their definitions (modules/custom-fields). */
+  @Column({ type: 'jsonb', default: {} })
+  customFields: CustomFieldValues;
 
   @Column({ type: 'timestamptz' })
   frtDeadline: Date;

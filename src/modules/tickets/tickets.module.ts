@@ -8,9 +8,10 @@ import { TicketsController } from '#src/modules/tickets/tickets.controller.js';
 import { TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
+import { CustomFieldsModule } from '#src/modules/custom-fields/custom-fields.module.js';
 
 @Module({
-  imports: [UsersModule, QueuesModule, SlaModule, CsatStatsModule],
+  imports: [UsersModule, QueuesModule, SlaModule, CsatStatsModule, CustomFieldsModule],
   controllers: [TicketsController],
   providers: [TicketsService, TicketsRepository, AssignmentService, AssignmentCron],
   exports: [TicketsService, AssignmentService],

@@ -1,9 +1,11 @@
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { isReferenceViolation, pgConstraint } from '#src/common/database/pg-errors.js';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
+import { streamQuery } from '#src/common/database/query-stream.js';
 import { pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
@@ -13,6 +15,7 @@ import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
 import { ACTIVE_STATUSES, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
 import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
+import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 
 export interface TicketFilter {
   status?: TicketStatus;
@@ -22,6 +25,8 @@ export interface TicketFilter {
   clientId?: number;
   category?: string;
   q?: string;
+  /** Custom-field values the ticket must hold (`custom_fields @>`, GIN-indexed). */
+  customFields?: CustomFieldValues;
   /** Tickets with a running SLA clock past its deadline, or inside the warning window (minutes). */
   sla?: { state: 'breached' | 'warning'; warningMinutes: number };
   /** Keyset: rows strictly after this (created_at, id) in newest-first order. */
@@ -57,6 +62,7 @@ export type TicketChanges = Partial<
     | 'closedAt'
     | 'suggestedCategory'
     | 'suggestedQueueId'
+    | 'customFields'
   >
 >;
 
@@ -96,7 +102,7 @@ export const PRESENCE_STALE_SECONDS = 60;
 /** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
   t.source, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at,
-  t.suggested_category, t.suggested_queue_id`;
+  t.suggested_category, t.suggested_queue_id, t.custom_fields`;
 
 interface TicketRow {
   id: number;
@@ -118,6 +124,7 @@ interface TicketRow {
   updated_at: Date;
   suggested_category: string | null;
   suggested_queue_id: number | null;
+  custom_fields: CustomFieldValues;
 }
 
 function toEntity(row: TicketRow): TicketEntity {
@@ -141,6 +148,7 @@ function toEntity(row: TicketRow): TicketEntity {
     updatedAt: row.updated_at,
     suggestedCategory: row.suggested_category,
     suggestedQueueId: row.suggested_queue_id,
+    customFields: row.custom_fields,
   });
 }
 
@@ -187,6 +195,40 @@ export interface NewTicket {
   ttrDeadline: Date;
   createdAt: Date;
   actorId: number | null;
+  customFields: CustomFieldValues;
+}
+
+/**
+ * The WHERE conditions of the list's filters, with their parameters; `add.shape()` names the set of
+ * filters present (the same set gives the same SQL, so it names the prepared statement).
+ */
+function filterSql(filter: Omit<TicketFilter, 'limit' | 'before' | 'offset'>) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  let shape = '';
+  const add = Object.assign(
+    (key: string, sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+      shape += key;
+    },
+    { shape: (more = '') => (shape += more) },
+  );
+  if (filter.status) add('s', (p) => `t.status = ${p}`, filter.status);
+  if (filter.priority) add('p', (p) => `t.priority = ${p}`, filter.priority);
+  if (filter.queueId !== undefined) add('u', (p) => `t.queue_id = ${p}`, filter.queueId);
+  if (filter.agentId !== undefined) add('a', (p) => `t.agent_id = ${p}`, filter.agentId);
+  if (filter.clientId !== undefined) add('c', (p) => `t.client_id = ${p}`, filter.clientId);
+  if (filter.category) add('g', (p) => `t.category = ${p}`, filter.category);
+  if (filter.customFields) add('f', (p) => `t.custom_fields @> ${p}::jsonb`, filter.customFields);
+  if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.sla?.state === 'breached') {
+    where.push(anyRunningClockSql((deadline) => `${deadline} <= now()`));
+    add.shape('B');
+  } else if (filter.sla?.state === 'warning') {
+    add('W', (p) => anyRunningClockSql((deadline) => `${deadline} > now() AND ${deadline} <= now() + ${p} * interval '1 minute'`), filter.sla.warningMinutes);
+  }
+  return { where, params, add };
 }
 
 @Injectable()
@@ -210,10 +252,10 @@ export class TicketsRepository {
         'tickets.insert',
         `WITH t AS (
            INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
-                                frt_deadline, ttr_deadline, created_at, updated_at)
+                                frt_deadline, ttr_deadline, created_at, updated_at, custom_fields)
            VALUES ($1, $2, $3, $4,
                    COALESCE($5, ${systemQueueIdSql("CASE WHEN $7 = 'email' THEN 'email' ELSE 'general' END")}),
-                   $6, $7, $8, $9, $10, $10)
+                   $6, $7, $8, $9, $10, $10, $13)
            RETURNING *
          ), e AS (
            INSERT INTO ticket_events (ticket_id, actor_id, type, to_value, created_at)
@@ -238,6 +280,7 @@ export class TicketsRepository {
           ticket.createdAt,
           ticket.actorId,
           capacity,
+          ticket.customFields,
         ],
         manager,
       );
@@ -311,28 +354,7 @@ export class TicketsRepository {
    * time. Hand-written SQL: this is the busiest read of the service.
    */
   async list(filter: TicketFilter): Promise<TicketRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    // Which filters are present names the prepared statement: the same set gives the same SQL.
-    let shape = '';
-    const add = (key: string, sql: (p: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-      shape += key;
-    };
-    if (filter.status) add('s', (p) => `t.status = ${p}`, filter.status);
-    if (filter.priority) add('p', (p) => `t.priority = ${p}`, filter.priority);
-    if (filter.queueId !== undefined) add('u', (p) => `t.queue_id = ${p}`, filter.queueId);
-    if (filter.agentId !== undefined) add('a', (p) => `t.agent_id = ${p}`, filter.agentId);
-    if (filter.clientId !== undefined) add('c', (p) => `t.client_id = ${p}`, filter.clientId);
-    if (filter.category) add('g', (p) => `t.category = ${p}`, filter.category);
-    if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (filter.sla?.state === 'breached') {
-      where.push(anyRunningClockSql((deadline) => `${deadline} <= now()`));
-      shape += 'B';
-    } else if (filter.sla?.state === 'warning') {
-      add('W', (p) => anyRunningClockSql((deadline) => `${deadline} > now() AND ${deadline} <= now() + ${p} * interval '1 minute'`), filter.sla.warningMinutes);
-    }
+    const { where, params, add } = filterSql(filter);
     if (filter.before) {
       add('b', (p) => `(t.created_at, t.id) < (${p}::timestamptz, $${params.length + 1})`, filter.before.createdAt);
       params.push(filter.before.id);
@@ -341,15 +363,31 @@ export class TicketsRepository {
     const limit = `LIMIT $${params.length}`;
     if (filter.offset) {
       params.push(filter.offset);
-      shape += 'o';
+      add.shape('o');
     }
     return preparedQuery<TicketRecord>(
       this.db,
       // A search pattern's best plan depends on the pattern: those are planned on every call.
-      filter.q ? null : `tickets.list:${shape}`,
+      filter.q ? null : `tickets.list:${add.shape()}`,
       `SELECT ${TICKET_COLUMNS} FROM tickets t
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY t.created_at DESC, t.id DESC ${limit}${filter.offset ? ` OFFSET $${params.length}` : ''}`,
+      params,
+    );
+  }
+
+  /**
+   * Every ticket the list's filters match, newest first, as a stream of records read through a
+   * cursor (a batch at a time, with backpressure): for exports, which must not hold all rows in
+   * memory. Destroying the stream closes the cursor and gives up its connection.
+   */
+  streamAll(filter: Omit<TicketFilter, 'limit' | 'before' | 'offset'>): Promise<Readable> {
+    const { where, params } = filterSql(filter);
+    return streamQuery(
+      this.db,
+      `SELECT /* tickets.export */ ${TICKET_COLUMNS} FROM tickets t
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY t.created_at DESC, t.id DESC`,
       params,
     );
   }

@@ -1,3 +1,4 @@
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
@@ -48,18 +49,22 @@ import {
   type NewTicketEvent,
   type SlaOutcomeRow,
   type TicketChanges,
+  type TicketFilter,
   type TicketRecord,
   TicketsRepository,
 } from '#src/modules/tickets/tickets.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
+import { CustomFieldsService } from '#src/modules/custom-fields/custom-fields.service.js';
+import type { CheckedCustomFields, CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 
 const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Ticket not found');
 const DAY_MS = 86_400_000;
 
 /** A new ticket as its opener describes it; the service adds the deadlines and the time. */
-export type NewTicketInput = Omit<NewTicket, 'priority' | 'frtDeadline' | 'ttrDeadline' | 'createdAt' | 'actorId'> & {
+export type NewTicketInput = Omit<NewTicket, 'priority' | 'frtDeadline' | 'ttrDeadline' | 'createdAt' | 'actorId' | 'customFields'> & {
   priority?: NewTicket['priority'];
+  customFields?: NewTicket['customFields'];
 };
 
 /** A ticket just inserted, and whether any agent has room to take it. */
@@ -74,6 +79,9 @@ interface PlannedChange {
   events: Omit<NewTicketEvent, 'ticketId' | 'actorId' | 'createdAt'>[];
   names: string[];
 }
+
+/** The list's filters (no paging): what the list and the export share. */
+export type TicketFilterQuery = Omit<ListTicketsQueryDto, 'limit' | 'cursor' | 'skip'>;
 
 /** Who (or what) acts on a ticket: a signed-in user, or the system (bot, e-mail, jobs). */
 export type Actor = AuthUser | null;
@@ -92,6 +100,7 @@ export class TicketsService {
     private readonly sla: SlaService,
     private readonly hooks: InTransactionHooks,
     private readonly csat: CsatStatsRepository,
+    private readonly customFields: CustomFieldsService,
   ) {}
 
   /**
@@ -103,11 +112,13 @@ export class TicketsService {
       throw new AppError(ErrorCode.FORBIDDEN, 'Only agents may open a ticket for another customer');
     }
     await this.checkServerOwned(actor, dto);
+    // Required fields bind forms (REST); chat has none to fill (see README, "Custom fields").
+    const { set: customFields } = await this.customFields.check(dto.custom_fields, source === 'web' || source === 'api');
     // An unknown queue must not leave a new contact behind: check it before creating one.
     if (dto.queue_id !== undefined && dto.client_email) await this.queues.assertExists(dto.queue_id);
     const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
     const opened = await this.open(
-      { title: dto.title, description: dto.description, priority: dto.priority, category: dto.category ?? null, queueId: dto.queue_id ?? null, clientId, source },
+      { title: dto.title, description: dto.description, priority: dto.priority, category: dto.category ?? null, queueId: dto.queue_id ?? null, clientId, source, customFields },
       actor.id,
     );
     return this.announceOpened(opened, actor.id);
@@ -121,7 +132,7 @@ export class TicketsService {
   async open(ticket: NewTicketInput, actorId: number | null, manager?: EntityManager): Promise<OpenedTicket> {
     const now = this.clock.now();
     const priority = ticket.priority ?? 'medium';
-    const row = { ...ticket, priority, ...(await this.sla.deadlinesFor(priority, now)), createdAt: now, actorId };
+    const row = { ...ticket, priority, customFields: ticket.customFields ?? {}, ...(await this.sla.deadlinesFor(priority, now)), createdAt: now, actorId };
     // Without a ticket.created hook that wants it the insert is one statement; with one, the hook commits with it.
     if (!this.hooks.wants('ticket.created', { source: ticket.source })) return this.tickets.insert(row, this.config.agentCapacity, manager);
     const insert = async (tx: EntityManager) => {
@@ -165,8 +176,6 @@ export class TicketsService {
    */
   async list(actor: AuthUser, query: ListTicketsQueryDto): Promise<Page<TicketResponseDto>> {
     const limit = query.limit ?? 20;
-    const agentId = eitherName({ field: 'agent_id', value: query.agent_id }, { field: 'assigned_to', value: query.assigned_to });
-    const q = eitherName({ field: 'q', value: query.q }, { field: 'search', value: query.search });
     if (query.skip !== undefined && query.cursor !== undefined) {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'Page with cursor or with skip, not both', [
         { field: 'skip', problems: ['skip cannot be used with cursor: follow next_cursor instead'] },
@@ -177,20 +186,41 @@ export class TicketsService {
       return { items: [], next_cursor: null };
     }
     const rows = await this.tickets.list({
-      status: query.status,
-      priority: query.priority,
-      queueId: query.queue_id,
-      agentId,
-      // A client sees only its own tickets, whatever it asks for.
-      clientId: isAgent(actor) ? query.client_id : actor.id,
-      category: query.category,
-      q,
-      sla: query.sla_state && { state: query.sla_state, warningMinutes: this.config.slaWarningMinutes },
+      ...(await this.filterOf(actor, query)),
       before: before ? { createdAt: before[0] as string, id: before[1] as number } : undefined,
       offset: query.skip || undefined,
       limit,
     });
     return toPage(rows, limit, (r) => toTicketResponseFromRecord(r, this.sla.view), (r) => [pgTimestampToCursor(r.created_at), r.id]);
+  }
+
+  /**
+   * Every ticket the list's filters match, newest first, as a stream of responses (the list's
+   * shape) read through a database cursor: for exports of any size. Destroying the stream ends the query.
+   */
+  async exportStream(actor: AuthUser, query: TicketFilterQuery): Promise<Readable> {
+    const rows = await this.tickets.streamAll(await this.filterOf(actor, query));
+    const toResponse = new Transform({
+      objectMode: true,
+      transform: (record: TicketRecord, _encoding, done) => done(null, toTicketResponseFromRecord(record, this.sla.view)),
+    });
+    pipeline(rows, toResponse, () => undefined); // an error or an early end destroys both
+    return toResponse;
+  }
+
+  /** The list's filters as the repository takes them; a client sees only its own tickets, whatever it asks for. */
+  private async filterOf(actor: AuthUser, query: TicketFilterQuery): Promise<Omit<TicketFilter, 'limit' | 'before' | 'offset'>> {
+    return {
+      status: query.status,
+      priority: query.priority,
+      queueId: query.queue_id,
+      agentId: eitherName({ field: 'agent_id', value: query.agent_id }, { field: 'assigned_to', value: query.assigned_to }),
+      clientId: isAgent(actor) ? query.client_id : actor.id,
+      category: query.category,
+      customFields: await this.customFields.filter(query.custom_fields),
+      q: eitherName({ field: 'q', value: query.q }, { field: 'search', value: query.search }),
+      sla: query.sla_state && { state: query.sla_state, warningMinutes: this.config.slaWarningMinutes },
+    };
   }
 
   async get(actor: AuthUser, id: number): Promise<TicketResponseDto> {
@@ -212,17 +242,23 @@ export class TicketsService {
   async update(actor: AuthUser, id: number, dto: UpdateTicketDto): Promise<TicketResponseDto> {
     const agent = isAgent(actor);
     if (!agent) {
-      const agentOnly = (['priority', 'category', 'queue_id'] as const).filter((field) => dto[field] !== undefined);
+      const agentOnly = (['priority', 'category', 'queue_id', 'custom_fields'] as const).filter((field) => dto[field] !== undefined);
       if (agentOnly.length > 0) {
         throw new AppError(ErrorCode.FORBIDDEN, 'A customer may change the title and description, or close the ticket', agentOnly.map((field) => ({ field })));
       }
     }
     await this.getVisible(actor, id);
     if (dto.queue_id !== undefined) await this.queues.assertExists(dto.queue_id);
+    const customFields = await this.customFields.check(dto.custom_fields, false);
     const now = this.clock.now();
     const { before, after, names } = await this.dataSource.transaction(async (manager) => {
       const current = (await this.tickets.lockById(id, manager))!;
       const plan = this.planUpdate(current, dto, agent ? 'agent' : 'client', now);
+      const values = mergeCustomFields(current.customFields, customFields);
+      if (values) {
+        plan.changes.customFields = values;
+        plan.names.push('custom_fields');
+      }
       if (plan.names.length === 0) return { before: current, after: current, names: [] };
       const updated = await this.tickets.update(current, plan.changes, manager);
       await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: id, actorId: actor.id, createdAt: now })), manager);
@@ -505,6 +541,14 @@ export class TicketsService {
     }
     return plan;
   }
+}
+
+/** A ticket's custom-field values after an update's checked changes, or null when nothing changes. */
+function mergeCustomFields(current: CustomFieldValues, { set, clear }: CheckedCustomFields): CustomFieldValues | null {
+  const next: CustomFieldValues = { ...current, ...set };
+  for (const key of clear) delete next[key];
+  const same = Object.keys(next).length === Object.keys(current).length && Object.entries(next).every(([key, value]) => current[key] === value);
+  return same ? null : next;
 }
 
 /** The grouping-set rows of `slaOutcomes` as the stats answer: overall, per queue, per agent, with rates. */

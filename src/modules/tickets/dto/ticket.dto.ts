@@ -9,6 +9,7 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -36,6 +37,7 @@ import { TICKET_EVENT_TYPES, type TicketEventEntity, type TicketEventType } from
 import { TICKET_SOURCES, type TicketEntity, type TicketSource } from '#src/modules/tickets/ticket.entity.js';
 import type { TicketRecord } from '#src/modules/tickets/tickets.repository.js';
 import { CsatStatsDto } from '#src/modules/ratings/dto/csat.dto.js';
+import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 
 /** Typed tickets (REST, Socket.IO, the plain WebSocket): the described system's text rules. A ticket made from an e-mail keeps whatever the mail had. */
 export const TITLE_MIN = 3;
@@ -56,6 +58,14 @@ const SearchText = () => applyDecorators(Trim(), IsString(), IsNotEmpty(), MaxLe
 
 const ANY_CASE = 'Accepted in any case (`HIGH`, `High`), returned in lower case.';
 export const CATEGORY_MAX = 100;
+
+const CUSTOM_FIELDS_DOC = {
+  type: 'object' as const,
+  additionalProperties: { oneOf: [{ type: 'string' as const }, { type: 'number' as const }, { type: 'boolean' as const }] },
+  example: { order_no: 'A-100', vip: true },
+  description:
+    'Values of the custom fields (GET /api/v1/custom-fields) by key: text and select as strings, number as a number, date as YYYY-MM-DD, checkbox as true/false. An unknown key or a wrong type: 422 naming `custom_fields.<key>`.',
+};
 
 /** A positive integer id in a JSON body (strings are refused, not converted). */
 const BodyId = () => applyDecorators(IsInt(), Min(1), Max(MAX_INT4));
@@ -97,6 +107,7 @@ export class TicketResponseDto {
   suggested_category: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'The queue a language model suggests (agents only; null for customers)' })
   suggested_queue_id: number | null;
+  @ApiProperty(CUSTOM_FIELDS_DOC) custom_fields: CustomFieldValues;
 }
 
 /** Gives a ticket response its `sla` block (SlaService.view): states depend on the moment and the policy. */
@@ -129,6 +140,7 @@ export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketRe
     updated_at: ticket.updatedAt.toISOString(),
     suggested_category: ticket.suggestedCategory,
     suggested_queue_id: ticket.suggestedQueueId,
+    custom_fields: ticket.customFields,
   };
   return { ...response, sla: sla(response) };
 }
@@ -161,6 +173,7 @@ export function toTicketResponseFromRecord(r: TicketRecord, sla: SlaViewer): Tic
     updated_at: pgTimestampToIso(r.updated_at),
     suggested_category: r.suggested_category,
     suggested_queue_id: r.suggested_queue_id,
+    custom_fields: r.custom_fields,
   };
   return { ...response, sla: sla(response) };
 }
@@ -211,6 +224,10 @@ export class CreateTicketDto {
   @OptionalNotNull()
   @IsEnumValue(TICKET_STATUSES)
   status?: TicketStatus;
+
+  @ApiPropertyOptional({ ...CUSTOM_FIELDS_DOC, description: `${CUSTOM_FIELDS_DOC.description} Every required field needs a value here.` })
+  @IsOptional()
+  custom_fields?: unknown;
 }
 
 export class UpdateTicketDto {
@@ -247,6 +264,10 @@ export class UpdateTicketDto {
   @OptionalNotNull()
   @BodyId()
   queue_id?: number;
+
+  @ApiPropertyOptional({ ...CUSTOM_FIELDS_DOC, description: `Agents only. ${CUSTOM_FIELDS_DOC.description} Keys left out keep their value; null clears one (not a required one).` })
+  @IsOptional()
+  custom_fields?: unknown;
 }
 
 export class AssignTicketDto {
@@ -341,6 +362,16 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
   @OptionalNotNull()
   @IsEnumValue(['breached', 'warning'] as const)
   sla_state?: 'breached' | 'warning';
+
+  @ApiPropertyOptional({
+    name: 'custom_fields.<key>',
+    type: String,
+    description:
+      'Tickets whose custom field `<key>` holds this value, e.g. `?custom_fields.order_no=A-100&custom_fields.vip=true`; the value is read by the field\'s type (a number, YYYY-MM-DD, true/false, one of a select\'s options). An unknown key or a bad value: 422 naming `custom_fields.<key>`.',
+  })
+  @IsOptional()
+  @IsObject({ message: 'filter by custom fields as custom_fields.<key>=value' })
+  custom_fields?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Words found in the title or description' })
   @OptionalNotNull()
