@@ -12,6 +12,7 @@ import { dataSourceOptions } from '#src/database/data-source.js';
 import { AssistModule } from '#src/modules/assist/assist.module.js';
 import { AttachmentsModule } from '#src/modules/attachments/attachments.module.js';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
+import { BotModule } from '#src/modules/bot/bot.module.js';
 import { ChatModule } from '#src/modules/chat/chat.module.js';
 import { KnowledgeModule } from '#src/modules/knowledge/knowledge.module.js';
 import { HealthModule } from '#src/modules/health/health.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         NotificationsModule,
         KnowledgeModule,
         AssistModule,
+        BotModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

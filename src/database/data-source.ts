@@ -15,6 +15,7 @@ import { SlaEngine1764600000000 } from '#migrations/1764600000000-SlaEngine.js';
 import { EmailChannel1764700000000 } from '#migrations/1764700000000-EmailChannel.js';
 import { OutboxAndMail1764700100000 } from '#migrations/1764700100000-OutboxAndMail.js';
 import { KnowledgeBase1764700300000 } from '#migrations/1764700300000-KnowledgeBase.js';
+import { Bot1764800100000 } from '#migrations/1764800100000-Bot.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   EmailChannel1764700000000,
   OutboxAndMail1764700100000,
   KnowledgeBase1764700300000,
+  Bot1764800100000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

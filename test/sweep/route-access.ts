@@ -1,5 +1,5 @@
 import { DEFAULT_PASSWORD } from '../factories/users.factory.js';
-import { CALENDAR, type Fresh, unique, type World } from './world.js';
+import { CALENDAR, type Fresh, intentBody, unique, type World } from './world.js';
 
 /**
  * Who may call each route, as test/access-sweep.e2e-spec.ts checks it for every operation in
@@ -118,6 +118,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/articles/{id}/feedback': { access: SIGNED_IN, body: () => ({ helpful: true }) },
 
   'GET /api/v1/tickets/{id}/ai-response': { access: OWNER_OR_AGENT },
+
+  'GET /api/v1/bot/intents': { access: ADMINS },
+  'POST /api/v1/bot/intents': { access: ADMINS, body: intentBody },
+  'PATCH /api/v1/bot/intents/{id}': { access: ADMINS, body: () => ({ reply: { en: 'Changed by the sweep', ru: 'Изменено' }, enabled: true }) },
+  'DELETE /api/v1/bot/intents/{id}': { access: ADMINS, fresh: 'intent' },
 
   'GET /api/v1/email/status': { access: ADMINS },
   'GET /api/v1/email/source/ticket/{id}': { access: AGENTS },

@@ -25,10 +25,15 @@ export interface World {
   passwordToken: string;
   /** A published knowledge-base article. */
   articleId: number;
+  /** A chat bot intent. */
+  intentId: number;
 }
 
 /** What a call that deletes or revokes needs made anew: an object, or the users themselves (a password change). */
-export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment' | 'passwordLink' | 'article';
+export type Fresh = 'tokens' | 'users' | 'message' | 'note' | 'queue' | 'calendar' | 'attachment' | 'passwordLink' | 'article' | 'intent';
+
+/** A valid bot intent with a key of its own. */
+export const intentBody = () => ({ key: unique('sweep').replace('-', '_'), phrases: { en: ['sweep question'] }, reply: { en: 'A sweep answer' } });
 
 export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 
@@ -64,6 +69,7 @@ const make = {
     ok(t.http.post('/api/v1/sla/calendars').set(w.admin.auth).send({ name: unique('Calendar'), ...CALENDAR }), 201, 'calendar'),
   article: (t: TestApp, w: Pick<World, 'agent'>) =>
     ok(t.http.post('/api/v1/articles').set(w.agent.auth).send({ title: unique('Article'), content: 'How to reset a password', published: true }), 201, 'article'),
+  intent: (t: TestApp, w: Pick<World, 'admin'>) => ok(t.http.post('/api/v1/bot/intents').set(w.admin.auth).send(intentBody()), 201, 'intent'),
 };
 
 const signedInUsers = (t: TestApp) =>
@@ -79,7 +85,14 @@ export async function makeWorld(t: TestApp): Promise<World> {
   const users = await signedInUsers(t);
   const ticketId = (await createTicket(t.db, { clientId: users.owner.user.id })).id;
   const w = { ...users, ticketId };
-  const [message, note, queue, calendar, article] = await Promise.all([make.message(t, w), make.note(t, w), make.queue(t, w), make.calendar(t, w), make.article(t, w)]);
+  const [message, note, queue, calendar, article, intent] = await Promise.all([
+    make.message(t, w),
+    make.note(t, w),
+    make.queue(t, w),
+    make.calendar(t, w),
+    make.article(t, w),
+    make.intent(t, w),
+  ]);
   const file = await upload(t, users.owner, message.id);
   await keepMailSource(t, ticketId, message.id);
   return {
@@ -91,6 +104,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
     attachmentId: file.id,
     passwordToken: 'sweep-unknown-link',
     articleId: article.id,
+    intentId: intent.id,
   };
 }
 
@@ -134,6 +148,7 @@ export async function refreshWorld(t: TestApp, world: World, fresh: Fresh): Prom
   if (fresh === 'queue') return { ...w, queueId: (await make.queue(t, w)).id };
   if (fresh === 'calendar') return { ...w, calendarId: (await make.calendar(t, w)).id };
   if (fresh === 'article') return { ...w, articleId: (await make.article(t, w)).id };
+  if (fresh === 'intent') return { ...w, intentId: (await make.intent(t, w)).id };
   if (fresh === 'attachment') return { ...w, attachmentId: (await upload(t, owner, w.messageId)).id };
   return w;
 }
@@ -156,6 +171,7 @@ export function pathIds(path: string, world: World): Record<string, number | str
       users: world.owner.user.id,
       attachments: world.attachmentId,
       articles: world.articleId,
+      intents: world.intentId,
     };
     if (!(resource in byResource)) throw new Error(`no object in the sweep's world for {${param}} in ${path}: add one to pathIds`);
     ids[param] = byResource[resource];

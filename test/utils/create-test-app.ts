@@ -37,6 +37,8 @@ export const TEST_ENV: Record<string, string> = {
   // Building the OpenAPI document is about a third of a boot's CPU (some 90 boots per run); the
   // files that read /docs or /docs-json, and the sweeps that walk it, pass DOCS_ENABLED: 'true'.
   DOCS_ENABLED: 'false',
+  // The chat bot answers new live chats; the files that test it (test/bot.e2e-spec.ts) pass BOT_ENABLED: 'true'.
+  BOT_ENABLED: 'false',
 };
 
 /**

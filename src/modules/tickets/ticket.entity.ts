@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { TicketPriority, TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
+import type { BotState, TicketPriority, TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 
 export const TICKET_SOURCES = ['web', 'chat', 'email', 'api'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
@@ -35,6 +35,10 @@ export class TicketEntity {
 
   @Column({ type: 'varchar', length: 10, default: 'web' })
   source: TicketSource;
+
+  /** The chat bot's part (see domain/ticket-status botHolds); null for tickets it never held. */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  botState: BotState | null;
 
   @Column({ type: 'timestamptz' })
   frtDeadline: Date;

@@ -10,7 +10,7 @@ import { ErrorCode } from '#src/common/errors/error-code.js';
 import { systemQueueIdSql } from '#src/modules/queues/queues.repository.js';
 import { anyRunningClockSql, runningClockSql } from '#src/modules/sla/sla.repository.js';
 import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
-import { ACTIVE_STATUSES, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
+import { ACTIVE_STATUSES, type BotState, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
 import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 
@@ -55,6 +55,7 @@ export type TicketChanges = Partial<
     | 'firstResponseAt'
     | 'resolvedAt'
     | 'closedAt'
+    | 'botState'
   >
 >;
 
@@ -93,7 +94,7 @@ export const PRESENCE_STALE_SECONDS = 60;
 
 /** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
-  t.source, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at`;
+  t.source, t.bot_state, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at`;
 
 interface TicketRow {
   id: number;
@@ -106,6 +107,7 @@ interface TicketRow {
   client_id: number;
   agent_id: number | null;
   source: TicketEntity['source'];
+  bot_state: BotState | null;
   frt_deadline: Date;
   ttr_deadline: Date;
   first_response_at: Date | null;
@@ -127,6 +129,7 @@ function toEntity(row: TicketRow): TicketEntity {
     clientId: row.client_id,
     agentId: row.agent_id,
     source: row.source,
+    botState: row.bot_state,
     frtDeadline: row.frt_deadline,
     ttrDeadline: row.ttr_deadline,
     firstResponseAt: row.first_response_at,
@@ -180,6 +183,8 @@ export interface NewTicket {
   ttrDeadline: Date;
   createdAt: Date;
   actorId: number | null;
+  /** A live chat the bot takes first (bot_state `active`). */
+  botActive?: boolean;
 }
 
 @Injectable()
@@ -203,10 +208,10 @@ export class TicketsRepository {
         'tickets.insert',
         `WITH t AS (
            INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
-                                frt_deadline, ttr_deadline, created_at, updated_at)
+                                frt_deadline, ttr_deadline, created_at, updated_at, bot_state)
            VALUES ($1, $2, $3, $4,
                    COALESCE($5, ${systemQueueIdSql("CASE WHEN $7 = 'email' THEN 'email' ELSE 'general' END")}),
-                   $6, $7, $8, $9, $10, $10)
+                   $6, $7, $8, $9, $10, $10, CASE WHEN $13::boolean THEN 'active' END)
            RETURNING *
          ), e AS (
            INSERT INTO ticket_events (ticket_id, actor_id, type, to_value, created_at)
@@ -231,6 +236,7 @@ export class TicketsRepository {
           ticket.createdAt,
           ticket.actorId,
           capacity,
+          ticket.botActive === true,
         ],
         manager,
       );
@@ -443,13 +449,17 @@ export class TicketsRepository {
   /**
    * The oldest active ticket nobody holds, locked; skipped if another transaction holds it. A
    * ticket that a person took off its agent (its last assignment change set nobody, by someone)
-   * is not in the pool: it waits for someone to assign it, or for a reopening.
+   * is not in the pool: it waits for someone to assign it, or for a reopening. Nor is a live chat
+   * the bot holds (domain botHolds); one it handed over only when `onlineAgentHasRoom`.
    */
-  claimOldestUnassigned(manager: EntityManager): Promise<TicketEntity | null> {
+  claimOldestUnassigned(manager: EntityManager, onlineAgentHasRoom: boolean): Promise<TicketEntity | null> {
     return this.tickets(manager)
       .createQueryBuilder('t')
       .where('t.agent_id IS NULL')
       .andWhere({ status: In([...ACTIVE_STATUSES]) })
+      .andWhere(`(t.bot_state IS NULL OR (t.bot_state = 'active' AND t.first_response_at IS NOT NULL) OR (t.bot_state = 'handed_off' AND :online))`, {
+        online: onlineAgentHasRoom,
+      })
       .andWhere(
         `(SELECT e.to_value IS NULL AND e.actor_id IS NOT NULL FROM ticket_events e
            WHERE e.ticket_id = t.id AND e.type = 'assignment' ORDER BY e.id DESC LIMIT 1) IS NOT TRUE`,
