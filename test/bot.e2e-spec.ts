@@ -4,6 +4,7 @@ import { BotService } from '#src/modules/bot/bot.service.js';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { openPlain } from './utils/plain-ws.js';
 import { collect, next, request, socketPool } from './utils/socket.js';
 import { twoInstances } from './utils/two-instances.js';
 import { waitFor } from './utils/wait.js';
@@ -126,6 +127,25 @@ describe('the chat bot', () => {
       expect(await say(chat, '55555')).toHaveLength(1);
       expect((await notesOf(chat.ticketId))[0].content).toContain('55555');
     });
+  });
+
+  it('answers on the plain WebSocket chat (/ws/support) the same way', async () => {
+    const customer = await signedIn(t);
+    const plain = await openPlain(t.baseUrl, { token: customer.token });
+    try {
+      plain.send({ title: 'Вопрос', description: 'Здравствуйте, у меня вопрос' });
+      const { ticket_id: ticketId } = await plain.next<{ ticket_id: number; id?: number }>((frame) => frame.ticket_id !== undefined && frame.id === undefined);
+      await waitFor(async () => (await botMessages(ticketId)).length > 0);
+      const question = plain.next<Message>((frame) => frame.author_type === 'bot' && frame.content === 'Номер заказа, пожалуйста?');
+      plain.send({ ticket_id: ticketId, content: 'статус заказа' });
+      await question;
+      const waiting = plain.next<Message>((frame) => frame.author_type === 'bot' && /операторы заняты/.test(frame.content));
+      plain.send({ ticket_id: ticketId, content: 'вот он: #777123' });
+      await waiting;
+      expect((await notesOf(ticketId))[0].content).toContain('Order number: 777123');
+    } finally {
+      plain.ws.close();
+    }
   });
 
   describe('the knowledge base', () => {
