@@ -7,6 +7,7 @@ import type { Localized, SlotSpec } from '#src/modules/bot/domain/dialogue.js';
 import { intentProblems } from '#src/modules/bot/domain/intent-rules.js';
 import {
   type CreateIntentDto,
+  type IntentPhrasesDto,
   type IntentResponseDto,
   type IntentSlotDto,
   type LocalizedTextDto,
@@ -18,6 +19,7 @@ const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Intent not found');
 
 /** Only the languages given, as plain data (the DTO instances carry no other fields: unknown ones are refused). */
 const text = (dto: LocalizedTextDto): Localized => ({ ...(dto.en !== undefined && { en: dto.en }), ...(dto.ru !== undefined && { ru: dto.ru }) });
+const phrases = (dto: IntentPhrasesDto): IntentValues['phrases'] => ({ ...(dto.en && { en: dto.en }), ...(dto.ru && { ru: dto.ru }) });
 const slot = (dto: IntentSlotDto): SlotSpec => ({ name: dto.name, type: dto.type, label: text(dto.label), prompt: text(dto.prompt), retry: dto.retry ? text(dto.retry) : null });
 
 /**
@@ -43,7 +45,7 @@ export class BotIntentsService {
   async create(dto: CreateIntentDto): Promise<IntentResponseDto> {
     const values: IntentValues = {
       key: dto.key,
-      phrases: { ...(dto.phrases.en && { en: dto.phrases.en }), ...(dto.phrases.ru && { ru: dto.phrases.ru }) },
+      phrases: phrases(dto.phrases),
       reply: dto.reply ? text(dto.reply) : null,
       slots: (dto.slots ?? []).map(slot),
       action: dto.action ?? 'none',
@@ -59,7 +61,7 @@ export class BotIntentsService {
     if (!current) throw notFound();
     const values: IntentValues = {
       key: dto.key ?? current.key,
-      phrases: dto.phrases ? { ...(dto.phrases.en && { en: dto.phrases.en }), ...(dto.phrases.ru && { ru: dto.phrases.ru }) } : current.phrases,
+      phrases: dto.phrases ? phrases(dto.phrases) : current.phrases,
       reply: dto.reply === undefined ? current.reply : dto.reply === null ? null : text(dto.reply),
       slots: dto.slots ? dto.slots.map(slot) : current.slots,
       action: dto.action ?? current.action,

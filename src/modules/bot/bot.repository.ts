@@ -33,6 +33,16 @@ export interface ConversationRow {
 
 const COLUMNS = 'id, key, phrases, reply, slots, action, enabled, created_at, updated_at';
 
+/** An intent's values as the statements' parameters, in column order (key, phrases, reply, slots, action, enabled). */
+const intentParams = (values: IntentValues) => [
+  values.key,
+  JSON.stringify(values.phrases),
+  values.reply === null ? null : JSON.stringify(values.reply),
+  JSON.stringify(values.slots),
+  values.action,
+  values.enabled,
+];
+
 const keyTaken = (error: unknown) =>
   pgErrorCode(error) === PG_UNIQUE_VIOLATION ? new AppError(ErrorCode.CONFLICT, 'An intent with this key exists', [{ field: 'key' }]) : error;
 
@@ -60,7 +70,7 @@ export class BotRepository {
     try {
       const rows: IntentRow[] = await this.db.query(
         `INSERT INTO bot_intents (key, phrases, reply, slots, action, enabled) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [values.key, JSON.stringify(values.phrases), values.reply === null ? null : JSON.stringify(values.reply), JSON.stringify(values.slots), values.action, values.enabled],
+        intentParams(values),
       );
       return rows[0];
     } catch (error) {
@@ -74,7 +84,7 @@ export class BotRepository {
       const [rows]: [IntentRow[], number] = await this.db.query(
         `UPDATE bot_intents SET key = $2, phrases = $3, reply = $4, slots = $5, action = $6, enabled = $7, updated_at = now()
           WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, values.key, JSON.stringify(values.phrases), values.reply === null ? null : JSON.stringify(values.reply), JSON.stringify(values.slots), values.action, values.enabled],
+        [id, ...intentParams(values)],
       );
       return rows[0] ?? null;
     } catch (error) {

@@ -19,6 +19,8 @@ const SLOTS_MAX = 5;
 const Text = () => applyDecorators(OptionalNotNull(), IsString(), MinTrimmedLength(1), MaxLength(TEXT_MAX));
 const Phrases = () =>
   applyDecorators(OptionalNotNull(), IsArray(), ArrayMaxSize(PHRASES_MAX), IsString({ each: true }), Matches(/\S/, { each: true, message: 'each phrase must not be blank' }), MaxLength(PHRASE_MAX, { each: true }));
+/** Unique; lower-case letters, digits and `_`. */
+const IntentKey = () => applyDecorators(IsString(), Matches(/^[a-z0-9_]{1,60}$/, { message: 'key must be 1 to 60 lower-case letters, digits or _' }));
 /** null is a value (no text); absent keeps what there is. */
 const Nullable = () => ValidateIf((_object: unknown, value: unknown) => value !== null);
 
@@ -62,8 +64,7 @@ const Slots = () => applyDecorators(OptionalNotNull(), IsArray(), ArrayMaxSize(S
 
 export class CreateIntentDto {
   @ApiProperty({ example: 'invoice_copy', description: 'Unique; lower-case letters, digits and `_`' })
-  @IsString()
-  @Matches(/^[a-z0-9_]{1,60}$/, { message: 'key must be 1 to 60 lower-case letters, digits or _' })
+  @IntentKey()
   key: string;
 
   @ApiProperty({ type: IntentPhrasesDto, description: 'What customers write, per language; matched in any case, with typos, inside longer sentences' })
@@ -91,8 +92,7 @@ export class CreateIntentDto {
 export class UpdateIntentDto {
   @ApiPropertyOptional({ example: 'invoice_copy' })
   @OptionalNotNull()
-  @IsString()
-  @Matches(/^[a-z0-9_]{1,60}$/, { message: 'key must be 1 to 60 lower-case letters, digits or _' })
+  @IntentKey()
   key?: string;
 
   @ApiPropertyOptional({ type: IntentPhrasesDto }) @OptionalNotNull() @NestedObject(() => IntentPhrasesDto) phrases?: IntentPhrasesDto;
