@@ -6,12 +6,14 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * src/modules/bot/intents.seed.json, copied beside the build by scripts/copy-assets.mjs), what it
  * remembers of each chat (`bot_conversations`), and on tickets `bot_state`: `active` while the bot
  * holds a new live chat (automatic assignment leaves it alone), `handed_off` once it gave the chat
- * to people (it then goes to an agent who is online), null for every other ticket.
+ * to people (it then goes to an agent who is online), null for every other ticket; and on queues
+ * `bot_enabled`, whether the bot takes the new live chats of the queue (BOT_ENABLED switches it for all).
  */
 export class Bot1764800100000 implements MigrationInterface {
   name = 'Bot1764800100000';
 
   async up(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE queues ADD COLUMN bot_enabled boolean NOT NULL DEFAULT true`);
     await q.query(`ALTER TABLE tickets ADD COLUMN bot_state varchar(12) CONSTRAINT tickets_bot_state_check CHECK (bot_state IN ('active', 'handed_off'))`);
     await q.query(`
       CREATE TABLE bot_intents (
@@ -55,5 +57,6 @@ export class Bot1764800100000 implements MigrationInterface {
     await q.query(`DROP TABLE bot_conversations`);
     await q.query(`DROP TABLE bot_intents`);
     await q.query(`ALTER TABLE tickets DROP COLUMN bot_state`);
+    await q.query(`ALTER TABLE queues DROP COLUMN bot_enabled`);
   }
 }

@@ -265,6 +265,21 @@ describe('the chat bot', () => {
       expect(onWeb).toEqual([]);
     });
 
+    it('on a queue whose bot is switched off: its live chats go straight to agents', async () => {
+      const queue = (await t.http.post('/api/v1/queues').set(admin.auth).send({ name: 'VIP', bot_enabled: false }).expect(201)).body as { id: number; bot_enabled: boolean };
+      expect(queue.bot_enabled).toBe(false);
+      const socket = await sockets.open(await signedIn(t));
+      const ack = await request<{ ticket_id: number; ticket: Ticket }>(socket, 'ticket:create', { title: 'VIP', description: 'Where is my order?', queue_id: queue.id });
+      expect(ack.ticket.bot_active).toBe(false);
+      const written = await handled(ack.ticket_id, async () => (await request<{ message: Message }>(socket, 'message:send', { ticket_id: ack.ticket_id, content: 'order status' })).message.id);
+      expect(written).toEqual([]);
+      expect(await botMessages(ack.ticket_id)).toEqual([]);
+
+      await t.http.patch(`/api/v1/queues/${queue.id}`).set(admin.auth).send({ bot_enabled: true }).expect(200);
+      const again = await request<{ ticket: Ticket }>(socket, 'ticket:create', { title: 'VIP', description: 'Hello there, a question', queue_id: queue.id });
+      expect(again.ticket.bot_active).toBe(true);
+    });
+
     it('about its own messages: one answer per customer message', async () => {
       const chat = await openChat();
       const written = await handled(chat.ticketId, async () => (await request<{ message: Message }>(chat.socket, 'message:send', { ticket_id: chat.ticketId, content: 'thanks!' })).message.id);

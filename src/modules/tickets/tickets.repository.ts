@@ -183,7 +183,7 @@ export interface NewTicket {
   ttrDeadline: Date;
   createdAt: Date;
   actorId: number | null;
-  /** A live chat the bot takes first (bot_state `active`). */
+  /** A live chat the bot takes first (bot_state `active`), if its queue lets the bot (`bot_enabled`). */
   botActive?: boolean;
 }
 
@@ -202,6 +202,8 @@ export class TicketsRepository {
    * skip automatic assignment when no one could take the ticket.
    */
   async insert(ticket: NewTicket, capacity: number, manager?: EntityManager): Promise<{ ticket: TicketRecord; agentHasRoom: boolean }> {
+    // The ticket's queue: the one asked for, else the system queue of its source.
+    const queueId = `COALESCE($5, ${systemQueueIdSql("CASE WHEN $7 = 'email' THEN 'email' ELSE 'general' END")})`;
     try {
       const rows = await preparedQuery<TicketRecord & { agent_has_room: boolean }>(
         this.db,
@@ -209,9 +211,8 @@ export class TicketsRepository {
         `WITH t AS (
            INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
                                 frt_deadline, ttr_deadline, created_at, updated_at, bot_state)
-           VALUES ($1, $2, $3, $4,
-                   COALESCE($5, ${systemQueueIdSql("CASE WHEN $7 = 'email' THEN 'email' ELSE 'general' END")}),
-                   $6, $7, $8, $9, $10, $10, CASE WHEN $13::boolean THEN 'active' END)
+           VALUES ($1, $2, $3, $4, ${queueId}, $6, $7, $8, $9, $10, $10,
+                   CASE WHEN $13::boolean AND EXISTS (SELECT 1 FROM queues q WHERE q.id = ${queueId} AND q.bot_enabled) THEN 'active' END)
            RETURNING *
          ), e AS (
            INSERT INTO ticket_events (ticket_id, actor_id, type, to_value, created_at)
