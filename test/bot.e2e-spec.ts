@@ -243,6 +243,8 @@ describe('the chat bot', () => {
       });
       expect(written).toEqual([]);
       expect((await ticketOf(chat.ticketId)).bot_active).toBe(false);
+      // The agent who answered has the chat now.
+      await waitFor(async () => (await ticketOf(chat.ticketId)).agent_id === agent.user.id);
       const after = await handled(chat.ticketId, async () => (await request<{ message: Message }>(chat.socket, 'message:send', { ticket_id: chat.ticketId, content: 'order status' })).message.id);
       expect(after).toEqual([]);
     });

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
+import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
@@ -19,7 +20,7 @@ import { type AppendedMessage, type MessageAuthor, MessagesService } from '#src/
 import type { NoteResponseDto } from '#src/modules/notes/dto/note.dto.js';
 import { NotesService } from '#src/modules/notes/notes.service.js';
 import { AssignmentService } from '#src/modules/tickets/assignment.service.js';
-import { botHolds } from '#src/modules/tickets/domain/ticket-status.js';
+import { botHolds, isActive } from '#src/modules/tickets/domain/ticket-status.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
@@ -66,6 +67,7 @@ export class BotService {
     private readonly notes: NotesService,
     private readonly assignment: AssignmentService,
     private readonly knowledge: KnowledgeService,
+    private readonly clock: Clock,
   ) {}
 
   /** A new live chat: the greeting (and the answer to its opening text, if it names an intent). */
@@ -78,10 +80,18 @@ export class BotService {
     });
   }
 
-  /** A customer's message on a chat the bot holds: its answer. Agents', the bot's own and e-mail messages are not for it. */
+  /**
+   * A customer's message on a chat the bot holds: its answer. An agent's public reply takes the chat
+   * over instead. The bot's own messages and e-mail are not for it.
+   */
   @OnEvent('message.created', { async: true, promisify: true })
   async messageCreated({ message, ticket }: DomainEvents['message.created']): Promise<void> {
-    if (message.author_type !== 'client' || ticket.source !== 'chat' || !ticket.bot_active) return;
+    if (ticket.source !== 'chat') return;
+    // The event carries the ticket after the message: an agent's first reply shows bot_active false already.
+    if (message.author_type === 'agent' && message.author_id !== null && ticket.agent_id === null) {
+      return this.safely(ticket.id, () => this.takenOver(ticket.id, message.author_id!));
+    }
+    if (message.author_type !== 'client' || !ticket.bot_active) return;
     await this.safely(ticket.id, async () => {
       const intents = await this.intents();
       let knowledge: KnowledgeAnswer | null | undefined;
@@ -116,6 +126,20 @@ export class BotService {
     const intents = await this.intents();
     const handedOff = await this.turn(ticketId, null, (conversation) => requestedHandoff(conversation, this.context(intents)), true);
     return { ticket_id: ticketId, handed_off: handedOff };
+  }
+
+  /**
+   * An agent replied in public on a chat the bot held (which ended the bot's part): the chat is
+   * handed over, to that agent, through AssignmentService like any assignment (`ticket:assigned`).
+   */
+  private async takenOver(ticketId: number, agentId: number): Promise<void> {
+    const taken = await this.dataSource.transaction(async (manager) => {
+      const before = await this.tickets.lockVisible(null, ticketId, manager);
+      if (before.botState !== 'active' || before.agentId !== null || !isActive(before.status)) return null;
+      const handed = await this.tickets.handOverFromBot(manager, before);
+      return { before, after: await this.assignment.applyAssignment(manager, handed, agentId, agentId, this.clock.now()) };
+    });
+    if (taken) this.assignment.announceAssignment(taken.before, taken.after, agentId);
   }
 
   private context(intents: BotIntent[]) {
@@ -169,8 +193,10 @@ export class BotService {
    */
   private async handOut(ticket: TicketEntity, language: BotLanguage): Promise<void> {
     this.tickets.announceHandOver(ticket);
-    const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queueId });
-    if (!assigned) await this.messages.post(null, ticket.id, BOT, translate(language, 'bot.handoff_waiting'), null);
+    if (await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queueId })) return;
+    // Not by this call; but an agent who connected meanwhile may have been given it (the waiting tickets go out then).
+    if ((await this.tickets.getById(ticket.id)).agentId !== null) return;
+    await this.messages.post(null, ticket.id, BOT, translate(language, 'bot.handoff_waiting'), null);
   }
 
   /** A confident knowledge-base answer for the text, or null (a failed search is no answer). */
