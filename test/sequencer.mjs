@@ -20,6 +20,7 @@ const SLOWEST_FIRST = [
   'auth.e2e-spec.ts',
   'self-service.e2e-spec.ts',
   'chat-instances.e2e-spec.ts',
+  'bot.e2e-spec.ts',
   'outbound-mail.e2e-spec.ts',
   'outbox-instances.e2e-spec.ts',
 ];
