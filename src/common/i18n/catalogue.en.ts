@@ -52,7 +52,6 @@ export const en = {
   'bot.not_understood': 'Sorry, I did not get that. Could you put it another way? Or write "agent" to talk to a person.',
   'bot.knowledge_answer': 'This article may answer it: "{title}"\n{snippet}\n{url}\nDid this help? (yes / no)',
   'bot.knowledge_helped': 'Glad it helped! Anything else?',
-  'bot.handoff_assigned': 'I am passing you to a person: an agent will reply here shortly.',
   'bot.handoff_waiting': 'All our agents are busy or offline right now. Your chat is in the queue, and a person will reply here as soon as one is free.',
   'bot.agent_joined': 'An agent has taken your chat and will reply here shortly.',
   'bot.note_handoff': 'The bot handed this chat to a person ({reason}).',

@@ -36,12 +36,6 @@ export class BotIntentsService {
     return toPage(await this.repo.listIntents(afterId, limit), limit, toIntentResponse, (row) => [row.id]);
   }
 
-  async get(id: number): Promise<IntentResponseDto> {
-    const row = await this.repo.findIntent(id);
-    if (!row) throw notFound();
-    return toIntentResponse(row);
-  }
-
   async create(dto: CreateIntentDto): Promise<IntentResponseDto> {
     const values: IntentValues = {
       key: dto.key,
