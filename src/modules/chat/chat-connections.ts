@@ -74,12 +74,13 @@ export class ChatConnections {
   }
 
   /**
-   * A connection is in its rooms (`user:<id>` among them): an agent's first one on this instance
-   * makes them online, so waiting tickets may go to them now (live chats the bot handed over wait
-   * for exactly this), and its `ticket:assigned` reaches this connection.
+   * A connection is in its rooms (`user:<id>` among them): an agent connected is online, so waiting
+   * tickets may go to them now (live chats the bot handed over wait for exactly this), and its
+   * `ticket:assigned` reaches this connection. Every connection of an agent says so: two tabs
+   * opened at once would each see the other as the first.
    */
   inRooms(user: AuthUser): void {
-    if (user.role === 'agent' && this.presence.heldHere(user.id) === 1) this.events.publish('agent.available', { userId: user.id });
+    if (user.role === 'agent') this.events.publish('agent.available', { userId: user.id });
   }
 
   /** Gives back the place `open` took (call it once per successful `open`). */

@@ -59,11 +59,6 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return true;
   }
 
-  /** The user's connections on this instance. */
-  heldHere(userId: number): number {
-    return this.connections.get(userId) ?? 0;
-  }
-
   /** Gives back a place taken by `admit`. */
   release(userId: number): Promise<void> {
     this.drop(userId);
