@@ -1,10 +1,11 @@
-// Copies the files the service reads at run time besides its code (templates: `*.hbs`) from src/
+// Copies the files the service reads at run time besides its code (templates: `*.hbs`; the bot's
+// intents.seed.json, read by its migration) from src/
 // to the same place under dist/src/, so `node dist/src/main.js` finds them beside the compiled
 // module that loads them. Run by `npm run build` after tsc.
 import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ASSET = /\.hbs$/;
+const ASSET = /\.hbs$|^intents\.seed\.json$/;
 
 function copy(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -13,6 +13,7 @@ import { AssistModule } from '#src/modules/assist/assist.module.js';
 import { AttachmentsModule } from '#src/modules/attachments/attachments.module.js';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
 import { CannedResponsesModule } from '#src/modules/canned-responses/canned-responses.module.js';
+import { BotModule } from '#src/modules/bot/bot.module.js';
 import { ChatModule } from '#src/modules/chat/chat.module.js';
 import { KnowledgeModule } from '#src/modules/knowledge/knowledge.module.js';
 import { HealthModule } from '#src/modules/health/health.module.js';
@@ -66,6 +67,7 @@ export class AppModule {
         WebhooksModule,
         CustomFieldsModule,
         ExportModule,
+        BotModule,
         // Last: its global guard must run after AuthModule's JWT guard (limits per signed-in user).
         ThrottlingModule,
       ],

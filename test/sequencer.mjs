@@ -21,6 +21,7 @@ const SLOWEST_FIRST = [
   'auth.e2e-spec.ts',
   'self-service.e2e-spec.ts',
   'chat-instances.e2e-spec.ts',
+  'bot.e2e-spec.ts',
   'outbound-mail.e2e-spec.ts',
   'outbox-instances.e2e-spec.ts',
   'webhooks.e2e-spec.ts',

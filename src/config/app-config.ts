@@ -111,6 +111,10 @@ export class AppConfig {
   autoAssign: boolean;
   /** Active tickets an agent may hold before automatic assignment passes them over. */
   agentCapacity: number;
+  bot: {
+    /** BOT_ENABLED: a customer's new live chat goes to the bot first, until it hands over to people. */
+    enabled: boolean;
+  };
   /** Messages (and new tickets) one socket may send per 10 seconds. */
   chatRateLimit: number;
   loginMaxFailures: number;
@@ -358,6 +362,7 @@ export function loadConfig(env: Env): AppConfig {
     locale: r.oneOf<Locale>('LOCALE', 'en', LOCALES),
     autoAssign: r.bool('AUTO_ASSIGN', true),
     agentCapacity: r.int('AGENT_CAPACITY', 10, 1, 10000),
+    bot: { enabled: r.bool('BOT_ENABLED', true) },
     chatRateLimit: r.int('CHAT_RATE_LIMIT', 20, 1, 100000),
     loginMaxFailures: r.int('LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginWindowSeconds: r.int('LOGIN_WINDOW_SECONDS', 300, 1, 86400),

@@ -21,6 +21,7 @@ import { Webhooks1764800200000 } from '#migrations/1764800200000-Webhooks.js';
 import { CannedResponses1764800300000 } from '#migrations/1764800300000-CannedResponses.js';
 import { TicketRatings1764800310000 } from '#migrations/1764800310000-TicketRatings.js';
 import { CustomFields1764800400000 } from '#migrations/1764800400000-CustomFields.js';
+import { Bot1764800100000 } from '#migrations/1764800100000-Bot.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   CannedResponses1764800300000,
   TicketRatings1764800310000,
   CustomFields1764800400000,
+  Bot1764800100000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

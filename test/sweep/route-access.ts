@@ -1,5 +1,5 @@
 import { DEFAULT_PASSWORD } from '../factories/users.factory.js';
-import { CALENDAR, fieldKey, type Fresh, unique, type World } from './world.js';
+import { CALENDAR, fieldKey, type Fresh, intentBody, unique, type World } from './world.js';
 
 /**
  * Who may call each route, as test/access-sweep.e2e-spec.ts checks it for every operation in
@@ -132,6 +132,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'PATCH /api/v1/canned-responses/{id}': { access: AGENTS, body: () => ({ title: 'Changed by the sweep' }) },
   'DELETE /api/v1/canned-responses/{id}': { access: AGENTS, fresh: 'cannedResponse' },
   'POST /api/v1/canned-responses/{id}/render': { access: AGENTS, body: (w) => ({ ticket_id: w.ticketId }) },
+
+  'GET /api/v1/bot/intents': { access: ADMINS },
+  'POST /api/v1/bot/intents': { access: ADMINS, body: intentBody },
+  'PATCH /api/v1/bot/intents/{id}': { access: ADMINS, body: () => ({ reply: { en: 'Changed by the sweep', ru: 'Изменено' }, enabled: true }) },
+  'DELETE /api/v1/bot/intents/{id}': { access: ADMINS, fresh: 'intent' },
 
   'GET /api/v1/email/status': { access: ADMINS },
 

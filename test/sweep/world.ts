@@ -31,6 +31,8 @@ export interface World {
   webhookId: number;
   /** A custom ticket field. */
   customFieldId: number;
+  /** A chat bot intent. */
+  intentId: number;
 }
 
 /** What a call that deletes or revokes needs made anew: an object, or the users themselves (a password change). */
@@ -47,7 +49,11 @@ export type Fresh =
   | 'cannedResponse'
   | 'resolvedTicket'
   | 'webhook'
-  | 'customField';
+  | 'customField'
+  | 'intent';
+
+/** A valid bot intent with a key of its own. */
+export const intentBody = () => ({ key: unique('sweep').replace('-', '_'), phrases: { en: ['sweep question'] }, reply: { en: 'A sweep answer' } });
 
 export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 
@@ -100,6 +106,7 @@ const make = {
     ok(t.http.post('/api/v1/webhooks').set(w.admin.auth).send({ url: 'http://127.0.0.1:9/sweep', events: ['rating.created'] }), 201, 'webhook'),
   customField: (t: TestApp, w: Pick<World, 'admin'>) =>
     ok(t.http.post('/api/v1/custom-fields').set(w.admin.auth).send({ key: fieldKey(), label: 'Sweep field', type: 'text' }), 201, 'custom field'),
+  intent: (t: TestApp, w: Pick<World, 'admin'>) => ok(t.http.post('/api/v1/bot/intents').set(w.admin.auth).send(intentBody()), 201, 'intent'),
 };
 
 const signedInUsers = (t: TestApp) =>
@@ -115,7 +122,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
   const users = await signedInUsers(t);
   const ticketId = (await createTicket(t.db, { clientId: users.owner.user.id })).id;
   const w = { ...users, ticketId };
-  const [message, note, queue, calendar, article, canned, webhook, customField] = await Promise.all([
+  const [message, note, queue, calendar, article, canned, webhook, customField, intent] = await Promise.all([
     make.message(t, w),
     make.note(t, w),
     make.queue(t, w),
@@ -124,6 +131,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
     make.cannedResponse(t, w),
     make.webhook(t, w),
     make.customField(t, w),
+    make.intent(t, w),
   ]);
   const file = await upload(t, users.owner, message.id);
   await keepMailSource(t, ticketId, message.id);
@@ -139,6 +147,7 @@ export async function makeWorld(t: TestApp): Promise<World> {
     cannedResponseId: canned.id,
     webhookId: webhook.id,
     customFieldId: customField.id,
+    intentId: intent.id,
   };
 }
 
@@ -186,6 +195,7 @@ export async function refreshWorld(t: TestApp, world: World, fresh: Fresh): Prom
   if (fresh === 'resolvedTicket') return { ...w, ticketId: (await make.resolvedTicket(t, w)).id };
   if (fresh === 'webhook') return { ...w, webhookId: (await make.webhook(t, w)).id };
   if (fresh === 'customField') return { ...w, customFieldId: (await make.customField(t, w)).id };
+  if (fresh === 'intent') return { ...w, intentId: (await make.intent(t, w)).id };
   if (fresh === 'attachment') return { ...w, attachmentId: (await upload(t, owner, w.messageId)).id };
   return w;
 }
@@ -211,6 +221,7 @@ export function pathIds(path: string, world: World): Record<string, number | str
       'canned-responses': world.cannedResponseId,
       webhooks: world.webhookId,
       'custom-fields': world.customFieldId,
+      intents: world.intentId,
     };
     if (!(resource in byResource)) throw new Error(`no object in the sweep's world for {${param}} in ${path}: add one to pathIds`);
     ids[param] = byResource[resource];

@@ -39,6 +39,8 @@ export const TEST_ENV: Record<string, string> = {
   DOCS_ENABLED: 'false',
   // Webhook receivers in tests listen on loopback; test/webhooks.e2e-spec.ts unsets it to see the refusal.
   WEBHOOK_ALLOW_PRIVATE: 'true',
+  // The chat bot answers new live chats; the files that test it (test/bot.e2e-spec.ts) pass BOT_ENABLED: 'true'.
+  BOT_ENABLED: 'false',
 };
 
 /**

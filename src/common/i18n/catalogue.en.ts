@@ -46,4 +46,19 @@ export const en = {
   'email.no_subject': '(no subject)',
   'email.empty_body': '(the mail had no text)',
   'email.truncated': '[cut here: the full mail is kept with the ticket]',
+
+  // The chat bot (src/modules/bot/domain/dialogue.ts); intents' own texts live in their rows.
+  'bot.greeting': 'Hi! I am the support bot. Ask me about an order, delivery, refunds or your password, or write "agent" to talk to a person.',
+  'bot.not_understood': 'Sorry, I did not get that. Could you put it another way? Or write "agent" to talk to a person.',
+  'bot.knowledge_answer': 'This article may answer it: "{title}"\n{snippet}\n{url}\nDid this help? (yes / no)',
+  'bot.knowledge_helped': 'Glad it helped! Anything else?',
+  'bot.handoff_waiting': 'All our agents are busy or offline right now. Your chat is in the queue, and a person will reply here as soon as one is free.',
+  'bot.agent_joined': 'An agent has taken your chat and will reply here shortly.',
+  'bot.note_handoff': 'The bot handed this chat to a person ({reason}).',
+  'bot.reason_asked': 'the customer asked for a person',
+  'bot.reason_intent': 'intent "{intent}"',
+  'bot.reason_not_understood': 'two messages the bot could not answer',
+  'bot.reason_no_slot': 'no {slot} given',
+  'bot.reason_knowledge': 'the article "{title}" did not help',
+  'bot.note_missing': 'not given',
 } as const;

@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
+import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { SharedThrottlerStorage } from '#src/common/throttling/shared-throttler.storage.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { nextExpiryCheck } from '#src/modules/chat/domain/token-expiry.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
+import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
 /** Largest event payload (or plain WebSocket frame) a handler accepts; bigger ones are answered with payload_too_large. */
 const PAYLOAD_MAX_BYTES = 64 * 1024;
@@ -53,6 +55,7 @@ export class ChatConnections {
     private readonly presence: PresenceService,
     private readonly storage: SharedThrottlerStorage,
     private readonly config: AppConfig,
+    private readonly events: DomainEventPublisher,
   ) {
     this.limits = { sends: config.chatRateLimit, typings: TYPING_LIMIT, joins: JOIN_LIMIT };
   }
@@ -68,6 +71,16 @@ export class ChatConnections {
     const cap = this.config.limits.chatMaxSocketsPerUser;
     if (!(await this.presence.admit(user.id, cap))) throw new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} connections per user`);
     return user;
+  }
+
+  /**
+   * A connection is in its rooms (`user:<id>` among them): an agent connected is online, so waiting
+   * tickets may go to them now (live chats the bot handed over wait for exactly this), and its
+   * `ticket:assigned` reaches this connection. Every connection of an agent says so: two tabs
+   * opened at once would each see the other as the first.
+   */
+  inRooms(user: AuthUser): void {
+    if (user.role === 'agent') this.events.publish('agent.available', { userId: user.id });
   }
 
   /** Gives back the place `open` took (call it once per successful `open`). */

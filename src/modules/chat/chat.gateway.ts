@@ -13,6 +13,7 @@ import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { type Ack, WsAckExceptionFilter, ack, ackError } from '#src/common/errors/ws-ack.js';
+import { BotService } from '#src/modules/bot/bot.service.js';
 import { type ChatBucket, ChatConnections, payloadBytes } from '#src/modules/chat/chat-connections.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
@@ -44,6 +45,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly chat: ChatService,
     private readonly connections: ChatConnections,
     private readonly realtime: RealtimePublisher,
+    private readonly bot: BotService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -80,6 +82,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (!(await this.connections.stillValid(socket.handshake.auth.token as string))) return void socket.disconnect(true);
     if (!socket.connected) return;
     socket.data.stopExpiry = this.connections.watchExpiry(user, () => void socket.disconnect(true));
+    this.connections.inRooms(user);
   }
 
   async handleDisconnect(socket: ChatSocket): Promise<void> {
@@ -134,6 +137,12 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.to(room).emit('typing' as never, { ticket_id: ticketId, user_id: socket.data.user.id } as never);
       return {};
     });
+  }
+
+  /** The customer asks the bot for a person (as writing "agent" does): ack `{ticket_id, handed_off}`. */
+  @SubscribeMessage('bot:handoff')
+  botHandoff(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack<{ ticket_id: number; handed_off: boolean }>> {
+    return this.guarded(socket, payload, 'sends', () => this.bot.requestHandoff(socket.data.user, payload));
   }
 
   /** Size and rate checks, then the work, all answered as an acknowledgement. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RateLimitStorageModule } from '#src/common/throttling/rate-limit-storage.module.js';
 import { AuthModule } from '#src/modules/auth/auth.module.js';
+import { BotModule } from '#src/modules/bot/bot.module.js';
 import { ChatConnections } from '#src/modules/chat/chat-connections.js';
 import { ChatGateway } from '#src/modules/chat/chat.gateway.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
@@ -15,7 +16,7 @@ import { RatingsModule } from '#src/modules/ratings/ratings.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
 @Module({
-  imports: [AuthModule, TicketsModule, MessagesModule, RatingsModule, RateLimitStorageModule],
+  imports: [AuthModule, TicketsModule, MessagesModule, RatingsModule, RateLimitStorageModule, BotModule],
   providers: [
     ChatGateway,
     PlainWebSocketGateway,

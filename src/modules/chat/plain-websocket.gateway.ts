@@ -151,7 +151,8 @@ export class PlainWebSocketGateway {
     connection.start(this.realtime.member(connection, [rooms.user(user.id), rooms.token(user.jti)]));
     // A logout or deactivation between the check and the rooms went to rooms this connection was
     // not in yet; from now on it would reach it, so one more check closes the gap (as on Socket.IO).
-    if (!(await this.connections.stillValid(token as string))) connection.end(CLOSE.unauthorized, 'session ended');
+    if (!(await this.connections.stillValid(token as string))) return connection.end(CLOSE.unauthorized, 'session ended');
+    this.connections.inRooms(user);
   }
 }
 

@@ -22,9 +22,9 @@ const AUTHOR_JOIN = 'LEFT JOIN users u ON u.id = n.author_id';
 export class NotesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Inserts a note and reads it back with its author's name, in one statement. */
-  async insert(values: Pick<NoteEntity, 'ticketId' | 'authorId' | 'authorType' | 'content' | 'createdAt'>): Promise<NoteRecord> {
-    const rows: NoteRecord[] = await this.db.query(
+  /** Inserts a note and reads it back with its author's name, in one statement (in `manager`'s transaction when given). */
+  async insert(values: Pick<NoteEntity, 'ticketId' | 'authorId' | 'authorType' | 'content' | 'createdAt'>, manager?: EntityManager): Promise<NoteRecord> {
+    const rows: NoteRecord[] = await (manager ?? this.db).query(
       `WITH n AS (
          INSERT INTO notes (ticket_id, author_id, author_type, content, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5)

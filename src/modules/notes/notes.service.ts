@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
@@ -11,6 +11,7 @@ import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/c
 import { type CreateNoteDto, type NoteResponseDto, toNoteResponse, type UpdateNoteDto } from '#src/modules/notes/dto/note.dto.js';
 import { NotesRepository } from '#src/modules/notes/notes.repository.js';
 import { authoredFieldChecks } from '#src/modules/messages/dto/message.dto.js';
+import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/notes/notes.events.js'; // DomainEvents entries (types only)
 
@@ -48,6 +49,18 @@ export class NotesService {
     const note = toNoteResponse(await this.notes.insert({ ticketId, authorId: actor.id, authorType: 'agent', content: dto.content, createdAt: this.clock.now() }));
     this.events.publish('note.created', { note, ticket: this.tickets.respond(ticket) });
     return note;
+  }
+
+  /**
+   * A note by the bot or the system on a ticket locked in `manager`'s transaction (the context the
+   * bot collected for the agents); publish it with `announce` once committed.
+   */
+  async appendBySystem(manager: EntityManager, ticketId: number, authorType: 'bot' | 'system', content: string): Promise<NoteResponseDto> {
+    return toNoteResponse(await this.notes.insert({ ticketId, authorId: null, authorType, content, createdAt: this.clock.now() }, manager));
+  }
+
+  announce(note: NoteResponseDto, ticket: TicketResponseDto): void {
+    this.events.publish('note.created', { note, ticket });
   }
 
   /**

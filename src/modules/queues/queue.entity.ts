@@ -15,6 +15,10 @@ export class QueueEntity {
   @Column({ type: 'varchar', length: 32, nullable: true })
   systemKey: string | null;
 
+  /** The chat bot takes this queue's new live chats first (when BOT_ENABLED). */
+  @Column({ type: 'boolean', default: true })
+  botEnabled: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -65,7 +65,7 @@ export class QueuesRepository {
     return this.queues.findOneBy({ id });
   }
 
-  async insert(values: { name: string; description: string }): Promise<QueueEntity> {
+  async insert(values: { name: string; description: string; botEnabled: boolean }): Promise<QueueEntity> {
     try {
       return await this.queues.save(this.queues.create(values));
     } catch (error) {
@@ -73,7 +73,7 @@ export class QueuesRepository {
     }
   }
 
-  async update(id: number, values: Partial<Pick<QueueEntity, 'name' | 'description'>>): Promise<void> {
+  async update(id: number, values: Partial<Pick<QueueEntity, 'name' | 'description' | 'botEnabled'>>): Promise<void> {
     try {
       await this.queues.update({ id }, values);
     } catch (error) {

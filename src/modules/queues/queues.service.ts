@@ -41,12 +41,16 @@ export class QueuesService {
   }
 
   async create(dto: CreateQueueDto): Promise<QueueResponseDto> {
-    return toQueueResponse(await this.queues.insert({ name: dto.name, description: dto.description ?? '' }));
+    return toQueueResponse(await this.queues.insert({ name: dto.name, description: dto.description ?? '', botEnabled: dto.bot_enabled ?? true }));
   }
 
   async update(id: number, dto: UpdateQueueDto): Promise<QueueResponseDto> {
     await this.getEntity(id);
-    await this.queues.update(id, { ...(dto.name !== undefined && { name: dto.name }), ...(dto.description !== undefined && { description: dto.description }) });
+    await this.queues.update(id, {
+      ...(dto.name !== undefined && { name: dto.name }),
+      ...(dto.description !== undefined && { description: dto.description }),
+      ...(dto.bot_enabled !== undefined && { botEnabled: dto.bot_enabled }),
+    });
     return this.get(id);
   }
 

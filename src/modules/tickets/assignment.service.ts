@@ -8,7 +8,7 @@ import { AppConfig } from '#src/config/app-config.js';
 import { pickAgent } from '#src/modules/tickets/domain/pick-agent.js';
 import { SlaService } from '#src/modules/sla/sla.service.js';
 import { changedFields } from '#src/modules/tickets/domain/ticket-changes.js';
-import { isActive, planAssignment } from '#src/modules/tickets/domain/ticket-status.js';
+import { botHolds, isActive, needsOnlineAgent, planAssignment } from '#src/modules/tickets/domain/ticket-status.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
@@ -25,7 +25,8 @@ const FILL_BATCH = 100;
 
 /**
  * Automatic assignment, callable by any feature (tickets, bot hand-off, e-mail): a ticket goes to
- * the active agent with room and the fewest active tickets in its queue (see domain/pick-agent).
+ * the active agent with room and the fewest active tickets in its queue (see domain/pick-agent);
+ * a live chat the bot holds is left alone, and one it handed over goes only to an online agent.
  * When nobody has room the ticket waits unassigned; `fillFreeSlots` hands out waiting tickets,
  * oldest first, whenever a slot may have freed or an agent appeared, and once a minute (AssignmentCron)
  * for what no event announces (a raised AGENT_CAPACITY, a slot freed while a ticket was being created).
@@ -60,7 +61,7 @@ export class AssignmentService {
       const assigned = await this.dataSource.transaction(async (manager) => {
         await this.tickets.lockAssignment(manager);
         const ticket = await this.tickets.lockById(candidate.id, manager);
-        if (!ticket || ticket.agentId !== null || !isActive(ticket.status)) return null;
+        if (!ticket || ticket.agentId !== null || !isActive(ticket.status) || botHolds(ticket)) return null;
         return this.assignToBest(ticket, manager, !atCreation);
       });
       if (!assigned) return null;
@@ -81,7 +82,8 @@ export class AssignmentService {
       while (given < FILL_BATCH) {
         const assigned = await this.dataSource.transaction(async (manager) => {
           await this.tickets.lockAssignment(manager);
-          const ticket = await this.tickets.claimOldestUnassigned(manager);
+          const onlineAgentHasRoom = pickAgent(await this.tickets.agentLoads(null, manager), this.config.agentCapacity, { onlineOnly: true }) !== null;
+          const ticket = await this.tickets.claimOldestUnassigned(manager, onlineAgentHasRoom);
           return ticket ? this.assignToBest(ticket, manager) : null;
         });
         if (!assigned) break;
@@ -110,7 +112,7 @@ export class AssignmentService {
   }
 
   private async assignToBest(ticket: TicketEntity, manager: EntityManager, moveStatus = true): Promise<Assigned | null> {
-    const agentId = pickAgent(await this.tickets.agentLoads(ticket.queueId, manager), this.config.agentCapacity);
+    const agentId = pickAgent(await this.tickets.agentLoads(ticket.queueId, manager), this.config.agentCapacity, { onlineOnly: needsOnlineAgent(ticket) });
     if (agentId === null) return null;
     return { before: ticket, after: await this.applyAssignment(manager, ticket, agentId, null, this.clock.now(), moveStatus) };
   }

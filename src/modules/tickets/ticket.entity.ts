@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
-import type { TicketPriority, TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
+import type { BotState, TicketPriority, TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 
 export const TICKET_SOURCES = ['web', 'chat', 'email', 'api'] as const;
 export type TicketSource = (typeof TICKET_SOURCES)[number];
@@ -40,6 +40,10 @@ export class TicketEntity {
   /** Values of the custom fields (`{key: value}`), checked against their definitions (modules/custom-fields). */
   @Column({ type: 'jsonb', default: {} })
   customFields: CustomFieldValues;
+
+  /** The chat bot's part (see domain/ticket-status botHolds); null for tickets it never held. */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  botState: BotState | null;
 
   @Column({ type: 'timestamptz' })
   frtDeadline: Date;

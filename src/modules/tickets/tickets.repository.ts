@@ -12,7 +12,7 @@ import { ErrorCode } from '#src/common/errors/error-code.js';
 import { systemQueueIdSql } from '#src/modules/queues/queues.repository.js';
 import { anyRunningClockSql, runningClockSql } from '#src/modules/sla/sla.repository.js';
 import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
-import { ACTIVE_STATUSES, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
+import { ACTIVE_STATUSES, type BotState, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
 import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
@@ -63,6 +63,7 @@ export type TicketChanges = Partial<
     | 'suggestedCategory'
     | 'suggestedQueueId'
     | 'customFields'
+    | 'botState'
   >
 >;
 
@@ -101,7 +102,7 @@ export const PRESENCE_STALE_SECONDS = 60;
 
 /** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
-  t.source, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at,
+  t.source, t.bot_state, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at,
   t.suggested_category, t.suggested_queue_id, t.custom_fields`;
 
 interface TicketRow {
@@ -115,6 +116,7 @@ interface TicketRow {
   client_id: number;
   agent_id: number | null;
   source: TicketEntity['source'];
+  bot_state: BotState | null;
   frt_deadline: Date;
   ttr_deadline: Date;
   first_response_at: Date | null;
@@ -139,6 +141,7 @@ function toEntity(row: TicketRow): TicketEntity {
     clientId: row.client_id,
     agentId: row.agent_id,
     source: row.source,
+    botState: row.bot_state,
     frtDeadline: row.frt_deadline,
     ttrDeadline: row.ttr_deadline,
     firstResponseAt: row.first_response_at,
@@ -196,6 +199,8 @@ export interface NewTicket {
   createdAt: Date;
   actorId: number | null;
   customFields: CustomFieldValues;
+  /** A live chat the bot takes first (bot_state `active`), if its queue lets the bot (`bot_enabled`). */
+  botActive?: boolean;
 }
 
 /**
@@ -246,16 +251,17 @@ export class TicketsRepository {
    * skip automatic assignment when no one could take the ticket.
    */
   async insert(ticket: NewTicket, capacity: number, manager?: EntityManager): Promise<{ ticket: TicketRecord; agentHasRoom: boolean }> {
+    // The ticket's queue: the one asked for, else the system queue of its source.
+    const queueId = `COALESCE($5, ${systemQueueIdSql("CASE WHEN $7 = 'email' THEN 'email' ELSE 'general' END")})`;
     try {
       const rows = await preparedQuery<TicketRecord & { agent_has_room: boolean }>(
         this.db,
         'tickets.insert',
         `WITH t AS (
            INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
-                                frt_deadline, ttr_deadline, created_at, updated_at, custom_fields)
-           VALUES ($1, $2, $3, $4,
-                   COALESCE($5, ${systemQueueIdSql("CASE WHEN $7 = 'email' THEN 'email' ELSE 'general' END")}),
-                   $6, $7, $8, $9, $10, $10, $13)
+                                frt_deadline, ttr_deadline, created_at, updated_at, custom_fields, bot_state)
+           VALUES ($1, $2, $3, $4, ${queueId}, $6, $7, $8, $9, $10, $10, $13,
+                   CASE WHEN $14::boolean AND EXISTS (SELECT 1 FROM queues q WHERE q.id = ${queueId} AND q.bot_enabled) THEN 'active' END)
            RETURNING *
          ), e AS (
            INSERT INTO ticket_events (ticket_id, actor_id, type, to_value, created_at)
@@ -281,6 +287,7 @@ export class TicketsRepository {
           ticket.actorId,
           capacity,
           ticket.customFields,
+          ticket.botActive === true,
         ],
         manager,
       );
@@ -497,13 +504,17 @@ export class TicketsRepository {
   /**
    * The oldest active ticket nobody holds, locked; skipped if another transaction holds it. A
    * ticket that a person took off its agent (its last assignment change set nobody, by someone)
-   * is not in the pool: it waits for someone to assign it, or for a reopening.
+   * is not in the pool: it waits for someone to assign it, or for a reopening. Nor is a live chat
+   * the bot holds (domain botHolds); one it handed over only when `onlineAgentHasRoom`.
    */
-  claimOldestUnassigned(manager: EntityManager): Promise<TicketEntity | null> {
+  claimOldestUnassigned(manager: EntityManager, onlineAgentHasRoom: boolean): Promise<TicketEntity | null> {
     return this.tickets(manager)
       .createQueryBuilder('t')
       .where('t.agent_id IS NULL')
       .andWhere({ status: In([...ACTIVE_STATUSES]) })
+      .andWhere(`(t.bot_state IS NULL OR (t.bot_state = 'active' AND t.first_response_at IS NOT NULL) OR (t.bot_state = 'handed_off' AND :online))`, {
+        online: onlineAgentHasRoom,
+      })
       .andWhere(
         `(SELECT e.to_value IS NULL AND e.actor_id IS NOT NULL FROM ticket_events e
            WHERE e.ticket_id = t.id AND e.type = 'assignment' ORDER BY e.id DESC LIMIT 1) IS NOT TRUE`,

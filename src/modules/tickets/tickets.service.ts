@@ -117,8 +117,10 @@ export class TicketsService {
     // An unknown queue must not leave a new contact behind: check it before creating one.
     if (dto.queue_id !== undefined && dto.client_email) await this.queues.assertExists(dto.queue_id);
     const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
+    // A customer's new live chat goes to the bot first (BOT_ENABLED), until it hands over.
+    const botActive = source === 'chat' && !isAgent(actor) && this.config.bot.enabled;
     const opened = await this.open(
-      { title: dto.title, description: dto.description, priority: dto.priority, category: dto.category ?? null, queueId: dto.queue_id ?? null, clientId, source, customFields },
+      { title: dto.title, description: dto.description, priority: dto.priority, category: dto.category ?? null, queueId: dto.queue_id ?? null, clientId, source, customFields, botActive },
       actor.id,
     );
     return this.announceOpened(opened, actor.id);
@@ -147,6 +149,7 @@ export class TicketsService {
   async announceOpened({ ticket, agentHasRoom }: OpenedTicket, actorId: number | null): Promise<TicketResponseDto> {
     const created = toTicketResponseFromRecord(ticket, this.sla.view);
     this.events.publish('ticket.created', { ticket: created, actorId });
+    if (created.bot_active) return created;
     const assigned = await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queue_id }, agentHasRoom, true);
     return assigned ? this.respond(assigned) : created;
   }
@@ -457,6 +460,19 @@ export class TicketsService {
   /** Whether a new message would change its ticket (first response, status), so needs the slow path. */
   messageChangesTicket(ticket: TicketEntity, fromAgent: boolean): boolean {
     return (fromAgent && ticket.firstResponseAt === null) || statusAfterMessage(ticket.status, fromAgent) !== null;
+  }
+
+  /**
+   * The bot gives a live chat it holds to people, in the caller's transaction on the locked ticket:
+   * automatic assignment may take it from now on (to an online agent). Announce it with
+   * `announceHandOver` once committed, then hand it out (AssignmentService.autoAssign).
+   */
+  async handOverFromBot(manager: EntityManager, ticket: TicketEntity): Promise<TicketEntity> {
+    return this.tickets.update(ticket, { botState: 'handed_off' }, manager);
+  }
+
+  announceHandOver(ticket: TicketEntity): void {
+    this.events.publish('ticket.updated', { ticket: this.respond(ticket), changes: ['bot_active'], actorId: null });
   }
 
   /** The ticket, for system authors (bot, e-mail) that need no visibility check; 404 if missing. */

@@ -6,7 +6,7 @@ declare module '#src/common/events/domain-events.js' {
      * `keptJti` when set (the token the user changed its own password with).
      */
     'user.sessions_ended': { userId: number; keptJti?: string };
-    /** An active agent appeared (created, re-activated or made an agent): waiting tickets may go to them. */
+    /** An active agent appeared (created, re-activated, made an agent, or connected to the chat): waiting tickets may go to them. */
     'agent.available': { userId: number };
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
 import { Trim } from '#src/common/validation/transforms.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
@@ -9,6 +9,7 @@ export class QueueResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'Billing' }) name: string;
   @ApiProperty({ example: 'Invoices, payments and refunds' }) description: string;
+  @ApiProperty({ description: "The chat bot takes this queue's new live chats first (when BOT_ENABLED)" }) bot_enabled: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
@@ -22,6 +23,7 @@ export function toQueueResponse(queue: QueueEntity): QueueResponseDto {
     id: queue.id,
     name: queue.name,
     description: queue.description,
+    bot_enabled: queue.botEnabled,
     created_at: queue.createdAt.toISOString(),
     updated_at: queue.updatedAt.toISOString(),
   };
@@ -41,6 +43,11 @@ export class CreateQueueDto {
   @IsString()
   @MaxLength(2000)
   description?: string;
+
+  @ApiPropertyOptional({ default: true, description: "The chat bot takes this queue's new live chats first (when BOT_ENABLED)" })
+  @OptionalNotNull()
+  @IsBoolean()
+  bot_enabled?: boolean;
 }
 
 export class UpdateQueueDto {
@@ -58,4 +65,9 @@ export class UpdateQueueDto {
   @IsString()
   @MaxLength(2000)
   description?: string;
+
+  @ApiPropertyOptional({ default: true, description: "The chat bot takes this queue's new live chats first (when BOT_ENABLED)" })
+  @OptionalNotNull()
+  @IsBoolean()
+  bot_enabled?: boolean;
 }

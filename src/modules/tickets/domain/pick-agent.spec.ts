@@ -24,6 +24,14 @@ describe('pickAgent', () => {
     expect(pickAgent(candidates, 10)).toBe(expected);
   });
 
+  it.each([
+    ['the least busy online agent', [agent(1, 0, 0, null, false), agent(2, 3, 3, null, true), agent(3, 1, 1, null, true)], 3],
+    ['no one when only offline agents have room', [agent(1, 0, 0, null, false), agent(2, 3, 10, null, true)], null],
+    ['no one when nobody is online', [agent(1, 0, 0, null, false)], null],
+  ] as const)('onlineOnly (a live chat the bot handed over) picks %s', (_, candidates, expected) => {
+    expect(pickAgent(candidates, 10, { onlineOnly: true })).toBe(expected);
+  });
+
   it('respects another capacity', () => {
     expect(pickAgent([agent(1, 0, 2, null)], 2)).toBeNull();
     expect(pickAgent([agent(1, 0, 2, null)], 3)).toBe(1);

@@ -17,13 +17,14 @@ export interface AgentLoad {
 /**
  * The agent with room (activeTotal < capacity) and the fewest active tickets in the queue; ties go
  * to the one idle longest (never assigned counts as idlest), then the lowest id, so the choice is
- * deterministic. Online agents are preferred when presence is known. Null when no one has room.
+ * deterministic. Online agents are preferred when presence is known; `onlineOnly` (a live chat the
+ * bot handed over) takes only them. Null when no one (suitable) has room.
  */
-export function pickAgent(candidates: readonly AgentLoad[], capacity: number): number | null {
+export function pickAgent(candidates: readonly AgentLoad[], capacity: number, options: { onlineOnly?: boolean } = {}): number | null {
   const withRoom = candidates.filter((c) => c.activeTotal < capacity);
-  if (withRoom.length === 0) return null;
   const online = withRoom.filter((c) => c.online === true);
-  const pool = online.length > 0 ? online : withRoom;
+  const pool = online.length > 0 || options.onlineOnly ? online : withRoom;
+  if (pool.length === 0) return null;
   const idleSince = (c: AgentLoad) => (c.lastAssignedAt ? c.lastAssignedAt.getTime() : Number.NEGATIVE_INFINITY);
   const [best] = [...pool].sort(
     (a, b) => a.activeInQueue - b.activeInQueue || idleSince(a) - idleSince(b) || a.agentId - b.agentId,

@@ -113,3 +113,20 @@ export function acceptsMessages(status: TicketStatus): boolean {
 export function statusesUnchangedByMessage(fromAgent: boolean): TicketStatus[] {
   return TICKET_STATUSES.filter((status) => acceptsMessages(status) && statusAfterMessage(status, fromAgent) === null);
 }
+
+/** What the chat bot does with a ticket: `active` while it holds a new live chat, `handed_off` once it gave it to people. */
+export const BOT_STATES = ['active', 'handed_off'] as const;
+export type BotState = (typeof BOT_STATES)[number];
+
+/**
+ * Whether the bot holds a ticket (and automatic assignment leaves it alone): from the live chat's
+ * creation until the bot hands it over, an agent is assigned, or an agent replies in public.
+ */
+export function botHolds(ticket: { botState: BotState | null; agentId: number | null; firstResponseAt: unknown }): boolean {
+  return ticket.botState === 'active' && ticket.agentId === null && ticket.firstResponseAt === null;
+}
+
+/** A live chat the bot handed over waits for an agent who is online (connected to the chat), never an offline one. */
+export function needsOnlineAgent(ticket: { botState: BotState | null }): boolean {
+  return ticket.botState === 'handed_off';
+}

@@ -27,6 +27,7 @@ import { MinTrimmedLength } from '#src/common/validation/text.js';
 import { NormalizeEmail, QueryInt, Trim } from '#src/common/validation/transforms.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
 import {
+  botHolds,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   type TicketPriority,
@@ -95,6 +96,8 @@ export class TicketResponseDto {
   @ApiProperty() client_id: number;
   @ApiProperty({ type: Number, nullable: true }) agent_id: number | null;
   @ApiProperty({ enum: TICKET_SOURCES }) source: TicketSource;
+  @ApiProperty({ description: 'The chat bot holds this live chat (automatic assignment waits for its hand-off; an agent may take it over at any time)' })
+  bot_active: boolean;
   @ApiProperty({ format: 'date-time', description: 'First response due' }) frt_deadline: string;
   @ApiProperty({ format: 'date-time', description: 'Resolution due' }) ttr_deadline: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) first_response_at: string | null;
@@ -131,6 +134,7 @@ export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketRe
     client_id: ticket.clientId,
     agent_id: ticket.agentId,
     source: ticket.source,
+    bot_active: botHolds(ticket),
     frt_deadline: ticket.frtDeadline.toISOString(),
     ttr_deadline: ticket.ttrDeadline.toISOString(),
     first_response_at: iso(ticket.firstResponseAt),
@@ -164,6 +168,7 @@ export function toTicketResponseFromRecord(r: TicketRecord, sla: SlaViewer): Tic
     client_id: r.client_id,
     agent_id: r.agent_id,
     source: r.source,
+    bot_active: botHolds({ botState: r.bot_state, agentId: r.agent_id, firstResponseAt: r.first_response_at }),
     frt_deadline: pgTimestampToIso(r.frt_deadline),
     ttr_deadline: pgTimestampToIso(r.ttr_deadline),
     first_response_at: pgTimestampToIsoOrNull(r.first_response_at),
