@@ -286,8 +286,9 @@ describe('SLA engine', () => {
 
     it('warns and flags a breach once each, however often and on however many instances it runs', async () => {
       const warned = await createTicket(t.db, { title: 'Site outage', frtDeadline: minutesFromNow(32), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
-      const breached = await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600) });
-      await createTicket(t.db, { frtDeadline: minutesFromNow(90), ttrDeadline: minutesFromNow(600) });
+      // Assigned: an agent's connection hands unassigned tickets out, which would stop their first-response clocks.
+      const breached = await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
+      await createTicket(t.db, { frtDeadline: minutesFromNow(90), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
       await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600), firstResponseAt: minutesFromNow(-30) });
       await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(-5), status: 'closed', resolvedAt: now, closedAt: now });
 
