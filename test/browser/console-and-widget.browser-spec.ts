@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEFAULT_PASSWORD, createUser } from '../factories/users.factory.js';
+import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
+import { createTicket } from '../factories/tickets.factory.js';
+import { DEFAULT_PASSWORD, createUser, signedIn } from '../factories/users.factory.js';
 import { startEmbeddingSite, useBrowser } from '../utils/browser.js';
 import { createTestApp, type TestApp } from '../utils/create-test-app.js';
+import { connect, request } from '../utils/socket.js';
 import { TcpProxy } from '../utils/tcp-proxy.js';
+import { waitFor } from '../utils/wait.js';
 
 /** Small, so that a test can go over it (the widget and the console show the 413). */
 const UPLOAD_MAX_BYTES = 2048;
@@ -163,10 +167,105 @@ describe('the agent console and the customer widget in Chromium', () => {
   );
 
   it(
-    'speaks Russian to a browser set to Russian',
-    session.run('russian', async () => {
+    'lists tickets with search, filters and keyset paging, and updates rows live (changes, SLA alerts)',
+    session.run('ticket-list', async () => {
+      const client = await createUser(t.db, { name: 'Dora Client' });
+      const tickets = [];
+      for (let i = 0; i < 25; i += 1) {
+        tickets.push(await createTicket(t.db, { clientId: client.id, title: `Broken crate ${i}`, priority: i < 3 ? 'urgent' : 'low' }));
+      }
+      const agent = await agentConsole();
+      const rows = agent.locator('#tickets li');
+
+      await agent.getByLabel('Search').fill('crate');
+      await rows.nth(19).waitFor(WAIT); // a page is drawn at once
+      expect(await rows.count()).toBe(20);
+      expect(await rows.filter({ hasNotText: 'Broken crate' }).count()).toBe(0);
+      await agent.getByRole('button', { name: 'Load more' }).click();
+      await rows.nth(24).waitFor(WAIT);
+      expect(await rows.count()).toBe(25);
+      expect(await agent.getByRole('button', { name: 'Load more' }).isHidden()).toBe(true);
+
+      await agent.locator('#filters').getByLabel('Priority').selectOption('urgent');
+      await rows.nth(3).waitFor({ state: 'detached', ...WAIT });
+      expect(await rows.count()).toBe(3);
+      expect(await rows.filter({ hasText: 'urgent' }).count()).toBe(3);
+
+      // Another agent takes a ticket on: its row changes without a reload.
+      const other = await signedIn(t, { role: 'agent' });
+      await t.http.patch(`/api/v1/tickets/${tickets[0].id}`).set(other.auth).send({ status: 'in_progress' }).expect(200);
+      await agent.locator(`#ticket-${tickets[0].id}`).getByText('in_progress').waitFor(WAIT);
+
+      t.app.get(RealtimePublisher).emit(rooms.agents, 'sla:breached', { ticket_id: tickets[1].id, kind: 'frt', deadline: new Date().toISOString(), minutes_left: 0 });
+      await agent.locator(`#ticket-${tickets[1].id}.breached`).waitFor(WAIT);
+      await agent.getByText(`Ticket #${tickets[1].id}: FRT breached`).waitFor(WAIT);
+    }),
+  );
+
+  it(
+    'helps with a reply: knowledge suggestions, a canned response filled in, the streamed suggestion to edit and send; shows typing; assigns and reprioritises',
+    session.run('ticket-tools', async () => {
+      const customer = await signedIn(t, { name: 'Erin Client' });
+      const helper = await signedIn(t, { role: 'agent' });
+      await t.http
+        .post('/api/v1/articles')
+        .set(helper.auth)
+        .send({ title: 'Resetting your router', content: 'Unplug the router. Wait ten seconds. Plug it back in.', media_links: [], published: true })
+        .expect(201);
+      const canned = await t.http
+        .post('/api/v1/canned-responses')
+        .set(helper.auth)
+        .send({ shortcut: 'hello', title: 'Greeting', content: 'Hello {{customer.name}}, about ticket {{ticket.id}}:', shared: true })
+        .expect(201);
+      const ticket = await t.http
+        .post('/api/v1/tickets')
+        .set(customer.auth)
+        .send({ title: 'My router keeps dropping', description: 'The router drops the connection every hour' })
+        .expect(201);
+      const id: number = ticket.body.id;
+
+      const agent = await agentConsole();
+      await agent.getByLabel('Search').fill('router');
+      await openTicket(agent, 'My router keeps dropping');
+      await agent.locator('#articles').getByText('Resetting your router').waitFor(WAIT);
+
+      await agent.getByLabel('Canned response').selectOption(String(canned.body.id));
+      const reply = agent.getByLabel('Reply');
+      await waitFor(async () => (await reply.inputValue()) === `Hello Erin Client, about ticket ${id}:`);
+
+      await agent.getByLabel('Reply').fill('');
+      await agent.getByRole('button', { name: 'Suggest a reply' }).click();
+      await waitFor(async () => (await reply.inputValue()).includes('Resetting your router'));
+      const suggested = await agent.getByLabel('Reply').inputValue();
+      await agent.getByLabel('Reply').fill(`${suggested}\nEdited by the agent.`);
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await agent.locator('#thread').getByText('Edited by the agent.').waitFor(WAIT);
+      const messages = await t.http.get(`/api/v1/tickets/${id}/messages`).set(customer.auth).expect(200);
+      expect(messages.body.items.at(-1).content).toContain('Edited by the agent.');
+
+      const socket = await connect(t.baseUrl, customer.token);
+      try {
+        await request(socket, 'ticket:join', { ticket_id: id });
+        await request(socket, 'typing', { ticket_id: id });
+        await agent.getByText('The customer is typing…').waitFor(WAIT);
+      } finally {
+        socket.close();
+      }
+
+      await agent.getByRole('button', { name: 'Assign to me' }).click();
+      await agent.locator('#ticket-agent').filter({ hasText: /^Agent #\d+$/ }).waitFor(WAIT);
+      await agent.locator('#ticket-priority').selectOption('high');
+      await agent.locator(`#ticket-${id}`).getByText('high').waitFor(WAIT);
+      const stored = await t.http.get(`/api/v1/tickets/${id}`).set(customer.auth).expect(200);
+      expect(stored.body).toMatchObject({ priority: 'high', agent_id: expect.any(Number) });
+    }),
+  );
+
+  it(
+    'serves the demo page, whose widget works under its CSP, in Russian to a browser set to Russian',
+    session.run('demo-russian', async () => {
       const page = await (await session.context({ locale: 'ru-RU' })).newPage();
-      await page.goto(site.origin);
+      await page.goto(`${t.baseUrl}/widget-demo`);
       await page.getByRole('button', { name: 'Напишите нам' }).click();
       await page.getByRole('button', { name: 'Зарегистрироваться' }).waitFor(WAIT);
     }),

@@ -24,7 +24,8 @@ export interface BrowserSession {
   context(options?: BrowserContextOptions): Promise<BrowserContext>;
   /**
    * A test body: on failure, a screenshot of every open page of the contexts it made goes to
-   * test-artifacts/screenshots/ before the error is rethrown; its contexts close either way.
+   * test-artifacts/screenshots/ before the error is rethrown; its contexts close either way. A
+   * script error or a CSP violation on a page fails it too.
    */
   run(name: string, body: () => Promise<void>): () => Promise<void>;
 }
@@ -36,6 +37,7 @@ export interface BrowserSession {
 export function useBrowser(): BrowserSession {
   let browser: Browser | undefined;
   let contexts: BrowserContext[] = [];
+  let problems: string[] = [];
 
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
@@ -48,12 +50,19 @@ export function useBrowser(): BrowserSession {
     async context(options = {}) {
       const context = await browser!.newContext({ locale: 'en-US', ...options });
       contexts.push(context);
+      // A script error or a Content-Security-Policy violation on any page fails the test.
+      context.on('weberror', (error) => problems.push(`${error.page()?.url()}: ${error.error().message}`));
+      context.on('console', (message) => {
+        if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`${message.page()?.url()}: ${message.text()}`);
+      });
       return context;
     },
     run(name, body) {
       return async () => {
+        problems = [];
         try {
           await body();
+          if (problems.length) throw new Error(`the pages reported:\n${problems.join('\n')}`);
         } catch (error) {
           await screenshots(name, contexts);
           throw error;

@@ -116,7 +116,9 @@ function ticketRow(ticket) {
     'button',
     { type: 'button', className: 'ticket-link' },
     el('span', { className: 'title', textContent: `#${ticket.id} ${ticket.title}` }),
+    ' ',
     el('span', { className: `badge status-${ticket.status}`, textContent: ticket.status }),
+    ' ',
     el('span', { className: `badge priority-${ticket.priority}`, textContent: ticket.priority }),
   );
   button.addEventListener('click', () => void openTicket(ticket.id));
