@@ -105,13 +105,19 @@ describe('the agent console and the customer widget in Chromium', () => {
       await agent.locator('#thread .entry.note').getByText('Courier says it is lost').waitFor(WAIT);
 
       await customer.getByLabel('Attach a file').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('receipt 1234\n') });
-      await agent.locator('#thread').getByText('📎 receipt.txt').waitFor(WAIT);
+      await agent.locator('#thread').getByText('Sent a file: receipt.txt').waitFor(WAIT);
       const downloading = agent.waitForEvent('download');
       await agent.getByRole('button', { name: 'Download receipt.txt' }).click();
       const download = await downloading;
       expect(download.suggestedFilename()).toBe('receipt.txt');
       expect(await readFile((await download.path())!, 'utf8')).toBe('receipt 1234\n');
 
+      if (process.env.README_SCREENSHOTS) {
+        // README_SCREENSHOTS=1 npm run jest -- --selectProjects browser: refreshes the README's pictures.
+        await agent.mouse.wheel(0, -5000);
+        await agent.screenshot({ path: 'docs/console.png' });
+        await customer.screenshot({ path: 'docs/widget.png' });
+      }
       await agent.locator('#ticket-status').selectOption('resolved');
       await customer.getByRole('radio', { name: '5 of 5' }).check(WAIT);
       await customer.getByLabel('Comment (optional)').fill('Quick and kind');
@@ -253,7 +259,7 @@ describe('the agent console and the customer widget in Chromium', () => {
       }
 
       await agent.getByRole('button', { name: 'Assign to me' }).click();
-      await agent.locator('#ticket-agent').filter({ hasText: /^Agent #\d+$/ }).waitFor(WAIT);
+      await agent.locator('#ticket-agent').filter({ hasText: 'Assigned to you' }).waitFor(WAIT);
       await agent.locator('#ticket-priority').selectOption('high');
       await agent.locator(`#ticket-${id}`).getByText('high').waitFor(WAIT);
       const stored = await t.http.get(`/api/v1/tickets/${id}`).set(customer.auth).expect(200);

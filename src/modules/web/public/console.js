@@ -177,7 +177,8 @@ function connect() {
   socket.on('message:new', (message) => {
     if (state.ticket?.id !== message.ticket_id) return;
     addEntry(message, 'm');
-    if (message.content.startsWith('📎')) void loadFiles();
+    // A file is uploaded before the message that tells of it: the list is current by now.
+    if (message.author_id !== state.me.id) void loadFiles();
   });
   socket.on('typing', (event) => {
     if (state.ticket?.id !== event.ticket_id || event.user_id === state.me.id) return;
@@ -228,7 +229,7 @@ function showTicket(ticket) {
   $('ticket-title').textContent = `#${ticket.id} ${ticket.title}`;
   $('ticket-status').value = ticket.status;
   $('ticket-priority').value = ticket.priority;
-  $('ticket-agent').textContent = ticket.agent_id ? `Agent #${ticket.agent_id}` : 'Unassigned';
+  $('ticket-agent').textContent = !ticket.agent_id ? 'Unassigned' : ticket.agent_id === state.me.id ? 'Assigned to you' : `Assigned to agent #${ticket.agent_id}`;
   $('sla').textContent = ['frt', 'ttr'].map((k) => `${k.toUpperCase()}: ${ticket.sla[k].state} (${time(ticket.sla[k].deadline)})`).join(' · ');
 }
 
@@ -285,7 +286,7 @@ $('upload').addEventListener('change', async (event) => {
   try {
     $('ticket-error').textContent = '';
     await api(`/tickets/${state.ticket.id}/attachments`, { method: 'POST', form });
-    await emit('message:send', { ticket_id: state.ticket.id, content: `📎 ${file.name}`, client_msg_id: crypto.randomUUID() });
+    await emit('message:send', { ticket_id: state.ticket.id, content: `Sent a file: ${file.name}`, client_msg_id: crypto.randomUUID() });
     await loadFiles();
   } catch (error) {
     showError(error);

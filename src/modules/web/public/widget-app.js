@@ -24,6 +24,7 @@
       send: 'Send',
       attach: 'Attach a file',
       tooLarge: 'This file is too large.',
+      sentFile: (name) => `Sent a file: ${name}`,
       typing: 'Support is typing…',
       resolved: 'This conversation is resolved. How did we do?',
       score: (n) => `${n} of 5`,
@@ -51,6 +52,7 @@
       send: 'Отправить',
       attach: 'Прикрепить файл',
       tooLarge: 'Файл слишком большой.',
+      sentFile: (name) => `Отправлен файл: ${name}`,
       typing: 'Поддержка печатает…',
       resolved: 'Обращение решено. Оцените, пожалуйста, нашу работу.',
       score: (n) => `${n} из 5`,
@@ -245,7 +247,7 @@
       try {
         alert.textContent = '';
         await api(`/tickets/${state.ticketId}/attachments`, { method: 'POST', form });
-        const ack = await emit('message:send', { ticket_id: state.ticketId, content: `📎 ${chosen.name}`, client_msg_id: crypto.randomUUID() });
+        const ack = await emit('message:send', { ticket_id: state.ticketId, content: t.sentFile(chosen.name), client_msg_id: crypto.randomUUID() });
         addMessage(ack.message);
       } catch (error) {
         alert.textContent = error.status === 413 ? `${t.tooLarge} ${error.message}` : error.message;
