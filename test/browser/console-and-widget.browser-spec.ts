@@ -268,6 +268,33 @@ describe('the agent console and the customer widget in Chromium', () => {
   );
 
   it(
+    'shows the stats as reports over a period: volumes, SLA, medians and CSAT by queue and agent',
+    session.run('reports', async () => {
+      const customer = await signedIn(t, { name: 'Fay Client' });
+      const rater = await signedIn(t, { role: 'agent', name: 'Rita Rated' });
+      const ticket = await t.http.post('/api/v1/tickets').set(customer.auth).send({ title: 'Report me', description: 'For the numbers' }).expect(201);
+      await t.http.post(`/api/v1/tickets/${ticket.body.id}/assign`).set(rater.auth).send({ agent_id: rater.user.id }).expect(200);
+      await t.http.patch(`/api/v1/tickets/${ticket.body.id}`).set(rater.auth).send({ status: 'resolved' }).expect(200);
+      await t.http.post(`/api/v1/tickets/${ticket.body.id}/rating`).set(customer.auth).send({ score: 4 }).expect(201);
+      const stats = await t.http.get('/api/v1/tickets/stats').set(rater.auth).expect(200);
+
+      const agent = await agentConsole();
+      await agent.getByRole('button', { name: 'Reports' }).click();
+      const reports = agent.getByRole('main', { name: 'Reports' });
+      const byStatus = reports.getByRole('region', { name: 'Tickets by status' });
+      await byStatus.waitFor(WAIT);
+      expect(await byStatus.getByRole('meter').count()).toBe(5);
+      expect(await byStatus.textContent()).toContain(`resolved ${stats.body.by_status.resolved}`);
+      const csat = reports.getByRole('region', { name: 'CSAT by agent' });
+      expect(await csat.textContent()).toContain('Rita Rated');
+      expect(await csat.textContent()).toContain('4 (1 ratings)');
+      if (process.env.README_SCREENSHOTS) await agent.screenshot({ path: 'docs/reports.png', fullPage: true });
+      await reports.getByRole('button', { name: 'Back to tickets' }).click();
+      await agent.getByRole('list', { name: 'Ticket list' }).waitFor(WAIT);
+    }),
+  );
+
+  it(
     'serves the demo page, whose widget works under its CSP, in Russian to a browser set to Russian',
     session.run('demo-russian', async () => {
       const page = await (await session.context({ locale: 'ru-RU' })).newPage();

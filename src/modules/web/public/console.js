@@ -383,6 +383,90 @@ $('suggest').addEventListener('click', async () => {
   $('reply').focus();
 });
 
+// ---- reports (GET /tickets/stats) ---------------------------------------------------------------
+
+const day = (date) => date.toISOString().slice(0, 10);
+const duration = (seconds) =>
+  seconds === null ? '—' : seconds < 3600 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+const percent = (rate) => (rate === null ? '—' : `${Math.round(rate * 100)} %`);
+
+/** A titled list of labelled bars (<meter>: accessible, and no inline style for the CSP to refuse). */
+function chart(title, rows, max = Math.max(1, ...rows.map((r) => r.value))) {
+  return el(
+    'section',
+    { className: 'chart', ariaLabel: title },
+    el('h3', { textContent: title }),
+    el(
+      'dl',
+      {},
+      ...rows.flatMap((row) => [
+        el('dt', { textContent: row.label }),
+        el('dd', {}, el('meter', { min: 0, max, value: row.value, title: row.text ?? String(row.value) }), el('span', { textContent: ` ${row.text ?? row.value}` })),
+      ]),
+    ),
+  );
+}
+
+function figures(items) {
+  return el('dl', { className: 'figures' }, ...items.flatMap(([label, value]) => [el('dt', { textContent: label }), el('dd', { textContent: value })]));
+}
+
+const slaRows = (rows, name) =>
+  rows.map((r) => ({ label: `${name(r)}: first response / resolution in time`, value: r.frt_met_rate ?? 0, text: `${percent(r.frt_met_rate)} / ${percent(r.ttr_met_rate)}` }));
+
+async function loadReport() {
+  const form = new FormData($('period'));
+  const from = new Date(`${form.get('from')}T00:00:00Z`);
+  const to = new Date(`${form.get('to')}T00:00:00Z`);
+  to.setUTCDate(to.getUTCDate() + 1);
+  $('reports-error').textContent = '';
+  try {
+    const stats = await api(`/tickets/stats?${new URLSearchParams({ from: from.toISOString(), to: to.toISOString() })}`);
+    const queueName = (r) => r.name ?? 'No queue';
+    const agentName = (r) => r.name ?? 'Unassigned';
+    $('report').replaceChildren(
+      figures([
+        ['Median first response', duration(stats.median_first_response_seconds)],
+        ['Median resolution', duration(stats.median_resolution_seconds)],
+        ['First responses in time', percent(stats.sla.overall.frt_met_rate)],
+        ['Resolutions in time', percent(stats.sla.overall.ttr_met_rate)],
+        ['SLA breached (first response / resolution)', `${stats.sla.overall.frt_breached} / ${stats.sla.overall.ttr_breached}`],
+        ['CSAT (average of 5)', stats.csat.average === null ? '—' : String(stats.csat.average)],
+        ['Ratings / resolutions', `${stats.csat.responses} / ${stats.csat.resolved}`],
+      ]),
+      chart('Tickets by status', Object.entries(stats.by_status).map(([label, value]) => ({ label, value }))),
+      chart('Active tickets by priority', Object.entries(stats.by_priority).map(([label, value]) => ({ label, value }))),
+      chart('Active tickets by queue', stats.by_queue.map((r) => ({ label: queueName(r), value: r.count }))),
+      chart('SLA by queue', slaRows(stats.sla.by_queue, queueName), 1),
+      chart('SLA by agent', slaRows(stats.sla.by_agent, agentName), 1),
+      chart('CSAT by agent', stats.csat.by_agent.map((r) => ({ label: agentName(r), value: r.average ?? 0, text: `${r.average ?? '—'} (${r.responses} ratings)` })), 5),
+      chart('CSAT by queue', stats.csat.by_queue.map((r) => ({ label: queueName(r), value: r.average ?? 0, text: `${r.average ?? '—'} (${r.responses} ratings)` })), 5),
+    );
+  } catch (error) {
+    $('reports-error').textContent = error.message;
+  }
+}
+
+function showReports(show) {
+  $('reports').hidden = !show;
+  $('desk').hidden = show;
+  if (!show) return;
+  const period = $('period');
+  if (!period.elements.from.value) {
+    const now = new Date();
+    period.elements.to.value = day(now);
+    period.elements.from.value = day(new Date(now.getTime() - 30 * 86_400_000));
+  }
+  void loadReport();
+  $('reports-title').focus();
+}
+$('show-reports').addEventListener('click', () => showReports(true));
+$('show-tickets').addEventListener('click', () => showReports(false));
+$('period').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void loadReport();
+});
+
 // A token kept for this tab: straight to work.
 if (state.token) {
   start().catch(() => {
