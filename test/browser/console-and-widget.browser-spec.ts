@@ -45,12 +45,12 @@ describe('the agent console and the customer widget in Chromium', () => {
   }
 
   /** A new customer on the other site: opens the bubble, signs up, starts a conversation. */
-  async function customerChat(context: BrowserContext, question: string): Promise<Page> {
+  async function customerChat(context: BrowserContext, question: string, email = `carol-${Math.random().toString(36).slice(2)}@example.test`): Promise<Page> {
     const page = await context.newPage();
     await page.goto(site.origin);
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await page.getByLabel('Your name').fill('Carol Customer');
-    await page.getByLabel('E-mail').fill(`carol-${Math.random().toString(36).slice(2)}@example.test`);
+    await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
     await page.getByRole('button', { name: 'Sign up' }).click();
     await page.getByLabel('How can we help?').fill(question);
@@ -89,7 +89,10 @@ describe('the agent console and the customer widget in Chromium', () => {
     session.run('conversation', async () => {
       const agent = await agentConsole();
       const customer = await customerChat(await session.context(), 'My parcel never arrived');
+      // The console keeps its agent online: the only agent online gets the new chat.
+      await agent.getByText(/Ticket #\d+ was assigned to you/).waitFor(WAIT);
       await openTicket(agent, 'My parcel never arrived');
+      await agent.getByText(/^First response: due in \d+(\.\d)? (min|h) · Resolution: due in \d+(\.\d)? (min|h)$/).waitFor(WAIT);
 
       await customer.getByLabel('Message').fill('Order 1234, sent last week');
       await customer.getByRole('button', { name: 'Send' }).click();
@@ -98,6 +101,7 @@ describe('the agent console and the customer widget in Chromium', () => {
       await agent.getByLabel('Reply').fill('We are looking into it right now');
       await agent.getByRole('button', { name: 'Send reply' }).click();
       await customer.getByRole('log').getByText('We are looking into it right now').waitFor(WAIT);
+      await agent.getByText(/^First response: met · Resolution: due in/).waitFor(WAIT);
 
       // An internal note: marked as such in the console, never shown to the customer.
       await agent.getByLabel('Reply').fill('Courier says it is lost');
@@ -169,6 +173,32 @@ describe('the agent console and the customer widget in Chromium', () => {
       await log.getByText('Second while you were away').waitFor(WAIT);
       await log.getByText('First while you were away').waitFor(WAIT);
       expect(await log.getByText('First while you were away').count()).toBe(1);
+    }),
+  );
+
+  it(
+    'keeps the conversation across a reload, and a customer who logs in on another browser carries on with it',
+    session.run('returning-customer', async () => {
+      const email = `greta-${Math.random().toString(36).slice(2)}@example.test`;
+      const first = await customerChat(await session.context(), 'Where is my refund', email);
+      await first.getByLabel('Message').fill('It has been two weeks');
+      await first.getByRole('button', { name: 'Send' }).click();
+      await first.getByRole('log').getByText('It has been two weeks').waitFor(WAIT);
+
+      await first.reload();
+      await first.getByRole('button', { name: 'Chat with us' }).click();
+      await first.getByRole('log').getByText('It has been two weeks').waitFor(WAIT);
+      expect(await first.getByRole('log').getByRole('listitem').count()).toBe(2);
+
+      const second = await (await session.context()).newPage();
+      await second.goto(site.origin);
+      await second.getByRole('button', { name: 'Chat with us' }).click();
+      await second.getByRole('button', { name: 'I have an account' }).click();
+      await second.getByLabel('E-mail').fill(email);
+      await second.getByLabel('Password').fill(DEFAULT_PASSWORD);
+      await second.getByRole('button', { name: 'Log in' }).click();
+      await second.getByRole('log').getByText('It has been two weeks').waitFor(WAIT);
+      await second.getByRole('log').getByText('Where is my refund').waitFor(WAIT);
     }),
   );
 

@@ -230,8 +230,26 @@ function showTicket(ticket) {
   $('ticket-status').value = ticket.status;
   $('ticket-priority').value = ticket.priority;
   $('ticket-agent').textContent = !ticket.agent_id ? 'Unassigned' : ticket.agent_id === state.me.id ? 'Assigned to you' : `Assigned to agent #${ticket.agent_id}`;
-  $('sla').textContent = ['frt', 'ttr'].map((k) => `${k.toUpperCase()}: ${ticket.sla[k].state} (${time(ticket.sla[k].deadline)})`).join(' · ');
+  showClocks();
 }
+
+const CLOCK_NAMES = { frt: 'First response', ttr: 'Resolution' };
+
+/** The SLA clocks of the open ticket: time left (or over) against each deadline, redrawn every 30 s. */
+function showClocks() {
+  const ticket = state.ticket;
+  if (!ticket) return;
+  $('sla').textContent = ['frt', 'ttr']
+    .map((kind) => {
+      const clock = ticket.sla[kind];
+      if (clock.state === 'met' || clock.state === 'paused') return `${CLOCK_NAMES[kind]}: ${clock.state}`;
+      const minutes = Math.round((new Date(clock.deadline).getTime() - Date.now()) / 60_000);
+      const span = Math.abs(minutes) < 60 ? `${Math.abs(minutes)} min` : `${(Math.abs(minutes) / 60).toFixed(1)} h`;
+      return `${CLOCK_NAMES[kind]}: ${minutes >= 0 ? `due in ${span}` : `${span} overdue`}`;
+    })
+    .join(' · ');
+}
+setInterval(showClocks, 30_000);
 
 /** A message (`m`) or internal note (`n`) in the thread, in time order, once. */
 function addEntry(entry, kind) {

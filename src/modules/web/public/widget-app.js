@@ -168,6 +168,11 @@
         const credentials = { email: email.value, password: password.value };
         const res = mode === 'signup' ? await api('/auth/signup', { method: 'POST', body: { ...credentials, name: name.value } }) : await api('/auth/login', { method: 'POST', body: credentials });
         state.token = res.access_token;
+        if (mode === 'login') {
+          // Back on another browser: carry on with the latest conversation unless it is closed.
+          const [latest] = (await api('/tickets?limit=1')).items;
+          if (latest && latest.status !== 'closed') state.ticketId = latest.id;
+        }
         save();
         alert.textContent = '';
         render();
