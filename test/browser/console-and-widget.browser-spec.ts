@@ -98,7 +98,8 @@ describe('the agent console and the customer widget in Chromium', () => {
       await customer.getByRole('button', { name: 'Send' }).click();
       await agent.locator('#thread').getByText('Order 1234, sent last week').waitFor(WAIT);
 
-      await agent.getByLabel('Reply').fill('We are looking into it right now');
+      await agent.getByLabel('Reply').pressSequentially('We are looking into it right now');
+      await customer.getByText('Support is typing…').waitFor(WAIT);
       await agent.getByRole('button', { name: 'Send reply' }).click();
       await customer.getByRole('log').getByText('We are looking into it right now').waitFor(WAIT);
       await agent.getByText(/^First response: met · Resolution: due in/).waitFor(WAIT);
@@ -115,6 +116,14 @@ describe('the agent console and the customer widget in Chromium', () => {
       const download = await downloading;
       expect(download.suggestedFilename()).toBe('receipt.txt');
       expect(await readFile((await download.path())!, 'utf8')).toBe('receipt 1234\n');
+
+      // And the other way: the agent's file reaches the customer as a download.
+      await agent.getByLabel('Attach a file').setInputFiles({ name: 'label.txt', mimeType: 'text/plain', buffer: Buffer.from('return label\n') });
+      await customer.getByRole('log').getByText('Sent a file: label.txt').waitFor(WAIT);
+      const customerDownloading = customer.waitForEvent('download');
+      await customer.getByRole('button', { name: 'Download label.txt' }).click(WAIT);
+      const customerDownload = await customerDownloading;
+      expect(await readFile((await customerDownload.path())!, 'utf8')).toBe('return label\n');
 
       if (process.env.README_SCREENSHOTS) {
         // README_SCREENSHOTS=1 npm run jest -- --selectProjects browser: refreshes the README's pictures.

@@ -282,6 +282,7 @@ async function loadFiles() {
 
 async function download(file) {
   const res = await fetch(`/api/v1/attachments/${file.id}/content`, { headers: { Authorization: `Bearer ${state.token}` } });
+  if (!res.ok) return showError(new Error(`Download failed (HTTP ${res.status})`));
   const link = el('a', { href: URL.createObjectURL(await res.blob()), download: file.filename });
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 0);
@@ -377,6 +378,18 @@ $('canned').addEventListener('change', async (event) => {
 
 /** The suggested reply, streamed (Server-Sent Events over fetch, so the bearer token goes along) into the reply box. */
 $('suggest').addEventListener('click', async () => {
+  $('suggest').disabled = true;
+  try {
+    await streamSuggestion();
+  } catch (error) {
+    showError(error);
+  } finally {
+    $('suggest').disabled = false;
+  }
+  $('reply').focus();
+});
+
+async function streamSuggestion() {
   const res = await fetch(`/api/v1/tickets/${state.ticket.id}/ai-response`, { headers: { Authorization: `Bearer ${state.token}` } });
   if (!res.ok) return showError(new Error((await res.json().catch(() => ({}))).message || `HTTP ${res.status}`));
   $('reply').value = '';
@@ -398,8 +411,7 @@ $('suggest').addEventListener('click', async () => {
       else if (event === 'error') showError(new Error(parsed.message));
     }
   }
-  $('reply').focus();
-});
+}
 
 // ---- reports (GET /tickets/stats) ---------------------------------------------------------------
 

@@ -25,6 +25,8 @@
       attach: 'Attach a file',
       tooLarge: 'This file is too large.',
       sentFile: (name) => `Sent a file: ${name}`,
+      files: 'Files',
+      download: (name) => `Download ${name}`,
       typing: 'Support is typing…',
       resolved: 'This conversation is resolved. How did we do?',
       score: (n) => `${n} of 5`,
@@ -53,6 +55,8 @@
       attach: 'Прикрепить файл',
       tooLarge: 'Файл слишком большой.',
       sentFile: (name) => `Отправлен файл: ${name}`,
+      files: 'Файлы',
+      download: (name) => `Скачать ${name}`,
       typing: 'Поддержка печатает…',
       resolved: 'Обращение решено. Оцените, пожалуйста, нашу работу.',
       score: (n) => `${n} из 5`,
@@ -203,7 +207,7 @@
     body.replaceChildren(form);
   }
 
-  let log, typing, compose, rating;
+  let log, typing, compose, rating, files;
   function chatView() {
     view = 'chat';
     state.shown.clear();
@@ -220,6 +224,7 @@
       el('div', { className: 'row' }, field(t.attach, file), el('button', { type: 'submit', textContent: t.send })),
     );
     rating = el('div', { className: 'rating' });
+    files = el('ul', { className: 'files', ariaLabel: t.files, hidden: true });
     compose.addEventListener('submit', async (event) => {
       event.preventDefault();
       const content = text.value.trim();
@@ -254,13 +259,14 @@
         await api(`/tickets/${state.ticketId}/attachments`, { method: 'POST', form });
         const ack = await emit('message:send', { ticket_id: state.ticketId, content: t.sentFile(chosen.name), client_msg_id: crypto.randomUUID() });
         addMessage(ack.message);
+        void loadFiles();
       } catch (error) {
         alert.textContent = error.status === 413 ? `${t.tooLarge} ${error.message}` : error.message;
       } finally {
         file.value = '';
       }
     });
-    body.replaceChildren(log, typing, compose, rating);
+    body.replaceChildren(log, typing, files, compose, rating);
     if (state.socket?.connected) void join();
   }
 
@@ -315,6 +321,26 @@
     rating.replaceChildren(form);
   }
 
+  /** The files on the conversation, each a download (fetched with the token, saved from a blob). */
+  async function loadFiles() {
+    const list = await api(`/attachments/ticket/${state.ticketId}?limit=100`).catch(() => ({ items: [] }));
+    files.hidden = list.items.length === 0;
+    files.replaceChildren(
+      ...list.items.map((file) => {
+        const button = el('button', { type: 'button', className: 'link', textContent: t.download(file.filename) });
+        button.addEventListener('click', async () => {
+          const res = await fetch(`${base}/api/v1/attachments/${file.id}/content`, { headers: { Authorization: `Bearer ${state.token}` } });
+          if (!res.ok) return showError(new Error(`HTTP ${res.status}`));
+          const link = el('a', { href: URL.createObjectURL(await res.blob()), download: file.filename });
+          link.click();
+          setTimeout(() => URL.revokeObjectURL(link.href), 0);
+        });
+        return el('li', {}, button);
+      }),
+    );
+    log.scrollTop = log.scrollHeight;
+  }
+
   /** Joins the conversation; after a reconnect, takes only what was missed (`since_message_id`). */
   async function join() {
     try {
@@ -323,6 +349,7 @@
       addMessage({ content: ack.ticket.description, author_type: 'client', created_at: ack.ticket.created_at }, true);
       for (const message of ack.messages) addMessage(message);
       showStatus(ack.ticket);
+      void loadFiles();
     } catch (error) {
       // The ticket is gone or not ours (another account on this browser): start afresh.
       state.ticketId = null;
@@ -353,6 +380,8 @@
       if (message.ticket_id !== state.ticketId || view !== 'chat') return;
       addMessage(message);
       typing.textContent = '';
+      // A file comes before the message that tells of it: the list is current by now.
+      if (message.author_id !== state.me?.id) void loadFiles();
     });
     socket.on('ticket:updated', (ticket) => {
       if (ticket.id === state.ticketId && view === 'chat') showStatus(ticket);
