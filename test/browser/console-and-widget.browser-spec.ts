@@ -33,10 +33,11 @@ describe('the agent console and the customer widget in Chromium', () => {
     await site?.close();
   });
 
-  async function agentConsole(): Promise<Page> {
+  /** An agent logged in to the console, served from `baseUrl` (the app, or a relay in front of it). */
+  async function agentConsole(baseUrl = t.baseUrl): Promise<Page> {
     const agent = await createUser(t.db, { role: 'agent', name: 'Alice Agent' });
     const page = await (await session.context()).newPage();
-    await page.goto(`${t.baseUrl}/console`);
+    await page.goto(`${baseUrl}/console`);
     await page.getByLabel('E-mail').fill(agent.email);
     await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -182,6 +183,36 @@ describe('the agent console and the customer widget in Chromium', () => {
       await log.getByText('Second while you were away').waitFor(WAIT);
       await log.getByText('First while you were away').waitFor(WAIT);
       expect(await log.getByText('First while you were away').count()).toBe(1);
+    }),
+  );
+
+  it(
+    'replays in the console what the agent missed while its connection was down',
+    session.run('console-replay', async () => {
+      const relay = new TcpProxy('127.0.0.1', Number(new URL(t.baseUrl).port));
+      await relay.start();
+      const customer = await signedIn(t, { name: 'Hal Client' });
+      const socket = await connect(t.baseUrl, customer.token);
+      try {
+        const created = await request<{ ok: boolean; ticket_id: number }>(socket, 'ticket:create', { title: 'Console drop test', description: 'Is anybody at the desk?' });
+        expect(created.ok).toBe(true);
+        const agent = await agentConsole(relay.wrap(t.baseUrl).replace(/\/$/, ''));
+        await openTicket(agent, 'Console drop test');
+
+        await relay.stop();
+        await agent.getByRole('status').filter({ hasText: /Reconnecting|Offline/ }).waitFor(WAIT);
+        for (const content of ['Missed one', 'Missed two']) {
+          expect(await request(socket, 'message:send', { ticket_id: created.ticket_id, content })).toMatchObject({ ok: true });
+        }
+        await relay.start();
+
+        await agent.getByRole('status').filter({ hasText: 'Online' }).waitFor(WAIT);
+        await agent.locator('#thread').getByText('Missed two').waitFor(WAIT);
+        expect(await agent.locator('#thread').getByText('Missed one').count()).toBe(1);
+      } finally {
+        socket.close();
+        await relay.stop();
+      }
     }),
   );
 
