@@ -17,6 +17,9 @@ const state = {
   typingSentAt: 0,
 };
 
+/** An error body's most useful words: a validation error's first problem, else its message. */
+const errorText = (body) => (body?.error === 'validation_failed' && body.details?.[0]?.problems?.[0]) || body?.message;
+
 /** One call to the API; throws an Error carrying the contract's error body (`status_code`, `message`). */
 async function api(path, { method = 'GET', body, form } = {}) {
   const headers = { Authorization: `Bearer ${state.token}` };
@@ -24,7 +27,7 @@ async function api(path, { method = 'GET', body, form } = {}) {
   const res = await fetch(`/api/v1${path}`, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
   if (res.status === 204) return null;
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new Error(data.message || `HTTP ${res.status}`), { status: res.status, body: data });
+  if (!res.ok) throw Object.assign(new Error(errorText(data) || `HTTP ${res.status}`), { status: res.status, body: data });
   return data;
 }
 
@@ -195,7 +198,7 @@ function announce(text) {
 /** Socket.IO call with the contract's acknowledgement: resolves the payload or throws its error. */
 function emit(event, payload) {
   return new Promise((resolve, reject) =>
-    state.socket.emit(event, payload, (ack) => (ack.ok ? resolve(ack) : reject(new Error(ack.error.message)))),
+    state.socket.emit(event, payload, (ack) => (ack.ok ? resolve(ack) : reject(new Error(errorText(ack.error))))),
   );
 }
 

@@ -89,12 +89,15 @@
     const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
     if (res.status === 204) return null;
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw Object.assign(new Error(data.message || `HTTP ${res.status}`), { status: res.status });
+    if (!res.ok) throw Object.assign(new Error(errorText(data) || `HTTP ${res.status}`), { status: res.status });
     return data;
   }
 
+  /** An error body's most useful words: a validation error's first problem, else its message. */
+  const errorText = (body) => (body?.error === 'validation_failed' && body.details?.[0]?.problems?.[0]) || body?.message;
+
   function emit(event, payload) {
-    return new Promise((resolve, reject) => state.socket.emit(event, payload, (ack) => (ack.ok ? resolve(ack) : reject(new Error(ack.error.message)))));
+    return new Promise((resolve, reject) => state.socket.emit(event, payload, (ack) => (ack.ok ? resolve(ack) : reject(new Error(errorText(ack.error))))));
   }
 
   /** A speech bubble, drawn (no emoji font needed). */
@@ -189,7 +192,7 @@
 
   function startView() {
     view = 'start';
-    const text = el('textarea', { name: 'description', required: true, rows: 4 });
+    const text = el('textarea', { name: 'description', required: true, minLength: 10, rows: 4 });
     const form = el('form', { className: 'stack' }, field(t.start, text), el('button', { type: 'submit', textContent: t.startButton }));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
