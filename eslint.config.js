@@ -101,4 +101,15 @@ export default tseslint.config(
     },
     rules: { 'no-console': 'off' },
   },
+  {
+    // The console and the widget run in browsers (src/modules/web/public): the browser's globals, not Node's.
+    files: ['src/modules/web/public/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'fetch', 'FormData', 'URL', 'URLSearchParams',
+          'TextDecoderStream', 'crypto', 'console', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { 'no-console': 'error' },
+  },
 );

@@ -14,6 +14,7 @@ import { AppConfig } from '#src/config/app-config.js';
 import { PlainWebSocketGateway } from '#src/modules/chat/plain-websocket.gateway.js';
 import { RealtimeAdapterFactory, RealtimeIoAdapter } from '#src/modules/chat/realtime-adapter.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
+import { WebPages } from '#src/modules/web/web-pages.js';
 
 export const API_PREFIX = 'api/v1';
 /** Largest JSON or form body, in bytes (1 MB). */
@@ -42,6 +43,8 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
   });
+  // The agent console, the chat widget and their files (GET only; outside the API and its docs).
+  app.use(new WebPages().handler);
   app.use(refuseOversizedBodies(BODY_LIMIT));
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });

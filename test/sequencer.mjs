@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import Sequencer from '@jest/test-sequencer';
 
 const SLOWEST_FIRST = [
+  'console-and-widget.browser-spec.ts',
   'startup.e2e-spec.ts',
   'admin-bootstrap.e2e-spec.ts',
   'bad-input-sweep.e2e-spec.ts',

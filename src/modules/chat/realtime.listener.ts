@@ -21,13 +21,14 @@ export class RealtimeListener {
 
   @OnEvent('ticket.updated')
   ticketUpdated({ ticket }: DomainEvents['ticket.updated']): void {
-    this.realtime.emit(rooms.agents, 'ticket:updated', ticket);
+    // Also to the ticket's room: the customer's widget sees its ticket resolved (and offers the rating).
+    this.realtime.emit([rooms.agents, rooms.ticket(ticket.id)], 'ticket:updated', ticket);
   }
 
   @OnEvent('ticket.assigned')
   ticketAssigned({ ticket, agentId }: DomainEvents['ticket.assigned']): void {
     if (agentId !== null) this.realtime.emit(rooms.user(agentId), 'ticket:assigned', ticket);
-    this.realtime.emit(rooms.agents, 'ticket:updated', ticket);
+    this.realtime.emit([rooms.agents, rooms.ticket(ticket.id)], 'ticket:updated', ticket);
   }
 
   @OnEvent('message.created')

@@ -1,0 +1,400 @@
+// The customer chat widget (loaded by /widget.js): a bubble that opens a chat on the public API.
+// Lives in a shadow root, so the host page's styles and ours do not meet.
+(() => {
+  const { base, stylesheet } = window.SupportWidget;
+  const io = window.io;
+  const STORE = `support-widget:${base}`;
+  const TYPING_SHOWN_MS = 4000;
+
+  const TEXTS = {
+    en: {
+      open: 'Chat with us',
+      close: 'Close chat',
+      title: 'Support',
+      signup: 'Sign up',
+      login: 'Log in',
+      name: 'Your name',
+      email: 'E-mail',
+      password: 'Password',
+      haveAccount: 'I have an account',
+      newHere: 'I am new here',
+      start: 'How can we help?',
+      startButton: 'Start the conversation',
+      message: 'Message',
+      send: 'Send',
+      attach: 'Attach a file',
+      tooLarge: 'This file is too large.',
+      sentFile: (name) => `Sent a file: ${name}`,
+      files: 'Files',
+      download: (name) => `Download ${name}`,
+      typing: 'Support is typing…',
+      resolved: 'This conversation is resolved. How did we do?',
+      score: (n) => `${n} of 5`,
+      comment: 'Comment (optional)',
+      rate: 'Send rating',
+      thanks: 'Thank you for your rating!',
+      reconnecting: 'Reconnecting…',
+      you: 'You',
+      newChat: 'New conversation',
+    },
+    ru: {
+      open: 'Напишите нам',
+      close: 'Закрыть чат',
+      title: 'Поддержка',
+      signup: 'Зарегистрироваться',
+      login: 'Войти',
+      name: 'Ваше имя',
+      email: 'Эл. почта',
+      password: 'Пароль',
+      haveAccount: 'У меня есть аккаунт',
+      newHere: 'Я здесь впервые',
+      start: 'Чем мы можем помочь?',
+      startButton: 'Начать разговор',
+      message: 'Сообщение',
+      send: 'Отправить',
+      attach: 'Прикрепить файл',
+      tooLarge: 'Файл слишком большой.',
+      sentFile: (name) => `Отправлен файл: ${name}`,
+      files: 'Файлы',
+      download: (name) => `Скачать ${name}`,
+      typing: 'Поддержка печатает…',
+      resolved: 'Обращение решено. Оцените, пожалуйста, нашу работу.',
+      score: (n) => `${n} из 5`,
+      comment: 'Комментарий (необязательно)',
+      rate: 'Отправить оценку',
+      thanks: 'Спасибо за оценку!',
+      reconnecting: 'Переподключение…',
+      you: 'Вы',
+      newChat: 'Новое обращение',
+    },
+  };
+  const lang = (navigator.language || 'en').toLowerCase().startsWith('ru') ? 'ru' : 'en';
+  const t = TEXTS[lang];
+
+  const saved = JSON.parse(localStorage.getItem(STORE) || '{}');
+  const state = { token: saved.token ?? null, ticketId: saved.ticketId ?? null, me: null, socket: null, lastMessageId: 0, shown: new Set() };
+  const save = () => localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId }));
+
+  function el(tag, props = {}, ...children) {
+    const node = Object.assign(document.createElement(tag), props);
+    node.append(...children.filter((c) => c !== null && c !== undefined));
+    return node;
+  }
+
+  async function api(path, { method = 'GET', body, form } = {}) {
+    const headers = {};
+    if (state.token) headers.Authorization = `Bearer ${state.token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    headers['Accept-Language'] = lang;
+    const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    if (res.status === 204) return null;
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw Object.assign(new Error(errorText(data) || `HTTP ${res.status}`), { status: res.status });
+    return data;
+  }
+
+  /** An error body's most useful words: a validation error's first problem, else its message. */
+  const errorText = (body) => (body?.error === 'validation_failed' && body.details?.[0]?.problems?.[0]) || body?.message;
+
+  function emit(event, payload) {
+    return new Promise((resolve, reject) => state.socket.emit(event, payload, (ack) => (ack.ok ? resolve(ack) : reject(new Error(errorText(ack.error))))));
+  }
+
+  /** A speech bubble, drawn (no emoji font needed). */
+  function chatIcon() {
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    path.setAttribute('d', 'M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z');
+    path.setAttribute('fill', 'currentColor');
+    svg.append(path);
+    return svg;
+  }
+
+  // ---- the frame -------------------------------------------------------------------------------
+  const host = el('div', { id: 'support-widget' });
+  const root = host.attachShadow({ mode: 'open' });
+  const bubble = el('button', { type: 'button', className: 'bubble', ariaLabel: t.open }, chatIcon());
+  bubble.setAttribute('aria-expanded', 'false');
+  const panel = el('section', { className: 'panel', hidden: true, id: 'panel' });
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-label', t.title);
+  bubble.setAttribute('aria-controls', 'panel');
+  const closeButton = el('button', { type: 'button', className: 'close', textContent: '×', ariaLabel: t.close });
+  const body = el('div', { className: 'body' });
+  const status = el('p', { className: 'status', role: 'status' });
+  const alert = el('p', { className: 'alert', role: 'alert' });
+  panel.append(el('header', {}, el('h2', { textContent: t.title }), closeButton), status, body, alert);
+  root.append(el('link', { rel: 'stylesheet', href: stylesheet }), bubble, panel);
+  document.body.append(host);
+
+  const toggle = (open) => {
+    panel.hidden = !open;
+    bubble.setAttribute('aria-expanded', String(open));
+    if (open) {
+      render();
+      panel.querySelector('input, textarea, button')?.focus();
+    } else bubble.focus();
+  };
+  bubble.addEventListener('click', () => toggle(panel.hidden));
+  closeButton.addEventListener('click', () => toggle(false));
+  panel.addEventListener('keydown', (event) => event.key === 'Escape' && toggle(false));
+
+  const showError = (error) => (alert.textContent = error.message);
+  const field = (label, input) => el('label', {}, label, input);
+
+  // ---- views -----------------------------------------------------------------------------------
+  let view = null;
+  function render() {
+    if (!state.token) return authView('signup');
+    if (!state.socket) connect();
+    if (!state.ticketId) return startView();
+    if (view !== 'chat') chatView();
+  }
+
+  function authView(mode) {
+    view = 'auth';
+    alert.textContent = '';
+    const name = el('input', { name: 'name', required: true, autocomplete: 'name' });
+    const email = el('input', { name: 'email', type: 'email', required: true, autocomplete: 'email' });
+    const password = el('input', { name: 'password', type: 'password', required: true, minLength: 8, autocomplete: mode === 'signup' ? 'new-password' : 'current-password' });
+    const form = el(
+      'form',
+      { className: 'stack' },
+      mode === 'signup' ? field(t.name, name) : null,
+      field(t.email, email),
+      field(t.password, password),
+      el('button', { type: 'submit', textContent: mode === 'signup' ? t.signup : t.login }),
+    );
+    const other = el('button', { type: 'button', className: 'link', textContent: mode === 'signup' ? t.haveAccount : t.newHere });
+    other.addEventListener('click', () => authView(mode === 'signup' ? 'login' : 'signup'));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        const credentials = { email: email.value, password: password.value };
+        const res = mode === 'signup' ? await api('/auth/signup', { method: 'POST', body: { ...credentials, name: name.value } }) : await api('/auth/login', { method: 'POST', body: credentials });
+        state.token = res.access_token;
+        if (mode === 'login') {
+          // Back on another browser: carry on with the latest conversation unless it is closed.
+          const [latest] = (await api('/tickets?limit=1')).items;
+          if (latest && latest.status !== 'closed') state.ticketId = latest.id;
+        }
+        save();
+        alert.textContent = '';
+        render();
+      } catch (error) {
+        showError(error);
+      }
+    });
+    body.replaceChildren(form, other);
+  }
+
+  function startView() {
+    view = 'start';
+    const text = el('textarea', { name: 'description', required: true, minLength: 10, rows: 4 });
+    const form = el('form', { className: 'stack' }, field(t.start, text), el('button', { type: 'submit', textContent: t.startButton }));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const description = text.value.trim();
+      if (!description) return;
+      try {
+        const ack = await emit('ticket:create', { title: description.slice(0, 80), description });
+        state.ticketId = ack.ticket_id;
+        save();
+        chatView();
+      } catch (error) {
+        showError(error);
+      }
+    });
+    body.replaceChildren(form);
+  }
+
+  let log, typing, compose, rating, files;
+  function chatView() {
+    view = 'chat';
+    state.shown.clear();
+    state.lastMessageId = 0;
+    log = el('ol', { className: 'log', ariaLabel: t.title });
+    log.setAttribute('role', 'log');
+    typing = el('p', { className: 'typing', ariaLive: 'polite' });
+    const text = el('textarea', { name: 'content', rows: 2 });
+    const file = el('input', { type: 'file', className: 'file' });
+    compose = el(
+      'form',
+      { className: 'compose' },
+      field(t.message, text),
+      el('div', { className: 'row' }, field(t.attach, file), el('button', { type: 'submit', textContent: t.send })),
+    );
+    rating = el('div', { className: 'rating' });
+    files = el('ul', { className: 'files', ariaLabel: t.files, hidden: true });
+    compose.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const content = text.value.trim();
+      if (!content) return;
+      try {
+        const ack = await emit('message:send', { ticket_id: state.ticketId, content, client_msg_id: crypto.randomUUID() });
+        addMessage(ack.message);
+        text.value = '';
+      } catch (error) {
+        showError(error);
+      }
+    });
+    text.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        compose.requestSubmit();
+      }
+    });
+    let typingSentAt = 0;
+    text.addEventListener('input', () => {
+      if (Date.now() - typingSentAt < 2000) return;
+      typingSentAt = Date.now();
+      state.socket.emit('typing', { ticket_id: state.ticketId }, () => {});
+    });
+    file.addEventListener('change', async () => {
+      const chosen = file.files[0];
+      if (!chosen) return;
+      const form = new FormData();
+      form.append('file', chosen);
+      try {
+        alert.textContent = '';
+        await api(`/tickets/${state.ticketId}/attachments`, { method: 'POST', form });
+        const ack = await emit('message:send', { ticket_id: state.ticketId, content: t.sentFile(chosen.name), client_msg_id: crypto.randomUUID() });
+        addMessage(ack.message);
+        void loadFiles();
+      } catch (error) {
+        alert.textContent = error.status === 413 ? `${t.tooLarge} ${error.message}` : error.message;
+      } finally {
+        file.value = '';
+      }
+    });
+    body.replaceChildren(log, typing, files, compose, rating);
+    if (state.socket?.connected) void join();
+  }
+
+  function addMessage(message, mine = message.author_id === state.me?.id) {
+    // The ticket's description opens the thread (it has no message id); each message shows once.
+    const key = message.id ?? 'description';
+    if (state.shown.has(key)) return;
+    state.shown.add(key);
+    if (message.id) state.lastMessageId = Math.max(state.lastMessageId, message.id);
+    const who = mine ? t.you : (message.author_name ?? message.author_type);
+    log.append(el('li', { className: `msg ${mine ? 'mine' : `from-${message.author_type}`}` }, el('span', { className: 'who', textContent: who }), el('p', { textContent: message.content })));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showStatus(ticket) {
+    if (ticket.status === 'resolved') showRating();
+    else if (ticket.status === 'closed') {
+      compose.hidden = true;
+      rating.replaceChildren(newChatButton());
+    } else {
+      compose.hidden = false;
+      rating.replaceChildren();
+    }
+  }
+
+  function newChatButton() {
+    const button = el('button', { type: 'button', textContent: t.newChat });
+    button.addEventListener('click', () => {
+      state.ticketId = null;
+      save();
+      startView();
+    });
+    return button;
+  }
+
+  function showRating() {
+    if (rating.querySelector('form')) return;
+    const legend = el('legend', { textContent: t.resolved });
+    const choices = [1, 2, 3, 4, 5].map((n) => el('label', { className: 'star' }, el('input', { type: 'radio', name: 'score', value: n, required: true }), t.score(n)));
+    const comment = el('textarea', { name: 'comment', rows: 2 });
+    const form = el('form', { className: 'stack' }, el('fieldset', {}, legend, ...choices), field(t.comment, comment), el('button', { type: 'submit', textContent: t.rate }));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const score = Number(new FormData(form).get('score'));
+      try {
+        await emit('ticket:rate', { ticket_id: state.ticketId, score, ...(comment.value.trim() && { comment: comment.value.trim() }) });
+        rating.replaceChildren(el('p', { className: 'thanks', textContent: t.thanks }), newChatButton());
+      } catch (error) {
+        showError(error);
+      }
+    });
+    rating.replaceChildren(form);
+  }
+
+  /** The files on the conversation, each a download (fetched with the token, saved from a blob). */
+  async function loadFiles() {
+    const list = await api(`/attachments/ticket/${state.ticketId}?limit=100`).catch(() => ({ items: [] }));
+    files.hidden = list.items.length === 0;
+    files.replaceChildren(
+      ...list.items.map((file) => {
+        const button = el('button', { type: 'button', className: 'link', textContent: t.download(file.filename) });
+        button.addEventListener('click', async () => {
+          const res = await fetch(`${base}/api/v1/attachments/${file.id}/content`, { headers: { Authorization: `Bearer ${state.token}` } });
+          if (!res.ok) return showError(new Error(`HTTP ${res.status}`));
+          const link = el('a', { href: URL.createObjectURL(await res.blob()), download: file.filename });
+          link.click();
+          setTimeout(() => URL.revokeObjectURL(link.href), 0);
+        });
+        return el('li', {}, button);
+      }),
+    );
+    log.scrollTop = log.scrollHeight;
+  }
+
+  /** Joins the conversation; after a reconnect, takes only what was missed (`since_message_id`). */
+  async function join() {
+    try {
+      const since = state.lastMessageId;
+      const ack = await emit('ticket:join', since ? { ticket_id: state.ticketId, since_message_id: since } : { ticket_id: state.ticketId });
+      addMessage({ content: ack.ticket.description, author_type: 'client', created_at: ack.ticket.created_at }, true);
+      for (const message of ack.messages) addMessage(message);
+      showStatus(ack.ticket);
+      void loadFiles();
+    } catch (error) {
+      // The ticket is gone or not ours (another account on this browser): start afresh.
+      state.ticketId = null;
+      save();
+      showError(error);
+      startView();
+    }
+  }
+
+  function connect() {
+    const socket = io(`${base}/support`, { auth: { token: state.token } });
+    state.socket = socket;
+    socket.on('connect', async () => {
+      status.textContent = '';
+      state.me ??= await api('/auth/me').catch(() => null);
+      if (view === 'chat') await join();
+    });
+    socket.on('disconnect', () => (status.textContent = t.reconnecting));
+    socket.on('connect_error', (error) => {
+      if (error.message !== 'unauthorized') return void (status.textContent = t.reconnecting);
+      socket.close();
+      state.socket = null;
+      state.token = null;
+      save();
+      authView('login');
+    });
+    socket.on('message:new', (message) => {
+      if (message.ticket_id !== state.ticketId || view !== 'chat') return;
+      addMessage(message);
+      typing.textContent = '';
+      // A file comes before the message that tells of it: the list is current by now.
+      if (message.author_id !== state.me?.id) void loadFiles();
+    });
+    socket.on('ticket:updated', (ticket) => {
+      if (ticket.id === state.ticketId && view === 'chat') showStatus(ticket);
+    });
+    let typingTimer = 0;
+    socket.on('typing', (event) => {
+      if (event.ticket_id !== state.ticketId || view !== 'chat') return;
+      typing.textContent = t.typing;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(() => (typing.textContent = ''), TYPING_SHOWN_MS);
+    });
+  }
+})();

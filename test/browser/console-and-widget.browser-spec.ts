@@ -1,0 +1,380 @@
+import { readFile } from 'node:fs/promises';
+import type { BrowserContext, Page } from 'playwright-core';
+import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
+import { createTicket } from '../factories/tickets.factory.js';
+import { DEFAULT_PASSWORD, createUser, signedIn } from '../factories/users.factory.js';
+import { startEmbeddingSite, useBrowser } from '../utils/browser.js';
+import { createTestApp, type TestApp } from '../utils/create-test-app.js';
+import { connect, request } from '../utils/socket.js';
+import { TcpProxy } from '../utils/tcp-proxy.js';
+import { waitFor } from '../utils/wait.js';
+
+/** Small, so that a test can go over it (the widget and the console show the 413). */
+const UPLOAD_MAX_BYTES = 2048;
+const WAIT = { timeout: 15_000 };
+
+describe('the agent console and the customer widget in Chromium', () => {
+  const session = useBrowser();
+  let t: TestApp;
+  let site: Awaited<ReturnType<typeof startEmbeddingSite>>;
+  /** The widget's script, API and socket go through this relay, so a test can cut the customer's network. */
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    site = await startEmbeddingSite();
+    t = await createTestApp({ CORS_ORIGINS: site.origin, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) });
+    proxy = new TcpProxy('127.0.0.1', Number(new URL(t.baseUrl).port));
+    await proxy.start();
+    site.setService(proxy.wrap(t.baseUrl).replace(/\/$/, ''));
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await t?.close();
+    await site?.close();
+  });
+
+  /** An agent logged in to the console, served from `baseUrl` (the app, or a relay in front of it). */
+  async function agentConsole(baseUrl = t.baseUrl): Promise<Page> {
+    const agent = await createUser(t.db, { role: 'agent', name: 'Alice Agent' });
+    const page = await (await session.context()).newPage();
+    await page.goto(`${baseUrl}/console`);
+    await page.getByLabel('E-mail').fill(agent.email);
+    await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('status').filter({ hasText: 'Online' }).waitFor(WAIT);
+    return page;
+  }
+
+  /** A new customer on the other site: opens the bubble, signs up, starts a conversation. */
+  async function customerChat(context: BrowserContext, question: string, email = `carol-${Math.random().toString(36).slice(2)}@example.test`): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(site.origin);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByLabel('Your name').fill('Carol Customer');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByLabel('How can we help?').fill(question);
+    await page.getByRole('button', { name: 'Start the conversation' }).click();
+    await page.getByRole('log').getByText(question).waitFor(WAIT);
+    expect(await page.getByRole('log').getByText(question).count()).toBe(1);
+    return page;
+  }
+
+  async function openTicket(agent: Page, title: string): Promise<void> {
+    // It appears in the list live, without a reload.
+    await agent.getByRole('button', { name: new RegExp(title) }).click(WAIT);
+    await agent.getByRole('heading', { level: 2, name: new RegExp(title) }).waitFor(WAIT);
+    // Loaded to the end (thread, notes, files, suggestions): the reply box takes the focus last.
+    await agent.locator('#reply:focus').waitFor(WAIT);
+  }
+
+  it(
+    'serves the pages with a content security policy and their files under hashed, long-cached names',
+    session.run('pages', async () => {
+      const page = await t.http.get('/console').expect(200);
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(page.headers['cache-control']).toBe('no-cache');
+      const script = /src="(\/assets\/console\.[0-9a-f]{10}\.js)"/.exec(page.text)?.[1];
+      expect(script).toBeDefined();
+      const asset = await t.http.get(script!).expect(200);
+      expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(asset.headers['content-type']).toMatch(/^text\/javascript/);
+      await t.http.get('/assets/console.0000000000.js').expect(404);
+      const loader = await t.http.get('/widget.js').expect(200);
+      expect(loader.text).toMatch(/\/assets\/socket\.io\.[0-9a-f]{10}\.js/);
+      await t.http.get('/widget-demo').expect(200);
+    }),
+  );
+
+  it(
+    'holds a whole conversation: chat opened on another site, seen live by the agent, replies both ways, a file, resolved, rated',
+    session.run('conversation', async () => {
+      const agent = await agentConsole();
+      const customer = await customerChat(await session.context(), 'My parcel never arrived');
+      // The console keeps its agent online: the only agent online gets the new chat.
+      await agent.getByText(/Ticket #\d+ was assigned to you/).waitFor(WAIT);
+      await openTicket(agent, 'My parcel never arrived');
+      await agent.getByText(/^First response: due in \d+(\.\d)? (min|h) · Resolution: due in \d+(\.\d)? (min|h)$/).waitFor(WAIT);
+
+      await customer.getByLabel('Message').fill('Order 1234, sent last week');
+      await customer.getByRole('button', { name: 'Send' }).click();
+      await agent.locator('#thread').getByText('Order 1234, sent last week').waitFor(WAIT);
+
+      await agent.getByLabel('Reply').pressSequentially('We are looking into it right now');
+      await customer.getByText('Support is typing…').waitFor(WAIT);
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await customer.getByRole('log').getByText('We are looking into it right now').waitFor(WAIT);
+      await agent.getByText(/^First response: met · Resolution: due in/).waitFor(WAIT);
+
+      // An internal note: marked as such in the console, never shown to the customer.
+      await agent.getByLabel('Reply').fill('Courier says it is lost');
+      await agent.getByRole('button', { name: 'Add internal note' }).click();
+      await agent.locator('#thread .entry.note').getByText('Courier says it is lost').waitFor(WAIT);
+
+      await customer.getByLabel('Attach a file').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('receipt 1234\n') });
+      await agent.locator('#thread').getByText('Sent a file: receipt.txt').waitFor(WAIT);
+      const downloading = agent.waitForEvent('download');
+      await agent.getByRole('button', { name: 'Download receipt.txt' }).click();
+      const download = await downloading;
+      expect(download.suggestedFilename()).toBe('receipt.txt');
+      expect(await readFile((await download.path())!, 'utf8')).toBe('receipt 1234\n');
+
+      // And the other way: the agent's file reaches the customer as a download.
+      await agent.getByLabel('Attach a file').setInputFiles({ name: 'label.txt', mimeType: 'text/plain', buffer: Buffer.from('return label\n') });
+      await customer.getByRole('log').getByText('Sent a file: label.txt').waitFor(WAIT);
+      const customerDownloading = customer.waitForEvent('download');
+      await customer.getByRole('button', { name: 'Download label.txt' }).click(WAIT);
+      const customerDownload = await customerDownloading;
+      expect(await readFile((await customerDownload.path())!, 'utf8')).toBe('return label\n');
+
+      if (process.env.README_SCREENSHOTS) {
+        // README_SCREENSHOTS=1 npm run jest -- --selectProjects browser: refreshes the README's pictures.
+        await agent.mouse.wheel(0, -5000);
+        await agent.screenshot({ path: 'docs/console.png' });
+        await customer.screenshot({ path: 'docs/widget.png' });
+      }
+      await agent.locator('#ticket-status').selectOption('resolved');
+      await customer.getByRole('radio', { name: '5 of 5' }).check(WAIT);
+      await customer.getByLabel('Comment (optional)').fill('Quick and kind');
+      await customer.getByRole('button', { name: 'Send rating' }).click();
+      await customer.getByText('Thank you for your rating!').waitFor(WAIT);
+
+      expect(await customer.getByRole('log').textContent()).not.toContain('Courier says it is lost');
+      const ticketId = Number(/#(\d+)/.exec((await agent.getByRole('heading', { level: 2 }).textContent())!)![1]);
+      const [rating] = await t.db.query('SELECT score, comment FROM ticket_ratings WHERE ticket_id = $1', [ticketId]);
+      expect(rating).toEqual({ score: 5, comment: 'Quick and kind' });
+    }),
+  );
+
+  it(
+    'shows the size limit (413) to the customer and to the agent when a file is too large',
+    session.run('too-large', async () => {
+      const agent = await agentConsole();
+      const customer = await customerChat(await session.context(), 'A big screenshot');
+      const big = { name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.alloc(UPLOAD_MAX_BYTES * 2, 'x') };
+
+      await customer.getByLabel('Attach a file').setInputFiles(big);
+      await customer.getByRole('alert').filter({ hasText: 'This file is too large.' }).waitFor(WAIT);
+      expect(await customer.getByRole('alert').textContent()).toContain(String(UPLOAD_MAX_BYTES));
+
+      await openTicket(agent, 'A big screenshot');
+      await agent.getByLabel('Attach a file').setInputFiles(big);
+      await agent.locator('#ticket-error').filter({ hasText: String(UPLOAD_MAX_BYTES) }).waitFor(WAIT);
+      expect(await agent.locator('#files li').count()).toBe(0);
+    }),
+  );
+
+  it(
+    'replays what the customer missed while the connection was down',
+    session.run('replay', async () => {
+      const agent = await agentConsole();
+      const customer = await customerChat(await session.context(), 'Is anyone there');
+      await openTicket(agent, 'Is anyone there');
+
+      await proxy.stop();
+      await customer.getByRole('status').filter({ hasText: 'Reconnecting…' }).waitFor(WAIT);
+      for (const text of ['First while you were away', 'Second while you were away']) {
+        await agent.getByLabel('Reply').fill(text);
+        await agent.getByRole('button', { name: 'Send reply' }).click();
+        await agent.locator('#thread').getByText(text).waitFor(WAIT);
+      }
+      await proxy.start();
+
+      const log = customer.getByRole('log');
+      await log.getByText('Second while you were away').waitFor(WAIT);
+      await log.getByText('First while you were away').waitFor(WAIT);
+      expect(await log.getByText('First while you were away').count()).toBe(1);
+    }),
+  );
+
+  it(
+    'replays in the console what the agent missed while its connection was down',
+    session.run('console-replay', async () => {
+      const relay = new TcpProxy('127.0.0.1', Number(new URL(t.baseUrl).port));
+      await relay.start();
+      const customer = await signedIn(t, { name: 'Hal Client' });
+      const socket = await connect(t.baseUrl, customer.token);
+      try {
+        const created = await request<{ ok: boolean; ticket_id: number }>(socket, 'ticket:create', { title: 'Console drop test', description: 'Is anybody at the desk?' });
+        expect(created.ok).toBe(true);
+        const agent = await agentConsole(relay.wrap(t.baseUrl).replace(/\/$/, ''));
+        await openTicket(agent, 'Console drop test');
+
+        await relay.stop();
+        await agent.getByRole('status').filter({ hasText: /Reconnecting|Offline/ }).waitFor(WAIT);
+        for (const content of ['Missed one', 'Missed two']) {
+          expect(await request(socket, 'message:send', { ticket_id: created.ticket_id, content })).toMatchObject({ ok: true });
+        }
+        await relay.start();
+
+        await agent.getByRole('status').filter({ hasText: 'Online' }).waitFor(WAIT);
+        await agent.locator('#thread').getByText('Missed two').waitFor(WAIT);
+        expect(await agent.locator('#thread').getByText('Missed one').count()).toBe(1);
+      } finally {
+        socket.close();
+        await relay.stop();
+      }
+    }),
+  );
+
+  it(
+    'keeps the conversation across a reload, and a customer who logs in on another browser carries on with it',
+    session.run('returning-customer', async () => {
+      const email = `greta-${Math.random().toString(36).slice(2)}@example.test`;
+      const first = await customerChat(await session.context(), 'Where is my refund', email);
+      await first.getByLabel('Message').fill('It has been two weeks');
+      await first.getByRole('button', { name: 'Send' }).click();
+      await first.getByRole('log').getByText('It has been two weeks').waitFor(WAIT);
+
+      await first.reload();
+      await first.getByRole('button', { name: 'Chat with us' }).click();
+      await first.getByRole('log').getByText('It has been two weeks').waitFor(WAIT);
+      expect(await first.getByRole('log').getByRole('listitem').count()).toBe(2);
+
+      const second = await (await session.context()).newPage();
+      await second.goto(site.origin);
+      await second.getByRole('button', { name: 'Chat with us' }).click();
+      await second.getByRole('button', { name: 'I have an account' }).click();
+      await second.getByLabel('E-mail').fill(email);
+      await second.getByLabel('Password').fill(DEFAULT_PASSWORD);
+      await second.getByRole('button', { name: 'Log in' }).click();
+      await second.getByRole('log').getByText('It has been two weeks').waitFor(WAIT);
+      await second.getByRole('log').getByText('Where is my refund').waitFor(WAIT);
+    }),
+  );
+
+  it(
+    'lists tickets with search, filters and keyset paging, and updates rows live (changes, SLA alerts)',
+    session.run('ticket-list', async () => {
+      const client = await createUser(t.db, { name: 'Dora Client' });
+      // Held by another agent: an agent's connection hands waiting tickets out, and these are only for looking at.
+      const holder = await createUser(t.db, { role: 'agent', name: 'Holder Agent' });
+      const tickets = [];
+      for (let i = 0; i < 25; i += 1) {
+        tickets.push(await createTicket(t.db, { clientId: client.id, agentId: holder.id, title: `Broken crate ${i}`, priority: i < 3 ? 'urgent' : 'low' }));
+      }
+      const agent = await agentConsole();
+      const rows = agent.locator('#tickets li');
+
+      await agent.getByLabel('Search').fill('crate');
+      await rows.nth(19).waitFor(WAIT); // a page is drawn at once
+      expect(await rows.count()).toBe(20);
+      expect(await rows.filter({ hasNotText: 'Broken crate' }).count()).toBe(0);
+      await agent.getByRole('button', { name: 'Load more' }).click();
+      await rows.nth(24).waitFor(WAIT);
+      expect(await rows.count()).toBe(25);
+      expect(await agent.getByRole('button', { name: 'Load more' }).isHidden()).toBe(true);
+
+      await agent.locator('#filters').getByLabel('Priority').selectOption('urgent');
+      await rows.nth(3).waitFor({ state: 'detached', ...WAIT });
+      expect(await rows.count()).toBe(3);
+      expect(await rows.filter({ hasText: 'urgent' }).count()).toBe(3);
+
+      // Another agent takes a ticket on: its row changes without a reload.
+      const other = await signedIn(t, { role: 'agent' });
+      await t.http.patch(`/api/v1/tickets/${tickets[0].id}`).set(other.auth).send({ status: 'in_progress' }).expect(200);
+      await agent.locator(`#ticket-${tickets[0].id}`).getByText('in_progress').waitFor(WAIT);
+
+      t.app.get(RealtimePublisher).emit(rooms.agents, 'sla:breached', { ticket_id: tickets[1].id, kind: 'frt', deadline: new Date().toISOString(), minutes_left: 0 });
+      await agent.locator(`#ticket-${tickets[1].id}.breached`).waitFor(WAIT);
+      await agent.getByText(`Ticket #${tickets[1].id}: FRT breached`).waitFor(WAIT);
+    }),
+  );
+
+  it(
+    'helps with a reply: knowledge suggestions, a canned response filled in, the streamed suggestion to edit and send; shows typing; assigns and reprioritises',
+    session.run('ticket-tools', async () => {
+      const customer = await signedIn(t, { name: 'Erin Client' });
+      const helper = await signedIn(t, { role: 'agent' });
+      await t.http
+        .post('/api/v1/articles')
+        .set(helper.auth)
+        .send({ title: 'Resetting your router', content: 'Unplug the router. Wait ten seconds. Plug it back in.', media_links: [], published: true })
+        .expect(201);
+      const canned = await t.http
+        .post('/api/v1/canned-responses')
+        .set(helper.auth)
+        .send({ shortcut: 'hello', title: 'Greeting', content: 'Hello {{customer.name}}, about ticket {{ticket.id}}:', shared: true })
+        .expect(201);
+      const ticket = await t.http
+        .post('/api/v1/tickets')
+        .set(customer.auth)
+        .send({ title: 'My router keeps dropping', description: 'The router drops the connection every hour' })
+        .expect(201);
+      const id: number = ticket.body.id;
+
+      const agent = await agentConsole();
+      await agent.getByLabel('Search').fill('router');
+      await openTicket(agent, 'My router keeps dropping');
+      await agent.locator('#articles').getByText('Resetting your router').waitFor(WAIT);
+
+      await agent.getByLabel('Canned response').selectOption(String(canned.body.id));
+      const reply = agent.getByLabel('Reply');
+      await waitFor(async () => (await reply.inputValue()) === `Hello Erin Client, about ticket ${id}:`);
+
+      await agent.getByLabel('Reply').fill('');
+      await agent.getByRole('button', { name: 'Suggest a reply' }).click();
+      await waitFor(async () => (await reply.inputValue()).includes('Resetting your router'));
+      const suggested = await agent.getByLabel('Reply').inputValue();
+      await agent.getByLabel('Reply').fill(`${suggested}\nEdited by the agent.`);
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await agent.locator('#thread').getByText('Edited by the agent.').waitFor(WAIT);
+      const messages = await t.http.get(`/api/v1/tickets/${id}/messages`).set(customer.auth).expect(200);
+      expect(messages.body.items.at(-1).content).toContain('Edited by the agent.');
+
+      const socket = await connect(t.baseUrl, customer.token);
+      try {
+        await request(socket, 'ticket:join', { ticket_id: id });
+        await request(socket, 'typing', { ticket_id: id });
+        await agent.getByText('The customer is typing…').waitFor(WAIT);
+      } finally {
+        socket.close();
+      }
+
+      await agent.getByRole('button', { name: 'Assign to me' }).click();
+      await agent.locator('#ticket-agent').filter({ hasText: 'Assigned to you' }).waitFor(WAIT);
+      await agent.locator('#ticket-priority').selectOption('high');
+      await agent.locator(`#ticket-${id}`).getByText('high').waitFor(WAIT);
+      const stored = await t.http.get(`/api/v1/tickets/${id}`).set(customer.auth).expect(200);
+      expect(stored.body).toMatchObject({ priority: 'high', agent_id: expect.any(Number) });
+    }),
+  );
+
+  it(
+    'shows the stats as reports over a period: volumes, SLA, medians and CSAT by queue and agent',
+    session.run('reports', async () => {
+      const customer = await signedIn(t, { name: 'Fay Client' });
+      const rater = await signedIn(t, { role: 'agent', name: 'Rita Rated' });
+      const ticket = await t.http.post('/api/v1/tickets').set(customer.auth).send({ title: 'Report me', description: 'For the numbers' }).expect(201);
+      await t.http.post(`/api/v1/tickets/${ticket.body.id}/assign`).set(rater.auth).send({ agent_id: rater.user.id }).expect(200);
+      await t.http.patch(`/api/v1/tickets/${ticket.body.id}`).set(rater.auth).send({ status: 'resolved' }).expect(200);
+      await t.http.post(`/api/v1/tickets/${ticket.body.id}/rating`).set(customer.auth).send({ score: 4 }).expect(201);
+      const stats = await t.http.get('/api/v1/tickets/stats').set(rater.auth).expect(200);
+
+      const agent = await agentConsole();
+      await agent.getByRole('button', { name: 'Reports' }).click();
+      const reports = agent.getByRole('main', { name: 'Reports' });
+      const byStatus = reports.getByRole('region', { name: 'Tickets by status' });
+      await byStatus.waitFor(WAIT);
+      expect(await byStatus.getByRole('meter').count()).toBe(5);
+      expect(await byStatus.textContent()).toContain(`resolved ${stats.body.by_status.resolved}`);
+      const csat = reports.getByRole('region', { name: 'CSAT by agent' });
+      expect(await csat.textContent()).toContain('Rita Rated');
+      expect(await csat.textContent()).toContain('4 (1 ratings)');
+      if (process.env.README_SCREENSHOTS) await agent.screenshot({ path: 'docs/reports.png', fullPage: true });
+      await reports.getByRole('button', { name: 'Back to tickets' }).click();
+      await agent.getByRole('list', { name: 'Ticket list' }).waitFor(WAIT);
+    }),
+  );
+
+  it(
+    'serves the demo page, whose widget works under its CSP, in Russian to a browser set to Russian',
+    session.run('demo-russian', async () => {
+      const page = await (await session.context({ locale: 'ru-RU' })).newPage();
+      await page.goto(`${t.baseUrl}/widget-demo`);
+      await page.getByRole('button', { name: 'Напишите нам' }).click();
+      await page.getByRole('button', { name: 'Зарегистрироваться' }).waitFor(WAIT);
+    }),
+  );
+});
