@@ -2,7 +2,7 @@ import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { FakeLlm } from './utils/fake-llm.js';
-import { connect, request } from './utils/socket.js';
+import { collect, connect, request } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 
 interface Ticket {
@@ -70,16 +70,27 @@ describe('Suggested categorisation by a language model', () => {
       expect(agentList.body.items.find((item: Ticket) => item.id === created.body.id)).toMatchObject({ suggested_category: 'payment' });
     });
 
-    it('suggests for a ticket opened over live chat too', async () => {
+    it('suggests for a ticket opened over live chat too, live to agents and never to the customer', async () => {
       llm.mode = { kind: 'stream', tokens: answer('delivery', billing) };
       const socket = await connect(t.baseUrl, client.token);
+      const agentSocket = await connect(t.baseUrl, agent.token);
       try {
+        const toCustomer = collect<Ticket>(socket, 'ticket:updated');
+        const toAgents = collect<Ticket>(agentSocket, 'ticket:updated');
         const ack = await request<{ ok: boolean; ticket_id: number }>(socket, 'ticket:create', { title: 'Where is my parcel', description: 'It has been two weeks now' });
         expect(ack.ok).toBe(true);
         await suggested(ack.ticket_id);
         expect(await asAgent(ack.ticket_id)).toMatchObject({ suggested_category: 'delivery' });
+        await waitFor(() => toAgents.some((ticket) => ticket.id === ack.ticket_id && ticket.suggested_category === 'delivery'));
+
+        // The customer's room hears of the change, without the suggestion; nor does joining show it.
+        await waitFor(() => toCustomer.some((ticket) => ticket.id === ack.ticket_id));
+        expect(toCustomer.filter((ticket) => ticket.id === ack.ticket_id)).toEqual([expect.objectContaining({ suggested_category: null, suggested_queue_id: null })]);
+        const joined = await request<{ ok: boolean; ticket: Ticket }>(socket, 'ticket:join', { ticket_id: ack.ticket_id });
+        expect(joined.ticket).toMatchObject({ suggested_category: null, suggested_queue_id: null });
       } finally {
         socket.close();
+        agentSocket.close();
       }
     });
 

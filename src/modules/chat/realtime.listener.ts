@@ -6,6 +6,7 @@ import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries 
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/ratings/ratings.events.js'; // DomainEvents entries (types only)
 import type { SlaEventPayload } from '#src/modules/sla/sla.events.js'; // and DomainEvents entries
+import { forCustomer, type TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
@@ -21,14 +22,22 @@ export class RealtimeListener {
 
   @OnEvent('ticket.updated')
   ticketUpdated({ ticket }: DomainEvents['ticket.updated']): void {
-    // Also to the ticket's room: the customer's widget sees its ticket resolved (and offers the rating).
-    this.realtime.emit([rooms.agents, rooms.ticket(ticket.id)], 'ticket:updated', ticket);
+    this.ticketChanged(ticket);
   }
 
   @OnEvent('ticket.assigned')
   ticketAssigned({ ticket, agentId }: DomainEvents['ticket.assigned']): void {
     if (agentId !== null) this.realtime.emit(rooms.user(agentId), 'ticket:assigned', ticket);
-    this.realtime.emit([rooms.agents, rooms.ticket(ticket.id)], 'ticket:updated', ticket);
+    this.ticketChanged(ticket);
+  }
+
+  /**
+   * `ticket:updated` to agents, and to the ticket's room (the customer's widget sees its ticket
+   * resolved, and offers the rating) as the customer may see it: without the model's suggestions.
+   */
+  private ticketChanged(ticket: TicketResponseDto): void {
+    this.realtime.emit(rooms.agents, 'ticket:updated', ticket);
+    this.realtime.emit(rooms.ticket(ticket.id), 'ticket:updated', forCustomer(ticket), rooms.agents);
   }
 
   @OnEvent('message.created')

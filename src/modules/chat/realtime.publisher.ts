@@ -53,9 +53,13 @@ export class RealtimePublisher {
     this.namespace = namespace;
   }
 
-  /** To one room, or to several with each socket reached once however many of them it is in. */
-  emit<K extends keyof RealtimeEvents>(room: string | string[], event: K, payload: RealtimeEvents[K]): void {
-    this.namespace?.to(room).emit(event, payload);
+  /**
+   * To one room, or to several with each socket reached once however many of them it is in; not to
+   * sockets that are also in `except`.
+   */
+  emit<K extends keyof RealtimeEvents>(room: string | string[], event: K, payload: RealtimeEvents[K], except?: string): void {
+    const to = this.namespace?.to(room);
+    (except === undefined ? to : to?.except(except))?.emit(event, payload);
   }
 
   /** Disconnects every socket in the room, except those also in `except`, on every instance. */

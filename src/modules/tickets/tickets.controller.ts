@@ -10,7 +10,6 @@ import {
   BulkUpdateResultDto,
   BulkUpdateTicketsDto,
   CreateTicketDto,
-  forViewer,
   ListTicketsQueryDto,
   TicketEventPageDto,
   TicketPageDto,
@@ -39,9 +38,8 @@ export class TicketsController {
   @ApiOperation({ summary: 'Tickets, newest first; a client sees only its own' })
   @ApiOkResponse({ type: TicketPageDto })
   @ApiErrors(401, 422)
-  async list(@CurrentUser() user: AuthUser, @Query() query: ListTicketsQueryDto): Promise<TicketPageDto> {
-    const page = await this.tickets.list(user, query);
-    return isAgent(user) ? page : { ...page, items: page.items.map((ticket) => forViewer(user, ticket)) };
+  list(@CurrentUser() user: AuthUser, @Query() query: ListTicketsQueryDto): Promise<TicketPageDto> {
+    return this.tickets.list(user, query);
   }
 
   @Get('stats')
@@ -67,16 +65,16 @@ export class TicketsController {
   @ApiOperation({ summary: 'One ticket (404 for a client asking for another customer’s)' })
   @ApiOkResponse({ type: TicketResponseDto })
   @ApiErrors(401, 404, 422)
-  async get(@CurrentUser() user: AuthUser, @IdParam() id: number): Promise<TicketResponseDto> {
-    return forViewer(user, await this.tickets.get(user, id));
+  get(@CurrentUser() user: AuthUser, @IdParam() id: number): Promise<TicketResponseDto> {
+    return this.tickets.get(user, id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a ticket; status moves only along allowed transitions (409 otherwise)' })
   @ApiOkResponse({ type: TicketResponseDto })
   @ApiErrors(401, 403, 404, 409, 422)
-  async update(@CurrentUser() user: AuthUser, @IdParam() id: number, @Body() dto: UpdateTicketDto): Promise<TicketResponseDto> {
-    return forViewer(user, await this.tickets.update(user, id, dto));
+  update(@CurrentUser() user: AuthUser, @IdParam() id: number, @Body() dto: UpdateTicketDto): Promise<TicketResponseDto> {
+    return this.tickets.update(user, id, dto);
   }
 
   @Post(':id/assign')

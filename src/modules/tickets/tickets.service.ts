@@ -30,6 +30,7 @@ import {
   type BulkUpdateResultDto,
   type BulkUpdateTicketsDto,
   type CreateTicketDto,
+  forViewer,
   type ListTicketsQueryDto,
   type TicketResponseDto,
   type SlaOutcomesDto,
@@ -194,7 +195,7 @@ export class TicketsService {
       offset: query.skip || undefined,
       limit,
     });
-    return toPage(rows, limit, (r) => toTicketResponseFromRecord(r, this.sla.view), (r) => [pgTimestampToCursor(r.created_at), r.id]);
+    return toPage(rows, limit, (r) => forViewer(actor, toTicketResponseFromRecord(r, this.sla.view)), (r) => [pgTimestampToCursor(r.created_at), r.id]);
   }
 
   /**
@@ -226,8 +227,9 @@ export class TicketsService {
     };
   }
 
+  /** A ticket as the caller may see it (REST, and the Socket.IO join's answer). */
   async get(actor: AuthUser, id: number): Promise<TicketResponseDto> {
-    return this.respond(await this.getVisible(actor, id));
+    return forViewer(actor, this.respond(await this.getVisible(actor, id)));
   }
 
   /** A ticket as clients see it, with its `sla` block (also for other modules' events and answers). */
@@ -269,9 +271,9 @@ export class TicketsService {
       await this.assignment.runChangedHooks(manager, current, after, actor.id);
       return { before: current, after, names: plan.names };
     });
-    if (names.length === 0) return this.respond(after);
+    if (names.length === 0) return forViewer(actor, this.respond(after));
     this.events.publish('ticket.updated', { ticket: this.respond(after), changes: names, actorId: actor.id });
-    return this.respond(await this.afterStatusChange(before, after));
+    return forViewer(actor, this.respond(await this.afterStatusChange(before, after)));
   }
 
   /**
@@ -468,7 +470,9 @@ export class TicketsService {
    * `announceHandOver` once committed, then hand it out (AssignmentService.autoAssign).
    */
   async handOverFromBot(manager: EntityManager, ticket: TicketEntity): Promise<TicketEntity> {
-    return this.tickets.update(ticket, { botState: 'handed_off' }, manager);
+    const after = await this.tickets.update(ticket, { botState: 'handed_off' }, manager);
+    await this.assignment.runChangedHooks(manager, ticket, after, null);
+    return after;
   }
 
   announceHandOver(ticket: TicketEntity): void {

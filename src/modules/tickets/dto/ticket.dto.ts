@@ -151,7 +151,12 @@ export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketRe
 
 /** A ticket as `viewer` may see it: the language model's suggestions are for agents. */
 export function forViewer(viewer: AuthUser, ticket: TicketResponseDto): TicketResponseDto {
-  if (isAgent(viewer) || (ticket.suggested_category === null && ticket.suggested_queue_id === null)) return ticket;
+  return isAgent(viewer) ? ticket : forCustomer(ticket);
+}
+
+/** A ticket as its customer may see it: without the language model's suggestions. */
+export function forCustomer(ticket: TicketResponseDto): TicketResponseDto {
+  if (ticket.suggested_category === null && ticket.suggested_queue_id === null) return ticket;
   return { ...ticket, suggested_category: null, suggested_queue_id: null };
 }
 
