@@ -225,6 +225,23 @@ describe('webhooks', () => {
     expect(verify(endpoint.secret, breach)).toMatchObject({ data: { ticket_id: ticket.id, kind: 'ttr', deadline: expect.any(String), minutes_left: expect.any(Number) } });
   });
 
+  it('gives an endpoint registered on one instance the events raised on another at once, not after the periodic refresh', async () => {
+    const r = await receiver();
+    const second = await createTestApp({ AUTO_ASSIGN: 'false' }, t.database);
+    try {
+      const deliveries = second.app.get(WebhookDeliveryService);
+      expect(deliveries.isSubscribed('ticket.created')).toBe(false);
+      await register(r.url(), ['ticket.created']);
+      // Told by NOTIFY: well within the 15 s refresh.
+      await waitFor(() => deliveries.isSubscribed('ticket.created'), 3000);
+      const created = (await second.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Raised elsewhere', description: 'On the second instance' }).expect(201)).body as { id: number };
+      const [hook] = await r.waitFor((h) => h.body.type === 'ticket.created');
+      expect(hook.body.data).toMatchObject({ ticket: { id: created.id } });
+    } finally {
+      await second.close();
+    }
+  });
+
   it("sends rating.created when a customer rates a resolved ticket, and ticket.updated for the resolution", async () => {
     const r = await receiver();
     const endpoint = await register(r.url(), ['rating.created', 'ticket.updated']);

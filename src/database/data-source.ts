@@ -17,11 +17,12 @@ import { OutboxAndMail1764700100000 } from '#migrations/1764700100000-OutboxAndM
 import { KnowledgeBase1764700300000 } from '#migrations/1764700300000-KnowledgeBase.js';
 import { TicketSuggestions1764800000000 } from '#migrations/1764800000000-TicketSuggestions.js';
 import { KnowledgeSearchByLocale1764800010000 } from '#migrations/1764800010000-KnowledgeSearchByLocale.js';
+import { Bot1764800100000 } from '#migrations/1764800100000-Bot.js';
 import { Webhooks1764800200000 } from '#migrations/1764800200000-Webhooks.js';
 import { CannedResponses1764800300000 } from '#migrations/1764800300000-CannedResponses.js';
 import { TicketRatings1764800310000 } from '#migrations/1764800310000-TicketRatings.js';
 import { CustomFields1764800400000 } from '#migrations/1764800400000-CustomFields.js';
-import { Bot1764800100000 } from '#migrations/1764800100000-Bot.js';
+import { WebhookEndpointsNotify1764800600000 } from '#migrations/1764800600000-WebhookEndpointsNotify.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -55,11 +56,12 @@ export const MIGRATIONS = [
   KnowledgeBase1764700300000,
   TicketSuggestions1764800000000,
   KnowledgeSearchByLocale1764800010000,
+  Bot1764800100000,
   Webhooks1764800200000,
   CannedResponses1764800300000,
   TicketRatings1764800310000,
   CustomFields1764800400000,
-  Bot1764800100000,
+  WebhookEndpointsNotify1764800600000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

@@ -4,6 +4,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { Webhook } from 'standardwebhooks';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
+import { PgListener } from '#src/common/database/pg-listener.js';
 import { type InTransactionEventName, InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { OutboxService } from '#src/modules/outbox/outbox.service.js';
@@ -58,11 +59,14 @@ export class WebhookDeliveryService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WebhookDeliveryService.name);
   /**
    * The event types some active endpoint subscribes to: raisers skip the work for the others (a
-   * message keeps its fast path). Refreshed on every change made here and every
-   * SUBSCRIPTIONS_REFRESH_MS for changes made on other instances.
+   * message keeps its fast path). Refreshed when `webhook_endpoints` NOTIFYs (a change on any
+   * instance), and every SUBSCRIPTIONS_REFRESH_MS besides. While the notifications are not
+   * listened to (connection lost), every event counts as subscribed: the endpoints are read in
+   * the transaction instead, so none is missed.
    */
   private subscribed = new Set<string>();
   private refresher: NodeJS.Timeout | null = null;
+  private readonly notifications: PgListener;
 
   constructor(
     private readonly repository: WebhooksRepository,
@@ -70,25 +74,47 @@ export class WebhookDeliveryService implements OnModuleInit, OnModuleDestroy {
     private readonly hooks: InTransactionHooks,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.notifications = new PgListener({
+      url: config.databaseUrl,
+      channel: 'webhook_endpoints',
+      logger: this.logger,
+      lostMessage: 'Webhook endpoint notifications lost; endpoints read per event until reconnected',
+      onNotification: () => void this.refreshQuietly(),
+      onListening: (listening) => void (listening && this.refreshQuietly()),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     this.outbox.register('webhook', (payload, row) => this.send(payload, row.attempts), { retry: WEBHOOK_RETRY });
     for (const [name, source] of Object.entries(WEBHOOK_SOURCES) as [InTransactionEventName, WebhookSource<InTransactionEventName>][]) {
       this.hooks.on(name, {
-        wants: () => source.types.some((type) => this.subscribed.has(type)),
+        wants: () => source.types.some((type) => this.isSubscribed(type)),
         run: (manager, payload) => this.queueEvents(manager, source.events(payload as never)),
       });
     }
     await this.refreshSubscriptions();
-    this.refresher = setInterval(() => {
-      this.refreshSubscriptions().catch((error: unknown) => this.logger.error({ err: error }, 'Reading webhook subscriptions failed; the next run retries'));
-    }, SUBSCRIPTIONS_REFRESH_MS);
+    await this.notifications.start();
+    this.refresher = setInterval(() => void this.refreshQuietly(), SUBSCRIPTIONS_REFRESH_MS);
     this.refresher.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     if (this.refresher) clearInterval(this.refresher);
+    await this.notifications.stop();
+  }
+
+  /** Whether some active endpoint may want events of this type (all do while notifications are not listened to). */
+  isSubscribed(type: string): boolean {
+    return !this.notifications.listening || this.subscribed.has(type);
+  }
+
+  private async refreshQuietly(): Promise<void> {
+    try {
+      await this.refreshSubscriptions();
+    } catch (error) {
+      this.logger.error({ err: error }, 'Reading webhook subscriptions failed; the next run retries');
+    }
   }
 
   async refreshSubscriptions(): Promise<void> {
@@ -97,7 +123,7 @@ export class WebhookDeliveryService implements OnModuleInit, OnModuleDestroy {
 
   /** Queues a delivery of each event to each active endpoint subscribed to it, in `manager`'s transaction. */
   async queueEvents(manager: EntityManager, events: WebhookEvent[]): Promise<void> {
-    const types = [...new Set(events.map((event) => event.type))].filter((type) => this.subscribed.has(type));
+    const types = [...new Set(events.map((event) => event.type))].filter((type) => this.isSubscribed(type));
     if (types.length === 0) return;
     const endpoints = await this.repository.subscribers(manager, types);
     const timestamp = this.clock.now().toISOString();

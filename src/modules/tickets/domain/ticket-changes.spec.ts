@@ -13,6 +13,8 @@ const base: TicketFields = {
   firstResponseAt: null,
   suggestedCategory: null,
   suggestedQueueId: null,
+  customFields: { order_no: 'A-1' },
+  botState: null,
 };
 
 describe('changedFields', () => {
@@ -25,6 +27,9 @@ describe('changedFields', () => {
     ['the queue and a deadline', { queueId: 2, ttrDeadline: new Date('2026-12-03T10:00:00Z') }, ['queue_id', 'ttr_deadline']],
     ['a category set', { category: 'billing' }, ['category']],
     ['the first response', { firstResponseAt: new Date('2026-12-01T09:00:00Z') }, ['first_response_at']],
+    ['the same custom fields as another object', { customFields: { order_no: 'A-1' } }, []],
+    ['a custom field', { customFields: { order_no: 'A-2' } }, ['custom_fields']],
+    ['the bot handing over', { botState: 'handed_off' }, ['bot_active']],
     ["a language model's suggestion", { suggestedCategory: 'payment', suggestedQueueId: 2 }, ['suggested_category', 'suggested_queue_id']],
   ])('%s', (_, change, names) => {
     expect(changedFields(base, { ...base, ...change })).toEqual(names);

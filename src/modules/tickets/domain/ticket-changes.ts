@@ -16,6 +16,8 @@ export interface TicketFields {
   firstResponseAt: Date | null;
   suggestedCategory: string | null;
   suggestedQueueId: number | null;
+  customFields: Record<string, unknown>;
+  botState: string | null;
 }
 
 const FIELDS: ReadonlyArray<[keyof TicketFields, string]> = [
@@ -31,9 +33,16 @@ const FIELDS: ReadonlyArray<[keyof TicketFields, string]> = [
   ['ttrDeadline', 'ttr_deadline'],
   ['suggestedCategory', 'suggested_category'],
   ['suggestedQueueId', 'suggested_queue_id'],
+  ['customFields', 'custom_fields'],
+  ['botState', 'bot_active'],
 ];
 
-const same = (a: unknown, b: unknown): boolean => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+const same = (a: unknown, b: unknown): boolean => {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  // Custom fields: values as PostgreSQL returns them (jsonb keeps one key order), so text compares.
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return JSON.stringify(a) === JSON.stringify(b);
+  return a === b;
+};
 
 export function changedFields(before: TicketFields, after: TicketFields): string[] {
   return FIELDS.filter(([key]) => !same(before[key], after[key])).map(([, name]) => name);
