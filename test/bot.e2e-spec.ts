@@ -291,7 +291,7 @@ describe('the chat bot', () => {
       expect(own).toEqual([]);
     });
 
-    it('when the bot fails: the customer’s message is stored and acknowledged all the same', async () => {
+    it('when the bot fails: the customer’s message is stored and acknowledged all the same, and the chat goes to people', async () => {
       const chat = await openChat();
       jest.spyOn(t.app.get(BotService) as unknown as { intents: () => Promise<unknown> }, 'intents').mockRejectedValue(new Error('intents unavailable'));
       const written = await handled(chat.ticketId, async () => {
@@ -299,8 +299,10 @@ describe('the chat bot', () => {
         expect(ack.ok).toBe(true);
         return ack.message.id;
       });
-      expect(written).toEqual([]);
-      expect((await thread(chat.ticketId)).at(-1)).toMatchObject({ author_type: 'client', content: 'order status' });
+      // No answer from the bot, only the hand-over: nobody is online, so the chat waits in its queue.
+      expect(written.map((m) => m.content)).toEqual([expect.stringMatching(/All our agents are busy/)]);
+      expect((await thread(chat.ticketId)).find((m) => m.author_type === 'client' && m.content === 'order status')).toBeDefined();
+      expect(await ticketOf(chat.ticketId)).toMatchObject({ bot_active: false });
     });
   });
 

@@ -216,12 +216,29 @@ export class BotService {
     return detectLanguage(`${ticket.title} ${ticket.description}`) ?? this.config.locale;
   }
 
-  /** After the customer's message committed: a failure is logged, and the chat stays as it was. */
+  /**
+   * After the customer's message committed: a failure is logged, and a chat the bot still holds
+   * goes to people (automatic assignment never takes a chat the bot holds, so it would wait on a
+   * bot that cannot answer).
+   */
   private async safely(ticketId: number, work: () => Promise<void>): Promise<void> {
     try {
       await work();
     } catch (error) {
-      this.logger.error({ err: error, ticketId }, 'The bot could not answer; the customer’s message is stored as sent');
+      this.logger.error({ err: error, ticketId }, 'The bot could not answer; the customer’s message is stored as sent, and the chat goes to people');
+      await this.giveUp(ticketId);
+    }
+  }
+
+  private async giveUp(ticketId: number): Promise<void> {
+    try {
+      const handed = await this.dataSource.transaction(async (manager) => {
+        const ticket = await this.tickets.lockVisible(null, ticketId, manager);
+        return botHolds(ticket) ? this.tickets.handOverFromBot(manager, ticket) : null;
+      });
+      if (handed) await this.handOut(handed, this.languageOf(handed));
+    } catch (error) {
+      this.logger.error({ err: error, ticketId }, 'The bot could not hand the chat over either; an agent must take it by hand');
     }
   }
 }

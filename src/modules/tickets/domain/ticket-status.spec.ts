@@ -136,4 +136,11 @@ describe('planAssignment', () => {
       });
     }
   });
+
+  it('takes a chat from the bot for good when a person is assigned, and leaves the bot state alone otherwise', () => {
+    const chat = { ...at('open', null), botState: 'active' as const };
+    expect(planAssignment(chat, 7, now).changes.botState).toBe('handed_off');
+    expect(planAssignment(chat, null, now).changes.botState).toBeUndefined();
+    expect(planAssignment({ ...chat, botState: null }, 7, now).changes.botState).toBeUndefined();
+  });
 });

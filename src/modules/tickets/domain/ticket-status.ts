@@ -74,7 +74,7 @@ export function statusAfterMessage(current: TicketStatus, fromAgent: boolean): T
 
 /** An assignment's changes to a ticket and the history rows that record them. */
 export interface AssignmentPlan {
-  changes: { agentId: number | null } & Partial<StatusStamps>;
+  changes: { agentId: number | null; botState?: BotState } & Partial<StatusStamps>;
   events: { type: 'assignment' | 'status'; fromValue: string | null; toValue: string | null }[];
 }
 
@@ -85,7 +85,7 @@ export interface AssignmentPlan {
  * `moveStatus: false` when the same change sets the status itself (a bulk change naming one).
  */
 export function planAssignment(
-  current: StatusStamps & { agentId: number | null },
+  current: StatusStamps & { agentId: number | null; botState?: BotState | null },
   agentId: number | null,
   now: Date,
   moveStatus = true,
@@ -94,6 +94,8 @@ export function planAssignment(
     changes: { agentId },
     events: [{ type: 'assignment', fromValue: current.agentId?.toString() ?? null, toValue: agentId?.toString() ?? null }],
   };
+  // A person took the chat from the bot: unassigning it later does not give it back to the bot.
+  if (agentId !== null && current.botState === 'active') plan.changes.botState = 'handed_off';
   if (moveStatus && agentId !== null && current.status === 'open') {
     Object.assign(plan.changes, applyStatus(current, 'in_progress', now));
     plan.events.push({ type: 'status', fromValue: current.status, toValue: 'in_progress' });
