@@ -13,6 +13,9 @@ import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents en
 const CHOICES_TTL_MS = 60_000;
 const CATEGORIES = 50;
 const QUEUES = 100;
+/** Model calls at once; more new tickets wait their turn, and past WAITING_MAX a burst is left unsuggested. */
+const CONCURRENT = 4;
+const WAITING_MAX = 1000;
 
 /**
  * Suggested categorisation (issue 14): with a language model configured, a new ticket that came
@@ -27,6 +30,8 @@ export class CategorisationService {
   private readonly logger = new Logger(CategorisationService.name);
   private readonly prompt: PromptTemplate<CategorisePromptInput>;
   private choices: { at: number; value: Promise<SuggestionChoices> } | null = null;
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     private readonly config: AppConfig,
@@ -40,6 +45,12 @@ export class CategorisationService {
   @OnEvent('ticket.created', { async: true, promisify: true })
   async ticketCreated({ ticket }: DomainEvents['ticket.created']): Promise<void> {
     if (!this.llm.enabled || ticket.category !== null) return;
+    if (this.waiting.length >= WAITING_MAX) {
+      this.logger.warn({ ticketId: ticket.id }, 'No category suggested: too many new tickets wait for the language model');
+      return;
+    }
+    while (this.inFlight >= CONCURRENT) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.inFlight += 1;
     try {
       const choices = await this.currentChoices();
       const answer = await this.llm.complete(
@@ -54,6 +65,9 @@ export class CategorisationService {
       await this.tickets.suggest(ticket.id, suggestion, this.config.llm.applySuggestions);
     } catch (error) {
       this.logger.warn({ err: error, ticketId: ticket.id }, 'No category suggested: the language model failed');
+    } finally {
+      this.inFlight -= 1;
+      this.waiting.shift()?.();
     }
   }
 
