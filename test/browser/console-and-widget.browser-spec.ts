@@ -279,6 +279,13 @@ describe('the agent console and the customer widget in Chromium', () => {
       t.app.get(RealtimePublisher).emit(rooms.agents, 'sla:breached', { ticket_id: tickets[1].id, kind: 'frt', deadline: new Date().toISOString(), minutes_left: 0 });
       await agent.locator(`#ticket-${tickets[1].id}.breached`).waitFor(WAIT);
       await agent.getByText(`Ticket #${tickets[1].id}: FRT breached`).waitFor(WAIT);
+
+      // The SLA filter asks the server: only the ticket past its first-response deadline is listed.
+      await t.db.query(`UPDATE tickets SET frt_deadline = now() - interval '5 minutes' WHERE id = $1`, [tickets[2].id]);
+      await agent.locator('#filters').getByLabel('SLA').selectOption('breached');
+      await rows.nth(1).waitFor({ state: 'detached', ...WAIT });
+      expect(await rows.count()).toBe(1);
+      await agent.locator(`#ticket-${tickets[2].id}`).waitFor(WAIT);
     }),
   );
 

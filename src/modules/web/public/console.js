@@ -88,7 +88,7 @@ async function start() {
 function filterQuery() {
   const form = new FormData($('filters'));
   const params = new URLSearchParams({ limit: '20' });
-  for (const name of ['q', 'status', 'priority', 'queue_id']) if (form.get(name)) params.set(name, form.get(name));
+  for (const name of ['q', 'status', 'priority', 'queue_id', 'sla_state']) if (form.get(name)) params.set(name, form.get(name));
   if (form.get('mine')) params.set('agent_id', String(state.me.id));
   return params;
 }
@@ -96,7 +96,8 @@ function filterQuery() {
 /** Whether a ticket pushed over the socket belongs in the list as filtered (search text aside). */
 function matchesFilters(ticket) {
   const params = filterQuery();
-  if (params.get('q')) return false;
+  // Search text and SLA state are the server's to judge: such a list takes no rows pushed live.
+  if (params.get('q') || params.get('sla_state')) return false;
   if (params.get('status') && ticket.status !== params.get('status')) return false;
   if (params.get('priority') && ticket.priority !== params.get('priority')) return false;
   if (params.get('queue_id') && String(ticket.queue_id) !== params.get('queue_id')) return false;
