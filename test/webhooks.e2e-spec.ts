@@ -225,6 +225,29 @@ describe('webhooks', () => {
     expect(verify(endpoint.secret, breach)).toMatchObject({ data: { ticket_id: ticket.id, kind: 'ttr', deadline: expect.any(String), minutes_left: expect.any(Number) } });
   });
 
+  it('tells of the changes an SLA escalation makes: ticket.updated and ticket.assigned', async () => {
+    const r = await receiver();
+    await register(r.url(), ['ticket.updated', 'ticket.assigned']);
+    const [{ id: billing }] = await t.db.query(`SELECT id FROM queues WHERE name = 'Billing'`);
+    const policies = (await t.http.get('/api/v1/sla/policies').set(admin.auth).expect(200)).body as { priority: string; frt_minutes: number; ttr_minutes: number }[];
+    const { frt_minutes, ttr_minutes } = policies.find((policy) => policy.priority === 'low')!;
+    await t.http.put('/api/v1/sla/policies/low').set(admin.auth).send({ frt_minutes: 240, ttr_minutes: 1440, escalation: { raise_priority: true, unassign: true, queue_id: billing } }).expect(200);
+    try {
+      const ticket = (await t.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Escalate me', description: 'Nobody answers', priority: 'low' }).expect(201)).body as { id: number };
+      await t.http.post(`/api/v1/tickets/${ticket.id}/assign`).set(agent.auth).send({ agent_id: agent.user.id }).expect(200);
+      await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ status: 'open' }).expect(200);
+      await r.waitFor((h) => h.body.type === 'ticket.assigned' && (h.body.data.ticket as { id: number }).id === ticket.id);
+
+      await t.app.get(SlaMonitorService).run(new Date(Date.now() + 5 * HOUR_MS));
+      const [updated] = await r.waitFor((h) => h.body.type === 'ticket.updated' && (h.body.data.ticket as { priority: string }).priority === 'medium');
+      expect(updated.body.data).toMatchObject({ ticket: { id: ticket.id, queue_id: billing, agent_id: null }, changes: expect.arrayContaining(['priority', 'queue_id']) });
+      const [unassigned] = await r.waitFor((h) => h.body.type === 'ticket.assigned' && (h.body.data.ticket as { agent_id: number | null }).agent_id === null);
+      expect(unassigned.body.data).toMatchObject({ ticket: { id: ticket.id }, agent_id: null, previous_agent_id: agent.user.id });
+    } finally {
+      await t.http.put('/api/v1/sla/policies/low').set(admin.auth).send({ frt_minutes, ttr_minutes, escalation: { raise_priority: false, unassign: false, queue_id: null } }).expect(200);
+    }
+  });
+
   it('gives an endpoint registered on one instance the events raised on another at once, not after the periodic refresh', async () => {
     const r = await receiver();
     const second = await createTestApp({ AUTO_ASSIGN: 'false' }, t.database);

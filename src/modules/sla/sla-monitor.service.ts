@@ -139,6 +139,8 @@ export class SlaMonitorService {
         escalation.push('unassign');
       }
       for (const action of escalation) await this.sla.appendHistory(manager, ticket.id, 'sla_escalation', event.kind, action);
+      // The tickets module turns it into ticket.changed (webhooks hear of the changes like any other).
+      if (escalation.length > 0) await this.hooks.run('sla.escalated', manager, { ticketId: ticket.id, before });
       return true;
     });
     if (recorded) this.announce(ticket, event, escalation, plan.notifyAdmins ? await this.sla.activeAdminIds() : [], now);

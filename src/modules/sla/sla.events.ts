@@ -28,6 +28,8 @@ declare module '#src/common/events/in-transaction-hooks.js' {
   interface InTransactionEvents {
     /** Warnings and breaches the minute job recorded (each once), in the transaction that records them. */
     'sla.recorded': { probe: never; payload: { alerts: SlaAlert[] } };
+    /** A breach escalation changed a ticket (priority, queue, agent), in its transaction; `before`: those fields as they were. */
+    'sla.escalated': { probe: never; payload: { ticketId: number; before: { priority: string; queueId: number | null; agentId: number | null } } };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '#src/common/clock.js';
@@ -8,10 +8,11 @@ import { AppConfig } from '#src/config/app-config.js';
 import { pickAgent } from '#src/modules/tickets/domain/pick-agent.js';
 import { SlaService } from '#src/modules/sla/sla.service.js';
 import { changedFields } from '#src/modules/tickets/domain/ticket-changes.js';
-import { botHolds, isActive, needsOnlineAgent, planAssignment } from '#src/modules/tickets/domain/ticket-status.js';
+import { botHolds, isActive, needsOnlineAgent, planAssignment, type TicketPriority } from '#src/modules/tickets/domain/ticket-status.js';
 import { toTicketResponse } from '#src/modules/tickets/dto/ticket.dto.js';
-import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
+import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { TicketsRepository } from '#src/modules/tickets/tickets.repository.js';
+import type {} from '#src/modules/sla/sla.events.js'; // InTransactionEvents entries (types only)
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 
 /** A ticket as it was before an automatic assignment and as it is after. */
@@ -35,7 +36,7 @@ const FILL_BATCH = 100;
  * the next sweep gives the ticket out; the caller's answer stays the committed truth.
  */
 @Injectable()
-export class AssignmentService {
+export class AssignmentService implements OnModuleInit {
   private readonly logger = new Logger(AssignmentService.name);
 
   constructor(
@@ -132,6 +133,18 @@ export class AssignmentService {
     await this.tickets.insertEvents(plan.events.map((e) => ({ ...e, ticketId: current.id, actorId, createdAt: now })), manager);
     await this.runChangedHooks(manager, current, updated, actorId);
     return updated;
+  }
+
+  /** An SLA escalation's changes (made by the SLA module, which knows no tickets) go to the ticket.changed hooks too. */
+  onModuleInit(): void {
+    this.hooks.on('sla.escalated', {
+      run: async (manager, { ticketId, before }) => {
+        const after = await this.tickets.findById(ticketId, manager);
+        if (!after) return;
+        const was = Object.assign(new TicketEntity(), after, { priority: before.priority as TicketPriority, queueId: before.queueId, agentId: before.agentId });
+        await this.runChangedHooks(manager, was, after, null);
+      },
+    });
   }
 
   /** The ticket.changed in-transaction hooks (mail, webhooks), when a change moved any field. */
