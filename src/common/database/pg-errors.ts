@@ -1,4 +1,6 @@
 import { QueryFailedError } from 'typeorm';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
 
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
@@ -28,4 +30,9 @@ export function pgConstraint(error: unknown): string | null {
   if (!(error instanceof QueryFailedError)) return null;
   const constraint = (error.driverError as { constraint?: unknown } | undefined)?.constraint;
   return typeof constraint === 'string' ? constraint : null;
+}
+
+/** A unique violation as a 409 (`message`, `details` naming the field taken); any other error as it was. */
+export function conflictOnUnique(error: unknown, message: string, details: Record<string, unknown>[]): unknown {
+  return pgErrorCode(error) === PG_UNIQUE_VIOLATION ? new AppError(ErrorCode.CONFLICT, message, details) : error;
 }

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AppError } from '#src/common/errors/app-error.js';
-import { ErrorCode } from '#src/common/errors/error-code.js';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { conflictOnUnique } from '#src/common/database/pg-errors.js';
 import type { Conversation, IntentAction, Localized, SlotSpec } from '#src/modules/bot/domain/dialogue.js';
 import type { BotLanguage } from '#src/modules/bot/domain/text.js';
 
@@ -43,8 +41,7 @@ const intentParams = (values: IntentValues) => [
   values.enabled,
 ];
 
-const keyTaken = (error: unknown) =>
-  pgErrorCode(error) === PG_UNIQUE_VIOLATION ? new AppError(ErrorCode.CONFLICT, 'An intent with this key exists', [{ field: 'key' }]) : error;
+const keyTaken = (error: unknown) => conflictOnUnique(error, 'An intent with this key exists', [{ field: 'key' }]);
 
 /** The bot's tables: its intents (admins' data) and what it remembers per chat. */
 @Injectable()

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
-import { AppError } from '#src/common/errors/app-error.js';
-import { ErrorCode } from '#src/common/errors/error-code.js';
+import { conflictOnUnique } from '#src/common/database/pg-errors.js';
 
 /** A canned response as read for a response, with its owner's current name. */
 export interface CannedResponseRecord {
@@ -36,12 +34,9 @@ const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A shortcut taken twice (among the owner's personal ones, or among the shared ones) is a 409. */
 function shortcutTaken(error: unknown): never {
-  if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
-    throw new AppError(ErrorCode.CONFLICT, 'A canned response with this shortcut already exists', [
-      { field: 'shortcut', problems: ['shortcut is already used by one of your personal canned responses or by a shared one'] },
-    ]);
-  }
-  throw error;
+  throw conflictOnUnique(error, 'A canned response with this shortcut already exists', [
+    { field: 'shortcut', problems: ['shortcut is already used by one of your personal canned responses or by a shared one'] },
+  ]);
 }
 
 @Injectable()

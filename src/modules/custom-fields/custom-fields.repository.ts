@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
-import { AppError } from '#src/common/errors/app-error.js';
-import { ErrorCode } from '#src/common/errors/error-code.js';
+import { conflictOnUnique } from '#src/common/database/pg-errors.js';
 import type { CustomFieldDefinition, CustomFieldType } from '#src/modules/custom-fields/domain/custom-field-values.js';
 
 /** A definition as stored. */
@@ -28,10 +26,7 @@ const COLUMNS = 'id, key, label, type, options, required, created_at, updated_at
 const keyPath = (key: string) => `$."${key}"`;
 
 function keyTaken(error: unknown): never {
-  if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
-    throw new AppError(ErrorCode.CONFLICT, 'A custom field with this key already exists', [{ field: 'key', problems: ['key is taken'] }]);
-  }
-  throw error;
+  throw conflictOnUnique(error, 'A custom field with this key already exists', [{ field: 'key', problems: ['key is taken'] }]);
 }
 
 @Injectable()

@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, MoreThan, Repository } from 'typeorm';
-import { isReferenceViolation, PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { conflictOnUnique, isReferenceViolation } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import type { SystemQueueTexts } from '#src/modules/queues/domain/system-queues.js';
 import { QueueEntity } from '#src/modules/queues/queue.entity.js';
 
 function nameTaken(error: unknown): never {
-  if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
-    throw new AppError(ErrorCode.CONFLICT, 'A queue with this name already exists', [{ field: 'name' }]);
-  }
-  throw error;
+  throw conflictOnUnique(error, 'A queue with this name already exists', [{ field: 'name' }]);
 }
 
 /**

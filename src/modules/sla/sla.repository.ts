@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isReferenceViolation, PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { conflictOnUnique, isReferenceViolation } from '#src/common/database/pg-errors.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import type { BusinessCalendar } from '#src/modules/sla/domain/business-hours.js';
@@ -309,8 +309,5 @@ export class SlaRepository {
 }
 
 function nameTaken(error: unknown): unknown {
-  if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
-    return new AppError(ErrorCode.CONFLICT, 'A calendar with this name already exists', [{ field: 'name' }]);
-  }
-  return error;
+  return conflictOnUnique(error, 'A calendar with this name already exists', [{ field: 'name' }]);
 }

@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import type { UserRole } from '#src/common/auth/roles.js';
-import { AppError } from '#src/common/errors/app-error.js';
-import { ErrorCode } from '#src/common/errors/error-code.js';
-import { PG_UNIQUE_VIOLATION, pgErrorCode } from '#src/common/database/pg-errors.js';
+import { conflictOnUnique } from '#src/common/database/pg-errors.js';
 import { UserEntity } from '#src/modules/users/user.entity.js';
 
 export interface NewUser {
@@ -38,10 +36,7 @@ export class UsersRepository {
     try {
       return await this.repo(manager).save(this.repo(manager).create(user));
     } catch (error) {
-      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
-        throw new AppError(ErrorCode.CONFLICT, 'A user with this e-mail already exists', [{ field: 'email' }]);
-      }
-      throw error;
+      throw conflictOnUnique(error, 'A user with this e-mail already exists', [{ field: 'email' }]);
     }
   }
 
