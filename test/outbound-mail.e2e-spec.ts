@@ -279,6 +279,12 @@ describe('outbound mail', () => {
       await t.db.query(`UPDATE password_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.user.id]);
       await confirm(tokenIn(mail.text)).expect(422);
       await login(user.user.email, DEFAULT_PASSWORD).expect(200);
+
+      // The next link issued (to anyone) takes the dead one away; the new one works.
+      await t.http.post('/api/v1/auth/password-reset').send({ email: user.user.email }).expect(202);
+      const [second] = await smtp.waitForMails((m) => m.to === user.user.email && m.text !== mail.text);
+      expect(await t.db.query(`SELECT expires_at > now() AS live FROM password_tokens WHERE user_id = $1`, [user.user.id])).toEqual([{ live: true }]);
+      await confirm(tokenIn(second.text)).expect(204);
     });
 
     it('answers an unknown address, a contact and an unknown link the same way, mailing nothing', async () => {

@@ -89,7 +89,7 @@ export class PasswordLinksService {
     const sent = await this.dataSource.transaction(async (manager) => {
       const queued = await this.mail.link(manager, user, purpose === 'reset' ? 'password_reset' : 'account_claim', link);
       // A link the cap kept from being mailed is not stored either.
-      if (queued) await this.tokens.insert(manager, { userId: user.id, hash: hashOf(token), purpose, expiresAt });
+      if (queued) await this.tokens.insert(manager, { userId: user.id, hash: hashOf(token), purpose, expiresAt }, this.clock.now());
       return queued;
     });
     if (sent) this.logger.log({ userId: user.id, purpose }, 'Password link mailed');

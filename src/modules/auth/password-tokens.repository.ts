@@ -9,13 +9,15 @@ export type PasswordTokenPurpose = 'reset' | 'claim';
 export class PasswordTokensRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insert(manager: EntityManager, token: { userId: number; hash: string; purpose: PasswordTokenPurpose; expiresAt: Date }): Promise<void> {
+  /** Stores a new link; links expired by `now` (used or not) go, as they can never work again. */
+  async insert(manager: EntityManager, token: { userId: number; hash: string; purpose: PasswordTokenPurpose; expiresAt: Date }, now: Date): Promise<void> {
     await manager.query(`INSERT INTO password_tokens (user_id, token_hash, purpose, expires_at) VALUES ($1, $2, $3, $4)`, [
       token.userId,
       token.hash,
       token.purpose,
       token.expiresAt,
     ]);
+    await manager.query(`DELETE FROM password_tokens WHERE expires_at <= $1`, [now]);
   }
 
   /** Whether a link with this hash is unused and unexpired at `now` (a cheap look before hashing a password). */
