@@ -178,6 +178,19 @@ describe('outbound mail', () => {
       expect(mail.subject).toBe(`[#${ticket.id}] Resolved: Refund`);
     });
 
+    it('mails each customer whose ticket a bulk change resolves', async () => {
+      const customers = [await createUser(t.db), await createUser(t.db)];
+      const tickets = [];
+      for (const [i, customer] of customers.entries()) {
+        tickets.push(await createTicket(t.db, { clientId: customer.id, status: 'in_progress', agentId: agent.user.id, title: `Bulk ${i}` }));
+      }
+      await t.http.post('/api/v1/tickets/bulk').set(agent.auth).send({ ticket_ids: tickets.map((ticket) => ticket.id), status: 'resolved' }).expect(200);
+      for (const [i, customer] of customers.entries()) {
+        const mails = await smtp.waitForMails((m) => m.to === customer.email);
+        expect(mails.map((m) => m.subject)).toEqual([`[#${tickets[i].id}] Resolved: Bulk ${i}`]);
+      }
+    });
+
     it('mails an agent a ticket assigned to them while offline, and not while online', async () => {
       const admin = await signedIn(t, { role: 'admin' });
       const offline = await signedIn(t, { role: 'agent' });
