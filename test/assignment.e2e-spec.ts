@@ -5,6 +5,7 @@ import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { connect } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 import { AssignmentCron } from '#src/modules/tickets/assignment.cron.js';
+import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 
 describe('automatic assignment', () => {
   let t: TestApp;
@@ -161,6 +162,32 @@ describe('automatic assignment', () => {
       expect(res.body.agent_id).not.toBe(offline.user.id);
     } finally {
       socket.close();
+    }
+  });
+
+  it('answers a new ticket with its agent when a hand-out of waiting tickets gave it out first', async () => {
+    const agent = await signedIn(t, { role: 'agent' });
+    // The test holds the assignment lock, as a hand-out of waiting tickets (an agent connecting, the
+    // sweep) would: the request commits its ticket, then waits for the lock; the "hand-out" gives
+    // the ticket to the agent and lets go. The answer must show the ticket as it stands.
+    const runner = t.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      await runner.query('SELECT pg_advisory_xact_lock($1)', [AdvisoryLock.ASSIGNMENT]);
+      const pending = open('raced').then((res) => res); // supertest sends on then()
+      await waitFor(async () => {
+        const [{ waiting }] = await t.db.query(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return waiting > 0;
+      });
+      await runner.query(`UPDATE tickets SET agent_id = $1 WHERE title = 'raced'`, [agent.user.id]);
+      await runner.commitTransaction();
+      const res = await pending;
+      expect(res.body.agent_id).toBe(agent.user.id);
+    } finally {
+      await runner.release();
     }
   });
 

@@ -194,7 +194,7 @@ export class BotService {
   private async handOut(ticket: TicketEntity, language: BotLanguage): Promise<void> {
     this.tickets.announceHandOver(ticket);
     if (await this.assignment.autoAssign({ id: ticket.id, queueId: ticket.queueId })) return;
-    // Not by this call; but an agent who connected meanwhile may have been given it (the waiting tickets go out then).
+    // Unassigned as far as this call saw; an agent who connected since may have been given it (the waiting tickets go out then).
     if ((await this.tickets.getById(ticket.id)).agentId !== null) return;
     await this.messages.post(null, ticket.id, BOT, translate(language, 'bot.handoff_waiting'), null);
   }

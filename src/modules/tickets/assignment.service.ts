@@ -50,7 +50,10 @@ export class AssignmentService implements OnModuleInit {
   ) {}
 
   /**
-   * Gives this ticket to an agent if it is active, unassigned and someone has room.
+   * Gives this ticket to an agent if it is active, unassigned and someone has room. Returns the
+   * ticket as it stands when it holds an agent, whether this call gave it out or another got there
+   * first (a sweep, or an agent's arrival, handing out waiting tickets while this call waited for
+   * the lock), so that a caller never answers with a stale "unassigned"; null when it stays unassigned.
    * `someoneHasRoom`, when the caller already knows, saves the first look. `atCreation`: the ticket
    * is being opened, and the contract answers a new ticket `status: "open"`, so a hand-out in the
    * same request leaves it open; every later hand-out (the sweep, a reopen) moves it to in_progress.
@@ -59,15 +62,18 @@ export class AssignmentService implements OnModuleInit {
     if (!this.config.autoAssign || someoneHasRoom === false) return null;
     try {
       if (someoneHasRoom === undefined && !(await this.anyoneHasRoom(candidate.queueId))) return null;
-      const assigned = await this.dataSource.transaction(async (manager) => {
+      const outcome = await this.dataSource.transaction(async (manager): Promise<{ given: Assigned | null; current: TicketEntity } | null> => {
         await this.tickets.lockAssignment(manager);
         const ticket = await this.tickets.lockById(candidate.id, manager);
-        if (!ticket || ticket.agentId !== null || !isActive(ticket.status) || botHolds(ticket)) return null;
-        return this.assignToBest(ticket, manager, !atCreation);
+        if (!ticket) return null;
+        if (ticket.agentId !== null) return { given: null, current: ticket };
+        if (!isActive(ticket.status) || botHolds(ticket)) return null;
+        const given = await this.assignToBest(ticket, manager, !atCreation);
+        return given && { given, current: given.after };
       });
-      if (!assigned) return null;
-      this.publishAssigned(assigned);
-      return assigned.after;
+      if (!outcome) return null;
+      if (outcome.given) this.publishAssigned(outcome.given);
+      return outcome.current;
     } catch (error) {
       this.logger.error({ err: error, ticketId: candidate.id }, 'Automatic assignment failed; the next sweep retries');
       return null;
