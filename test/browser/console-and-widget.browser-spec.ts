@@ -22,7 +22,9 @@ describe('the agent console and the customer widget in Chromium', () => {
 
   beforeAll(async () => {
     site = await startEmbeddingSite();
-    t = await createTestApp({ CORS_ORIGINS: site.origin, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) });
+    t = await createTestApp({ CORS_ORIGINS: site.origin, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES), BOT_ENABLED: 'true' });
+    // The bot takes no queue's chats but in the tests that turn it on (botOn).
+    await t.db.query('UPDATE queues SET bot_enabled = false');
     proxy = new TcpProxy('127.0.0.1', Number(new URL(t.baseUrl).port));
     await proxy.start();
     site.setService(proxy.wrap(t.baseUrl).replace(/\/$/, ''));
@@ -61,6 +63,16 @@ describe('the agent console and the customer widget in Chromium', () => {
     return page;
   }
 
+  /** The bot takes the new live chats (of the General queue, where the widget's chats go) while `body` runs. */
+  async function botOn(body: () => Promise<void>): Promise<void> {
+    await t.db.query(`UPDATE queues SET bot_enabled = true WHERE name = 'General questions'`);
+    try {
+      await body();
+    } finally {
+      await t.db.query('UPDATE queues SET bot_enabled = false');
+    }
+  }
+
   async function openTicket(agent: Page, title: string): Promise<void> {
     // It appears in the list live, without a reload.
     await agent.getByRole('button', { name: new RegExp(title) }).click(WAIT);
@@ -88,14 +100,30 @@ describe('the agent console and the customer widget in Chromium', () => {
   );
 
   it(
-    'holds a whole conversation: chat opened on another site, seen live by the agent, replies both ways, a file, resolved, rated',
-    session.run('conversation', async () => {
+    'holds a whole conversation: chat opened on another site, the bot answers and hands over, the agent replies live, a file, resolved, rated',
+    session.run('conversation', () =>
+      botOn(async () => {
       const agent = await agentConsole();
       const customer = await customerChat(await session.context(), 'My parcel never arrived');
-      // The console keeps its agent online: the only agent online gets the new chat.
+      const log = customer.getByRole('log');
+      // The bot greets, under its own label; the chat is listed for agents but nobody's yet.
+      await log.locator('.from-bot').filter({ hasText: 'I am the support bot' }).waitFor(WAIT);
+      expect(await log.locator('.from-bot .who').first().textContent()).toBe('Support bot');
+      await agent.getByRole('button', { name: /My parcel never arrived/ }).waitFor(WAIT);
+
+      await customer.getByLabel('Message').fill('How long does delivery take?');
+      await customer.getByRole('button', { name: 'Send' }).click();
+      await log.locator('.from-bot').filter({ hasText: 'Delivery takes 2 to 5 business days' }).waitFor(WAIT);
+
+      // The customer asks for a person: the hand-off is a step of its own, and the online agent gets the chat.
+      await customer.getByRole('button', { name: 'Talk to a person' }).click();
+      await log.getByText('Connecting you to a person…').waitFor(WAIT);
+      await customer.getByRole('button', { name: 'Talk to a person' }).waitFor({ state: 'hidden', ...WAIT });
+      // The console keeps its agent online: the only agent online gets the chat.
       await agent.getByText(/Ticket #\d+ was assigned to you/).waitFor(WAIT);
       await openTicket(agent, 'My parcel never arrived');
-      await agent.getByText(/^First response: due in \d+(\.\d)? (min|h) · Resolution: due in \d+(\.\d)? (min|h)$/).waitFor(WAIT);
+      await agent.locator('#thread .from-bot').filter({ hasText: 'Delivery takes 2 to 5 business days' }).waitFor(WAIT);
+      await agent.getByText(/^First response: (due in \d+(\.\d)? (min|h)|met) · Resolution: due in \d+(\.\d)? (min|h)$/).waitFor(WAIT);
 
       await customer.getByLabel('Message').fill('Order 1234, sent last week');
       await customer.getByRole('button', { name: 'Send' }).click();
@@ -104,7 +132,10 @@ describe('the agent console and the customer widget in Chromium', () => {
       await agent.getByLabel('Reply').pressSequentially('We are looking into it right now');
       await customer.getByText('Support is typing…').waitFor(WAIT);
       await agent.getByRole('button', { name: 'Send reply' }).click();
-      await customer.getByRole('log').getByText('We are looking into it right now').waitFor(WAIT);
+      await log.getByText('We are looking into it right now').waitFor(WAIT);
+      // Seen live, after the line that says who the customer is talking to now.
+      const notices = await log.locator('.notice').allTextContents();
+      expect(notices).toEqual(['Connecting you to a person…', 'You are now talking to Alice Agent.']);
       await agent.getByText(/^First response: met · Resolution: due in/).waitFor(WAIT);
 
       // An internal note: marked as such in the console, never shown to the customer.
@@ -144,7 +175,8 @@ describe('the agent console and the customer widget in Chromium', () => {
       const ticketId = Number(/#(\d+)/.exec((await agent.getByRole('heading', { level: 2 }).textContent())!)![1]);
       const [rating] = await t.db.query('SELECT score, comment FROM ticket_ratings WHERE ticket_id = $1', [ticketId]);
       expect(rating).toEqual({ score: 5, comment: 'Quick and kind' });
-    }),
+      }),
+    ),
   );
 
   it(
@@ -258,6 +290,8 @@ describe('the agent console and the customer widget in Chromium', () => {
       const rows = agent.locator('#tickets li');
 
       await agent.getByLabel('Search').fill('crate');
+      // The search's answer is in (the list drawn before it shows the same newest 20).
+      await agent.locator('#tickets[aria-busy="false"]').waitFor(WAIT);
       await rows.nth(19).waitFor(WAIT); // a page is drawn at once
       expect(await rows.count()).toBe(20);
       expect(await rows.filter({ hasNotText: 'Broken crate' }).count()).toBe(0);

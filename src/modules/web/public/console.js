@@ -105,10 +105,18 @@ function matchesFilters(ticket) {
   return true;
 }
 
+/** Bumped by each fresh load: the answer of a load that a newer one overtook is dropped. */
+let listGeneration = 0;
+
 async function loadTickets(fresh) {
   const params = filterQuery();
   if (!fresh && state.cursor) params.set('cursor', state.cursor);
-  const page = await api(`/tickets?${params}`);
+  const generation = fresh ? ++listGeneration : listGeneration;
+  $('tickets').setAttribute('aria-busy', 'true');
+  const page = await api(`/tickets?${params}`).finally(() => {
+    if (generation === listGeneration) $('tickets').setAttribute('aria-busy', 'false');
+  });
+  if (generation !== listGeneration) return;
   if (fresh) $('tickets').replaceChildren();
   for (const ticket of page.items) $('tickets').append(ticketRow(ticket));
   state.cursor = page.next_cursor;
@@ -139,6 +147,8 @@ function upsertRow(ticket, { prepend = false } = {}) {
 
 let filterTimer = 0;
 $('filters').addEventListener('input', () => {
+  // Busy from the first keystroke: the list on screen is not the one asked for until the reload is in.
+  $('tickets').setAttribute('aria-busy', 'true');
   clearTimeout(filterTimer);
   filterTimer = setTimeout(() => void loadTickets(true), 250);
 });

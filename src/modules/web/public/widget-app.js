@@ -36,6 +36,10 @@
       reconnecting: 'Reconnecting…',
       you: 'You',
       newChat: 'New conversation',
+      bot: 'Support bot',
+      askPerson: 'Talk to a person',
+      handoff: 'Connecting you to a person…',
+      talkingTo: (name) => `You are now talking to ${name}.`,
     },
     ru: {
       open: 'Напишите нам',
@@ -66,13 +70,28 @@
       reconnecting: 'Переподключение…',
       you: 'Вы',
       newChat: 'Новое обращение',
+      bot: 'Бот поддержки',
+      askPerson: 'Позвать сотрудника',
+      handoff: 'Соединяем вас с сотрудником…',
+      talkingTo: (name) => `Теперь с вами общается ${name}.`,
     },
   };
   const lang = (navigator.language || 'en').toLowerCase().startsWith('ru') ? 'ru' : 'en';
   const t = TEXTS[lang];
 
   const saved = JSON.parse(localStorage.getItem(STORE) || '{}');
-  const state = { token: saved.token ?? null, ticketId: saved.ticketId ?? null, me: null, socket: null, lastMessageId: 0, shown: new Set() };
+  const state = {
+    token: saved.token ?? null,
+    ticketId: saved.ticketId ?? null,
+    me: null,
+    socket: null,
+    lastMessageId: 0,
+    shown: new Set(),
+    /** Whether the bot holds the chat (null: not known yet); its turn to false is the hand-off. */
+    botActive: null,
+    /** The agent the customer was last told they are talking to. */
+    agentName: null,
+  };
   const save = () => localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId }));
 
   function el(tag, props = {}, ...children) {
@@ -210,11 +229,13 @@
     body.replaceChildren(form);
   }
 
-  let log, typing, compose, rating, files;
+  let log, typing, compose, rating, files, askPerson;
   function chatView() {
     view = 'chat';
     state.shown.clear();
     state.lastMessageId = 0;
+    state.botActive = null;
+    state.agentName = null;
     log = el('ol', { className: 'log', ariaLabel: t.title });
     log.setAttribute('role', 'log');
     typing = el('p', { className: 'typing', ariaLive: 'polite' });
@@ -227,6 +248,18 @@
       el('div', { className: 'row' }, field(t.attach, file), el('button', { type: 'submit', textContent: t.send })),
     );
     rating = el('div', { className: 'rating' });
+    // While the bot holds the chat: the customer may ask for a person (`bot:handoff`) instead of writing "agent".
+    askPerson = el('button', { type: 'button', className: 'link ask-person', textContent: t.askPerson, hidden: true });
+    askPerson.addEventListener('click', async () => {
+      askPerson.disabled = true;
+      try {
+        await emit('bot:handoff', { ticket_id: state.ticketId });
+      } catch (error) {
+        showError(error);
+      } finally {
+        askPerson.disabled = false;
+      }
+    });
     files = el('ul', { className: 'files', ariaLabel: t.files, hidden: true });
     compose.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -269,7 +302,7 @@
         file.value = '';
       }
     });
-    body.replaceChildren(log, typing, files, compose, rating);
+    body.replaceChildren(log, typing, files, askPerson, compose, rating);
     if (state.socket?.connected) void join();
   }
 
@@ -279,12 +312,32 @@
     if (state.shown.has(key)) return;
     state.shown.add(key);
     if (message.id) state.lastMessageId = Math.max(state.lastMessageId, message.id);
-    const who = mine ? t.you : (message.author_name ?? message.author_type);
+    // A person's first word (or another person's): who the customer is talking to now, as a step of its own.
+    if (message.author_type === 'agent' && message.author_name && message.author_name !== state.agentName) {
+      state.agentName = message.author_name;
+      notice(t.talkingTo(message.author_name));
+    }
+    const who = mine ? t.you : message.author_type === 'bot' ? t.bot : (message.author_name ?? message.author_type);
     log.append(el('li', { className: `msg ${mine ? 'mine' : `from-${message.author_type}`}` }, el('span', { className: 'who', textContent: who }), el('p', { textContent: message.content })));
     log.scrollTop = log.scrollHeight;
   }
 
+  /** A line of the conversation that nobody said: a step such as the hand-off to a person. */
+  function notice(text) {
+    log.append(el('li', { className: 'notice', textContent: text }));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  /** The bot's part: the "talk to a person" button while it holds the chat, and the hand-off when it stops. */
+  function showBot(ticket) {
+    const was = state.botActive;
+    state.botActive = ticket.bot_active;
+    askPerson.hidden = !ticket.bot_active || ticket.status === 'closed';
+    if (was && !ticket.bot_active && state.agentName === null) notice(t.handoff);
+  }
+
   function showStatus(ticket) {
+    showBot(ticket);
     if (ticket.status === 'resolved') showRating();
     else if (ticket.status === 'closed') {
       compose.hidden = true;
@@ -351,6 +404,8 @@
       const ack = await emit('ticket:join', since ? { ticket_id: state.ticketId, since_message_id: since } : { ticket_id: state.ticketId });
       addMessage({ content: ack.ticket.description, author_type: 'client', created_at: ack.ticket.created_at }, true);
       for (const message of ack.messages) addMessage(message);
+      // Opened again after the bot handed over, before a person wrote: the hand-off is where it stands.
+      if (state.botActive === null && !ack.ticket.bot_active && ack.messages.some((m) => m.author_type === 'bot')) state.botActive = true;
       showStatus(ack.ticket);
       void loadFiles();
     } catch (error) {
