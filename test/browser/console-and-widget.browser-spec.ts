@@ -276,6 +276,59 @@ describe('the agent console and the customer widget in Chromium', () => {
     }),
   );
 
+  /** Opens the bubble on the other site and starts a chat without an account. */
+  async function visit(context: BrowserContext, email: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(site.origin);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByRole('button', { name: 'Chat without an account' }).click();
+    await page.getByLabel('Your name').fill('Vic Visitor');
+    await page.getByLabel('E-mail').fill(email);
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    await page.getByRole('button', { name: 'Start chatting' }).click();
+    return page;
+  }
+
+  it(
+    'lets a visitor chat with only a name and an e-mail address, across a reload; another browser with the address sees none of it; an account’s address is asked to log in',
+    session.run('visitor', async () => {
+      const agent = await agentConsole();
+      const email = `vic-${Math.random().toString(36).slice(2)}@example.test`;
+      const page = await visit(await session.context(), email);
+      await page.getByLabel('How can we help?').fill('Can I pay by invoice?');
+      await page.getByRole('button', { name: 'Start the conversation' }).click();
+      const log = page.getByRole('log');
+      await log.getByText('Can I pay by invoice?').waitFor(WAIT);
+
+      await openTicket(agent, 'Can I pay by invoice?');
+      await agent.getByLabel('Reply').fill('Yes, for orders over 100 EUR');
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await log.getByText('Yes, for orders over 100 EUR').waitFor(WAIT);
+
+      // The visitor's token is kept in the site's storage: a reload finds the conversation.
+      await page.reload();
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByRole('log').getByText('Yes, for orders over 100 EUR').waitFor(WAIT);
+
+      // Another browser with the same address starts afresh: its token sees none of the first visit.
+      const other = await visit(await session.context(), email);
+      await other.getByLabel('How can we help?').waitFor(WAIT);
+      const kept = await other.evaluate('Object.values(localStorage)[0]');
+      const { token } = JSON.parse(String(kept)) as { token: string };
+      const listed = await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${token}` }).expect(200);
+      expect(listed.body.items).toEqual([]);
+
+      // The address of an account with a password: the widget asks its owner to log in, the address filled in.
+      const owner = await createUser(t.db, { name: 'Owen Owner' });
+      const third = await visit(await session.context(), owner.email);
+      await third.getByRole('alert').filter({ hasText: 'This address has an account: please log in.' }).waitFor(WAIT);
+      expect(await third.getByLabel('E-mail').inputValue()).toBe(owner.email);
+      await third.getByLabel('Password').fill(DEFAULT_PASSWORD);
+      await third.getByRole('button', { name: 'Log in' }).click();
+      await third.getByLabel('How can we help?').waitFor(WAIT);
+    }),
+  );
+
   it(
     'lists tickets with search, filters and keyset paging, and updates rows live (changes, SLA alerts)',
     session.run('ticket-list', async () => {

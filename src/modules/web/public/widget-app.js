@@ -18,6 +18,10 @@
       password: 'Password',
       haveAccount: 'I have an account',
       newHere: 'I am new here',
+      asVisitor: 'Chat without an account',
+      startChat: 'Start chatting',
+      visitorHint: 'Just your name and e-mail address. We mail you a link to set a password later, if you like.',
+      hasAccount: 'This address has an account: please log in.',
       start: 'How can we help?',
       startButton: 'Start the conversation',
       message: 'Message',
@@ -52,6 +56,10 @@
       password: 'Пароль',
       haveAccount: 'У меня есть аккаунт',
       newHere: 'Я здесь впервые',
+      asVisitor: 'Чат без регистрации',
+      startChat: 'Начать чат',
+      visitorHint: 'Только имя и адрес эл. почты. Ссылку, чтобы задать пароль, пришлём письмом — если захотите.',
+      hasAccount: 'У этого адреса есть аккаунт: войдите, пожалуйста.',
       start: 'Чем мы можем помочь?',
       startButton: 'Начать разговор',
       message: 'Сообщение',
@@ -172,28 +180,46 @@
     if (view !== 'chat') chatView();
   }
 
-  function authView(mode) {
+  /** Signing up, logging in, or a chat without an account (`visitor`: a name and an e-mail address, POST /auth/visitor). */
+  function authView(mode, prefill = {}) {
     view = 'auth';
     alert.textContent = '';
     const name = el('input', { name: 'name', required: true, autocomplete: 'name' });
-    const email = el('input', { name: 'email', type: 'email', required: true, autocomplete: 'email' });
+    const email = el('input', { name: 'email', type: 'email', required: true, autocomplete: 'email', value: prefill.email ?? '' });
     const password = el('input', { name: 'password', type: 'password', required: true, minLength: 8, autocomplete: mode === 'signup' ? 'new-password' : 'current-password' });
+    const submitText = { signup: t.signup, login: t.login, visitor: t.startChat }[mode];
     const form = el(
       'form',
       { className: 'stack' },
-      mode === 'signup' ? field(t.name, name) : null,
+      mode === 'visitor' ? el('p', { className: 'hint', textContent: t.visitorHint }) : null,
+      mode === 'login' ? null : field(t.name, name),
       field(t.email, email),
-      field(t.password, password),
-      el('button', { type: 'submit', textContent: mode === 'signup' ? t.signup : t.login }),
+      mode === 'visitor' ? null : field(t.password, password),
+      el('button', { type: 'submit', textContent: submitText }),
     );
-    const other = el('button', { type: 'button', className: 'link', textContent: mode === 'signup' ? t.haveAccount : t.newHere });
-    other.addEventListener('click', () => authView(mode === 'signup' ? 'login' : 'signup'));
+    const others = [
+      ['visitor', t.asVisitor],
+      ['login', t.haveAccount],
+      ['signup', t.newHere],
+    ]
+      .filter(([other]) => other !== mode)
+      .map(([other, text]) => {
+        const button = el('button', { type: 'button', className: 'link', textContent: text });
+        button.addEventListener('click', () => authView(other, { email: email.value }));
+        return button;
+      });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       try {
         const credentials = { email: email.value, password: password.value };
-        const res = mode === 'signup' ? await api('/auth/signup', { method: 'POST', body: { ...credentials, name: name.value } }) : await api('/auth/login', { method: 'POST', body: credentials });
+        const res =
+          mode === 'signup'
+            ? await api('/auth/signup', { method: 'POST', body: { ...credentials, name: name.value } })
+            : mode === 'login'
+              ? await api('/auth/login', { method: 'POST', body: credentials })
+              : await api('/auth/visitor', { method: 'POST', body: { name: name.value, email: email.value } });
         state.token = res.access_token;
+        state.me = null;
         if (mode === 'login') {
           // Back on another browser: carry on with the latest conversation unless it is closed.
           const [latest] = (await api('/tickets?limit=1')).items;
@@ -203,10 +229,16 @@
         alert.textContent = '';
         render();
       } catch (error) {
+        // A visit under the address of an account: its owner logs in.
+        if (mode === 'visitor' && error.status === 409) {
+          authView('login', { email: email.value });
+          alert.textContent = t.hasAccount;
+          return;
+        }
         showError(error);
       }
     });
-    body.replaceChildren(form, other);
+    body.replaceChildren(form, el('div', { className: 'switch' }, ...others));
   }
 
   function startView() {
