@@ -330,6 +330,29 @@ describe('the agent console and the customer widget in Chromium', () => {
   );
 
   it(
+    'shows which agents are online, live: another agent appears when its console opens and goes when it closes',
+    session.run('team-presence', async () => {
+      const first = await agentConsole();
+      const team = first.getByRole('list', { name: 'Agents online:' });
+      await team.getByText('Alice Agent (you)').waitFor(WAIT);
+
+      const bob = await createUser(t.db, { role: 'agent', name: 'Bob Backup' });
+      const other = await session.context();
+      const page = await other.newPage();
+      await page.goto(`${t.baseUrl}/console`);
+      await page.getByLabel('E-mail').fill(bob.email);
+      await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await team.getByText('Bob Backup').waitFor(WAIT);
+      await page.getByRole('list', { name: 'Agents online:' }).getByText('Alice Agent').waitFor(WAIT);
+
+      await other.close();
+      await team.getByText('Bob Backup').waitFor({ state: 'detached', ...WAIT });
+      expect(await team.getByText('Alice Agent (you)').count()).toBe(1);
+    }),
+  );
+
+  it(
     'lists tickets with search, filters and keyset paging, and updates rows live (changes, SLA alerts)',
     session.run('ticket-list', async () => {
       const client = await createUser(t.db, { name: 'Dora Client' });

@@ -62,6 +62,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/auth/password-reset': { access: ANYONE, body: (w) => ({ email: w.owner.user.email }) },
   'POST /api/v1/auth/password-reset/confirm': { access: ANYONE, fresh: 'passwordLink', body: (w) => ({ token: w.passwordToken, new_password: 'another-horse-43' }) },
 
+  'GET /api/v1/presence/agents': { access: AGENTS },
   'GET /api/v1/users': { access: ADMINS },
   'POST /api/v1/users': { access: ADMINS, body: () => ({ email: `${unique('user')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep', role: 'agent' }) },
   'GET /api/v1/users/{id}': { access: ADMINS },

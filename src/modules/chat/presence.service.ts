@@ -59,6 +59,20 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return true;
   }
 
+  /**
+   * Whether the user still holds a connection anywhere: on this instance (exact), or on another as
+   * of its last confirmed write.
+   */
+  async connectedAnywhere(userId: number): Promise<boolean> {
+    if ((this.connections.get(userId) ?? 0) > 0) return true;
+    return (await this.presence.countElsewhere(this.instanceId, userId)) > 0;
+  }
+
+  /** Active agents and admins online (a chat connection on some instance), by id: a page after `afterId`. */
+  onlineAgents(afterId: number, limit: number): Promise<{ id: number; name: string; role: 'agent' | 'admin' }[]> {
+    return this.presence.onlineAgents(afterId, limit);
+  }
+
   /** Gives back a place taken by `admit`. */
   release(userId: number): Promise<void> {
     this.drop(userId);

@@ -80,7 +80,21 @@ async function start() {
   const canned = await api('/canned-responses?limit=100');
   for (const c of canned.items) $('canned').append(el('option', { value: c.id, textContent: `${c.shortcut}: ${c.title}` }));
   connect();
-  await loadTickets(true);
+  await Promise.all([loadTickets(true), loadOnlineAgents()]);
+}
+
+// ---- the team online -----------------------------------------------------------------------------
+
+/** Who of the team is online (GET /presence/agents), read again on each `agent:presence` and reconnect. */
+async function loadOnlineAgents() {
+  const page = await api('/presence/agents?limit=100');
+  $('online-agents').replaceChildren(
+    ...page.items.map((agent) => {
+      const item = el('li', { textContent: agent.id === state.me.id ? `${agent.name} (you)` : agent.name });
+      item.dataset.userId = agent.id;
+      return item;
+    }),
+  );
 }
 
 // ---- ticket list -------------------------------------------------------------------------------
@@ -165,11 +179,13 @@ function connect() {
   state.socket = socket;
   socket.on('connect', () => {
     $('connection').textContent = 'Online';
+    loadOnlineAgents().catch(() => {});
     // After a drop: join the open ticket again and take what was missed.
     if (state.ticket) join(state.ticket.id, state.lastMessageId).catch(showError);
   });
   socket.on('disconnect', () => ($('connection').textContent = 'Reconnecting…'));
   socket.on('connect_error', (error) => ($('connection').textContent = `Offline (${error.message})`));
+  socket.on('agent:presence', () => void loadOnlineAgents().catch(() => {}));
   socket.on('ticket:created', (ticket) => {
     upsertRow(ticket, { prepend: true });
     announce(`New ticket #${ticket.id}: ${ticket.title}`);
