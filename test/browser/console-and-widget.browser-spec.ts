@@ -144,9 +144,11 @@ describe('the agent console and the customer widget in Chromium', () => {
       await agent.locator('#thread .entry.note').getByText('Courier says it is lost').waitFor(WAIT);
 
       await customer.getByLabel('Attach a file').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('receipt 1234\n') });
-      await agent.locator('#thread').getByText('Sent a file: receipt.txt').waitFor(WAIT);
+      // The file shows under the message that tells of it, live.
+      const fileMessage = agent.locator('#thread .entry').filter({ hasText: 'Sent a file: receipt.txt' });
+      await fileMessage.getByRole('button', { name: 'Download receipt.txt' }).waitFor(WAIT);
       const downloading = agent.waitForEvent('download');
-      await agent.getByRole('button', { name: 'Download receipt.txt' }).click();
+      await fileMessage.getByRole('button', { name: 'Download receipt.txt' }).click();
       const download = await downloading;
       expect(download.suggestedFilename()).toBe('receipt.txt');
       expect(await readFile((await download.path())!, 'utf8')).toBe('receipt 1234\n');
@@ -177,6 +179,38 @@ describe('the agent console and the customer widget in Chromium', () => {
       expect(rating).toEqual({ score: 5, comment: 'Quick and kind' });
       }),
     ),
+  );
+
+  it(
+    'shows the files of each message under it in the thread (as an e-mail brings them), with a download',
+    session.run('message-files', async () => {
+      const customer = await signedIn(t, { name: 'Ivy Client' });
+      const ticket = await createTicket(t.db, { clientId: customer.user.id, title: 'Invoice with two scans' });
+      const post = async (content: string) => (await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(customer.auth).send({ content }).expect(201)).body.id as number;
+      const attach = (messageId: number, name: string) =>
+        t.http.post(`/api/v1/messages/${messageId}/attachments`).set(customer.auth).attach('file', Buffer.from(`${name}\n`), { filename: name, contentType: 'text/plain' }).expect(201);
+      const first = await post('The first scan');
+      await attach(first, 'scan-1.txt');
+      await post('No file on this one');
+
+      const agent = await agentConsole();
+      await agent.getByLabel('Search').fill('Invoice with two scans');
+      await openTicket(agent, 'Invoice with two scans');
+      const entry = (text: string) => agent.locator('#thread .entry').filter({ hasText: text });
+      await entry('The first scan').getByRole('button', { name: 'Download scan-1.txt' }).waitFor(WAIT);
+      expect(await entry('No file on this one').getByRole('button').count()).toBe(0);
+
+      // A file that arrives on a message while the ticket is open shows under it at once.
+      const third = await post('The second scan');
+      await entry('The second scan').waitFor(WAIT);
+      await attach(third, 'scan-2.txt');
+      const row = entry('The second scan');
+      await row.getByRole('button', { name: 'Download scan-2.txt' }).waitFor(WAIT);
+      const downloading = agent.waitForEvent('download');
+      await row.getByRole('button', { name: 'Download scan-2.txt' }).click();
+      expect(await readFile((await (await downloading).path())!, 'utf8')).toBe('scan-2.txt\n');
+      expect(await agent.locator('#files li').count()).toBe(0);
+    }),
   );
 
   it(

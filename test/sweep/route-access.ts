@@ -99,6 +99,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/attachments/message/{message_id}': { access: OWNER_OR_AGENT },
   'GET /api/v1/attachments/note/{note_id}': { access: AGENTS_ONLY_HIDDEN },
   'GET /api/v1/attachments/ticket/{ticket_id}': { access: OWNER_OR_AGENT },
+
+  'GET /api/v1/attachments/ticket/{ticket_id}/messages': { access: OWNER_OR_AGENT },
   'GET /api/v1/attachments/{id}/content': { access: OWNER_OR_AGENT },
   /** The file is the client's own upload; another client is not told it exists. */
   'DELETE /api/v1/attachments/{id}': { access: OWNER_OR_AGENT, fresh: 'attachment' },

@@ -12,6 +12,9 @@ const state = {
   ticket: null,
   /** Every message and note on screen, by `m<id>` / `n<id>`: a replay never shows one twice. */
   shown: new Set(),
+  /** Files shown under their messages, by attachment id; files of messages not on screen yet, by message id. */
+  shownFiles: new Set(),
+  pendingFiles: new Map(),
   lastMessageId: 0,
   typingTimer: 0,
   typingSentAt: 0,
@@ -207,8 +210,14 @@ function connect() {
   socket.on('message:new', (message) => {
     if (state.ticket?.id !== message.ticket_id) return;
     addEntry(message, 'm');
-    // A file is uploaded before the message that tells of it: the list is current by now.
-    if (message.author_id !== state.me.id) loadFiles().catch(showError);
+    // A file is uploaded before the message that tells of it: the list is current by now. A mail's
+    // files come with its message (no attachment:new): read them too.
+    if (message.author_id !== state.me.id) Promise.all([loadFiles(), loadMessageFiles()]).catch(showError);
+  });
+  socket.on('attachment:new', ({ ticket_id, attachment }) => {
+    if (state.ticket?.id !== ticket_id) return;
+    if (attachment.message_id !== null) showMessageFile(attachment);
+    else loadFiles().catch(showError);
   });
   socket.on('typing', (event) => {
     if (state.ticket?.id !== event.ticket_id || event.user_id === state.me.id) return;
@@ -235,6 +244,8 @@ async function openTicket(id) {
   const ticket = await api(`/tickets/${id}`);
   state.ticket = ticket;
   state.shown.clear();
+  state.shownFiles.clear();
+  state.pendingFiles.clear();
   state.lastMessageId = 0;
   $('thread').replaceChildren();
   $('ticket').hidden = false;
@@ -244,7 +255,7 @@ async function openTicket(id) {
   const notes = await api(`/tickets/${id}/notes?limit=100`);
   await join(id, undefined);
   for (const note of notes.items) addEntry(note, 'n');
-  await Promise.all([loadFiles(), loadArticles()]);
+  await Promise.all([loadFiles(), loadMessageFiles(), loadArticles()]);
   $('reply').focus();
 }
 
@@ -295,8 +306,39 @@ function addEntry(entry, kind) {
     el('p', { className: 'content', textContent: entry.content }),
   );
   item.dataset.createdAt = entry.created_at;
+  if (!note) {
+    item.id = `m-${entry.id}`;
+    item.append(el('ul', { className: 'entry-files', ariaLabel: 'Files of this message', hidden: true }));
+  }
   const later = [...$('thread').children].find((li) => li.dataset.createdAt && li.dataset.createdAt > entry.created_at);
   $('thread').insertBefore(item, later ?? null);
+  if (!note) for (const file of state.pendingFiles.get(entry.id) ?? []) showMessageFile(file);
+  state.pendingFiles.delete(entry.id);
+}
+
+/** The files on the open ticket's messages (e-mail attachments, the widget's uploads), each under its message. */
+async function loadMessageFiles() {
+  let cursor = null;
+  do {
+    const page = await api(`/attachments/ticket/${state.ticket.id}/messages?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    for (const file of page.items) showMessageFile(file);
+    cursor = page.next_cursor;
+  } while (cursor);
+}
+
+/** A download under the message the file belongs to (kept until that message is on screen), once. */
+function showMessageFile(file) {
+  if (state.shownFiles.has(file.id)) return;
+  const list = $(`m-${file.message_id}`)?.querySelector('.entry-files');
+  if (!list) {
+    state.pendingFiles.set(file.message_id, [...(state.pendingFiles.get(file.message_id) ?? []), file]);
+    return;
+  }
+  state.shownFiles.add(file.id);
+  const button = el('button', { type: 'button', className: 'link', textContent: `Download ${file.filename}` });
+  button.addEventListener('click', () => void download(file));
+  list.append(el('li', {}, button, el('span', { textContent: ` ${file.size} bytes` })));
+  list.hidden = false;
 }
 
 async function loadFiles() {

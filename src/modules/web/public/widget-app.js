@@ -324,9 +324,10 @@
       form.append('file', chosen);
       try {
         alert.textContent = '';
-        await api(`/tickets/${state.ticketId}/attachments`, { method: 'POST', form });
+        // The file goes on the message that tells of it, so the agent sees it under that message.
         const ack = await emit('message:send', { ticket_id: state.ticketId, content: t.sentFile(chosen.name), client_msg_id: crypto.randomUUID() });
         addMessage(ack.message);
+        await api(`/messages/${ack.message.id}/attachments`, { method: 'POST', form });
         void loadFiles();
       } catch (error) {
         alert.textContent = error.status === 413 ? `${t.tooLarge} ${error.message}` : error.message;
@@ -411,10 +412,15 @@
 
   /** The files on the conversation, each a download (fetched with the token, saved from a blob). */
   async function loadFiles() {
-    const list = await api(`/attachments/ticket/${state.ticketId}?limit=100`).catch(() => ({ items: [] }));
-    files.hidden = list.items.length === 0;
+    const none = () => ({ items: [] });
+    const [onTicket, onMessages] = await Promise.all([
+      api(`/attachments/ticket/${state.ticketId}?limit=100`).catch(none),
+      api(`/attachments/ticket/${state.ticketId}/messages?limit=100`).catch(none),
+    ]);
+    const all = [...onTicket.items, ...onMessages.items].sort((a, b) => a.id - b.id);
+    files.hidden = all.length === 0;
     files.replaceChildren(
-      ...list.items.map((file) => {
+      ...all.map((file) => {
         const button = el('button', { type: 'button', className: 'link', textContent: t.download(file.filename) });
         button.addEventListener('click', async () => {
           const res = await fetch(`${base}/api/v1/attachments/${file.id}/content`, { headers: { Authorization: `Bearer ${state.token}` } });
@@ -472,6 +478,9 @@
       typing.textContent = '';
       // A file comes before the message that tells of it: the list is current by now.
       if (message.author_id !== state.me?.id) void loadFiles();
+    });
+    socket.on('attachment:new', (event) => {
+      if (event.ticket_id === state.ticketId && view === 'chat') void loadFiles();
     });
     socket.on('ticket:updated', (ticket) => {
       if (ticket.id === state.ticketId && view === 'chat') showStatus(ticket);
