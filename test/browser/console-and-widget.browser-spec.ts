@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import { createTicket } from '../factories/tickets.factory.js';
 import { DEFAULT_PASSWORD, createUser, signedIn } from '../factories/users.factory.js';
-import { startEmbeddingSite, useBrowser } from '../utils/browser.js';
+import { OWN_IO_PATH, startEmbeddingSite, useBrowser } from '../utils/browser.js';
 import { createTestApp, type TestApp } from '../utils/create-test-app.js';
 import { connect, request } from '../utils/socket.js';
 import { TcpProxy } from '../utils/tcp-proxy.js';
@@ -48,9 +48,9 @@ describe('the agent console and the customer widget in Chromium', () => {
   }
 
   /** A new customer on the other site: opens the bubble, signs up, starts a conversation. */
-  async function customerChat(context: BrowserContext, question: string, email = `carol-${Math.random().toString(36).slice(2)}@example.test`): Promise<Page> {
+  async function customerChat(context: BrowserContext, question: string, email = `carol-${Math.random().toString(36).slice(2)}@example.test`, path = '/'): Promise<Page> {
     const page = await context.newPage();
-    await page.goto(site.origin);
+    await page.goto(`${site.origin}${path}`);
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await page.getByLabel('Your name').fill('Carol Customer');
     await page.getByLabel('E-mail').fill(email);
@@ -94,7 +94,7 @@ describe('the agent console and the customer widget in Chromium', () => {
       expect(asset.headers['content-type']).toMatch(/^text\/javascript/);
       await t.http.get('/assets/console.0000000000.js').expect(404);
       const loader = await t.http.get('/widget.js').expect(200);
-      expect(loader.text).toMatch(/\/assets\/socket\.io\.[0-9a-f]{10}\.js/);
+      expect(loader.text).toMatch(/\/assets\/socket\.io\.esm\.[0-9a-f]{10}\.js/);
       await t.http.get('/widget-demo').expect(200);
     }),
   );
@@ -210,6 +210,22 @@ describe('the agent console and the customer widget in Chromium', () => {
       await row.getByRole('button', { name: 'Download scan-2.txt' }).click();
       expect(await readFile((await (await downloading).path())!, 'utf8')).toBe('scan-2.txt\n');
       expect(await agent.locator('#files li').count()).toBe(0);
+    }),
+  );
+
+  it(
+    'leaves the host page’s own window.io as it was, and adds no global but its marker, while the chat works',
+    session.run('own-io', async () => {
+      const agent = await agentConsole();
+      const customer = await customerChat(await session.context(), 'A site with its own Socket.IO', undefined, OWN_IO_PATH);
+      await openTicket(agent, 'A site with its own Socket.IO');
+      await agent.getByLabel('Reply').fill('Your site keeps its io');
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await customer.getByRole('log').getByText('Your site keeps its io').waitFor(WAIT);
+
+      expect(await customer.evaluate('[window.io.owner, window.io()]')).toEqual(['the site', 'the site']);
+      const added = await customer.evaluate("Object.getOwnPropertyNames(window).filter((name) => !window.globalsBefore.includes(name) && name !== 'globalsBefore')");
+      expect(added).toEqual(['SupportWidget']);
     }),
   );
 

@@ -1,8 +1,10 @@
-// The customer chat widget (loaded by /widget.js): a bubble that opens a chat on the public API.
-// Lives in a shadow root, so the host page's styles and ours do not meet.
-(() => {
-  const { base, stylesheet } = window.SupportWidget;
-  const io = window.io;
+// The customer chat widget: a bubble that opens a chat on the public API. An ES module that /widget.js
+// imports with the Socket.IO client's ES build, so neither leaves a global on the host page (a site
+// with its own Socket.IO keeps its `io`). Lives in a shadow root, so the host page's styles and ours
+// do not meet.
+
+/** Starts the widget: `base` the service's origin, `stylesheet` the widget's CSS, `io` the Socket.IO client. */
+export function start({ base, stylesheet, io }) {
   const STORE = `support-widget:${base}`;
   const TYPING_SHOWN_MS = 4000;
 
@@ -493,4 +495,4 @@
       typingTimer = setTimeout(() => (typing.textContent = ''), TYPING_SHOWN_MS);
     });
   }
-})();
+}
