@@ -368,6 +368,14 @@ describe('the agent console and the customer widget in Chromium', () => {
       const listed = await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${token}` }).expect(200);
       expect(listed.body.items).toEqual([]);
 
+      // The address gets a password (here set by an admin; a claim by the mailed link does the same): the
+      // visit's token ends, and the widget says how to see the conversation again.
+      const admin = await signedIn(t, { role: 'admin' });
+      const [{ id: visitorId }] = await t.db.query('SELECT id FROM users WHERE email = $1', [email]);
+      await t.http.patch(`/api/v1/users/${visitorId}`).set(admin.auth).send({ password: 'another-horse-43' }).expect(200);
+      await page.getByRole('alert').filter({ hasText: 'Your chat session has ended.' }).waitFor(WAIT);
+      await page.getByLabel('Password').waitFor(WAIT);
+
       // The address of an account with a password: the widget asks its owner to log in, the address filled in.
       const owner = await createUser(t.db, { name: 'Owen Owner' });
       const third = await visit(await session.context(), owner.email);

@@ -186,7 +186,12 @@ function connect() {
     // After a drop: join the open ticket again and take what was missed.
     if (state.ticket) join(state.ticket.id, state.lastMessageId).catch(showError);
   });
-  socket.on('disconnect', () => ($('connection').textContent = 'Reconnecting…'));
+  socket.on('disconnect', (reason) => {
+    $('connection').textContent = 'Reconnecting…';
+    // Ended by the server (logout elsewhere, a new password, the token's expiry): Socket.IO does not
+    // retry that on its own; one more try says why (connect_error).
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (error) => ($('connection').textContent = `Offline (${error.message})`));
   socket.on('agent:presence', () => void loadOnlineAgents().catch(() => {}));
   socket.on('ticket:created', (ticket) => {

@@ -24,6 +24,7 @@ export function start({ base, stylesheet, io }) {
       startChat: 'Start chatting',
       visitorHint: 'Just your name and e-mail address. We mail you a link to set a password later, if you like.',
       hasAccount: 'This address has an account: please log in.',
+      visitEnded: 'Your chat session has ended. To see your conversations again, set a password with the link we e-mailed you and log in.',
       start: 'How can we help?',
       startButton: 'Start the conversation',
       message: 'Message',
@@ -62,6 +63,7 @@ export function start({ base, stylesheet, io }) {
       startChat: 'Начать чат',
       visitorHint: 'Только имя и адрес эл. почты. Ссылку, чтобы задать пароль, пришлём письмом — если захотите.',
       hasAccount: 'У этого адреса есть аккаунт: войдите, пожалуйста.',
+      visitEnded: 'Сеанс чата закончился. Чтобы снова увидеть свои обращения, задайте пароль по ссылке из письма и войдите.',
       start: 'Чем мы можем помочь?',
       startButton: 'Начать разговор',
       message: 'Сообщение',
@@ -93,6 +95,8 @@ export function start({ base, stylesheet, io }) {
   const state = {
     token: saved.token ?? null,
     ticketId: saved.ticketId ?? null,
+    /** Chatting without an account: its token sees only this visit's conversations. */
+    visitor: saved.visitor === true,
     me: null,
     socket: null,
     lastMessageId: 0,
@@ -102,7 +106,7 @@ export function start({ base, stylesheet, io }) {
     /** The agent the customer was last told they are talking to. */
     agentName: null,
   };
-  const save = () => localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId }));
+  const save = () => localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId, visitor: state.visitor }));
 
   function el(tag, props = {}, ...children) {
     const node = Object.assign(document.createElement(tag), props);
@@ -221,6 +225,7 @@ export function start({ base, stylesheet, io }) {
               ? await api('/auth/login', { method: 'POST', body: credentials })
               : await api('/auth/visitor', { method: 'POST', body: { name: name.value, email: email.value } });
         state.token = res.access_token;
+        state.visitor = mode === 'visitor';
         state.me = null;
         if (mode === 'login') {
           // Back on another browser: carry on with the latest conversation unless it is closed.
@@ -465,14 +470,28 @@ export function start({ base, stylesheet, io }) {
       state.me ??= await api('/auth/me').catch(() => null);
       if (view === 'chat') await join();
     });
-    socket.on('disconnect', () => (status.textContent = t.reconnecting));
+    socket.on('disconnect', (reason) => {
+      status.textContent = t.reconnecting;
+      // The server ended it (logout elsewhere, a new password, the token's expiry): Socket.IO does not
+      // retry that on its own; one more try hears why (connect_error) and acts on it.
+      if (reason === 'io server disconnect') socket.connect();
+    });
     socket.on('connect_error', (error) => {
       if (error.message !== 'unauthorized') return void (status.textContent = t.reconnecting);
       socket.close();
       state.socket = null;
       state.token = null;
+      if (!state.visitor) {
+        save();
+        return authView('login');
+      }
+      // A visit's token ended (it expired, or the address was claimed): a new visit would not see this
+      // conversation; the mailed link (a password, then log in) brings back every conversation of the address.
+      state.visitor = false;
+      state.ticketId = null;
       save();
       authView('login');
+      alert.textContent = t.visitEnded;
     });
     socket.on('message:new', (message) => {
       if (message.ticket_id !== state.ticketId || view !== 'chat') return;
