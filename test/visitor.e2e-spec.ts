@@ -1,10 +1,9 @@
-import type { Socket } from 'socket.io-client';
 import { createTicket } from './factories/tickets.factory.js';
 import { createUser, DEFAULT_PASSWORD } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { decodeJwtPayload, handMadeJwt } from './utils/jwt.js';
 import { passwordLinkToken, startSmtpSink, type SmtpSink } from './utils/smtp-sink.js';
-import { connect, request } from './utils/socket.js';
+import { connect, request, socketPool } from './utils/socket.js';
 
 const NEW_PASSWORD = 'another-horse-43';
 
@@ -23,7 +22,7 @@ type Answer = { ok: boolean; ticket_id?: number; error?: { error: string; status
 describe('visitor chat (a name and an e-mail address, no password)', () => {
   let t: TestApp;
   let smtp: SmtpSink;
-  const sockets: Socket[] = [];
+  const sockets = socketPool(() => t.baseUrl);
   /** Each test speaks from its own address, so the signup limit of one does not reach another. */
   let ip = 0;
 
@@ -32,9 +31,7 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     t = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://support.example.test/', TRUST_PROXY: 'true', SIGNUP_PER_HOUR_PER_IP: '4' });
   });
   beforeEach(() => (ip += 1));
-  afterEach(() => {
-    for (const socket of sockets.splice(0)) socket.close();
-  });
+  afterEach(() => sockets.closeAll());
   afterAll(async () => {
     await t.close();
     await smtp.stop();
@@ -45,11 +42,6 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
   async function visitor(email: string, name = 'Vera Visitor'): Promise<Visitor> {
     const res = await startVisit({ name, email }).expect(201);
     return { user: res.body.user, token: res.body.access_token, auth: { Authorization: `Bearer ${res.body.access_token}` } };
-  }
-  async function socketOf(who: { token: string }): Promise<Socket> {
-    const socket = await connect(t.baseUrl, who.token);
-    sockets.push(socket);
-    return socket;
   }
   const titles = async (auth: Record<string, string>): Promise<string[]> =>
     (await t.http.get('/api/v1/tickets').set(auth).expect(200)).body.items.map((i: { title: string }) => i.title);
@@ -70,7 +62,7 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     await t.http.post(`/api/v1/tickets/${earlier.id}/messages`).set(first.auth).send({ content: 'Let me in' }).expect(404);
     await t.http.get(`/api/v1/attachments/ticket/${earlier.id}`).set(first.auth).expect(404);
     await t.http.patch(`/api/v1/tickets/${earlier.id}`).set(first.auth).send({ status: 'closed' }).expect(404);
-    const socket = await socketOf(first);
+    const socket = await sockets.open(first);
     expect(await request<Answer>(socket, 'ticket:join', { ticket_id: earlier.id })).toMatchObject({ ok: false, error: { error: 'not_found', status_code: 404 } });
 
     // What it opens is its own, over Socket.IO and REST.
@@ -85,7 +77,7 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     const second = await visitor(contact.email, 'Vera Again');
     expect(await titles(second.auth)).toEqual([]);
     await t.http.get(`/api/v1/tickets/${created.ticket_id}`).set(second.auth).expect(404);
-    const other = await socketOf(second);
+    const other = await sockets.open(second);
     expect(await request<Answer>(other, 'ticket:join', { ticket_id: created.ticket_id })).toMatchObject({ ok: false, error: { error: 'not_found' } });
     expect(await request<Answer>(other, 'message:send', { ticket_id: created.ticket_id, content: 'Me too' })).toMatchObject({ ok: false, error: { error: 'not_found' } });
 
@@ -109,7 +101,7 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     const guest = await visitor(email, 'Nina New');
     const [row] = await t.db.query('SELECT name, role, password_hash FROM users WHERE email = $1', [email]);
     expect(row).toEqual({ name: 'Nina New', role: 'client', password_hash: null });
-    const socket = await socketOf(guest);
+    const socket = await sockets.open(guest);
     expect(await request<Answer>(socket, 'ticket:create', { title: 'First contact', description: 'Do you ship abroad?' })).toMatchObject({ ok: true });
 
     const [mail] = await smtp.waitForMails((m) => m.to === email);

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '#src/common/auth/auth.decorators.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
-import { DEFAULT_LIMIT, decodeCursor, PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
+import { PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { OnlineAgentPageDto } from '#src/modules/chat/dto/presence.dto.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
 
@@ -21,10 +21,7 @@ export class PresenceController {
   })
   @ApiOkResponse({ type: OnlineAgentPageDto })
   @ApiErrors(401, 403, 422)
-  async agents(@Query() query: PaginationQueryDto): Promise<OnlineAgentPageDto> {
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const afterId = query.cursor ? (decodeCursor(query.cursor, ['int'])[0] as number) : 0;
-    const rows = await this.presence.onlineAgents(afterId, limit + 1);
-    return toPage(rows, limit, (row) => row, (row) => [row.id]);
+  agents(@Query() query: PaginationQueryDto): Promise<OnlineAgentPageDto> {
+    return this.presence.onlineAgents(query);
   }
 }
