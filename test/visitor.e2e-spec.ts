@@ -143,6 +143,30 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     }
   });
 
+  it('renews a visitor’s token for the same visit (only a visitor’s, and for 30 days from the visit’s start)', async () => {
+    const guest = await visitor(`renew-${Math.random().toString(36).slice(2)}@example.test`);
+    const socket = await sockets.open(guest);
+    expect(await request<Answer>(socket, 'ticket:create', { title: 'Long wait', description: 'Still waiting for a reply' })).toMatchObject({ ok: true });
+
+    const renewed = await t.http.post('/api/v1/auth/visitor/renew').set(guest.auth).expect(200);
+    expect(renewed.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: expect.any(Number) });
+    expect(renewed.body.access_token).not.toBe(guest.token);
+    const fresh = { Authorization: `Bearer ${renewed.body.access_token}` };
+    expect(await titles(fresh)).toEqual(['Long wait']);
+    expect(decodeJwtPayload(renewed.body.access_token).vis).toBe(decodeJwtPayload(guest.token).vis);
+
+    // Anyone else logs in again.
+    const customer = await createUser(t.db);
+    const login = await t.http.post('/api/v1/auth/login').send({ email: customer.email, password: DEFAULT_PASSWORD }).expect(200);
+    await t.http.post('/api/v1/auth/visitor/renew').set({ Authorization: `Bearer ${login.body.access_token}` }).expect(403);
+    await t.http.post('/api/v1/auth/visitor/renew').expect(401);
+
+    // A visit 30 days old is over: the mailed link it is.
+    await t.db.query(`UPDATE visitor_sessions SET created_at = now() - interval '30 days' WHERE id = $1`, [decodeJwtPayload(guest.token).vis]);
+    const over = await t.http.post('/api/v1/auth/visitor/renew').set(fresh).expect(403);
+    expect(over.body.message).toContain('30 days');
+  });
+
   it('counts against the signup limit per IP address', async () => {
     for (let n = 0; n < 3; n += 1) await visitor(`burst${n}-${ip}@example.test`);
     await t.http.post('/api/v1/auth/signup').set('X-Forwarded-For', from()).send({ email: `burst-s-${ip}@example.test`, password: DEFAULT_PASSWORD, name: 'S' }).expect(201);

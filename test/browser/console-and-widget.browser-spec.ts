@@ -360,6 +360,18 @@ describe('the agent console and the customer widget in Chromium', () => {
       await page.getByRole('button', { name: 'Chat with us' }).click();
       await page.getByRole('log').getByText('Yes, for orders over 100 EUR').waitFor(WAIT);
 
+      // The visit's token is renewed for the same visit once 80 % of its life is gone (here made due at once).
+      const stored = async () => JSON.parse(String(await page.evaluate('Object.values(localStorage)[0]'))) as { token: string; renewAt: number };
+      const before = await stored();
+      await page.evaluate('(() => { const [key] = Object.keys(localStorage); localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)), renewAt: 0 })); })()');
+      await page.reload();
+      await waitFor(async () => (await stored()).token !== before.token);
+      expect((await stored()).renewAt).toBeGreaterThan(Date.now());
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByLabel('Message').fill('Thanks, and after the renewal?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await agent.locator('#thread').getByText('Thanks, and after the renewal?').waitFor(WAIT);
+
       // Another browser with the same address starts afresh: its token sees none of the first visit.
       const other = await visit(await session.context(), email);
       await other.getByLabel('How can we help?').waitFor(WAIT);

@@ -54,6 +54,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 
   'POST /api/v1/auth/signup': { access: ANYONE, body: () => ({ email: `${unique('signup')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep' }) },
   'POST /api/v1/auth/visitor': { access: ANYONE, body: () => ({ email: `${unique('visitor')}@example.test`, name: 'Sweep Visitor' }) },
+  'POST /api/v1/auth/visitor/renew': { access: row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden') },
   'POST /api/v1/auth/login': { access: ANYONE, body: (w) => ({ email: w.owner.user.email, password: DEFAULT_PASSWORD }) },
   'POST /api/v1/auth/logout': { access: SIGNED_IN, fresh: 'tokens' },
   'GET /api/v1/auth/me': { access: SIGNED_IN },

@@ -69,6 +69,21 @@ export class AuthController {
     return this.auth.visitor(dto);
   }
 
+  @Post('visitor/renew')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'A fresh token for the same visit (a visitor’s token only)',
+    description:
+      'Keeps a chat without an account going past one token’s life: the new token sees the same tickets; the old one works until it ' +
+      'expires. 403 for any other token (log in again), and once the visit is 30 days old (set a password with the mailed link).',
+  })
+  @ApiOkResponse({ type: TokenResponseDto, description: 'A new access token for the same visit' })
+  @ApiErrors(401, 403)
+  renewVisit(@CurrentUser() user: AuthUser): Promise<TokenResponseDto> {
+    return this.auth.renewVisit(user, new Date());
+  }
+
   @Public()
   @Post('password-reset')
   @RateLimitedRoute('password-reset')

@@ -63,10 +63,10 @@ export class AuthRepository {
     return row.id;
   }
 
-  /** The name a visitor gave for its session (null if the session is gone). */
-  async visitorName(visitorSessionId: number): Promise<string | null> {
-    const [row]: { name: string }[] = await this.db.query(`SELECT name FROM visitor_sessions WHERE id = $1`, [visitorSessionId]);
-    return row?.name ?? null;
+  /** A visitor session: the name the visitor gave and when the visit began (null if the session is gone). */
+  async findVisitorSession(visitorSessionId: number): Promise<{ name: string; createdAt: Date } | null> {
+    const [row]: { name: string; created_at: Date }[] = await this.db.query(`SELECT name, created_at FROM visitor_sessions WHERE id = $1`, [visitorSessionId]);
+    return row ? { name: row.name, createdAt: row.created_at } : null;
   }
 
   async revoke(jti: string, userId: number, expiresAt: Date, now: Date): Promise<void> {

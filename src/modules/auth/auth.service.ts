@@ -6,7 +6,7 @@ import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.
 import { AppConfig } from '#src/config/app-config.js';
 import { AuthRepository } from '#src/modules/auth/auth.repository.js';
 import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
-import { mayChatAsVisitor } from '#src/modules/auth/domain/visitor.js';
+import { mayChatAsVisitor, VISIT_MAX_DAYS, visitGoesOn } from '#src/modules/auth/domain/visitor.js';
 import type { ChangePasswordDto, LoginDto, SignupDto, SignupResponseDto, TokenResponseDto, UpdateMeDto, VisitorDto } from '#src/modules/auth/dto/auth.dto.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { toUserResponse, type UserResponseDto } from '#src/modules/users/dto/user.dto.js';
@@ -109,7 +109,22 @@ export class AuthService {
   async me(user: AuthUser): Promise<UserResponseDto> {
     const me = await this.usersService.get(user.id);
     if (user.visitorSessionId === undefined) return me;
-    return { ...me, name: (await this.auth.visitorName(user.visitorSessionId)) ?? me.name };
+    return { ...me, name: (await this.auth.findVisitorSession(user.visitorSessionId))?.name ?? me.name };
+  }
+
+  /**
+   * A fresh token for the same visit, so an open chat outlives one token (a visitor has no password
+   * to log in again with): for a visitor's valid token only, and for VISIT_MAX_DAYS from the visit's
+   * start; after that, the mailed link. The old token keeps working until it expires.
+   */
+  async renewVisit(user: AuthUser, now: Date): Promise<TokenResponseDto> {
+    if (user.visitorSessionId === undefined) throw new AppError(ErrorCode.FORBIDDEN, 'Only a visitor’s token is renewed; others log in again');
+    const visit = await this.auth.findVisitorSession(user.visitorSessionId);
+    if (!visit) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing, invalid or expired token');
+    if (!visitGoesOn(visit.createdAt, now)) {
+      throw new AppError(ErrorCode.FORBIDDEN, `A visit lasts at most ${VISIT_MAX_DAYS} days; set a password with the mailed link and log in`);
+    }
+    return this.tokens.issue({ id: user.id, tokenVersion: user.tokenVersion }, user.visitorSessionId);
   }
 
   /** The caller changes its own name or preferences (never its role, e-mail or state). */

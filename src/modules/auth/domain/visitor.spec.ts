@@ -1,4 +1,4 @@
-import { type AddressHolder, mayChatAsVisitor } from '#src/modules/auth/domain/visitor.js';
+import { type AddressHolder, mayChatAsVisitor, visitGoesOn } from '#src/modules/auth/domain/visitor.js';
 
 describe('mayChatAsVisitor', () => {
   it.each<[string, AddressHolder, boolean]>([
@@ -9,5 +9,18 @@ describe('mayChatAsVisitor', () => {
     ['an admin without a password', { role: 'admin', isActive: true, hasPassword: false }, false],
   ])('%s: %s', (_name, holder, expected) => {
     expect(mayChatAsVisitor(holder)).toBe(expected);
+  });
+});
+
+describe('visitGoesOn', () => {
+  const start = new Date('2026-11-01T10:00:00Z');
+  it.each<[string, string, boolean]>([
+    ['at once', '2026-11-01T10:00:00Z', true],
+    ['a day later', '2026-11-02T10:00:00Z', true],
+    ['a second before 30 days', '2026-12-01T09:59:59Z', true],
+    ['at 30 days', '2026-12-01T10:00:00Z', false],
+    ['after 30 days', '2026-12-05T10:00:00Z', false],
+  ])('%s: %s', (_name, now, expected) => {
+    expect(visitGoesOn(start, new Date(now))).toBe(expected);
   });
 });

@@ -17,3 +17,11 @@ export interface AddressHolder {
 export function mayChatAsVisitor(holder: AddressHolder): boolean {
   return holder.role === 'client' && holder.isActive && !holder.hasPassword;
 }
+
+/** How long a visit may be kept going by renewing its token: after that, the mailed link (a password) it is. */
+export const VISIT_MAX_DAYS = 30;
+
+/** Whether a visit that began at `startedAt` may still renew its token at `now`. */
+export function visitGoesOn(startedAt: Date, now: Date): boolean {
+  return now.getTime() - startedAt.getTime() < VISIT_MAX_DAYS * 86_400_000;
+}

@@ -97,6 +97,8 @@ export function start({ base, stylesheet, io }) {
     ticketId: saved.ticketId ?? null,
     /** Chatting without an account: its token sees only this visit's conversations. */
     visitor: saved.visitor === true,
+    /** When a visitor's token is renewed (ms since the epoch): at 80 % of its life. */
+    renewAt: saved.renewAt ?? 0,
     me: null,
     socket: null,
     lastMessageId: 0,
@@ -106,7 +108,33 @@ export function start({ base, stylesheet, io }) {
     /** The agent the customer was last told they are talking to. */
     agentName: null,
   };
-  const save = () => localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId, visitor: state.visitor }));
+  const save = () =>
+    localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId, visitor: state.visitor, renewAt: state.renewAt }));
+
+  /**
+   * A visitor has no password to log in again with: its token is renewed for the same visit
+   * (POST /auth/visitor/renew) at 80 % of its life, while the page is open or when it opens again in
+   * time. A refusal (the visit is over) leaves it to expire, and the widget then says what to do.
+   */
+  let renewTimer = 0;
+  const tokenIssued = (res) => {
+    state.token = res.access_token;
+    state.renewAt = Date.now() + res.expires_in * 800;
+  };
+  function scheduleRenewal() {
+    clearTimeout(renewTimer);
+    if (!state.visitor || !state.token) return;
+    renewTimer = setTimeout(async () => {
+      try {
+        tokenIssued(await api('/auth/visitor/renew', { method: 'POST' }));
+        if (state.socket) state.socket.auth.token = state.token;
+        save();
+        scheduleRenewal();
+      } catch {
+        // The visit is over or the token already gone: the connection's refusal tells the customer.
+      }
+    }, Math.min(2 ** 31 - 1, Math.max(0, state.renewAt - Date.now())));
+  }
 
   function el(tag, props = {}, ...children) {
     const node = Object.assign(document.createElement(tag), props);
@@ -177,6 +205,8 @@ export function start({ base, stylesheet, io }) {
   const showError = (error) => (alert.textContent = error.message);
   const field = (label, input) => el('label', {}, label, input);
 
+  scheduleRenewal();
+
   // ---- views -----------------------------------------------------------------------------------
   let view = null;
   function render() {
@@ -224,9 +254,10 @@ export function start({ base, stylesheet, io }) {
             : mode === 'login'
               ? await api('/auth/login', { method: 'POST', body: credentials })
               : await api('/auth/visitor', { method: 'POST', body: { name: name.value, email: email.value } });
-        state.token = res.access_token;
+        tokenIssued(res);
         state.visitor = mode === 'visitor';
         state.me = null;
+        scheduleRenewal();
         if (mode === 'login') {
           // Back on another browser: carry on with the latest conversation unless it is closed.
           const [latest] = (await api('/tickets?limit=1')).items;
