@@ -1,6 +1,7 @@
 import { signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { next, socketPool } from './utils/socket.js';
+import { collect, connect, next, socketPool } from './utils/socket.js';
+import { twoInstances } from './utils/two-instances.js';
 import { waitFor } from './utils/wait.js';
 
 interface OnlineAgent {
@@ -63,3 +64,42 @@ describe('agents online', () => {
     expect(bad.body).toMatchObject({ error: 'validation_failed' });
   });
 });
+
+/** Over two instances: an agent connected to both goes offline only when its last connection, anywhere, closes. */
+describe('agents online, two instances', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const { sockets } = twoInstances({ AUTO_ASSIGN: 'false' }, (first, second) => {
+    a = first;
+    b = second;
+  });
+  const open = async (app: TestApp, token: string) => {
+    const socket = await connect(app.baseUrl, token);
+    sockets.push(socket);
+    return socket;
+  };
+
+  it('tells the agents on A that an agent went offline once its connections on A and B are both closed', async () => {
+    const watcher = await signedIn(a, { role: 'agent', name: 'Wanda Watcher' });
+    const roaming = await signedIn(a, { role: 'agent', name: 'Rory Roaming' });
+    const watching = await open(a, watcher.token);
+    const events = collect<{ user_id: number; online: boolean }>(watching, 'agent:presence');
+    const onA = await open(a, roaming.token);
+    const onB = await open(b, roaming.token);
+    await waitFor(async () => (await onlineIds(a, watcher.auth)).includes(roaming.user.id));
+
+    // Closing the connection on B leaves one on A: no "offline".
+    onB.close();
+    await waitFor(async () => Number((await a.db.query('SELECT coalesce(sum(connections), 0)::int AS n FROM agent_presence WHERE user_id = $1', [roaming.user.id]))[0].n) === 1);
+    expect(await onlineIds(a, watcher.auth)).toContain(roaming.user.id);
+    expect(events.filter((e) => e.user_id === roaming.user.id && !e.online)).toEqual([]);
+    const offline = next<{ user_id: number; online: boolean }>(watching, 'agent:presence', (e) => e.user_id === roaming.user.id && !e.online);
+    onA.close();
+    expect(await offline).toMatchObject({ user_id: roaming.user.id, online: false });
+    expect(await onlineIds(b, watcher.auth)).toEqual([watcher.user.id]);
+  });
+});
+
+async function onlineIds(app: TestApp, auth: Record<string, string>): Promise<number[]> {
+  return (await app.http.get('/api/v1/presence/agents').set(auth).expect(200)).body.items.map((i: { id: number }) => i.id);
+}
