@@ -2,7 +2,7 @@ import { OutboxService } from '#src/modules/outbox/outbox.service.js';
 import { createTicket } from './factories/tickets.factory.js';
 import { createUser, DEFAULT_PASSWORD, signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { type SmtpSink, startSmtpSink } from './utils/smtp-sink.js';
+import { passwordLinkToken, type SmtpSink, startSmtpSink } from './utils/smtp-sink.js';
 import { socketPool } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 
@@ -235,11 +235,7 @@ describe('outbound mail', () => {
     const login = (email: string, password: string) => t.http.post('/api/v1/auth/login').send({ email, password });
     const confirm = (token: string, password = NEW_PASSWORD) =>
       t.http.post('/api/v1/auth/password-reset/confirm').send({ token, new_password: password });
-    const tokenIn = (text: string): string => {
-      const match = /https:\/\/support\.example\.test\/password-reset\?token=([\w-]+)/.exec(text);
-      if (!match) throw new Error(`no link in ${text}`);
-      return match[1];
-    };
+    const tokenIn = passwordLinkToken;
 
     it('lets a contact claim its account through the mailed link; signing up alone gives no token', async () => {
       const contact = await createUser(t.db, { password: null, name: 'Mailed Us Once' });

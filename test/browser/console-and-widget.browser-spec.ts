@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import { createTicket } from '../factories/tickets.factory.js';
 import { DEFAULT_PASSWORD, createUser, signedIn } from '../factories/users.factory.js';
-import { startEmbeddingSite, useBrowser } from '../utils/browser.js';
+import { OWN_IO_PATH, startEmbeddingSite, useBrowser } from '../utils/browser.js';
 import { createTestApp, type TestApp } from '../utils/create-test-app.js';
 import { connect, request } from '../utils/socket.js';
 import { TcpProxy } from '../utils/tcp-proxy.js';
@@ -22,7 +22,9 @@ describe('the agent console and the customer widget in Chromium', () => {
 
   beforeAll(async () => {
     site = await startEmbeddingSite();
-    t = await createTestApp({ CORS_ORIGINS: site.origin, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES) });
+    t = await createTestApp({ CORS_ORIGINS: site.origin, UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES), BOT_ENABLED: 'true' });
+    // The bot takes no queue's chats but in the tests that turn it on (botOn).
+    await t.db.query('UPDATE queues SET bot_enabled = false');
     proxy = new TcpProxy('127.0.0.1', Number(new URL(t.baseUrl).port));
     await proxy.start();
     site.setService(proxy.wrap(t.baseUrl).replace(/\/$/, ''));
@@ -46,9 +48,9 @@ describe('the agent console and the customer widget in Chromium', () => {
   }
 
   /** A new customer on the other site: opens the bubble, signs up, starts a conversation. */
-  async function customerChat(context: BrowserContext, question: string, email = `carol-${Math.random().toString(36).slice(2)}@example.test`): Promise<Page> {
+  async function customerChat(context: BrowserContext, question: string, email = `carol-${Math.random().toString(36).slice(2)}@example.test`, path = '/'): Promise<Page> {
     const page = await context.newPage();
-    await page.goto(site.origin);
+    await page.goto(`${site.origin}${path}`);
     await page.getByRole('button', { name: 'Chat with us' }).click();
     await page.getByLabel('Your name').fill('Carol Customer');
     await page.getByLabel('E-mail').fill(email);
@@ -59,6 +61,16 @@ describe('the agent console and the customer widget in Chromium', () => {
     await page.getByRole('log').getByText(question).waitFor(WAIT);
     expect(await page.getByRole('log').getByText(question).count()).toBe(1);
     return page;
+  }
+
+  /** The bot takes the new live chats (of the General queue, where the widget's chats go) while `body` runs. */
+  async function botOn(body: () => Promise<void>): Promise<void> {
+    await t.db.query(`UPDATE queues SET bot_enabled = true WHERE name = 'General questions'`);
+    try {
+      await body();
+    } finally {
+      await t.db.query('UPDATE queues SET bot_enabled = false');
+    }
   }
 
   async function openTicket(agent: Page, title: string): Promise<void> {
@@ -82,20 +94,36 @@ describe('the agent console and the customer widget in Chromium', () => {
       expect(asset.headers['content-type']).toMatch(/^text\/javascript/);
       await t.http.get('/assets/console.0000000000.js').expect(404);
       const loader = await t.http.get('/widget.js').expect(200);
-      expect(loader.text).toMatch(/\/assets\/socket\.io\.[0-9a-f]{10}\.js/);
+      expect(loader.text).toMatch(/\/assets\/socket\.io\.esm\.[0-9a-f]{10}\.js/);
       await t.http.get('/widget-demo').expect(200);
     }),
   );
 
   it(
-    'holds a whole conversation: chat opened on another site, seen live by the agent, replies both ways, a file, resolved, rated',
-    session.run('conversation', async () => {
+    'holds a whole conversation: chat opened on another site, the bot answers and hands over, the agent replies live, a file, resolved, rated',
+    session.run('conversation', () =>
+      botOn(async () => {
       const agent = await agentConsole();
       const customer = await customerChat(await session.context(), 'My parcel never arrived');
-      // The console keeps its agent online: the only agent online gets the new chat.
+      const log = customer.getByRole('log');
+      // The bot greets, under its own label; the chat is listed for agents but nobody's yet.
+      await log.locator('.from-bot').filter({ hasText: 'I am the support bot' }).waitFor(WAIT);
+      expect(await log.locator('.from-bot .who').first().textContent()).toBe('Support bot');
+      await agent.getByRole('button', { name: /My parcel never arrived/ }).waitFor(WAIT);
+
+      await customer.getByLabel('Message').fill('How long does delivery take?');
+      await customer.getByRole('button', { name: 'Send' }).click();
+      await log.locator('.from-bot').filter({ hasText: 'Delivery takes 2 to 5 business days' }).waitFor(WAIT);
+
+      // The customer asks for a person: the hand-off is a step of its own, and the online agent gets the chat.
+      await customer.getByRole('button', { name: 'Talk to a person' }).click();
+      await log.getByText('Connecting you to a person…').waitFor(WAIT);
+      await customer.getByRole('button', { name: 'Talk to a person' }).waitFor({ state: 'hidden', ...WAIT });
+      // The console keeps its agent online: the only agent online gets the chat.
       await agent.getByText(/Ticket #\d+ was assigned to you/).waitFor(WAIT);
       await openTicket(agent, 'My parcel never arrived');
-      await agent.getByText(/^First response: due in \d+(\.\d)? (min|h) · Resolution: due in \d+(\.\d)? (min|h)$/).waitFor(WAIT);
+      await agent.locator('#thread .from-bot').filter({ hasText: 'Delivery takes 2 to 5 business days' }).waitFor(WAIT);
+      await agent.getByText(/^First response: (due in \d+(\.\d)? (min|h)|met) · Resolution: due in \d+(\.\d)? (min|h)$/).waitFor(WAIT);
 
       await customer.getByLabel('Message').fill('Order 1234, sent last week');
       await customer.getByRole('button', { name: 'Send' }).click();
@@ -104,7 +132,10 @@ describe('the agent console and the customer widget in Chromium', () => {
       await agent.getByLabel('Reply').pressSequentially('We are looking into it right now');
       await customer.getByText('Support is typing…').waitFor(WAIT);
       await agent.getByRole('button', { name: 'Send reply' }).click();
-      await customer.getByRole('log').getByText('We are looking into it right now').waitFor(WAIT);
+      await log.getByText('We are looking into it right now').waitFor(WAIT);
+      // Seen live, after the line that says who the customer is talking to now.
+      const notices = await log.locator('.notice').allTextContents();
+      expect(notices).toEqual(['Connecting you to a person…', 'You are now talking to Alice Agent.']);
       await agent.getByText(/^First response: met · Resolution: due in/).waitFor(WAIT);
 
       // An internal note: marked as such in the console, never shown to the customer.
@@ -113,9 +144,11 @@ describe('the agent console and the customer widget in Chromium', () => {
       await agent.locator('#thread .entry.note').getByText('Courier says it is lost').waitFor(WAIT);
 
       await customer.getByLabel('Attach a file').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('receipt 1234\n') });
-      await agent.locator('#thread').getByText('Sent a file: receipt.txt').waitFor(WAIT);
+      // The file shows under the message that tells of it, live.
+      const fileMessage = agent.locator('#thread .entry').filter({ hasText: 'Sent a file: receipt.txt' });
+      await fileMessage.getByRole('button', { name: 'Download receipt.txt' }).waitFor(WAIT);
       const downloading = agent.waitForEvent('download');
-      await agent.getByRole('button', { name: 'Download receipt.txt' }).click();
+      await fileMessage.getByRole('button', { name: 'Download receipt.txt' }).click();
       const download = await downloading;
       expect(download.suggestedFilename()).toBe('receipt.txt');
       expect(await readFile((await download.path())!, 'utf8')).toBe('receipt 1234\n');
@@ -144,6 +177,55 @@ describe('the agent console and the customer widget in Chromium', () => {
       const ticketId = Number(/#(\d+)/.exec((await agent.getByRole('heading', { level: 2 }).textContent())!)![1]);
       const [rating] = await t.db.query('SELECT score, comment FROM ticket_ratings WHERE ticket_id = $1', [ticketId]);
       expect(rating).toEqual({ score: 5, comment: 'Quick and kind' });
+      }),
+    ),
+  );
+
+  it(
+    'shows the files of each message under it in the thread (as an e-mail brings them), with a download',
+    session.run('message-files', async () => {
+      const customer = await signedIn(t, { name: 'Ivy Client' });
+      const ticket = await createTicket(t.db, { clientId: customer.user.id, title: 'Invoice with two scans' });
+      const post = async (content: string) => (await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(customer.auth).send({ content }).expect(201)).body.id as number;
+      const attach = (messageId: number, name: string) =>
+        t.http.post(`/api/v1/messages/${messageId}/attachments`).set(customer.auth).attach('file', Buffer.from(`${name}\n`), { filename: name, contentType: 'text/plain' }).expect(201);
+      const first = await post('The first scan');
+      await attach(first, 'scan-1.txt');
+      await post('No file on this one');
+
+      const agent = await agentConsole();
+      await agent.getByLabel('Search').fill('Invoice with two scans');
+      await openTicket(agent, 'Invoice with two scans');
+      const entry = (text: string) => agent.locator('#thread .entry').filter({ hasText: text });
+      await entry('The first scan').getByRole('button', { name: 'Download scan-1.txt' }).waitFor(WAIT);
+      expect(await entry('No file on this one').getByRole('button').count()).toBe(0);
+
+      // A file that arrives on a message while the ticket is open shows under it at once.
+      const third = await post('The second scan');
+      await entry('The second scan').waitFor(WAIT);
+      await attach(third, 'scan-2.txt');
+      const row = entry('The second scan');
+      await row.getByRole('button', { name: 'Download scan-2.txt' }).waitFor(WAIT);
+      const downloading = agent.waitForEvent('download');
+      await row.getByRole('button', { name: 'Download scan-2.txt' }).click();
+      expect(await readFile((await (await downloading).path())!, 'utf8')).toBe('scan-2.txt\n');
+      expect(await agent.locator('#files li').count()).toBe(0);
+    }),
+  );
+
+  it(
+    'leaves the host page’s own window.io as it was, and adds no global but its marker, while the chat works',
+    session.run('own-io', async () => {
+      const agent = await agentConsole();
+      const customer = await customerChat(await session.context(), 'A site with its own Socket.IO', undefined, OWN_IO_PATH);
+      await openTicket(agent, 'A site with its own Socket.IO');
+      await agent.getByLabel('Reply').fill('Your site keeps its io');
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await customer.getByRole('log').getByText('Your site keeps its io').waitFor(WAIT);
+
+      expect(await customer.evaluate('[window.io.owner, window.io()]')).toEqual(['the site', 'the site']);
+      const added = await customer.evaluate("Object.getOwnPropertyNames(window).filter((name) => !window.globalsBefore.includes(name) && name !== 'globalsBefore')");
+      expect(added).toEqual(['SupportWidget']);
     }),
   );
 
@@ -244,6 +326,102 @@ describe('the agent console and the customer widget in Chromium', () => {
     }),
   );
 
+  /** Opens the bubble on the other site and starts a chat without an account. */
+  async function visit(context: BrowserContext, email: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(site.origin);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByRole('button', { name: 'Chat without an account' }).click();
+    await page.getByLabel('Your name').fill('Vic Visitor');
+    await page.getByLabel('E-mail').fill(email);
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    await page.getByRole('button', { name: 'Start chatting' }).click();
+    return page;
+  }
+
+  it(
+    'lets a visitor chat with only a name and an e-mail address, across a reload; another browser with the address sees none of it; an account’s address is asked to log in',
+    session.run('visitor', async () => {
+      const agent = await agentConsole();
+      const email = `vic-${Math.random().toString(36).slice(2)}@example.test`;
+      const page = await visit(await session.context(), email);
+      await page.getByLabel('How can we help?').fill('Can I pay by invoice?');
+      await page.getByRole('button', { name: 'Start the conversation' }).click();
+      const log = page.getByRole('log');
+      await log.getByText('Can I pay by invoice?').waitFor(WAIT);
+
+      await openTicket(agent, 'Can I pay by invoice?');
+      await agent.getByLabel('Reply').fill('Yes, for orders over 100 EUR');
+      await agent.getByRole('button', { name: 'Send reply' }).click();
+      await log.getByText('Yes, for orders over 100 EUR').waitFor(WAIT);
+
+      // The visitor's token is kept in the site's storage: a reload finds the conversation.
+      await page.reload();
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByRole('log').getByText('Yes, for orders over 100 EUR').waitFor(WAIT);
+
+      // The visit's token is renewed for the same visit once 80 % of its life is gone (here made due at once).
+      const stored = async () => JSON.parse(String(await page.evaluate('Object.values(localStorage)[0]'))) as { token: string; renewAt: number };
+      const before = await stored();
+      await page.evaluate('(() => { const [key] = Object.keys(localStorage); localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)), renewAt: 0 })); })()');
+      await page.reload();
+      await waitFor(async () => (await stored()).token !== before.token);
+      expect((await stored()).renewAt).toBeGreaterThan(Date.now());
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByLabel('Message').fill('Thanks, and after the renewal?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await agent.locator('#thread').getByText('Thanks, and after the renewal?').waitFor(WAIT);
+
+      // Another browser with the same address starts afresh: its token sees none of the first visit.
+      const other = await visit(await session.context(), email);
+      await other.getByLabel('How can we help?').waitFor(WAIT);
+      const kept = await other.evaluate('Object.values(localStorage)[0]');
+      const { token } = JSON.parse(String(kept)) as { token: string };
+      const listed = await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${token}` }).expect(200);
+      expect(listed.body.items).toEqual([]);
+
+      // The address gets a password (here set by an admin; a claim by the mailed link does the same): the
+      // visit's token ends, and the widget says how to see the conversation again.
+      const admin = await signedIn(t, { role: 'admin' });
+      const [{ id: visitorId }] = await t.db.query('SELECT id FROM users WHERE email = $1', [email]);
+      await t.http.patch(`/api/v1/users/${visitorId}`).set(admin.auth).send({ password: 'another-horse-43' }).expect(200);
+      await page.getByRole('alert').filter({ hasText: 'Your chat session has ended.' }).waitFor(WAIT);
+      await page.getByLabel('Password').waitFor(WAIT);
+
+      // The address of an account with a password: the widget asks its owner to log in, the address filled in.
+      const owner = await createUser(t.db, { name: 'Owen Owner' });
+      const third = await visit(await session.context(), owner.email);
+      await third.getByRole('alert').filter({ hasText: 'This address has an account: please log in.' }).waitFor(WAIT);
+      expect(await third.getByLabel('E-mail').inputValue()).toBe(owner.email);
+      await third.getByLabel('Password').fill(DEFAULT_PASSWORD);
+      await third.getByRole('button', { name: 'Log in' }).click();
+      await third.getByLabel('How can we help?').waitFor(WAIT);
+    }),
+  );
+
+  it(
+    'shows which agents are online, live: another agent appears when its console opens and goes when it closes',
+    session.run('team-presence', async () => {
+      const first = await agentConsole();
+      const team = first.getByRole('list', { name: 'Agents online:' });
+      await team.getByText('Alice Agent (you)').waitFor(WAIT);
+
+      const bob = await createUser(t.db, { role: 'agent', name: 'Bob Backup' });
+      const other = await session.context();
+      const page = await other.newPage();
+      await page.goto(`${t.baseUrl}/console`);
+      await page.getByLabel('E-mail').fill(bob.email);
+      await page.getByLabel('Password').fill(DEFAULT_PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await team.getByText('Bob Backup').waitFor(WAIT);
+      await page.getByRole('list', { name: 'Agents online:' }).getByText('Alice Agent').waitFor(WAIT);
+
+      await other.close();
+      await team.getByText('Bob Backup').waitFor({ state: 'detached', ...WAIT });
+      expect(await team.getByText('Alice Agent (you)').count()).toBe(1);
+    }),
+  );
+
   it(
     'lists tickets with search, filters and keyset paging, and updates rows live (changes, SLA alerts)',
     session.run('ticket-list', async () => {
@@ -258,6 +436,8 @@ describe('the agent console and the customer widget in Chromium', () => {
       const rows = agent.locator('#tickets li');
 
       await agent.getByLabel('Search').fill('crate');
+      // The search's answer is in (the list drawn before it shows the same newest 20).
+      await agent.locator('#tickets[aria-busy="false"]').waitFor(WAIT);
       await rows.nth(19).waitFor(WAIT); // a page is drawn at once
       expect(await rows.count()).toBe(20);
       expect(await rows.filter({ hasNotText: 'Broken crate' }).count()).toBe(0);

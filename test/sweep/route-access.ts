@@ -53,6 +53,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /metrics': { access: ANYONE },
 
   'POST /api/v1/auth/signup': { access: ANYONE, body: () => ({ email: `${unique('signup')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep' }) },
+  'POST /api/v1/auth/visitor': { access: ANYONE, body: () => ({ email: `${unique('visitor')}@example.test`, name: 'Sweep Visitor' }) },
+  'POST /api/v1/auth/visitor/renew': { access: row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden') },
   'POST /api/v1/auth/login': { access: ANYONE, body: (w) => ({ email: w.owner.user.email, password: DEFAULT_PASSWORD }) },
   'POST /api/v1/auth/logout': { access: SIGNED_IN, fresh: 'tokens' },
   'GET /api/v1/auth/me': { access: SIGNED_IN },
@@ -61,6 +63,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'POST /api/v1/auth/password-reset': { access: ANYONE, body: (w) => ({ email: w.owner.user.email }) },
   'POST /api/v1/auth/password-reset/confirm': { access: ANYONE, fresh: 'passwordLink', body: (w) => ({ token: w.passwordToken, new_password: 'another-horse-43' }) },
 
+  'GET /api/v1/presence/agents': { access: AGENTS },
   'GET /api/v1/users': { access: ADMINS },
   'POST /api/v1/users': { access: ADMINS, body: () => ({ email: `${unique('user')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep', role: 'agent' }) },
   'GET /api/v1/users/{id}': { access: ADMINS },
@@ -97,6 +100,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   'GET /api/v1/attachments/message/{message_id}': { access: OWNER_OR_AGENT },
   'GET /api/v1/attachments/note/{note_id}': { access: AGENTS_ONLY_HIDDEN },
   'GET /api/v1/attachments/ticket/{ticket_id}': { access: OWNER_OR_AGENT },
+
+  'GET /api/v1/attachments/ticket/{ticket_id}/messages': { access: OWNER_OR_AGENT },
   'GET /api/v1/attachments/{id}/content': { access: OWNER_OR_AGENT },
   /** The file is the client's own upload; another client is not told it exists. */
   'DELETE /api/v1/attachments/{id}': { access: OWNER_OR_AGENT, fresh: 'attachment' },

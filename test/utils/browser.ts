@@ -89,13 +89,21 @@ async function screenshots(name: string, contexts: BrowserContext[]): Promise<vo
   }
 }
 
+/**
+ * The page at /own-io of the embedding site: a site with a Socket.IO client of its own in `window.io`,
+ * which notes its globals before the widget's tag (`window.globalsBefore`).
+ */
+export const OWN_IO_PATH = '/own-io';
+const OWN_IO_SCRIPT = `<script>window.io = Object.assign(function siteIo() { return 'the site'; }, { owner: 'the site' });
+window.globalsBefore = Object.getOwnPropertyNames(window);</script>`;
+
 /** A page of another site (another loopback origin) that embeds the widget with one script tag. */
 export async function startEmbeddingSite(): Promise<{ origin: string; setService(baseUrl: string): void; close(): Promise<void> }> {
   let service = '';
-  const server: Server = createServer((_req, res) => {
+  const server: Server = createServer((req, res) => {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Another site</title></head>
-<body><h1>Another site</h1><script src="${service}/widget.js"></script></body></html>`);
+<body><h1>Another site</h1>${req.url === OWN_IO_PATH ? OWN_IO_SCRIPT : ''}<script src="${service}/widget.js"></script></body></html>`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

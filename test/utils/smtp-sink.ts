@@ -84,6 +84,13 @@ function toReceived(parsed: ParsedMail, to: string): ReceivedMail {
   };
 }
 
+/** The `token` of the password link (reset or account claim) in a mail's text, mailed with PUBLIC_URL https://support.example.test/. */
+export function passwordLinkToken(text: string): string {
+  const match = /https:\/\/support\.example\.test\/password-reset\?token=([\w-]+)/.exec(text);
+  if (!match) throw new Error(`no link in ${text}`);
+  return match[1];
+}
+
 export async function startSmtpSink(): Promise<SmtpSink> {
   return new SmtpSink().start();
 }

@@ -11,6 +11,11 @@ export interface AuthUser {
   expiresAt: Date;
   /** The token's version claim (`ver`), so a password change can tell that this token is still current. */
   tokenVersion: number;
+  /**
+   * Set only for a visitor's token (a chat without an account, POST /auth/visitor): the visitor
+   * session, whose tickets are the only ones the token sees.
+   */
+  visitorSessionId?: number;
 }
 
 export function isAgent(user: Pick<AuthUser, 'role'>): boolean {

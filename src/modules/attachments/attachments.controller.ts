@@ -90,6 +90,17 @@ export class AttachmentsController {
     return this.attachments.list(user, { kind: 'note', id }, query);
   }
 
+  @Get('attachments/ticket/:ticket_id/messages')
+  @ApiOperation({
+    summary: 'The files on the messages of a ticket (each with its message_id), oldest first',
+    description: 'For showing each file under its message in one request. Files on the ticket itself: GET /attachments/ticket/:ticket_id; on notes: per note.',
+  })
+  @ApiOkResponse({ type: AttachmentPageDto })
+  @ApiErrors(401, 404, 422)
+  listOnMessages(@CurrentUser() user: AuthUser, @IdParam('ticket_id') id: number, @Query() query: PaginationQueryDto): Promise<AttachmentPageDto> {
+    return this.attachments.listOnMessages(user, id, query);
+  }
+
   @Get('attachments/ticket/:ticket_id')
   @ApiOperation({ summary: 'The files on a ticket itself (not those of its messages), oldest first' })
   @ApiOkResponse({ type: AttachmentPageDto })

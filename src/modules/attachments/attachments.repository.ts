@@ -74,6 +74,18 @@ export class AttachmentsRepository {
     });
   }
 
+  /** The files on the messages of a ticket (not on the ticket itself, nor on notes), by id, after `afterId`: `limit + 1` rows. */
+  listOnTicketMessages(ticketId: number, afterId: number | undefined, limit: number): Promise<AttachmentEntity[]> {
+    return this.attachments
+      .createQueryBuilder('a')
+      .innerJoin('messages', 'm', 'm.id = a.message_id')
+      .where('m.ticket_id = :ticketId', { ticketId })
+      .andWhere('a.id > :afterId', { afterId: afterId ?? 0 })
+      .orderBy('a.id', 'ASC')
+      .take(limit + 1)
+      .getMany();
+  }
+
   /** Deletes a parent's attachment rows in the caller's transaction; returns their storage keys. */
   deleteByParent(parent: Parent, manager: EntityManager): Promise<string[]> {
     return this.deleteWhere(PARENT_TABLE[parent.kind].sqlColumn, parent.id, manager);

@@ -7,6 +7,7 @@ import { JobLock } from '#src/common/database/advisory-locks.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
+import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { AppConfig } from '#src/config/app-config.js';
 import type { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
 import { AttachmentStorage, type StoredFile } from '#src/modules/attachments/attachment-storage.js';
@@ -16,6 +17,7 @@ import { cleanFilename } from '#src/modules/attachments/domain/filename.js';
 import { type AttachmentResponseDto, toAttachmentResponse } from '#src/modules/attachments/dto/attachment.dto.js';
 import type { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
+import type {} from '#src/modules/attachments/attachments.events.js'; // DomainEvents entries (types only)
 
 export type { Parent } from '#src/modules/attachments/attachments.repository.js';
 
@@ -62,6 +64,7 @@ export class AttachmentsService {
     private readonly storage: AttachmentStorage,
     private readonly tickets: TicketsService,
     private readonly config: AppConfig,
+    private readonly events: DomainEventPublisher,
   ) {}
 
   /**
@@ -77,7 +80,10 @@ export class AttachmentsService {
     if (parent.kind !== 'note' && ticket.status === 'closed') throw closedTicket();
     // Checked again under a lock when attaching; this saves receiving a file that cannot be kept.
     if ((await this.attachments.countByParent(parent)) >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
-    return toAttachmentResponse(await this.attach(await source(), parent, actor.id));
+    const attachment = toAttachmentResponse(await this.attach(await source(), parent, actor.id));
+    // Live for those in the ticket's room (`attachment:new`); a note's file is for agents, who read the note.
+    if (parent.kind !== 'note') this.events.publish('attachment.created', { ticketId: ticket.id, attachment });
+    return attachment;
   }
 
   /**
@@ -136,9 +142,20 @@ export class AttachmentsService {
 
   async list(actor: AuthUser, parent: Parent, query: PaginationQueryDto): Promise<Page<AttachmentResponseDto>> {
     await this.assertVisible(actor, parent);
+    return this.page(query, (afterId, limit) => this.attachments.listByParent(parent, afterId, limit));
+  }
+
+  /** The files on the messages of a ticket the caller may see (each names its `message_id`), by id. */
+  async listOnMessages(actor: AuthUser, ticketId: number, query: PaginationQueryDto): Promise<Page<AttachmentResponseDto>> {
+    await this.tickets.getVisible(actor, ticketId);
+    return this.page(query, (afterId, limit) => this.attachments.listOnTicketMessages(ticketId, afterId, limit));
+  }
+
+  /** One page of files by id: `read` gives `limit + 1` rows after the cursor's id. */
+  private async page(query: PaginationQueryDto, read: (afterId: number | undefined, limit: number) => Promise<AttachmentEntity[]>): Promise<Page<AttachmentResponseDto>> {
     const limit = query.limit ?? 20;
     const afterId = query.cursor ? (decodeCursor(query.cursor, ['int'])[0] as number) : undefined;
-    return toPage(await this.attachments.listByParent(parent, afterId, limit), limit, toAttachmentResponse, (a) => [a.id]);
+    return toPage(await read(afterId, limit), limit, toAttachmentResponse, (a) => [a.id]);
   }
 
   /** A file the caller may see, ready to send. */

@@ -16,6 +16,7 @@ import {
   SignupResponseDto,
   TokenResponseDto,
   UpdateMeDto,
+  VisitorDto,
 } from '#src/modules/auth/dto/auth.dto.js';
 import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
 
@@ -48,6 +49,39 @@ export class AuthController {
     if (created) return created;
     res.status(202);
     return LINK_ACCEPTED;
+  }
+
+  @Public()
+  @Post('visitor')
+  @RateLimitedRoute('signup')
+  @ApiOperation({
+    summary: 'Chat without an account: a token for a name and an e-mail address (limited per IP, with signup)',
+    description:
+      'A `client` token bound to a new visitor session: it sees only the tickets opened with it (list, read, messages, files, ' +
+      'ratings, Socket.IO `ticket:join`), never other tickets of the address (e-mail, another browser, earlier visits), and may not ' +
+      'change the account (PATCH /auth/me, POST /auth/password: 403). An unknown address becomes a contact under `name`; the ' +
+      'address is mailed a link that claims the account (sets a password, see POST /auth/password-reset/confirm), after which a ' +
+      'normal login sees all its tickets and the visitor tokens end. The address of an account with a password is a 409: log in.',
+  })
+  @ApiCreatedResponse({ type: SignupResponseDto, description: 'The visitor (as named) and its access token' })
+  @ApiErrors(400, 409, 422, 429)
+  visitor(@Body() dto: VisitorDto): Promise<SignupResponseDto> {
+    return this.auth.visitor(dto);
+  }
+
+  @Post('visitor/renew')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'A fresh token for the same visit (a visitor’s token only)',
+    description:
+      'Keeps a chat without an account going past one token’s life: the new token sees the same tickets; the old one works until it ' +
+      'expires. 403 for any other token (log in again), and once the visit is 30 days old (set a password with the mailed link).',
+  })
+  @ApiOkResponse({ type: TokenResponseDto, description: 'A new access token for the same visit' })
+  @ApiErrors(401, 403)
+  renewVisit(@CurrentUser() user: AuthUser): Promise<TokenResponseDto> {
+    return this.auth.renewVisit(user, new Date());
   }
 
   @Public()

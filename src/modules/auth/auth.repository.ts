@@ -13,6 +13,8 @@ export interface SessionRow {
   revoked: boolean;
   /** This token survived the user's own password change (valid although its version is older). */
   kept: boolean;
+  /** The visitor session the token names (its `vis` claim), when that session is the user's; else null. */
+  visitorSessionId: number | null;
 }
 
 export interface LoginAttempt {
@@ -27,14 +29,18 @@ export interface LoginAttempt {
 export class AuthRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** The token's user and whether this token was revoked, in one round trip. */
-  async findSession(userId: number, jti: string): Promise<SessionRow | null> {
+  /**
+   * The token's user, whether this token was revoked and, for a visitor's token (`visitorSessionId`),
+   * whether its visitor session is the user's, in one round trip.
+   */
+  async findSession(userId: number, jti: string, visitorSessionId: number | null = null): Promise<SessionRow | null> {
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT u.id, u.email, u.name, u.role, u.is_active, u.token_version,
               EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2) AS revoked,
-              coalesce(u.kept_token_jti = $2, false) AS kept
+              coalesce(u.kept_token_jti = $2, false) AS kept,
+              (SELECT v.id FROM visitor_sessions v WHERE v.id = $3::int AND v.user_id = u.id) AS visitor_session_id
          FROM users u WHERE u.id = $1`,
-      [userId, jti],
+      [userId, jti, visitorSessionId],
     );
     const row = rows[0];
     if (!row) return null;
@@ -47,7 +53,20 @@ export class AuthRepository {
       tokenVersion: row.token_version as number,
       revoked: row.revoked as boolean,
       kept: row.kept as boolean,
+      visitorSessionId: (row.visitor_session_id as number | null) ?? null,
     };
+  }
+
+  /** A new visitor session of the user (a chat without an account), named as the visitor gave. */
+  async insertVisitorSession(userId: number, name: string): Promise<number> {
+    const [row]: { id: number }[] = await this.db.query(`INSERT INTO visitor_sessions (user_id, name) VALUES ($1, $2) RETURNING id`, [userId, name]);
+    return row.id;
+  }
+
+  /** A visitor session: the name the visitor gave and when the visit began (null if the session is gone). */
+  async findVisitorSession(visitorSessionId: number): Promise<{ name: string; createdAt: Date } | null> {
+    const [row]: { name: string; created_at: Date }[] = await this.db.query(`SELECT name, created_at FROM visitor_sessions WHERE id = $1`, [visitorSessionId]);
+    return row ? { name: row.name, createdAt: row.created_at } : null;
   }
 
   async revoke(jti: string, userId: number, expiresAt: Date, now: Date): Promise<void> {

@@ -6,7 +6,8 @@ import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.
 import { AppConfig } from '#src/config/app-config.js';
 import { AuthRepository } from '#src/modules/auth/auth.repository.js';
 import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
-import type { ChangePasswordDto, LoginDto, SignupDto, SignupResponseDto, TokenResponseDto, UpdateMeDto } from '#src/modules/auth/dto/auth.dto.js';
+import { mayChatAsVisitor, VISIT_MAX_DAYS, visitGoesOn } from '#src/modules/auth/domain/visitor.js';
+import type { ChangePasswordDto, LoginDto, SignupDto, SignupResponseDto, TokenResponseDto, UpdateMeDto, VisitorDto } from '#src/modules/auth/dto/auth.dto.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { toUserResponse, type UserResponseDto } from '#src/modules/users/dto/user.dto.js';
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
@@ -14,6 +15,9 @@ import { UsersRepository } from '#src/modules/users/users.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
 import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
+
+/** A visitor's token may chat, not change the account it chats under. */
+const visitorsMayNot = () => new AppError(ErrorCode.FORBIDDEN, 'A chat without an account cannot change the account; claim it by the mailed link first');
 
 const wrongCurrentPassword = () =>
   new AppError(ErrorCode.VALIDATION_FAILED, 'The current password is wrong', [{ field: 'current_password', problems: ['current_password is wrong'] }]);
@@ -55,6 +59,28 @@ export class AuthService {
   }
 
   /**
+   * A chat without an account: a token for a name and an e-mail address, bound to a new visitor
+   * session and seeing only the tickets opened with it, never the address's other tickets. An
+   * unknown address becomes a contact (a customer without a password) under the given name; a
+   * contact's address is used as it is. Either way the address is mailed a link that claims the
+   * account (sets a password; then a normal login sees every ticket of the address, and the visitor
+   * tokens end). The address of an account with a password (or of staff, or deactivated) is a 409:
+   * its owner logs in.
+   */
+  async visitor(dto: VisitorDto): Promise<SignupResponseDto> {
+    if (!(await this.users.findByEmail(dto.email))) await this.usersService.findOrCreateContact(dto.email, dto.name);
+    // Read again with the password: whoever created the address meanwhile (a signup) is checked too.
+    const holder = await this.users.findByEmailWithPassword(dto.email);
+    if (!holder || !mayChatAsVisitor({ role: holder.role, isActive: holder.isActive, hasPassword: holder.passwordHash !== null })) {
+      throw new AppError(ErrorCode.CONFLICT, 'This address has an account: log in instead', [{ field: 'email' }]);
+    }
+    const sessionId = await this.auth.insertVisitorSession(holder.id, dto.name);
+    await this.passwordLinks.requestClaim(holder);
+    this.logger.log({ userId: holder.id, visitorSessionId: sessionId }, 'Visitor chat started');
+    return { user: { ...toUserResponse(holder), name: dto.name }, ...(await this.tokens.issue(holder, sessionId)) };
+  }
+
+  /**
    * The same 401 for an unknown e-mail, a wrong password, a contact without a password and a
    * deactivated account. Each attempt is counted before the password is checked, atomically, so
    * however requests interleave at most `loginMaxFailures` of them per window (per IP and
@@ -79,12 +105,31 @@ export class AuthService {
     this.events.publish('user.token_revoked', { userId: user.id, jti: user.jti });
   }
 
-  me(user: AuthUser): Promise<UserResponseDto> {
-    return this.usersService.get(user.id);
+  /** The caller; a visitor as it named itself (the address's holder may be named otherwise). */
+  async me(user: AuthUser): Promise<UserResponseDto> {
+    const me = await this.usersService.get(user.id);
+    if (user.visitorSessionId === undefined) return me;
+    return { ...me, name: (await this.auth.findVisitorSession(user.visitorSessionId))?.name ?? me.name };
+  }
+
+  /**
+   * A fresh token for the same visit, so an open chat outlives one token (a visitor has no password
+   * to log in again with): for a visitor's valid token only, and for VISIT_MAX_DAYS from the visit's
+   * start; after that, the mailed link. The old token keeps working until it expires.
+   */
+  async renewVisit(user: AuthUser, now: Date): Promise<TokenResponseDto> {
+    if (user.visitorSessionId === undefined) throw new AppError(ErrorCode.FORBIDDEN, 'Only a visitor’s token is renewed; others log in again');
+    const visit = await this.auth.findVisitorSession(user.visitorSessionId);
+    if (!visit) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing, invalid or expired token');
+    if (!visitGoesOn(visit.createdAt, now)) {
+      throw new AppError(ErrorCode.FORBIDDEN, `A visit lasts at most ${VISIT_MAX_DAYS} days; set a password with the mailed link and log in`);
+    }
+    return this.tokens.issue({ id: user.id, tokenVersion: user.tokenVersion }, user.visitorSessionId);
   }
 
   /** The caller changes its own name or preferences (never its role, e-mail or state). */
   async updateMe(user: AuthUser, dto: UpdateMeDto): Promise<UserResponseDto> {
+    if (user.visitorSessionId !== undefined) throw visitorsMayNot();
     const changes = {
       ...(dto.name !== undefined && { name: dto.name }),
       ...(dto.notify_by_email !== undefined && { notifyByEmail: dto.notify_by_email }),
@@ -100,6 +145,7 @@ export class AuthService {
    * the user at once, on every instance; the token the change was made with keeps working.
    */
   async changePassword(user: AuthUser, dto: ChangePasswordDto, now: Date): Promise<void> {
+    if (user.visitorSessionId !== undefined) throw visitorsMayNot();
     const key = `password|${user.id}`;
     await this.countAttempt(key, now, 'Too many wrong passwords; try again later');
     const current = await this.users.findByIdWithPassword(user.id);

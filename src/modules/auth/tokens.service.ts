@@ -15,6 +15,8 @@ export interface TokenClaims {
   jti?: unknown;
   ver?: unknown;
   exp?: unknown;
+  /** A visitor's token (a chat without an account): its visitor session. */
+  vis?: unknown;
 }
 
 export interface IssuedToken {
@@ -67,8 +69,10 @@ export class TokensService {
     });
   }
 
-  async issue(user: Pick<UserEntity, 'id' | 'tokenVersion'>): Promise<IssuedToken> {
-    const token = await this.jwt.signAsync({ sub: user.id, ver: user.tokenVersion }, { jwtid: randomUUID() });
+  /** A token of the user; with `visitorSessionId`, a visitor's token that sees only that session's tickets. */
+  async issue(user: Pick<UserEntity, 'id' | 'tokenVersion'>, visitorSessionId?: number): Promise<IssuedToken> {
+    const claims = visitorSessionId === undefined ? { sub: user.id, ver: user.tokenVersion } : { sub: user.id, ver: user.tokenVersion, vis: visitorSessionId };
+    const token = await this.jwt.signAsync(claims, { jwtid: randomUUID() });
     return { access_token: token, token_type: 'bearer', expires_in: this.config.jwtExpiresInSeconds };
   }
 
@@ -111,18 +115,22 @@ export class TokensService {
    * it is thrown as it is.
    */
   async validate(claims: TokenClaims): Promise<AuthUser> {
-    const { sub, jti, ver, exp } = claims;
+    const { sub, jti, ver, exp, vis } = claims;
     if (!Number.isInteger(sub) || !Number.isInteger(ver) || !Number.isInteger(exp) || typeof jti !== 'string' || !JTI.test(jti)) {
       throw unauthorized();
     }
+    if (vis !== undefined && !Number.isInteger(vis)) throw unauthorized();
+    const visitor = vis === undefined ? null : (vis as number);
     const userId = sub as number;
     let session = this.sessions.get(jti);
     if (!session || session.id !== userId) {
       const generation = this.sessions.begin();
-      session = await this.auth.findSession(userId, jti);
+      session = await this.auth.findSession(userId, jti, visitor);
       if (session) this.sessions.set(jti, session, generation);
     }
     if (!session || !session.isActive || session.revoked || (session.tokenVersion !== ver && !session.kept)) throw unauthorized();
+    // A visitor's token holds while its session is the user's and the user a customer.
+    if (visitor !== null && (session.visitorSessionId !== visitor || session.role !== 'client')) throw unauthorized();
     return {
       id: session.id,
       role: session.role,
@@ -131,6 +139,7 @@ export class TokensService {
       jti,
       expiresAt: new Date((exp as number) * 1000),
       tokenVersion: ver as number,
+      ...(visitor !== null && { visitorSessionId: visitor }),
     };
   }
 

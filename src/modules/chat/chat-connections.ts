@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AuthUser } from '#src/common/auth/auth-user.js';
+import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
@@ -8,6 +8,7 @@ import { AppConfig } from '#src/config/app-config.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { nextExpiryCheck } from '#src/modules/chat/domain/token-expiry.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
+import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
 /** Largest event payload (or plain WebSocket frame) a handler accepts; bigger ones are answered with payload_too_large. */
@@ -56,6 +57,7 @@ export class ChatConnections {
     private readonly storage: SharedThrottlerStorage,
     private readonly config: AppConfig,
     private readonly events: DomainEventPublisher,
+    private readonly realtime: RealtimePublisher,
   ) {
     this.limits = { sends: config.chatRateLimit, typings: TYPING_LIMIT, joins: JOIN_LIMIT };
   }
@@ -81,11 +83,23 @@ export class ChatConnections {
    */
   inRooms(user: AuthUser): void {
     if (user.role === 'agent') this.events.publish('agent.available', { userId: user.id });
+    // The other consoles show who is online (a second tab says it again: harmless).
+    if (isAgent(user)) this.realtime.emit(rooms.agents, 'agent:presence', { user_id: user.id, name: user.name, online: true });
   }
 
-  /** Gives back the place `open` took (call it once per successful `open`). */
-  close(user: AuthUser): Promise<void> {
-    return this.presence.release(user.id);
+  /**
+   * Gives back the place `open` took (call it once per successful `open`). An agent's last
+   * connection on every instance going tells the consoles it is offline.
+   */
+  async close(user: AuthUser): Promise<void> {
+    await this.presence.release(user.id);
+    if (!isAgent(user)) return;
+    try {
+      if (await this.presence.connectedAnywhere(user.id)) return;
+      this.realtime.emit(rooms.agents, 'agent:presence', { user_id: user.id, name: user.name, online: false });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Could not tell the consoles an agent went offline');
+    }
   }
 
   /** The token check again (any failure, including a database one, means no). */

@@ -6,6 +6,7 @@ import { ChatConnections } from '#src/modules/chat/chat-connections.js';
 import { ChatGateway } from '#src/modules/chat/chat.gateway.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
 import { PlainWebSocketGateway } from '#src/modules/chat/plain-websocket.gateway.js';
+import { PresenceController } from '#src/modules/chat/presence.controller.js';
 import { PresenceRepository } from '#src/modules/chat/presence.repository.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { RealtimeAdapterFactory } from '#src/modules/chat/realtime-adapter.js';
@@ -17,6 +18,7 @@ import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
 @Module({
   imports: [AuthModule, TicketsModule, MessagesModule, RatingsModule, RateLimitStorageModule, BotModule],
+  controllers: [PresenceController],
   providers: [
     ChatGateway,
     PlainWebSocketGateway,

@@ -34,6 +34,21 @@ export class PresenceRepository {
     return row.n;
   }
 
+  /**
+   * Active agents and admins with a connection confirmed on some instance, by id, after `afterId`;
+   * `limit` rows at most.
+   */
+  async onlineAgents(afterId: number, limit: number): Promise<{ id: number; name: string; role: 'agent' | 'admin' }[]> {
+    return this.db.query(
+      `SELECT u.id, u.name, u.role FROM users u
+        WHERE u.role IN ('agent', 'admin') AND u.is_active AND u.id > $1
+          AND EXISTS (SELECT 1 FROM agent_presence p
+                       WHERE p.user_id = u.id AND p.connections > 0 AND p.seen_at > now() - make_interval(secs => $2))
+        ORDER BY u.id LIMIT $3`,
+      [afterId, PRESENCE_STALE_SECONDS, limit],
+    );
+  }
+
   /** This instance holds no connection of the user any more. */
   async forgetAgent(instanceId: string, userId: number): Promise<void> {
     await this.db.query('DELETE FROM agent_presence WHERE user_id = $1 AND instance_id = $2', [userId, instanceId]);

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
+import type { OnlineAgentDto } from '#src/modules/chat/dto/presence.dto.js';
 import { PresenceRepository } from '#src/modules/chat/presence.repository.js';
 
 const HEARTBEAT_MS = 20_000;
@@ -57,6 +59,22 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     }
     await this.write(userId);
     return true;
+  }
+
+  /**
+   * Whether the user still holds a connection anywhere: on this instance (exact), or on another as
+   * of its last confirmed write.
+   */
+  async connectedAnywhere(userId: number): Promise<boolean> {
+    if ((this.connections.get(userId) ?? 0) > 0) return true;
+    return (await this.presence.countElsewhere(this.instanceId, userId)) > 0;
+  }
+
+  /** Active agents and admins online (a chat connection on some instance), a page by id. */
+  async onlineAgents(query: PaginationQueryDto): Promise<Page<OnlineAgentDto>> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const afterId = query.cursor ? (decodeCursor(query.cursor, ['int'])[0] as number) : 0;
+    return toPage(await this.presence.onlineAgents(afterId, limit + 1), limit, (row) => row, (row) => [row.id]);
   }
 
   /** Gives back a place taken by `admit`. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
+import type {} from '#src/modules/attachments/attachments.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/ratings/ratings.events.js'; // DomainEvents entries (types only)
@@ -43,6 +44,11 @@ export class RealtimeListener {
   @OnEvent('message.created')
   messageCreated({ message }: DomainEvents['message.created']): void {
     this.realtime.emit(rooms.ticket(message.ticket_id), 'message:new', message);
+  }
+
+  @OnEvent('attachment.created')
+  attachmentCreated({ ticketId, attachment }: DomainEvents['attachment.created']): void {
+    this.realtime.emit(rooms.ticket(ticketId), 'attachment:new', { ticket_id: ticketId, attachment });
   }
 
   @OnEvent('rating.created')

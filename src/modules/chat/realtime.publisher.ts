@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
+import type { AttachmentResponseDto } from '#src/modules/attachments/dto/attachment.dto.js';
+import type { AgentPresenceEvent } from '#src/modules/chat/dto/presence.dto.js';
 import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
 import type { RatingResponseDto } from '#src/modules/ratings/dto/rating.dto.js';
 import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
@@ -12,10 +14,14 @@ export interface RealtimeEvents {
   'ticket:assigned': TicketResponseDto;
   'message:new': MessageResponseDto;
   typing: { ticket_id: number; user_id: number };
+  /** To the ticket's room: a file uploaded on the ticket or one of its messages. */
+  'attachment:new': { ticket_id: number; attachment: AttachmentResponseDto };
   /** To agents: a customer rated a resolved ticket. */
   'ticket:rated': RatingResponseDto;
   'sla:warning': { ticket_id: number; kind: 'frt' | 'ttr'; deadline: string; minutes_left: number };
   'sla:breached': { ticket_id: number; kind: 'frt' | 'ttr'; deadline: string; minutes_left: number };
+  /** To agents: another agent or admin came online (first connection) or went offline (last connection). */
+  'agent:presence': AgentPresenceEvent;
   /** To each admin's own room, when a breach's policy says to notify the admins. */
   'sla:escalated': { ticket_id: number; kind: 'frt' | 'ttr'; deadline: string; minutes_left: number; actions: string[] };
 }

@@ -67,6 +67,10 @@ export class TicketEntity {
   @Column({ type: 'integer', nullable: true })
   suggestedQueueId: number | null;
 
+  /** The visitor session (a chat without an account) the ticket was opened with; only that session's token sees it as a visitor. */
+  @Column({ type: 'integer', nullable: true })
+  visitorSessionId: number | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -23,6 +23,8 @@ export interface TicketFilter {
   queueId?: number;
   agentId?: number;
   clientId?: number;
+  /** A visitor's list: only the tickets opened with its visitor session. */
+  visitorSessionId?: number;
   category?: string;
   q?: string;
   /** Custom-field values the ticket must hold (`custom_fields @>`, GIN-indexed). */
@@ -103,7 +105,7 @@ export const PRESENCE_STALE_SECONDS = 60;
 /** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
   t.source, t.bot_state, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at,
-  t.suggested_category, t.suggested_queue_id, t.custom_fields`;
+  t.suggested_category, t.suggested_queue_id, t.custom_fields, t.visitor_session_id`;
 
 interface TicketRow {
   id: number;
@@ -127,6 +129,7 @@ interface TicketRow {
   suggested_category: string | null;
   suggested_queue_id: number | null;
   custom_fields: CustomFieldValues;
+  visitor_session_id: number | null;
 }
 
 function toEntity(row: TicketRow): TicketEntity {
@@ -152,6 +155,7 @@ function toEntity(row: TicketRow): TicketEntity {
     suggestedCategory: row.suggested_category,
     suggestedQueueId: row.suggested_queue_id,
     customFields: row.custom_fields,
+    visitorSessionId: row.visitor_session_id ?? null,
   });
 }
 
@@ -201,6 +205,8 @@ export interface NewTicket {
   customFields: CustomFieldValues;
   /** A live chat the bot takes first (bot_state `active`), if its queue lets the bot (`bot_enabled`). */
   botActive?: boolean;
+  /** Opened by a visitor (a chat without an account): its session. */
+  visitorSessionId?: number | null;
 }
 
 /**
@@ -224,6 +230,7 @@ function filterSql(filter: Omit<TicketFilter, 'limit' | 'before' | 'offset'>) {
   if (filter.queueId !== undefined) add('u', (p) => `t.queue_id = ${p}`, filter.queueId);
   if (filter.agentId !== undefined) add('a', (p) => `t.agent_id = ${p}`, filter.agentId);
   if (filter.clientId !== undefined) add('c', (p) => `t.client_id = ${p}`, filter.clientId);
+  if (filter.visitorSessionId !== undefined) add('v', (p) => `t.visitor_session_id = ${p}`, filter.visitorSessionId);
   if (filter.category) add('g', (p) => `t.category = ${p}`, filter.category);
   if (filter.customFields) add('f', (p) => `t.custom_fields @> ${p}::jsonb`, filter.customFields);
   if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -259,9 +266,9 @@ export class TicketsRepository {
         'tickets.insert',
         `WITH t AS (
            INSERT INTO tickets (title, description, priority, category, queue_id, client_id, source,
-                                frt_deadline, ttr_deadline, created_at, updated_at, custom_fields, bot_state)
+                                frt_deadline, ttr_deadline, created_at, updated_at, custom_fields, bot_state, visitor_session_id)
            VALUES ($1, $2, $3, $4, ${queueId}, $6, $7, $8, $9, $10, $10, $13,
-                   CASE WHEN $14::boolean AND EXISTS (SELECT 1 FROM queues q WHERE q.id = ${queueId} AND q.bot_enabled) THEN 'active' END)
+                   CASE WHEN $14::boolean AND EXISTS (SELECT 1 FROM queues q WHERE q.id = ${queueId} AND q.bot_enabled) THEN 'active' END, $15::int)
            RETURNING *
          ), e AS (
            INSERT INTO ticket_events (ticket_id, actor_id, type, to_value, created_at)
@@ -288,6 +295,7 @@ export class TicketsRepository {
           capacity,
           ticket.customFields,
           ticket.botActive === true,
+          ticket.visitorSessionId ?? null,
         ],
         manager,
       );

@@ -26,6 +26,7 @@ import {
   type TicketPriority,
   type TicketStatus,
 } from '#src/modules/tickets/domain/ticket-status.js';
+import { maySeeTicket } from '#src/modules/tickets/domain/ticket-access.js';
 import {
   type BulkUpdateResultDto,
   type BulkUpdateTicketsDto,
@@ -121,7 +122,19 @@ export class TicketsService {
     // A customer's new live chat goes to the bot first (BOT_ENABLED), until it hands over.
     const botActive = source === 'chat' && !isAgent(actor) && this.config.bot.enabled;
     const opened = await this.open(
-      { title: dto.title, description: dto.description, priority: dto.priority, category: dto.category ?? null, queueId: dto.queue_id ?? null, clientId, source, customFields, botActive },
+      {
+        title: dto.title,
+        description: dto.description,
+        priority: dto.priority,
+        category: dto.category ?? null,
+        queueId: dto.queue_id ?? null,
+        clientId,
+        source,
+        customFields,
+        botActive,
+        // A visitor's ticket is seen by its visitor session only (and by the account once claimed).
+        visitorSessionId: actor.visitorSessionId ?? null,
+      },
       actor.id,
     );
     return this.announceOpened(opened, actor.id);
@@ -220,6 +233,7 @@ export class TicketsService {
       queueId: query.queue_id,
       agentId: eitherName({ field: 'agent_id', value: query.agent_id }, { field: 'assigned_to', value: query.assigned_to }),
       clientId: isAgent(actor) ? query.client_id : actor.id,
+      visitorSessionId: isAgent(actor) ? undefined : actor.visitorSessionId,
       category: query.category,
       customFields: await this.customFields.filter(query.custom_fields),
       q: eitherName({ field: 'q', value: query.q }, { field: 'search', value: query.search }),
@@ -240,7 +254,7 @@ export class TicketsService {
   /** The ticket if the caller may see it: agents see all, a client only its own (else 404, never 403). */
   async getVisible(actor: AuthUser, id: number, manager?: EntityManager): Promise<TicketEntity> {
     const ticket = await this.tickets.findById(id, manager);
-    if (!ticket || (!isAgent(actor) && ticket.clientId !== actor.id)) throw notFound();
+    if (!ticket || !maySeeTicket(actor, ticket)) throw notFound();
     return ticket;
   }
 
@@ -489,7 +503,7 @@ export class TicketsService {
   /** Locks a ticket the caller may see, for a change made in the caller's transaction. */
   async lockVisible(actor: Actor, id: number, manager: EntityManager): Promise<TicketEntity> {
     const ticket = await this.tickets.lockById(id, manager);
-    if (!ticket || (actor && !isAgent(actor) && ticket.clientId !== actor.id)) throw notFound();
+    if (!ticket || (actor && !maySeeTicket(actor, ticket))) throw notFound();
     return ticket;
   }
 

@@ -56,10 +56,14 @@ export function linkAssets(template: string, urls: ReadonlyMap<string, string>):
   });
 }
 
-/** The browser build of socket.io-client (the service does not serve /socket.io/socket.io.js), without its source-map line. */
-function socketIoClient(): string {
+/**
+ * A browser build of socket.io-client (the service does not serve /socket.io/socket.io.js), without
+ * its source-map line: `socket.io.min.js` (a classic script that sets `window.io`, for the console's
+ * own page) or `socket.io.esm.min.js` (an ES module, for the widget on other sites' pages).
+ */
+function socketIoClient(build: 'socket.io.min.js' | 'socket.io.esm.min.js'): string {
   const pkg = createRequire(import.meta.url).resolve('socket.io-client/package.json');
-  return readFileSync(join(dirname(pkg), 'dist', 'socket.io.min.js'), 'utf8').replace(/\n?\/\/# sourceMappingURL=.*$/m, '\n');
+  return readFileSync(join(dirname(pkg), 'dist', build), 'utf8').replace(/\n?\/\/# sourceMappingURL=.*$/m, '\n');
 }
 
 export class WebPages {
@@ -67,7 +71,10 @@ export class WebPages {
   private readonly pages = new Map<string, { body: Buffer; type: string; cache: string; csp: boolean }>();
 
   constructor(dir = fileURLToPath(new URL('./public/', import.meta.url))) {
-    const sources = new Map<string, string>([['socket.io.js', socketIoClient()]]);
+    const sources = new Map<string, string>([
+      ['socket.io.js', socketIoClient('socket.io.min.js')],
+      ['socket.io.esm.js', socketIoClient('socket.io.esm.min.js')],
+    ]);
     for (const name of readdirSync(dir)) sources.set(name, readFileSync(join(dir, name), 'utf8'));
     const urls = new Map<string, string>();
     // Scripts and styles first (they refer to no other asset), then the pages and the loader that link them.

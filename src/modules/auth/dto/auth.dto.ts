@@ -23,6 +23,9 @@ export class SignupDto {
   name: string;
 }
 
+/** A chat without an account: a name and an e-mail address, no password. */
+export class VisitorDto extends PickType(SignupDto, ['email', 'name'] as const) {}
+
 export class LoginDto {
   @ApiProperty({ example: 'customer@example.com' })
   @NormalizeEmail()

@@ -12,6 +12,9 @@ const state = {
   ticket: null,
   /** Every message and note on screen, by `m<id>` / `n<id>`: a replay never shows one twice. */
   shown: new Set(),
+  /** Files shown under their messages, by attachment id; files of messages not on screen yet, by message id. */
+  shownFiles: new Set(),
+  pendingFiles: new Map(),
   lastMessageId: 0,
   typingTimer: 0,
   typingSentAt: 0,
@@ -80,7 +83,21 @@ async function start() {
   const canned = await api('/canned-responses?limit=100');
   for (const c of canned.items) $('canned').append(el('option', { value: c.id, textContent: `${c.shortcut}: ${c.title}` }));
   connect();
-  await loadTickets(true);
+  await Promise.all([loadTickets(true), loadOnlineAgents()]);
+}
+
+// ---- the team online -----------------------------------------------------------------------------
+
+/** Who of the team is online (GET /presence/agents), read again on each `agent:presence` and reconnect. */
+async function loadOnlineAgents() {
+  const page = await api('/presence/agents?limit=100');
+  $('online-agents').replaceChildren(
+    ...page.items.map((agent) => {
+      const item = el('li', { textContent: agent.id === state.me.id ? `${agent.name} (you)` : agent.name });
+      item.dataset.userId = agent.id;
+      return item;
+    }),
+  );
 }
 
 // ---- ticket list -------------------------------------------------------------------------------
@@ -105,10 +122,18 @@ function matchesFilters(ticket) {
   return true;
 }
 
+/** Bumped by each fresh load: the answer of a load that a newer one overtook is dropped. */
+let listGeneration = 0;
+
 async function loadTickets(fresh) {
   const params = filterQuery();
   if (!fresh && state.cursor) params.set('cursor', state.cursor);
-  const page = await api(`/tickets?${params}`);
+  const generation = fresh ? ++listGeneration : listGeneration;
+  $('tickets').setAttribute('aria-busy', 'true');
+  const page = await api(`/tickets?${params}`).finally(() => {
+    if (generation === listGeneration) $('tickets').setAttribute('aria-busy', 'false');
+  });
+  if (generation !== listGeneration) return;
   if (fresh) $('tickets').replaceChildren();
   for (const ticket of page.items) $('tickets').append(ticketRow(ticket));
   state.cursor = page.next_cursor;
@@ -139,6 +164,8 @@ function upsertRow(ticket, { prepend = false } = {}) {
 
 let filterTimer = 0;
 $('filters').addEventListener('input', () => {
+  // Busy from the first keystroke: the list on screen is not the one asked for until the reload is in.
+  $('tickets').setAttribute('aria-busy', 'true');
   clearTimeout(filterTimer);
   filterTimer = setTimeout(() => void loadTickets(true), 250);
 });
@@ -155,11 +182,18 @@ function connect() {
   state.socket = socket;
   socket.on('connect', () => {
     $('connection').textContent = 'Online';
+    loadOnlineAgents().catch(() => {});
     // After a drop: join the open ticket again and take what was missed.
     if (state.ticket) join(state.ticket.id, state.lastMessageId).catch(showError);
   });
-  socket.on('disconnect', () => ($('connection').textContent = 'Reconnecting…'));
+  socket.on('disconnect', (reason) => {
+    $('connection').textContent = 'Reconnecting…';
+    // Ended by the server (logout elsewhere, a new password, the token's expiry): Socket.IO does not
+    // retry that on its own; one more try says why (connect_error).
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (error) => ($('connection').textContent = `Offline (${error.message})`));
+  socket.on('agent:presence', () => void loadOnlineAgents().catch(() => {}));
   socket.on('ticket:created', (ticket) => {
     upsertRow(ticket, { prepend: true });
     announce(`New ticket #${ticket.id}: ${ticket.title}`);
@@ -181,8 +215,14 @@ function connect() {
   socket.on('message:new', (message) => {
     if (state.ticket?.id !== message.ticket_id) return;
     addEntry(message, 'm');
-    // A file is uploaded before the message that tells of it: the list is current by now.
-    if (message.author_id !== state.me.id) loadFiles().catch(showError);
+    // A file is uploaded before the message that tells of it: the list is current by now. A mail's
+    // files come with its message (no attachment:new): read them too.
+    if (message.author_id !== state.me.id) Promise.all([loadFiles(), loadMessageFiles()]).catch(showError);
+  });
+  socket.on('attachment:new', ({ ticket_id, attachment }) => {
+    if (state.ticket?.id !== ticket_id) return;
+    if (attachment.message_id !== null) showMessageFile(attachment);
+    else loadFiles().catch(showError);
   });
   socket.on('typing', (event) => {
     if (state.ticket?.id !== event.ticket_id || event.user_id === state.me.id) return;
@@ -209,6 +249,8 @@ async function openTicket(id) {
   const ticket = await api(`/tickets/${id}`);
   state.ticket = ticket;
   state.shown.clear();
+  state.shownFiles.clear();
+  state.pendingFiles.clear();
   state.lastMessageId = 0;
   $('thread').replaceChildren();
   $('ticket').hidden = false;
@@ -218,7 +260,7 @@ async function openTicket(id) {
   const notes = await api(`/tickets/${id}/notes?limit=100`);
   await join(id, undefined);
   for (const note of notes.items) addEntry(note, 'n');
-  await Promise.all([loadFiles(), loadArticles()]);
+  await Promise.all([loadFiles(), loadMessageFiles(), loadArticles()]);
   $('reply').focus();
 }
 
@@ -269,8 +311,39 @@ function addEntry(entry, kind) {
     el('p', { className: 'content', textContent: entry.content }),
   );
   item.dataset.createdAt = entry.created_at;
+  if (!note) {
+    item.id = `m-${entry.id}`;
+    item.append(el('ul', { className: 'entry-files', ariaLabel: 'Files of this message', hidden: true }));
+  }
   const later = [...$('thread').children].find((li) => li.dataset.createdAt && li.dataset.createdAt > entry.created_at);
   $('thread').insertBefore(item, later ?? null);
+  if (!note) for (const file of state.pendingFiles.get(entry.id) ?? []) showMessageFile(file);
+  state.pendingFiles.delete(entry.id);
+}
+
+/** The files on the open ticket's messages (e-mail attachments, the widget's uploads), each under its message. */
+async function loadMessageFiles() {
+  let cursor = null;
+  do {
+    const page = await api(`/attachments/ticket/${state.ticket.id}/messages?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    for (const file of page.items) showMessageFile(file);
+    cursor = page.next_cursor;
+  } while (cursor);
+}
+
+/** A download under the message the file belongs to (kept until that message is on screen), once. */
+function showMessageFile(file) {
+  if (state.shownFiles.has(file.id)) return;
+  const list = $(`m-${file.message_id}`)?.querySelector('.entry-files');
+  if (!list) {
+    state.pendingFiles.set(file.message_id, [...(state.pendingFiles.get(file.message_id) ?? []), file]);
+    return;
+  }
+  state.shownFiles.add(file.id);
+  const button = el('button', { type: 'button', className: 'link', textContent: `Download ${file.filename}` });
+  button.addEventListener('click', () => void download(file));
+  list.append(el('li', {}, button, el('span', { textContent: ` ${file.size} bytes` })));
+  list.hidden = false;
 }
 
 async function loadFiles() {

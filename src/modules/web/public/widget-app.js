@@ -1,8 +1,10 @@
-// The customer chat widget (loaded by /widget.js): a bubble that opens a chat on the public API.
-// Lives in a shadow root, so the host page's styles and ours do not meet.
-(() => {
-  const { base, stylesheet } = window.SupportWidget;
-  const io = window.io;
+// The customer chat widget: a bubble that opens a chat on the public API. An ES module that /widget.js
+// imports with the Socket.IO client's ES build, so neither leaves a global on the host page (a site
+// with its own Socket.IO keeps its `io`). Lives in a shadow root, so the host page's styles and ours
+// do not meet.
+
+/** Starts the widget: `base` the service's origin, `stylesheet` the widget's CSS, `io` the Socket.IO client. */
+export function start({ base, stylesheet, io }) {
   const STORE = `support-widget:${base}`;
   const TYPING_SHOWN_MS = 4000;
 
@@ -18,6 +20,11 @@
       password: 'Password',
       haveAccount: 'I have an account',
       newHere: 'I am new here',
+      asVisitor: 'Chat without an account',
+      startChat: 'Start chatting',
+      visitorHint: 'Just your name and e-mail address. We mail you a link to set a password later, if you like.',
+      hasAccount: 'This address has an account: please log in.',
+      visitEnded: 'Your chat session has ended. To see your conversations again, set a password with the link we e-mailed you and log in.',
       start: 'How can we help?',
       startButton: 'Start the conversation',
       message: 'Message',
@@ -36,6 +43,10 @@
       reconnecting: 'Reconnecting…',
       you: 'You',
       newChat: 'New conversation',
+      bot: 'Support bot',
+      askPerson: 'Talk to a person',
+      handoff: 'Connecting you to a person…',
+      talkingTo: (name) => `You are now talking to ${name}.`,
     },
     ru: {
       open: 'Напишите нам',
@@ -48,6 +59,11 @@
       password: 'Пароль',
       haveAccount: 'У меня есть аккаунт',
       newHere: 'Я здесь впервые',
+      asVisitor: 'Чат без регистрации',
+      startChat: 'Начать чат',
+      visitorHint: 'Только имя и адрес эл. почты. Ссылку, чтобы задать пароль, пришлём письмом — если захотите.',
+      hasAccount: 'У этого адреса есть аккаунт: войдите, пожалуйста.',
+      visitEnded: 'Сеанс чата закончился. Чтобы снова увидеть свои обращения, задайте пароль по ссылке из письма и войдите.',
       start: 'Чем мы можем помочь?',
       startButton: 'Начать разговор',
       message: 'Сообщение',
@@ -66,14 +82,59 @@
       reconnecting: 'Переподключение…',
       you: 'Вы',
       newChat: 'Новое обращение',
+      bot: 'Бот поддержки',
+      askPerson: 'Позвать сотрудника',
+      handoff: 'Соединяем вас с сотрудником…',
+      talkingTo: (name) => `Теперь с вами общается ${name}.`,
     },
   };
   const lang = (navigator.language || 'en').toLowerCase().startsWith('ru') ? 'ru' : 'en';
   const t = TEXTS[lang];
 
   const saved = JSON.parse(localStorage.getItem(STORE) || '{}');
-  const state = { token: saved.token ?? null, ticketId: saved.ticketId ?? null, me: null, socket: null, lastMessageId: 0, shown: new Set() };
-  const save = () => localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId }));
+  const state = {
+    token: saved.token ?? null,
+    ticketId: saved.ticketId ?? null,
+    /** Chatting without an account: its token sees only this visit's conversations. */
+    visitor: saved.visitor === true,
+    /** When a visitor's token is renewed (ms since the epoch): at 80 % of its life. */
+    renewAt: saved.renewAt ?? 0,
+    me: null,
+    socket: null,
+    lastMessageId: 0,
+    shown: new Set(),
+    /** Whether the bot holds the chat (null: not known yet); its turn to false is the hand-off. */
+    botActive: null,
+    /** The agent the customer was last told they are talking to. */
+    agentName: null,
+  };
+  const save = () =>
+    localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId, visitor: state.visitor, renewAt: state.renewAt }));
+
+  /**
+   * A visitor has no password to log in again with: its token is renewed for the same visit
+   * (POST /auth/visitor/renew) at 80 % of its life, while the page is open or when it opens again in
+   * time. A refusal (the visit is over) leaves it to expire, and the widget then says what to do.
+   */
+  let renewTimer = 0;
+  const tokenIssued = (res) => {
+    state.token = res.access_token;
+    state.renewAt = Date.now() + res.expires_in * 800;
+  };
+  function scheduleRenewal() {
+    clearTimeout(renewTimer);
+    if (!state.visitor || !state.token) return;
+    renewTimer = setTimeout(async () => {
+      try {
+        tokenIssued(await api('/auth/visitor/renew', { method: 'POST' }));
+        if (state.socket) state.socket.auth.token = state.token;
+        save();
+        scheduleRenewal();
+      } catch {
+        // The visit is over or the token already gone: the connection's refusal tells the customer.
+      }
+    }, Math.min(2 ** 31 - 1, Math.max(0, state.renewAt - Date.now())));
+  }
 
   function el(tag, props = {}, ...children) {
     const node = Object.assign(document.createElement(tag), props);
@@ -144,6 +205,8 @@
   const showError = (error) => (alert.textContent = error.message);
   const field = (label, input) => el('label', {}, label, input);
 
+  scheduleRenewal();
+
   // ---- views -----------------------------------------------------------------------------------
   let view = null;
   function render() {
@@ -153,28 +216,48 @@
     if (view !== 'chat') chatView();
   }
 
-  function authView(mode) {
+  /** Signing up, logging in, or a chat without an account (`visitor`: a name and an e-mail address, POST /auth/visitor). */
+  function authView(mode, prefill = {}) {
     view = 'auth';
     alert.textContent = '';
     const name = el('input', { name: 'name', required: true, autocomplete: 'name' });
-    const email = el('input', { name: 'email', type: 'email', required: true, autocomplete: 'email' });
+    const email = el('input', { name: 'email', type: 'email', required: true, autocomplete: 'email', value: prefill.email ?? '' });
     const password = el('input', { name: 'password', type: 'password', required: true, minLength: 8, autocomplete: mode === 'signup' ? 'new-password' : 'current-password' });
+    const submitText = { signup: t.signup, login: t.login, visitor: t.startChat }[mode];
     const form = el(
       'form',
       { className: 'stack' },
-      mode === 'signup' ? field(t.name, name) : null,
+      mode === 'visitor' ? el('p', { className: 'hint', textContent: t.visitorHint }) : null,
+      mode === 'login' ? null : field(t.name, name),
       field(t.email, email),
-      field(t.password, password),
-      el('button', { type: 'submit', textContent: mode === 'signup' ? t.signup : t.login }),
+      mode === 'visitor' ? null : field(t.password, password),
+      el('button', { type: 'submit', textContent: submitText }),
     );
-    const other = el('button', { type: 'button', className: 'link', textContent: mode === 'signup' ? t.haveAccount : t.newHere });
-    other.addEventListener('click', () => authView(mode === 'signup' ? 'login' : 'signup'));
+    const others = [
+      ['visitor', t.asVisitor],
+      ['login', t.haveAccount],
+      ['signup', t.newHere],
+    ]
+      .filter(([other]) => other !== mode)
+      .map(([other, text]) => {
+        const button = el('button', { type: 'button', className: 'link', textContent: text });
+        button.addEventListener('click', () => authView(other, { email: email.value }));
+        return button;
+      });
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       try {
         const credentials = { email: email.value, password: password.value };
-        const res = mode === 'signup' ? await api('/auth/signup', { method: 'POST', body: { ...credentials, name: name.value } }) : await api('/auth/login', { method: 'POST', body: credentials });
-        state.token = res.access_token;
+        const res =
+          mode === 'signup'
+            ? await api('/auth/signup', { method: 'POST', body: { ...credentials, name: name.value } })
+            : mode === 'login'
+              ? await api('/auth/login', { method: 'POST', body: credentials })
+              : await api('/auth/visitor', { method: 'POST', body: { name: name.value, email: email.value } });
+        tokenIssued(res);
+        state.visitor = mode === 'visitor';
+        state.me = null;
+        scheduleRenewal();
         if (mode === 'login') {
           // Back on another browser: carry on with the latest conversation unless it is closed.
           const [latest] = (await api('/tickets?limit=1')).items;
@@ -184,10 +267,16 @@
         alert.textContent = '';
         render();
       } catch (error) {
+        // A visit under the address of an account: its owner logs in.
+        if (mode === 'visitor' && error.status === 409) {
+          authView('login', { email: email.value });
+          alert.textContent = t.hasAccount;
+          return;
+        }
         showError(error);
       }
     });
-    body.replaceChildren(form, other);
+    body.replaceChildren(form, el('div', { className: 'switch' }, ...others));
   }
 
   function startView() {
@@ -210,11 +299,13 @@
     body.replaceChildren(form);
   }
 
-  let log, typing, compose, rating, files;
+  let log, typing, compose, rating, files, askPerson;
   function chatView() {
     view = 'chat';
     state.shown.clear();
     state.lastMessageId = 0;
+    state.botActive = null;
+    state.agentName = null;
     log = el('ol', { className: 'log', ariaLabel: t.title });
     log.setAttribute('role', 'log');
     typing = el('p', { className: 'typing', ariaLive: 'polite' });
@@ -227,6 +318,18 @@
       el('div', { className: 'row' }, field(t.attach, file), el('button', { type: 'submit', textContent: t.send })),
     );
     rating = el('div', { className: 'rating' });
+    // While the bot holds the chat: the customer may ask for a person (`bot:handoff`) instead of writing "agent".
+    askPerson = el('button', { type: 'button', className: 'link ask-person', textContent: t.askPerson, hidden: true });
+    askPerson.addEventListener('click', async () => {
+      askPerson.disabled = true;
+      try {
+        await emit('bot:handoff', { ticket_id: state.ticketId });
+      } catch (error) {
+        showError(error);
+      } finally {
+        askPerson.disabled = false;
+      }
+    });
     files = el('ul', { className: 'files', ariaLabel: t.files, hidden: true });
     compose.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -259,9 +362,10 @@
       form.append('file', chosen);
       try {
         alert.textContent = '';
-        await api(`/tickets/${state.ticketId}/attachments`, { method: 'POST', form });
+        // The file goes on the message that tells of it, so the agent sees it under that message.
         const ack = await emit('message:send', { ticket_id: state.ticketId, content: t.sentFile(chosen.name), client_msg_id: crypto.randomUUID() });
         addMessage(ack.message);
+        await api(`/messages/${ack.message.id}/attachments`, { method: 'POST', form });
         void loadFiles();
       } catch (error) {
         alert.textContent = error.status === 413 ? `${t.tooLarge} ${error.message}` : error.message;
@@ -269,7 +373,7 @@
         file.value = '';
       }
     });
-    body.replaceChildren(log, typing, files, compose, rating);
+    body.replaceChildren(log, typing, files, askPerson, compose, rating);
     if (state.socket?.connected) void join();
   }
 
@@ -279,12 +383,32 @@
     if (state.shown.has(key)) return;
     state.shown.add(key);
     if (message.id) state.lastMessageId = Math.max(state.lastMessageId, message.id);
-    const who = mine ? t.you : (message.author_name ?? message.author_type);
+    // A person's first word (or another person's): who the customer is talking to now, as a step of its own.
+    if (message.author_type === 'agent' && message.author_name && message.author_name !== state.agentName) {
+      state.agentName = message.author_name;
+      notice(t.talkingTo(message.author_name));
+    }
+    const who = mine ? t.you : message.author_type === 'bot' ? t.bot : (message.author_name ?? message.author_type);
     log.append(el('li', { className: `msg ${mine ? 'mine' : `from-${message.author_type}`}` }, el('span', { className: 'who', textContent: who }), el('p', { textContent: message.content })));
     log.scrollTop = log.scrollHeight;
   }
 
+  /** A line of the conversation that nobody said: a step such as the hand-off to a person. */
+  function notice(text) {
+    log.append(el('li', { className: 'notice', textContent: text }));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  /** The bot's part: the "talk to a person" button while it holds the chat, and the hand-off when it stops. */
+  function showBot(ticket) {
+    const was = state.botActive;
+    state.botActive = ticket.bot_active;
+    askPerson.hidden = !ticket.bot_active || ticket.status === 'closed';
+    if (was && !ticket.bot_active && state.agentName === null) notice(t.handoff);
+  }
+
   function showStatus(ticket) {
+    showBot(ticket);
     if (ticket.status === 'resolved') showRating();
     else if (ticket.status === 'closed') {
       compose.hidden = true;
@@ -326,10 +450,15 @@
 
   /** The files on the conversation, each a download (fetched with the token, saved from a blob). */
   async function loadFiles() {
-    const list = await api(`/attachments/ticket/${state.ticketId}?limit=100`).catch(() => ({ items: [] }));
-    files.hidden = list.items.length === 0;
+    const none = () => ({ items: [] });
+    const [onTicket, onMessages] = await Promise.all([
+      api(`/attachments/ticket/${state.ticketId}?limit=100`).catch(none),
+      api(`/attachments/ticket/${state.ticketId}/messages?limit=100`).catch(none),
+    ]);
+    const all = [...onTicket.items, ...onMessages.items].sort((a, b) => a.id - b.id);
+    files.hidden = all.length === 0;
     files.replaceChildren(
-      ...list.items.map((file) => {
+      ...all.map((file) => {
         const button = el('button', { type: 'button', className: 'link', textContent: t.download(file.filename) });
         button.addEventListener('click', async () => {
           const res = await fetch(`${base}/api/v1/attachments/${file.id}/content`, { headers: { Authorization: `Bearer ${state.token}` } });
@@ -351,6 +480,8 @@
       const ack = await emit('ticket:join', since ? { ticket_id: state.ticketId, since_message_id: since } : { ticket_id: state.ticketId });
       addMessage({ content: ack.ticket.description, author_type: 'client', created_at: ack.ticket.created_at }, true);
       for (const message of ack.messages) addMessage(message);
+      // Opened again after the bot handed over, before a person wrote: the hand-off is where it stands.
+      if (state.botActive === null && !ack.ticket.bot_active && ack.messages.some((m) => m.author_type === 'bot')) state.botActive = true;
       showStatus(ack.ticket);
       void loadFiles();
     } catch (error) {
@@ -370,14 +501,28 @@
       state.me ??= await api('/auth/me').catch(() => null);
       if (view === 'chat') await join();
     });
-    socket.on('disconnect', () => (status.textContent = t.reconnecting));
+    socket.on('disconnect', (reason) => {
+      status.textContent = t.reconnecting;
+      // The server ended it (logout elsewhere, a new password, the token's expiry): Socket.IO does not
+      // retry that on its own; one more try hears why (connect_error) and acts on it.
+      if (reason === 'io server disconnect') socket.connect();
+    });
     socket.on('connect_error', (error) => {
       if (error.message !== 'unauthorized') return void (status.textContent = t.reconnecting);
       socket.close();
       state.socket = null;
       state.token = null;
+      if (!state.visitor) {
+        save();
+        return authView('login');
+      }
+      // A visit's token ended (it expired, or the address was claimed): a new visit would not see this
+      // conversation; the mailed link (a password, then log in) brings back every conversation of the address.
+      state.visitor = false;
+      state.ticketId = null;
       save();
       authView('login');
+      alert.textContent = t.visitEnded;
     });
     socket.on('message:new', (message) => {
       if (message.ticket_id !== state.ticketId || view !== 'chat') return;
@@ -385,6 +530,9 @@
       typing.textContent = '';
       // A file comes before the message that tells of it: the list is current by now.
       if (message.author_id !== state.me?.id) void loadFiles();
+    });
+    socket.on('attachment:new', (event) => {
+      if (event.ticket_id === state.ticketId && view === 'chat') void loadFiles();
     });
     socket.on('ticket:updated', (ticket) => {
       if (ticket.id === state.ticketId && view === 'chat') showStatus(ticket);
@@ -397,4 +545,4 @@
       typingTimer = setTimeout(() => (typing.textContent = ''), TYPING_SHOWN_MS);
     });
   }
-})();
+}

@@ -1,0 +1,105 @@
+import { signedIn } from './factories/users.factory.js';
+import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { collect, connect, next, socketPool } from './utils/socket.js';
+import { twoInstances } from './utils/two-instances.js';
+import { waitFor } from './utils/wait.js';
+
+interface OnlineAgent {
+  id: number;
+  name: string;
+  role: string;
+}
+
+/** GET /presence/agents and `agent:presence`: who of the team is online, for the console. */
+describe('agents online', () => {
+  let t: TestApp;
+  const sockets = socketPool(() => t.baseUrl);
+
+  beforeAll(async () => {
+    t = await createTestApp({ AUTO_ASSIGN: 'false' });
+  });
+  // Each test starts with nobody online (the sockets closed by the last one are gone from presence).
+  beforeEach(() => waitFor(async () => (await t.db.query('SELECT 1 FROM agent_presence')).length === 0));
+  afterEach(() => sockets.closeAll());
+  afterAll(() => t.close());
+
+  const online = async (auth: Record<string, string>, query = ''): Promise<{ items: OnlineAgent[]; next_cursor: string | null }> =>
+    (await t.http.get(`/api/v1/presence/agents${query}`).set(auth).expect(200)).body;
+
+  it('lists the agents and admins with a connection, tells the others as they come and go, and is for agents only', async () => {
+    const agent = await signedIn(t, { role: 'agent', name: 'Ada Agent' });
+    const admin = await signedIn(t, { role: 'admin', name: 'Abe Admin' });
+    const customer = await signedIn(t, { name: 'Cy Customer' });
+    const watching = await sockets.open(agent);
+    await sockets.open(customer);
+    expect((await online(agent.auth)).items).toEqual([{ id: agent.user.id, name: 'Ada Agent', role: 'agent' }]);
+
+    const cameOnline = next<{ user_id: number; name: string; online: boolean }>(watching, 'agent:presence', (e) => e.user_id === admin.user.id);
+    const adminSocket = await sockets.open(admin);
+    expect(await cameOnline).toEqual({ user_id: admin.user.id, name: 'Abe Admin', online: true });
+    expect((await online(admin.auth)).items.map((a) => a.id)).toEqual([agent.user.id, admin.user.id]);
+
+    // A second connection of the admin: closing one of them leaves it online.
+    const second = await sockets.open(admin);
+    second.close();
+    const wentOffline = next<{ user_id: number; online: boolean }>(watching, 'agent:presence', (e) => e.user_id === admin.user.id && !e.online);
+    await waitFor(async () => (await t.db.query('SELECT connections FROM agent_presence WHERE user_id = $1', [admin.user.id]))[0]?.connections === 1);
+    expect((await online(agent.auth)).items.map((a) => a.id)).toContain(admin.user.id);
+    adminSocket.close();
+    expect(await wentOffline).toMatchObject({ user_id: admin.user.id, online: false });
+    expect((await online(agent.auth)).items.map((a) => a.id)).toEqual([agent.user.id]);
+
+    await t.http.get('/api/v1/presence/agents').set(customer.auth).expect(403);
+    await t.http.get('/api/v1/presence/agents').expect(401);
+  });
+
+  it('pages by id with the list conventions', async () => {
+    const agents = [await signedIn(t, { role: 'agent' }), await signedIn(t, { role: 'agent' }), await signedIn(t, { role: 'agent' })];
+    for (const agent of agents) await sockets.open(agent);
+    const first = await online(agents[0].auth, '?limit=2');
+    expect(first.items.map((a) => a.id)).toEqual([agents[0].user.id, agents[1].user.id]);
+    const rest = await online(agents[0].auth, `?limit=2&cursor=${first.next_cursor}`);
+    expect(rest).toEqual({ items: [expect.objectContaining({ id: agents[2].user.id })], next_cursor: null });
+    const bad = await t.http.get('/api/v1/presence/agents?cursor=nonsense').set(agents[0].auth).expect(422);
+    expect(bad.body).toMatchObject({ error: 'validation_failed' });
+  });
+});
+
+/** Over two instances: an agent connected to both goes offline only when its last connection, anywhere, closes. */
+describe('agents online, two instances', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const { sockets } = twoInstances({ AUTO_ASSIGN: 'false' }, (first, second) => {
+    a = first;
+    b = second;
+  });
+  const open = async (app: TestApp, token: string) => {
+    const socket = await connect(app.baseUrl, token);
+    sockets.push(socket);
+    return socket;
+  };
+
+  it('tells the agents on A that an agent went offline once its connections on A and B are both closed', async () => {
+    const watcher = await signedIn(a, { role: 'agent', name: 'Wanda Watcher' });
+    const roaming = await signedIn(a, { role: 'agent', name: 'Rory Roaming' });
+    const watching = await open(a, watcher.token);
+    const events = collect<{ user_id: number; online: boolean }>(watching, 'agent:presence');
+    const onA = await open(a, roaming.token);
+    const onB = await open(b, roaming.token);
+    await waitFor(async () => (await onlineIds(a, watcher.auth)).includes(roaming.user.id));
+
+    // Closing the connection on B leaves one on A: no "offline".
+    onB.close();
+    await waitFor(async () => Number((await a.db.query('SELECT coalesce(sum(connections), 0)::int AS n FROM agent_presence WHERE user_id = $1', [roaming.user.id]))[0].n) === 1);
+    expect(await onlineIds(a, watcher.auth)).toContain(roaming.user.id);
+    expect(events.filter((e) => e.user_id === roaming.user.id && !e.online)).toEqual([]);
+    const offline = next<{ user_id: number; online: boolean }>(watching, 'agent:presence', (e) => e.user_id === roaming.user.id && !e.online);
+    onA.close();
+    expect(await offline).toMatchObject({ user_id: roaming.user.id, online: false });
+    expect(await onlineIds(b, watcher.auth)).toEqual([watcher.user.id]);
+  });
+});
+
+async function onlineIds(app: TestApp, auth: Record<string, string>): Promise<number[]> {
+  return (await app.http.get('/api/v1/presence/agents').set(auth).expect(200)).body.items.map((i: { id: number }) => i.id);
+}

@@ -1,0 +1,176 @@
+import { createTicket } from './factories/tickets.factory.js';
+import { createUser, DEFAULT_PASSWORD } from './factories/users.factory.js';
+import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { decodeJwtPayload, handMadeJwt } from './utils/jwt.js';
+import { passwordLinkToken, startSmtpSink, type SmtpSink } from './utils/smtp-sink.js';
+import { connect, request, socketPool } from './utils/socket.js';
+
+const NEW_PASSWORD = 'another-horse-43';
+
+interface Visitor {
+  user: { id: number; name: string; email: string; role: string };
+  token: string;
+  auth: { Authorization: string };
+}
+
+type Answer = { ok: boolean; ticket_id?: number; error?: { error: string; status_code: number } };
+
+/**
+ * Chat without an account (POST /auth/visitor): a token for a name and an e-mail address, scoped
+ * to the tickets opened with it, over REST and Socket.IO; the claim link; the signup limit.
+ */
+describe('visitor chat (a name and an e-mail address, no password)', () => {
+  let t: TestApp;
+  let smtp: SmtpSink;
+  const sockets = socketPool(() => t.baseUrl);
+  /** Each test speaks from its own address, so the signup limit of one does not reach another. */
+  let ip = 0;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    t = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: 'https://support.example.test/', TRUST_PROXY: 'true', SIGNUP_PER_HOUR_PER_IP: '4' });
+  });
+  beforeEach(() => (ip += 1));
+  afterEach(() => sockets.closeAll());
+  afterAll(async () => {
+    await t.close();
+    await smtp.stop();
+  });
+
+  const from = (host = 1) => `10.9.${ip}.${host}`;
+  const startVisit = (body: object, host = 1) => t.http.post('/api/v1/auth/visitor').set('X-Forwarded-For', from(host)).send(body);
+  async function visitor(email: string, name = 'Vera Visitor'): Promise<Visitor> {
+    const res = await startVisit({ name, email }).expect(201);
+    return { user: res.body.user, token: res.body.access_token, auth: { Authorization: `Bearer ${res.body.access_token}` } };
+  }
+  const titles = async (auth: Record<string, string>): Promise<string[]> =>
+    (await t.http.get('/api/v1/tickets').set(auth).expect(200)).body.items.map((i: { title: string }) => i.title);
+  const tokenIn = passwordLinkToken;
+
+  it('sees only the tickets opened with its token: never the address’s earlier tickets nor another visit’s, over REST and Socket.IO', async () => {
+    const contact = await createUser(t.db, { password: null, name: 'Known From Mail' });
+    const earlier = await createTicket(t.db, { clientId: contact.id, title: 'Earlier by e-mail', source: 'email' });
+
+    const first = await visitor(contact.email.toUpperCase());
+    expect(first.user).toMatchObject({ id: contact.id, name: 'Vera Visitor', role: 'client' });
+    expect((await t.http.get('/api/v1/auth/me').set(first.auth).expect(200)).body).toMatchObject({ id: contact.id, name: 'Vera Visitor' });
+
+    // The address's earlier ticket: as a stranger's.
+    expect(await titles(first.auth)).toEqual([]);
+    await t.http.get(`/api/v1/tickets/${earlier.id}`).set(first.auth).expect(404);
+    await t.http.get(`/api/v1/tickets/${earlier.id}/messages`).set(first.auth).expect(404);
+    await t.http.post(`/api/v1/tickets/${earlier.id}/messages`).set(first.auth).send({ content: 'Let me in' }).expect(404);
+    await t.http.get(`/api/v1/attachments/ticket/${earlier.id}`).set(first.auth).expect(404);
+    await t.http.patch(`/api/v1/tickets/${earlier.id}`).set(first.auth).send({ status: 'closed' }).expect(404);
+    const socket = await sockets.open(first);
+    expect(await request<Answer>(socket, 'ticket:join', { ticket_id: earlier.id })).toMatchObject({ ok: false, error: { error: 'not_found', status_code: 404 } });
+
+    // What it opens is its own, over Socket.IO and REST.
+    const created = await request<Answer>(socket, 'ticket:create', { title: 'Visitor chat', description: 'Hello from the widget' });
+    expect(created.ok).toBe(true);
+    expect(await request<Answer>(socket, 'ticket:join', { ticket_id: created.ticket_id })).toMatchObject({ ok: true });
+    const rest = await t.http.post('/api/v1/tickets').set(first.auth).send({ title: 'Visitor form', description: 'Asked by the form' }).expect(201);
+    expect(rest.body.client_id).toBe(contact.id);
+    expect(await titles(first.auth)).toEqual(['Visitor form', 'Visitor chat']);
+
+    // Another visit with the same address (another browser) sees none of them.
+    const second = await visitor(contact.email, 'Vera Again');
+    expect(await titles(second.auth)).toEqual([]);
+    await t.http.get(`/api/v1/tickets/${created.ticket_id}`).set(second.auth).expect(404);
+    const other = await sockets.open(second);
+    expect(await request<Answer>(other, 'ticket:join', { ticket_id: created.ticket_id })).toMatchObject({ ok: false, error: { error: 'not_found' } });
+    expect(await request<Answer>(other, 'message:send', { ticket_id: created.ticket_id, content: 'Me too' })).toMatchObject({ ok: false, error: { error: 'not_found' } });
+
+    // A visitor may chat, not change the account it chats under.
+    await t.http.patch('/api/v1/auth/me').set(first.auth).send({ name: 'Renamed' }).expect(403);
+    await t.http.post('/api/v1/auth/password').set(first.auth).send({ current_password: 'x', new_password: NEW_PASSWORD }).expect(403);
+
+    // The address claims the account by the mailed link: a login sees every ticket, and the visitor tokens end.
+    const mails = await smtp.waitForMails((m) => m.to === contact.email, 2);
+    expect(mails[0].subject).toBe('Set a password for your account');
+    await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mails[0].text), new_password: NEW_PASSWORD }).expect(204);
+    const login = await t.http.post('/api/v1/auth/login').send({ email: contact.email, password: NEW_PASSWORD }).expect(200);
+    expect(await titles({ Authorization: `Bearer ${login.body.access_token}` })).toEqual(['Visitor form', 'Visitor chat', 'Earlier by e-mail']);
+    await t.http.get('/api/v1/tickets').set(first.auth).expect(401);
+    // Now an account with a password: no more visits under its address.
+    await startVisit({ name: 'Vera', email: contact.email }).expect(409);
+  });
+
+  it('makes an unknown address a contact under the given name, which the claim link turns into an account', async () => {
+    const email = `new-${Math.random().toString(36).slice(2)}@example.test`;
+    const guest = await visitor(email, 'Nina New');
+    const [row] = await t.db.query('SELECT name, role, password_hash FROM users WHERE email = $1', [email]);
+    expect(row).toEqual({ name: 'Nina New', role: 'client', password_hash: null });
+    const socket = await sockets.open(guest);
+    expect(await request<Answer>(socket, 'ticket:create', { title: 'First contact', description: 'Do you ship abroad?' })).toMatchObject({ ok: true });
+
+    const [mail] = await smtp.waitForMails((m) => m.to === email);
+    await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
+    const login = await t.http.post('/api/v1/auth/login').send({ email, password: NEW_PASSWORD }).expect(200);
+    expect(await titles({ Authorization: `Bearer ${login.body.access_token}` })).toEqual(['First contact']);
+  });
+
+  it('refuses the address of an account with a password, of staff and of a deactivated contact (409), and bad input (422)', async () => {
+    const owner = await createUser(t.db, { name: 'Has A Password' });
+    await createTicket(t.db, { clientId: owner.id, title: 'Owner only' });
+    const refused = await startVisit({ name: 'Impostor', email: owner.email }).expect(409);
+    expect(refused.body).toMatchObject({ status_code: 409, error: 'conflict', message: expect.stringContaining('log in'), request_id: expect.any(String) });
+    expect(refused.body.access_token).toBeUndefined();
+    // The owner still logs in as always.
+    await t.http.post('/api/v1/auth/login').send({ email: owner.email, password: DEFAULT_PASSWORD }).expect(200);
+
+    const agent = await createUser(t.db, { role: 'agent' });
+    await startVisit({ name: 'Impostor', email: agent.email }).expect(409);
+    const gone = await createUser(t.db, { password: null, isActive: false });
+    await startVisit({ name: 'Impostor', email: gone.email }).expect(409);
+
+    const bad = [{ name: 'No address' }, { email: 'not-an-address', name: 'X' }, { email: 'a@example.test', name: '   ' }, { email: 'b@example.test', name: 'X', password: 'extra' }];
+    for (const [n, body] of bad.entries()) {
+      const res = await startVisit(body, n + 2).expect(422);
+      expect(res.body).toMatchObject({ status_code: 422, error: 'validation_failed' });
+    }
+  });
+
+  it('refuses a visitor token whose visitor session is another user’s or malformed, over HTTP and at the socket handshake', async () => {
+    const mine = await visitor(`mine-${Math.random().toString(36).slice(2)}@example.test`);
+    const theirs = await visitor(`theirs-${Math.random().toString(36).slice(2)}@example.test`);
+    const theirSession = decodeJwtPayload(theirs.token).vis;
+    expect(Number.isInteger(theirSession)).toBe(true);
+    for (const vis of [theirSession, 'one', null]) {
+      const forged = handMadeJwt({ ...decodeJwtPayload(mine.token), vis }, t.config.jwtSecret);
+      await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${forged}` }).expect(401);
+      await expect(connect(t.baseUrl, forged)).rejects.toThrow('unauthorized');
+    }
+  });
+
+  it('renews a visitor’s token for the same visit (only a visitor’s, and for 30 days from the visit’s start)', async () => {
+    const guest = await visitor(`renew-${Math.random().toString(36).slice(2)}@example.test`);
+    const socket = await sockets.open(guest);
+    expect(await request<Answer>(socket, 'ticket:create', { title: 'Long wait', description: 'Still waiting for a reply' })).toMatchObject({ ok: true });
+
+    const renewed = await t.http.post('/api/v1/auth/visitor/renew').set(guest.auth).expect(200);
+    expect(renewed.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: expect.any(Number) });
+    expect(renewed.body.access_token).not.toBe(guest.token);
+    const fresh = { Authorization: `Bearer ${renewed.body.access_token}` };
+    expect(await titles(fresh)).toEqual(['Long wait']);
+    expect(decodeJwtPayload(renewed.body.access_token).vis).toBe(decodeJwtPayload(guest.token).vis);
+
+    // Anyone else logs in again.
+    const customer = await createUser(t.db);
+    const login = await t.http.post('/api/v1/auth/login').send({ email: customer.email, password: DEFAULT_PASSWORD }).expect(200);
+    await t.http.post('/api/v1/auth/visitor/renew').set({ Authorization: `Bearer ${login.body.access_token}` }).expect(403);
+    await t.http.post('/api/v1/auth/visitor/renew').expect(401);
+
+    // A visit 30 days old is over: the mailed link it is.
+    await t.db.query(`UPDATE visitor_sessions SET created_at = now() - interval '30 days' WHERE id = $1`, [decodeJwtPayload(guest.token).vis]);
+    const over = await t.http.post('/api/v1/auth/visitor/renew').set(fresh).expect(403);
+    expect(over.body.message).toContain('30 days');
+  });
+
+  it('counts against the signup limit per IP address', async () => {
+    for (let n = 0; n < 3; n += 1) await visitor(`burst${n}-${ip}@example.test`);
+    await t.http.post('/api/v1/auth/signup').set('X-Forwarded-For', from()).send({ email: `burst-s-${ip}@example.test`, password: DEFAULT_PASSWORD, name: 'S' }).expect(201);
+    const limited = await startVisit({ name: 'One more', email: `burst9-${ip}@example.test` }).expect(429);
+    expect(limited.body.details).toEqual([expect.objectContaining({ policy: 'signup-ip', limit: 4 })]);
+  });
+});
