@@ -23,6 +23,7 @@ import { CannedResponses1764800300000 } from '#migrations/1764800300000-CannedRe
 import { TicketRatings1764800310000 } from '#migrations/1764800310000-TicketRatings.js';
 import { CustomFields1764800400000 } from '#migrations/1764800400000-CustomFields.js';
 import { WebhookEndpointsNotify1764800600000 } from '#migrations/1764800600000-WebhookEndpointsNotify.js';
+import { CustomFieldsAgentOnly1764800800000 } from '#migrations/1764800800000-CustomFieldsAgentOnly.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   TicketRatings1764800310000,
   CustomFields1764800400000,
   WebhookEndpointsNotify1764800600000,
+  CustomFieldsAgentOnly1764800800000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
