@@ -1,4 +1,6 @@
 import type { Socket } from 'socket.io-client';
+import { CustomFieldDefinitionsCache } from '#src/modules/custom-fields/custom-field-definitions.cache.js';
+import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { collect, connect, next, request } from './utils/socket.js';
@@ -13,6 +15,8 @@ interface Field {
 interface Ticket {
   id: number;
   priority: string;
+  status: string;
+  suggested_category: string | null;
   custom_fields: Record<string, unknown>;
 }
 
@@ -201,6 +205,64 @@ describe('agent-only custom fields', () => {
       expect(priorities()).toEqual(['high', 'low', 'urgent']);
       const mine = toCustomer.filter((p) => p.id === created.ticket_id);
       for (const payload of mine) expect(payload.custom_fields).toEqual({ order_no: 'S-1' });
+    });
+  });
+
+  describe('the ticket room\'s pushes', () => {
+    let customerSocket: Socket;
+    let agentSocket: Socket;
+    /** A ticket with internal values, assigned (so automatic assignment adds no push of its own). */
+    const heldByTheAgent = async () => {
+      const ticket = await ticketWithInternalValues();
+      await t.http.post(`/api/v1/tickets/${ticket.id}/assign`).set(agent.auth).send({ agent_id: agent.user.id }).expect(200);
+      return ticket;
+    };
+
+    beforeEach(async () => {
+      [customerSocket, agentSocket] = await Promise.all([connect(t.baseUrl, client.token), connect(t.baseUrl, agent.token)]);
+    });
+    afterEach(() => {
+      customerSocket.close();
+      agentSocket.close();
+    });
+
+    it('are not sent when only agent-only values or the model\'s suggestions changed; a change the customer sees is', async () => {
+      const ticket = await heldByTheAgent();
+      expect((await request<{ ok: boolean }>(customerSocket, 'ticket:join', { ticket_id: ticket.id })).ok).toBe(true);
+      const toCustomer = collect<Ticket>(customerSocket, 'ticket:updated');
+      const toAgents = collect<Ticket>(agentSocket, 'ticket:updated');
+      await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ custom_fields: { fraud_score: 40 } }).expect(200);
+      await t.app.get(TicketsService).suggest(ticket.id, { category: 'billing', queueId: null }, false);
+      await waitFor(() => toAgents.some((p) => p.id === ticket.id && p.suggested_category === 'billing'));
+      // A change the customer sees goes out after them, in order: before it, nothing came.
+      await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ custom_fields: { order_no: 'A-8', fraud_score: 41 } }).expect(200);
+      await waitFor(() => toCustomer.some((p) => p.id === ticket.id));
+      expect(toCustomer.filter((p) => p.id === ticket.id).map((p) => p.custom_fields)).toEqual([{ order_no: 'A-8' }]);
+      expect(toAgents.some((p) => p.id === ticket.id && p.custom_fields.fraud_score === 40)).toBe(true);
+    });
+
+    it('one whose customer view cannot be read in time goes out without custom-field values, never whole, and holds up no other ticket', async () => {
+      const ticket = await heldByTheAgent();
+      const other = await heldByTheAgent();
+      for (const id of [ticket.id, other.id]) expect((await request<{ ok: boolean }>(customerSocket, 'ticket:join', { ticket_id: id })).ok).toBe(true);
+      // The definitions cannot be read (their table is locked) and none are in memory.
+      const runner = t.db.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      try {
+        await runner.query('LOCK TABLE custom_fields IN ACCESS EXCLUSIVE MODE');
+        t.app.get(CustomFieldDefinitionsCache).invalidate();
+        const resolved = next<Ticket>(customerSocket, 'ticket:updated', (p) => p.id === ticket.id && p.status === 'resolved');
+        const raised = next<Ticket>(customerSocket, 'ticket:updated', (p) => p.id === other.id && p.priority === 'urgent');
+        await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(agent.auth).send({ status: 'resolved' }).expect(200);
+        await t.http.patch(`/api/v1/tickets/${other.id}`).set(agent.auth).send({ priority: 'urgent' }).expect(200);
+        for (const pushed of [await resolved, await raised]) {
+          expect(pushed).toMatchObject({ custom_fields: {}, suggested_category: null, suggested_queue_id: null });
+        }
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
     });
   });
 

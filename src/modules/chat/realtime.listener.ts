@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
+import { customerViewMoved, sameValues } from '#src/modules/chat/domain/customer-visible-changes.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type {} from '#src/modules/attachments/attachments.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)
@@ -16,8 +17,12 @@ import type {} from '#src/modules/users/users.events.js'; // DomainEvents entrie
 @Injectable()
 export class RealtimeListener {
   private readonly logger = new Logger(RealtimeListener.name);
-  /** The ticket rooms' pushes, one after another, so they keep the order of their events. */
-  private roomPushes: Promise<void> = Promise.resolve();
+  /**
+   * Per ticket, the last of its room's pushes still waiting to go out: each push's customer view is
+   * built at once (in parallel with every other), and only the emits wait, so a ticket's pushes keep
+   * the order of its events while other tickets' pushes never wait on them. Emptied as they go.
+   */
+  private readonly roomPushes = new Map<number, Promise<void>>();
 
   constructor(
     private readonly realtime: RealtimePublisher,
@@ -30,8 +35,19 @@ export class RealtimeListener {
   }
 
   @OnEvent('ticket.updated')
-  ticketUpdated({ ticket }: DomainEvents['ticket.updated']): void {
-    this.ticketChanged(ticket);
+  ticketUpdated({ ticket, changes, previousCustomFields }: DomainEvents['ticket.updated']): void {
+    this.realtime.emit(rooms.agents, 'ticket:updated', ticket);
+    const internal = customerViewMoved(changes);
+    if (internal === 'no') return;
+    // Only custom fields (besides internal ones): the customer hears of it if the values it sees moved.
+    if (internal === 'if its custom fields did' && previousCustomFields !== undefined) {
+      this.pushToRoom(ticket, async (view) => {
+        const after = view(ticket);
+        return sameValues(view({ ...ticket, custom_fields: previousCustomFields }).custom_fields, after.custom_fields) ? null : after;
+      });
+      return;
+    }
+    this.pushToRoom(ticket);
   }
 
   @OnEvent('ticket.assigned')
@@ -40,20 +56,47 @@ export class RealtimeListener {
     this.ticketChanged(ticket);
   }
 
-  /**
-   * `ticket:updated` to agents, and to the ticket's room (the customer's widget sees its ticket
-   * resolved, and offers the rating) as the customer may see it: without the model's suggestions
-   * and agent-only custom fields. That view needs the field definitions (cached; else one read),
-   * so the room's pushes queue up in order; one that cannot be made is not sent (nor sent whole).
-   */
+  /** `ticket:updated` to agents, and to the ticket's room as the customer may see it (see pushToRoom). */
   private ticketChanged(ticket: TicketResponseDto): void {
     this.realtime.emit(rooms.agents, 'ticket:updated', ticket);
-    this.roomPushes = this.roomPushes
-      .then(async () => {
-        const view = await this.tickets.viewFor('customer');
-        this.realtime.emit(rooms.ticket(ticket.id), 'ticket:updated', view(ticket), rooms.agents);
-      })
-      .catch((error: unknown) => this.logger.warn({ err: error, ticketId: ticket.id }, 'A ticket:updated to the ticket’s room was not sent'));
+    this.pushToRoom(ticket);
+  }
+
+  /**
+   * `ticket:updated` to the ticket's room (the customer's widget sees its ticket resolved, and
+   * offers the rating) as the customer may see it: without the model's suggestions and agent-only
+   * custom fields. That view needs the field definitions (cached; else one read): it is built now,
+   * waited for at most VIEW_WAIT_MS, and sent after the ticket's earlier pushes. One that cannot be
+   * built in time is sent in its safe form (no custom-field values), never whole and never dropped.
+   * `decide` may turn the view into null: nothing the customer sees moved, nothing is sent.
+   */
+  private pushToRoom(ticket: TicketResponseDto, decide: (view: CustomerView) => Promise<TicketResponseDto | null> = async (view) => view(ticket)): void {
+    const payload = this.customerPayload(ticket, decide);
+    const previous = this.roomPushes.get(ticket.id) ?? Promise.resolve();
+    const push = previous.then(async () => {
+      const built = await payload;
+      if (built !== null) this.realtime.emit(rooms.ticket(ticket.id), 'ticket:updated', built, rooms.agents);
+    });
+    this.roomPushes.set(ticket.id, push);
+    void push.finally(() => {
+      if (this.roomPushes.get(ticket.id) === push) this.roomPushes.delete(ticket.id);
+    });
+  }
+
+  /** The customer's payload, or null for none; never rejects, never waits longer than VIEW_WAIT_MS. */
+  private async customerPayload(ticket: TicketResponseDto, decide: (view: CustomerView) => Promise<TicketResponseDto | null>): Promise<TicketResponseDto | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`The customer's view took longer than ${VIEW_WAIT_MS} ms`)), VIEW_WAIT_MS);
+    });
+    try {
+      return await Promise.race([this.tickets.viewFor('customer').then(decide), late]);
+    } catch (error) {
+      this.logger.warn({ err: error, ticketId: ticket.id }, 'Could not build a ticket:updated for the ticket’s room; sent without custom-field values');
+      return withoutInternals(ticket);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   @OnEvent('message.created')
@@ -94,6 +137,14 @@ export class RealtimeListener {
     }
   }
 }
+
+type CustomerView = (ticket: TicketResponseDto) => TicketResponseDto;
+
+/** Longest a room's push waits for the customer's view before it goes out in its safe form. */
+const VIEW_WAIT_MS = 2_000;
+
+/** What a customer may always see of a ticket: no suggestions, no custom-field values at all. */
+const withoutInternals = (ticket: TicketResponseDto): TicketResponseDto => ({ ...ticket, suggested_category: null, suggested_queue_id: null, custom_fields: {} });
 
 /** Agents, and the ticket's own agent in their room (each socket hears it once). */
 const slaRooms = (event: SlaEventPayload) => (event.agentId === null ? [rooms.agents] : [rooms.agents, rooms.user(event.agentId)]);

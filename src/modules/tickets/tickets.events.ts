@@ -1,3 +1,4 @@
+import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 import type { TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 import type { TicketSource } from '#src/modules/tickets/ticket.entity.js';
@@ -6,8 +7,11 @@ import type { TicketSource } from '#src/modules/tickets/ticket.entity.js';
 declare module '#src/common/events/domain-events.js' {
   interface DomainEvents {
     'ticket.created': { ticket: TicketResponseDto; actorId: number | null };
-    /** `changes` names the fields that changed (status, priority, title, …). */
-    'ticket.updated': { ticket: TicketResponseDto; changes: string[]; actorId: number | null };
+    /**
+     * `changes` names the fields that changed (status, priority, title, …); when they include
+     * `custom_fields`, `previousCustomFields` are the values before (all of them, agent-only too).
+     */
+    'ticket.updated': { ticket: TicketResponseDto; changes: string[]; actorId: number | null; previousCustomFields?: CustomFieldValues };
     'ticket.assigned': { ticket: TicketResponseDto; agentId: number | null; previousAgentId: number | null; actorId: number | null };
   }
 }

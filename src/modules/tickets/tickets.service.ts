@@ -314,7 +314,10 @@ export class TicketsService {
       await this.assignment.runChangedHooks(manager, current, after, actor.id);
       return { before: current, after, names: plan.names };
     });
-    if (names.length > 0) this.events.publish('ticket.updated', { ticket: this.respond(after), changes: names, actorId: actor.id });
+    if (names.length > 0) {
+      const previousCustomFields = names.includes('custom_fields') ? before.customFields : undefined;
+      this.events.publish('ticket.updated', { ticket: this.respond(after), changes: names, actorId: actor.id, previousCustomFields });
+    }
     const current = names.length === 0 ? after : await this.afterStatusChange(before, after);
     return (await this.viewFor(actor))(this.respond(current));
   }
