@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { collect, connect, next, socketPool } from './utils/socket.js';
@@ -51,6 +53,51 @@ describe('agents online', () => {
 
     await t.http.get('/api/v1/presence/agents').set(customer.auth).expect(403);
     await t.http.get('/api/v1/presence/agents').expect(401);
+  });
+
+  it('says an agent is online once, at its first connection: not for another tab, nor a reconnect while one holds', async () => {
+    const watcher = await signedIn(t, { role: 'agent' });
+    const many = await signedIn(t, { role: 'agent', name: 'Manny Tabs' });
+    const watching = await sockets.open(watcher);
+    const events = collect<{ user_id: number; online: boolean }>(watching, 'agent:presence');
+    const first = next(watching, 'agent:presence', (e: { user_id: number }) => e.user_id === many.user.id);
+    await sockets.open(many);
+    expect(await first).toEqual({ user_id: many.user.id, name: 'Manny Tabs', online: true });
+    const second = await sockets.open(many);
+    second.close();
+    await waitFor(async () => (await t.db.query('SELECT connections FROM agent_presence WHERE user_id = $1', [many.user.id]))[0]?.connections === 1);
+    await sockets.open(many);
+    // Someone else coming online afterwards: by then any word about the tabs above has come.
+    const later = await signedIn(t, { role: 'agent' });
+    const laterOnline = next(watching, 'agent:presence', (e: { user_id: number }) => e.user_id === later.user.id);
+    await sockets.open(later);
+    await laterOnline;
+    expect(events.filter((e) => e.user_id === many.user.id)).toEqual([{ user_id: many.user.id, name: 'Manny Tabs', online: true }]);
+  });
+
+  it('says an agent went offline when the rows of the instance it was on are removed as stale, unless it is connected elsewhere', async () => {
+    const watcher = await signedIn(t, { role: 'agent' });
+    // Created first: a word about it would come before the one about `stranded`.
+    const elsewhere = await signedIn(t, { role: 'agent' });
+    const stranded = await signedIn(t, { role: 'agent', name: 'Stella Stranded' });
+    const customer = await signedIn(t);
+    const watching = await sockets.open(watcher);
+    const events = collect<{ user_id: number; online: boolean }>(watching, 'agent:presence');
+    const crashed = randomUUID();
+    const alive = randomUUID();
+    const row = 'INSERT INTO agent_presence (instance_id, user_id, connections, seen_at) VALUES ($1, $2, 1, now() - $3::interval)';
+    try {
+      // An instance that crashed held all three; another one, alive, holds `elsewhere` too.
+      for (const user of [elsewhere, stranded, customer]) await t.db.query(row, [crashed, user.user.id, '1 hour']);
+      await t.db.query(row, [alive, elsewhere.user.id, '0 seconds']);
+      const offline = next(watching, 'agent:presence', (e: { user_id: number }) => e.user_id === stranded.user.id);
+      await t.app.get(PresenceService).heartbeat();
+      expect(await offline).toEqual({ user_id: stranded.user.id, name: 'Stella Stranded', online: false });
+      expect(events.filter((e) => e.user_id === elsewhere.user.id || e.user_id === customer.user.id)).toEqual([]);
+      expect((await online(watcher.auth)).items.map((a) => a.id)).toEqual([watcher.user.id, elsewhere.user.id]);
+    } finally {
+      await t.db.query('DELETE FROM agent_presence WHERE instance_id = $1', [alive]);
+    }
   });
 
   it('pages by id with the list conventions', async () => {

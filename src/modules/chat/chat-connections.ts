@@ -50,6 +50,8 @@ export function checkSize(bytes: number): void {
 export class ChatConnections {
   private readonly logger = new Logger(ChatConnections.name);
   private readonly limits: Record<ChatBucket, number>;
+  /** Connections (by their user object, one per connection) that are their user's first anywhere, until they are in their rooms. */
+  private readonly firstConnections = new WeakSet<AuthUser>();
 
   constructor(
     private readonly tokens: TokensService,
@@ -64,14 +66,24 @@ export class ChatConnections {
 
   /**
    * Verifies the token and takes one of the user's CHAT_MAX_SOCKETS_PER_USER places (counted over
-   * all instances, see PresenceService.admit). Throws AppError UNAUTHORIZED or RATE_LIMITED, or the
-   * fault that kept it from checking (the caller answers "unavailable"). Give the place back with `close`.
+   * all instances, see PresenceService.admit; a visitor token's over its visitor session instead, so
+   * visits started with someone's address never use up that person's places). Throws AppError
+   * UNAUTHORIZED or RATE_LIMITED, or the fault that kept it from checking (the caller answers
+   * "unavailable"). Give the place back with `close`.
    */
   async open(token: unknown): Promise<AuthUser> {
     if (typeof token !== 'string' || token.length === 0) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing token');
-    const user = await this.tokens.verify(token);
+    // Its own object: `firstConnections` tells connections apart by it.
+    const user: AuthUser = { ...(await this.tokens.verify(token)) };
     const cap = this.config.limits.chatMaxSocketsPerUser;
-    if (!(await this.presence.admit(user.id, cap))) throw new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} connections per user`);
+    const refused = () => new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} connections per user`);
+    if (user.visitorSessionId !== undefined) {
+      if (!this.presence.admitVisitor(user.visitorSessionId, cap)) throw refused();
+      return user;
+    }
+    const admission = await this.presence.admit(user.id, cap);
+    if (admission === 'refused') throw refused();
+    if (admission === 'first') this.firstConnections.add(user);
     return user;
   }
 
@@ -79,12 +91,15 @@ export class ChatConnections {
    * A connection is in its rooms (`user:<id>` among them): an agent connected is online, so waiting
    * tickets may go to them now (live chats the bot handed over wait for exactly this), and its
    * `ticket:assigned` reaches this connection. Every connection of an agent says so: two tabs
-   * opened at once would each see the other as the first.
+   * opened at once would each see the other as the first. The other consoles hear `agent:presence`
+   * only of an agent's first connection over all instances (not of more tabs, nor of a reconnect
+   * while another connection holds).
    */
   inRooms(user: AuthUser): void {
     if (user.role === 'agent') this.events.publish('agent.available', { userId: user.id });
-    // The other consoles show who is online (a second tab says it again: harmless).
-    if (isAgent(user)) this.realtime.emit(rooms.agents, 'agent:presence', { user_id: user.id, name: user.name, online: true });
+    if (this.firstConnections.delete(user) && isAgent(user)) {
+      this.realtime.emit(rooms.agents, 'agent:presence', { user_id: user.id, name: user.name, online: true });
+    }
   }
 
   /**
@@ -92,6 +107,8 @@ export class ChatConnections {
    * connection on every instance going tells the consoles it is offline.
    */
   async close(user: AuthUser): Promise<void> {
+    this.firstConnections.delete(user);
+    if (user.visitorSessionId !== undefined) return this.presence.releaseVisitor(user.visitorSessionId);
     await this.presence.release(user.id);
     if (!isAgent(user)) return;
     try {

@@ -75,8 +75,22 @@ export class PresenceRepository {
     );
   }
 
-  /** Removes the rows of instances that stopped confirming theirs (any instance may do it). */
-  async removeStale(): Promise<void> {
-    await this.db.query('DELETE FROM agent_presence WHERE seen_at < now() - make_interval(secs => $1)', [PRESENCE_STALE_SECONDS]);
+  /**
+   * Removes the rows of instances that stopped confirming theirs (any instance may do it; a row is
+   * removed once). The agents and admins among their users who hold no confirmed row anywhere else:
+   * they went offline with the instance.
+   */
+  async removeStale(): Promise<{ id: number; name: string }[]> {
+    // The outer query sees the table as before the delete: the removed rows are stale, so the
+    // confirmed ones it looks for are those that stay.
+    return this.db.query(
+      `WITH gone AS (DELETE FROM agent_presence WHERE seen_at < now() - make_interval(secs => $1) RETURNING user_id)
+       SELECT u.id, u.name FROM users u
+        WHERE u.id IN (SELECT user_id FROM gone) AND u.role IN ('agent', 'admin')
+          AND NOT EXISTS (SELECT 1 FROM agent_presence p
+                           WHERE p.user_id = u.id AND p.connections > 0 AND p.seen_at >= now() - make_interval(secs => $1))
+        ORDER BY u.id`,
+      [PRESENCE_STALE_SECONDS],
+    );
   }
 }
