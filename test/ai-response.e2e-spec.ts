@@ -138,4 +138,16 @@ describe('Suggested replies without a model, and their hourly allowance', () => 
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ status_code: 429, error: 'rate_limited', details: [{ policy: 'ai-replies-user', limit: 3 }] });
   });
+
+  it('counts a visitor token\'s replies against its visit: a visit started with an address never uses up its account\'s allowance', async () => {
+    const contact = await signedIn(t, { password: null });
+    const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Someone', email: contact.user.email }).expect(201);
+    const visitor = { Authorization: `Bearer ${visit.body.access_token}` };
+    const visited = await t.http.post('/api/v1/tickets').set(visitor).send({ title: 'Asked by the visitor', description: 'Anything at all here' }).expect(201);
+    const visitorUrl = `${t.baseUrl}/api/v1/tickets/${visited.body.id}/ai-response`;
+    for (let i = 0; i < 3; i += 1) expect((await readSse(visitorUrl, visit.body.access_token)).status).toBe(200);
+    expect((await readSse(visitorUrl, visit.body.access_token)).status).toBe(429);
+    const own = await createTicket(t.db, { clientId: contact.user.id, title: 'Asked by the account', description: 'Anything at all here' });
+    expect((await readSse(`${t.baseUrl}/api/v1/tickets/${own.id}/ai-response`, contact.token)).status).toBe(200);
+  });
 });

@@ -140,6 +140,17 @@ describe('rate limits (two instances over one database, hits counted in memory a
     sockets.push(await connectOnceFree(a, agent.token));
   });
 
+  it('counts a visitor token\'s sockets against its visit: visits started with an address never lock its account out', async () => {
+    const contact = await signedIn(a, { password: null });
+    const visit = await a.http.post('/api/v1/auth/visitor').set('X-Forwarded-For', '10.77.0.1').send({ name: 'Someone', email: contact.user.email }).expect(201);
+    const visitor = visit.body.access_token as string;
+    for (let n = 0; n < 3; n += 1) sockets.push(await connect(a.baseUrl, visitor));
+    await expect(connect(a.baseUrl, visitor)).rejects.toThrow('rate_limited');
+    // The account's own connections are counted apart, up to its own cap.
+    for (let n = 0; n < 3; n += 1) sockets.push(await connect(a.baseUrl, contact.token));
+    await expect(connect(a.baseUrl, contact.token)).rejects.toThrow('rate_limited');
+  });
+
   it('shares the chat counters: after a burst on A, B refuses within a flush', async () => {
     const { ticket, first: onA, second: onB } = await twoSockets(a, b, sockets);
     for (let i = 0; i < 3; i += 1) expect((await sendOn(onA, ticket.id, `a${i}`)).ok).toBe(true);

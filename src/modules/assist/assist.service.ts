@@ -65,7 +65,9 @@ export class AssistService {
   async start(actor: AuthUser, ticketId: number, signal: AbortSignal): Promise<AsyncGenerator<ReplyEvent>> {
     const ticket = await this.tickets.getVisible(actor, ticketId);
     const policy = { name: 'ai-replies-user', limit: this.config.llm.repliesPerHour, windowMs: HOUR };
-    const record = await this.limits.increment(`${policy.name}:${actor.id}`, policy.windowMs, policy.limit);
+    // A visitor token counts against its visit, not the account: anyone may start a visit with an address.
+    const holder = actor.visitorSessionId === undefined ? String(actor.id) : `visitor:${actor.visitorSessionId}`;
+    const record = await this.limits.increment(`${policy.name}:${holder}`, policy.windowMs, policy.limit);
     if (record.isBlocked) throw limited(policy, record);
     const hits = await this.knowledge.topForText(`${ticket.title}\n${ticket.description}`, ARTICLES);
     const articles: ArticleForReply[] = hits.map(({ id, title, content }) => ({ id, title, content, url: `${this.config.publicUrl}/api/v1/articles/${id}` }));
