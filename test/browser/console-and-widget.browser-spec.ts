@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
@@ -405,6 +406,8 @@ describe('the agent console and the customer widget in Chromium', () => {
       const first = await agentConsole();
       const team = first.getByRole('list', { name: 'Agents online:' });
       await team.getByText('Alice Agent (you)').waitFor(WAIT);
+      // From here on the list is kept by the agent:presence events alone: a read of it would fail.
+      await first.route('**/api/v1/presence/agents**', (route) => route.abort());
 
       const bob = await createUser(t.db, { role: 'agent', name: 'Bob Backup' });
       const other = await session.context();
@@ -419,6 +422,25 @@ describe('the agent console and the customer widget in Chromium', () => {
       await other.close();
       await team.getByText('Bob Backup').waitFor({ state: 'detached', ...WAIT });
       expect(await team.getByText('Alice Agent (you)').count()).toBe(1);
+    }),
+  );
+
+  it(
+    'shows every agent online, over as many pages of the list as it takes',
+    session.run('team-presence-pages', async () => {
+      // A hundred teammates online on another instance, all before Alice by id.
+      const instance = randomUUID();
+      const teammates = [];
+      for (let i = 0; i < 100; i += 1) teammates.push(await createUser(t.db, { role: 'agent', name: `Teammate ${String(i).padStart(3, '0')}` }));
+      await t.db.query('INSERT INTO agent_presence (instance_id, user_id, connections) SELECT $1, unnest($2::int[]), 1', [instance, teammates.map((u) => u.id)]);
+      try {
+        const team = (await agentConsole()).getByRole('list', { name: 'Agents online:' });
+        await team.getByText('Alice Agent (you)').waitFor(WAIT);
+        await team.getByText('Teammate 000').waitFor(WAIT);
+        await team.getByText('Teammate 099').waitFor(WAIT);
+      } finally {
+        await t.db.query('DELETE FROM agent_presence WHERE instance_id = $1', [instance]);
+      }
     }),
   );
 

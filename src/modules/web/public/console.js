@@ -88,16 +88,47 @@ async function start() {
 
 // ---- the team online -----------------------------------------------------------------------------
 
-/** Who of the team is online (GET /presence/agents), read again on each `agent:presence` and reconnect. */
+/**
+ * Who of the team is online: read whole (GET /presence/agents, page by page) when the socket
+ * connects or reconnects, and kept current in between by each `agent:presence` (applyPresence).
+ * Events that come while a read is under way are applied again on top of what it read.
+ */
+let presenceLoads = 0;
+const presenceBacklog = [];
 async function loadOnlineAgents() {
-  const page = await api('/presence/agents?limit=100');
-  $('online-agents').replaceChildren(
-    ...page.items.map((agent) => {
-      const item = el('li', { textContent: agent.id === state.me.id ? `${agent.name} (you)` : agent.name });
-      item.dataset.userId = agent.id;
-      return item;
-    }),
-  );
+  presenceLoads += 1;
+  try {
+    const agents = [];
+    let cursor = null;
+    do {
+      const page = await api(`/presence/agents?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      agents.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor);
+    $('online-agents').replaceChildren(...agents.map(onlineAgentItem));
+    for (const event of presenceBacklog) applyPresence(event, false);
+  } finally {
+    presenceLoads -= 1;
+    if (presenceLoads === 0) presenceBacklog.length = 0;
+  }
+}
+
+function onlineAgentItem(agent) {
+  const item = el('li', { textContent: agent.id === state.me.id ? `${agent.name} (you)` : agent.name });
+  item.dataset.userId = agent.id;
+  return item;
+}
+
+/** One `agent:presence` ({user_id, name, online}): the agent added in id order, or taken off. */
+function applyPresence(event, fresh = true) {
+  if (fresh && presenceLoads > 0) presenceBacklog.push(event);
+  const list = $('online-agents');
+  const items = [...list.children];
+  const current = items.find((item) => Number(item.dataset.userId) === event.user_id);
+  if (!event.online) return current?.remove();
+  if (current) return;
+  const next = items.find((item) => Number(item.dataset.userId) > event.user_id);
+  list.insertBefore(onlineAgentItem({ id: event.user_id, name: event.name }), next ?? null);
 }
 
 // ---- ticket list -------------------------------------------------------------------------------
@@ -193,7 +224,7 @@ function connect() {
     if (reason === 'io server disconnect') socket.connect();
   });
   socket.on('connect_error', (error) => ($('connection').textContent = `Offline (${error.message})`));
-  socket.on('agent:presence', () => void loadOnlineAgents().catch(() => {}));
+  socket.on('agent:presence', applyPresence);
   socket.on('ticket:created', (ticket) => {
     upsertRow(ticket, { prepend: true });
     announce(`New ticket #${ticket.id}: ${ticket.title}`);
