@@ -139,7 +139,7 @@ describe('Suggested replies without a model, and their hourly allowance', () => 
     expect(refused.body).toMatchObject({ status_code: 429, error: 'rate_limited', details: [{ policy: 'ai-replies-user', limit: 3 }] });
   });
 
-  it('counts a visitor token\'s replies against its visit: a visit started with an address never uses up its account\'s allowance', async () => {
+  it('counts a visitor token’s replies against its visit: a visit started with an address never uses up its account’s allowance', async () => {
     const contact = await signedIn(t, { password: null });
     const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Someone', email: contact.user.email }).expect(201);
     const visitor = { Authorization: `Bearer ${visit.body.access_token}` };

@@ -175,6 +175,13 @@ describe('agent-only custom fields', () => {
       customerSocket.close();
       agentSocket.close();
     });
+    /** A ticket with internal values, assigned (so automatic assignment adds no push of its own). */
+    const heldByTheAgent = async () => {
+      const ticket = await ticketWithInternalValues();
+      await t.http.post(`/api/v1/tickets/${ticket.id}/assign`).set(agent.auth).send({ agent_id: agent.user.id }).expect(200);
+      return ticket;
+    };
+
 
     it('the ticket room’s ticket:updated carries no agent-only value; agents get every value', async () => {
       const ticket = await ticketWithInternalValues();
@@ -206,27 +213,8 @@ describe('agent-only custom fields', () => {
       const mine = toCustomer.filter((p) => p.id === created.ticket_id);
       for (const payload of mine) expect(payload.custom_fields).toEqual({ order_no: 'S-1' });
     });
-  });
 
-  describe('the ticket room\'s pushes', () => {
-    let customerSocket: Socket;
-    let agentSocket: Socket;
-    /** A ticket with internal values, assigned (so automatic assignment adds no push of its own). */
-    const heldByTheAgent = async () => {
-      const ticket = await ticketWithInternalValues();
-      await t.http.post(`/api/v1/tickets/${ticket.id}/assign`).set(agent.auth).send({ agent_id: agent.user.id }).expect(200);
-      return ticket;
-    };
-
-    beforeEach(async () => {
-      [customerSocket, agentSocket] = await Promise.all([connect(t.baseUrl, client.token), connect(t.baseUrl, agent.token)]);
-    });
-    afterEach(() => {
-      customerSocket.close();
-      agentSocket.close();
-    });
-
-    it('are not sent when only agent-only values or the model\'s suggestions changed; a change the customer sees is', async () => {
+    it('are not sent when only agent-only values or the model’s suggestions changed; a change the customer sees is', async () => {
       const ticket = await heldByTheAgent();
       expect((await request<{ ok: boolean }>(customerSocket, 'ticket:join', { ticket_id: ticket.id })).ok).toBe(true);
       const toCustomer = collect<Ticket>(customerSocket, 'ticket:updated');

@@ -140,7 +140,7 @@ describe('rate limits (two instances over one database, hits counted in memory a
     sockets.push(await connectOnceFree(a, agent.token));
   });
 
-  it('counts a visitor token\'s sockets against its visit: visits started with an address never lock its account out', async () => {
+  it('counts a visitor token’s sockets against its visit: visits started with an address never lock its account out', async () => {
     const contact = await signedIn(a, { password: null });
     const visit = await a.http.post('/api/v1/auth/visitor').set('X-Forwarded-For', '10.77.0.1').send({ name: 'Someone', email: contact.user.email }).expect(201);
     const visitor = visit.body.access_token as string;
