@@ -151,6 +151,21 @@ describe('rate limits (two instances over one database, hits counted in memory a
     await expect(connect(a.baseUrl, contact.token)).rejects.toThrow('rate_limited');
   });
 
+  it('counts a visitor token’s chat messages against its visit, not the account', async () => {
+    const contact = await signedIn(a, { password: null });
+    const visit = await a.http.post('/api/v1/auth/visitor').set('X-Forwarded-For', '10.77.0.2').send({ name: 'Someone', email: contact.user.email }).expect(201);
+    const visitor = await connect(a.baseUrl, visit.body.access_token as string);
+    const account = await connect(a.baseUrl, contact.token);
+    sockets.push(visitor, account);
+    const created = await request<Answer & { ticket_id: number }>(visitor, 'ticket:create', { title: 'From the visit', description: 'Details of the problem' });
+    expect(created.ok).toBe(true);
+    expect((await sendOn(visitor, created.ticket_id, 'two')).ok).toBe(true);
+    expect((await sendOn(visitor, created.ticket_id, 'three')).ok).toBe(true);
+    expect(await sendOn(visitor, created.ticket_id, 'four')).toMatchObject({ ok: false, error: { error: 'rate_limited' } });
+    const own = await createTicket(a.db, { clientId: contact.user.id });
+    expect((await sendOn(account, own.id, 'the account’s own')).ok).toBe(true);
+  });
+
   it('shares the chat counters: after a burst on A, B refuses within a flush', async () => {
     const { ticket, first: onA, second: onB } = await twoSockets(a, b, sockets);
     for (let i = 0; i < 3; i += 1) expect((await sendOn(onA, ticket.id, `a${i}`)).ok).toBe(true);

@@ -21,3 +21,11 @@ export interface AuthUser {
 export function isAgent(user: Pick<AuthUser, 'role'>): boolean {
   return user.role === 'agent' || user.role === 'admin';
 }
+
+/**
+ * What a per-user limit counts against: the user, or for a visitor's token its visitor session
+ * (anyone who knows an address may start a visit with it, and must not use up the account's limits).
+ */
+export function limitHolder(user: Pick<AuthUser, 'id' | 'visitorSessionId'>): string {
+  return user.visitorSessionId === undefined ? String(user.id) : `visitor:${user.visitorSessionId}`;
+}

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Counter } from 'prom-client';
-import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
+import { type AuthUser, isAgent, limitHolder } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { limited } from '#src/common/throttling/rate-limit.guard.js';
@@ -66,8 +66,7 @@ export class AssistService {
     const ticket = await this.tickets.getVisible(actor, ticketId);
     const policy = { name: 'ai-replies-user', limit: this.config.llm.repliesPerHour, windowMs: HOUR };
     // A visitor token counts against its visit, not the account: anyone may start a visit with an address.
-    const holder = actor.visitorSessionId === undefined ? String(actor.id) : `visitor:${actor.visitorSessionId}`;
-    const record = await this.limits.increment(`${policy.name}:${holder}`, policy.windowMs, policy.limit);
+    const record = await this.limits.increment(`${policy.name}:${limitHolder(actor)}`, policy.windowMs, policy.limit);
     if (record.isBlocked) throw limited(policy, record);
     const hits = await this.knowledge.topForText(`${ticket.title}\n${ticket.description}`, ARTICLES);
     const articles: ArticleForReply[] = hits.map(({ id, title, content }) => ({ id, title, content, url: `${this.config.publicUrl}/api/v1/articles/${id}` }));

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
+import { type AuthUser, isAgent, limitHolder } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
@@ -145,14 +145,14 @@ export class ChatConnections {
   }
 
   /**
-   * The size check, then one hit on the user's counter for the bucket in the counters shared with
+   * The size check, then one hit on the user's counter (a visitor token's: its visitor session's) for the bucket in the counters shared with
    * the HTTP limits (fixed windows of RATE_WINDOW_MS, all instances together). Counted in memory and
    * flushed every RATE_LIMIT_FLUSH_MS, so an event pays no round trip (see SharedThrottlerStorage).
    */
-  async checkEvent(userId: number, bytes: number, bucket: ChatBucket): Promise<void> {
+  async checkEvent(user: AuthUser, bytes: number, bucket: ChatBucket): Promise<void> {
     checkSize(bytes);
     const limit = this.limits[bucket];
-    const record = await this.storage.increment(`chat-${bucket}:${userId}`, RATE_WINDOW_MS, limit);
+    const record = await this.storage.increment(`chat-${bucket}:${limitHolder(user)}`, RATE_WINDOW_MS, limit);
     if (record.isBlocked) {
       throw new AppError(ErrorCode.RATE_LIMITED, `At most ${limit} of these per ${RATE_WINDOW_MS / 1000} s; slow down`, [
         { limit, window_seconds: RATE_WINDOW_MS / 1000, retry_after_seconds: record.timeToBlockExpire },

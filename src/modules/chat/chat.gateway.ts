@@ -148,7 +148,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /** Size and rate checks, then the work, all answered as an acknowledgement. */
   private guarded<T extends object>(socket: ChatSocket, payload: unknown, bucket: ChatBucket, work: () => Promise<T>): Promise<Ack<T>> {
     return ack(async () => {
-      await this.connections.checkEvent(socket.data.user.id, payloadBytes(payload), bucket);
+      await this.connections.checkEvent(socket.data.user, payloadBytes(payload), bucket);
       return work();
     });
   }

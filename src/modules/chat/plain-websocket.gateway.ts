@@ -229,7 +229,7 @@ class PlainChatConnection {
     checkSize(bytes);
     const payload = parseFrame(data, isBinary);
     if (this.ticketId === null) return this.enter(payload, bytes);
-    await this.connections.checkEvent(this.user.id, bytes, 'sends');
+    await this.connections.checkEvent(this.user, bytes, 'sends');
     const ticketId = (payload as { ticket_id?: unknown } | null)?.ticket_id;
     if (Number.isInteger(ticketId) && ticketId !== this.ticketId) {
       throw new AppError(ErrorCode.VALIDATION_FAILED, 'The request is not valid', [
@@ -245,7 +245,7 @@ class PlainChatConnection {
   /** The first frame: an agent joins a ticket; a client creates one, or joins its own with `{ticket_id}`. */
   private async enter(payload: unknown, bytes: number): Promise<unknown[]> {
     const join = isAgent(this.user) || hasField(payload, 'ticket_id');
-    await this.connections.checkEvent(this.user.id, bytes, join ? 'joins' : 'sends');
+    await this.connections.checkEvent(this.user, bytes, join ? 'joins' : 'sends');
     let replay: unknown[] = [];
     let ticketId: number;
     if (join) {
