@@ -8,7 +8,7 @@ import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries 
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/ratings/ratings.events.js'; // DomainEvents entries (types only)
 import type { SlaEventPayload } from '#src/modules/sla/sla.events.js'; // and DomainEvents entries
-import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
+import { forCustomer, type TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
@@ -143,8 +143,8 @@ type CustomerView = (ticket: TicketResponseDto) => TicketResponseDto;
 /** Longest a room's push waits for the customer's view before it goes out in its safe form. */
 const VIEW_WAIT_MS = 2_000;
 
-/** What a customer may always see of a ticket: no suggestions, no custom-field values at all. */
-const withoutInternals = (ticket: TicketResponseDto): TicketResponseDto => ({ ...ticket, suggested_category: null, suggested_queue_id: null, custom_fields: {} });
+/** What a customer may always see of a ticket: its customer view (forCustomer) keeping no custom-field value at all. */
+const withoutInternals = (ticket: TicketResponseDto): TicketResponseDto => forCustomer(ticket, () => ({}));
 
 /** Agents, and the ticket's own agent in their room (each socket hears it once). */
 const slaRooms = (event: SlaEventPayload) => (event.agentId === null ? [rooms.agents] : [rooms.agents, rooms.user(event.agentId)]);
