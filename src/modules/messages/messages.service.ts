@@ -22,6 +22,8 @@ import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents 
 export interface MessageAuthor {
   id: number | null;
   type: AuthorType;
+  /** A visitor's session (a chat without an account): the message is signed with the name the visitor gave. */
+  visitorSessionId?: number;
 }
 
 /** A message stored in a caller's transaction, with its ticket before and after. */
@@ -77,7 +79,7 @@ export class MessagesService {
       ...authoredFieldChecks(dto, actor, ticketId),
       { field: 'is_from_agent', given: dto.is_from_agent, expected: fromAgent, must: `${fromAgent}: the caller is ${fromAgent ? 'an agent' : 'a customer'}` },
     ]);
-    const author: MessageAuthor = { id: actor.id, type: fromAgent ? 'agent' : 'client' };
+    const author: MessageAuthor = { id: actor.id, type: fromAgent ? 'agent' : 'client', visitorSessionId: actor.visitorSessionId };
     return this.post(actor, ticketId, author, dto.content, dto.client_msg_id ?? null);
   }
 
@@ -96,7 +98,7 @@ export class MessagesService {
     const ticket = actor ? await this.tickets.getVisible(actor, ticketId) : await this.tickets.getById(ticketId);
     const fromAgent = author.type === 'agent';
     const now = this.clock.now();
-    const values = { ticketId, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId, createdAt: now };
+    const values = { ticketId, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId, createdAt: now, visitorSessionId: author.visitorSessionId };
     const hooked = this.hooks.wants('message.created', { fromAgent, source: ticket.source });
     if (!hooked && !this.tickets.messageChangesTicket(ticket, fromAgent)) {
       const stored = await this.messages.insertIfTicketUnchanged(values, statusesUnchangedByMessage(fromAgent));
@@ -144,7 +146,16 @@ export class MessagesService {
     const at = options.at ?? this.clock.now();
     const { ticket: after, changes } = await this.tickets.applyMessage(manager, before, fromAgent, author.id, at, { reopenClosed: options.reopenClosed });
     const message = await this.messages.insert(
-      { ticketId: before.id, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId: options.clientMsgId ?? null, createdAt: at },
+      {
+        ticketId: before.id,
+        authorId: author.id,
+        authorType: author.type,
+        isFromAgent: fromAgent,
+        content,
+        clientMsgId: options.clientMsgId ?? null,
+        createdAt: at,
+        visitorSessionId: author.visitorSessionId,
+      },
       manager,
     );
     if (this.hooks.wants('message.created', { fromAgent, source: before.source })) {
