@@ -326,6 +326,47 @@ describe('the agent console and the customer widget in Chromium', () => {
     }),
   );
 
+  it(
+    'marks a visitor’s ticket "Unverified visitor — e-mail not confirmed" in the list and the ticket, with the name given beside the address’s, until the address is claimed',
+    session.run('unverified-visitor', async () => {
+      const anna = await createUser(t.db, { password: null, name: 'Anna Real' });
+      const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Bob Impostor', email: anna.email }).expect(201);
+      const bob = { Authorization: `Bearer ${visit.body.access_token}` };
+      const ticket = (await t.http.post('/api/v1/tickets').set(bob).send({ title: 'Read me my card number', description: 'I forgot which card I used' }).expect(201)).body;
+      await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(bob).send({ content: 'The last four digits will do' }).expect(201);
+      const known = await createTicket(t.db, { clientId: anna.id, title: 'Read me my card by e-mail' });
+
+      const agent = await agentConsole();
+      await agent.getByLabel('Search').fill('Read me my card');
+      const row = (id: number) => agent.locator(`#ticket-${id}`);
+      await row(ticket.id).getByText('Unverified visitor — e-mail not confirmed').waitFor(WAIT);
+      await row(known.id).waitFor(WAIT);
+      expect(await row(known.id).textContent()).not.toContain('Unverified');
+
+      await openTicket(agent, 'Read me my card number');
+      const marker = agent.getByRole('note');
+      expect(await marker.textContent()).toBe(
+        'Unverified visitor — e-mail not confirmed: Bob Impostor (gave this name; the address belongs to Anna Real). Do not share account details.',
+      );
+      // The visitor's message is signed with the name it gave.
+      expect(await agent.locator('#thread .entry').filter({ hasText: 'The last four digits will do' }).locator('.who').textContent()).toMatch(/^Bob Impostor · /);
+
+      // Another ticket: no marker.
+      await openTicket(agent, 'Read me my card by e-mail');
+      expect(await marker.isHidden()).toBe(true);
+
+      // The address gets a password (as the claim link does): proven from then on.
+      const admin = await signedIn(t, { role: 'admin' });
+      await t.http.patch(`/api/v1/users/${anna.id}`).set(admin.auth).send({ password: 'another-horse-43' }).expect(200);
+      await agent.getByLabel('Search').fill('Read me my card number');
+      await agent.locator('#tickets li').filter({ hasText: 'Read me my card number' }).waitFor(WAIT);
+      await waitFor(async () => (await agent.locator('#tickets li').count()) === 1);
+      await openTicket(agent, 'Read me my card number');
+      await marker.filter({ hasText: 'the e-mail address has been confirmed since' }).waitFor(WAIT);
+      expect(await row(ticket.id).textContent()).not.toContain('Unverified');
+    }),
+  );
+
   /** Opens the bubble on the other site and starts a chat without an account. */
   async function visit(context: BrowserContext, email: string): Promise<Page> {
     const page = await context.newPage();
