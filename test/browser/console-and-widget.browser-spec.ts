@@ -230,20 +230,36 @@ describe('the agent console and the customer widget in Chromium', () => {
   );
 
   it(
-    'shows the size limit (413) to the customer and to the agent when a file is too large',
+    'shows the size limit (413) to the customer and to the agent when a file is too large, and leaves no message of a file that was refused',
     session.run('too-large', async () => {
       const agent = await agentConsole();
       const customer = await customerChat(await session.context(), 'A big screenshot');
       const big = { name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.alloc(UPLOAD_MAX_BYTES * 2, 'x') };
 
+      // The file goes first, the message that tells of it only after: a refused file leaves no message.
+      const told = async () => Number((await t.db.query(`SELECT count(*) FROM messages WHERE content = 'Sent a file: big.txt'`))[0].count);
       await customer.getByLabel('Attach a file').setInputFiles(big);
       await customer.getByRole('alert').filter({ hasText: 'This file is too large.' }).waitFor(WAIT);
       expect(await customer.getByRole('alert').textContent()).toContain(String(UPLOAD_MAX_BYTES));
+      expect(await told()).toBe(0);
+      expect(await customer.getByRole('log').textContent()).not.toContain('Sent a file');
 
       await openTicket(agent, 'A big screenshot');
+      expect(await agent.locator('#thread').textContent()).not.toContain('Sent a file');
       await agent.getByLabel('Attach a file').setInputFiles(big);
       await agent.locator('#ticket-error').filter({ hasText: String(UPLOAD_MAX_BYTES) }).waitFor(WAIT);
       expect(await agent.locator('#files li').count()).toBe(0);
+      expect(await told()).toBe(0);
+      expect(await agent.locator('#thread').textContent()).not.toContain('Sent a file');
+
+      // A file within the limit then goes under the message that tells of it, on both sides.
+      await customer.getByLabel('Attach a file').setInputFiles({ name: 'small.txt', mimeType: 'text/plain', buffer: Buffer.from('small\n') });
+      await agent.locator('#thread .entry').filter({ hasText: 'Sent a file: small.txt' }).getByRole('button', { name: 'Download small.txt' }).waitFor(WAIT);
+      await customer.getByRole('button', { name: 'Download small.txt' }).waitFor(WAIT);
+      await agent.getByLabel('Attach a file').setInputFiles({ name: 'reply.txt', mimeType: 'text/plain', buffer: Buffer.from('reply\n') });
+      await agent.locator('#thread .entry').filter({ hasText: 'Sent a file: reply.txt' }).getByRole('button', { name: 'Download reply.txt' }).waitFor(WAIT);
+      await customer.getByRole('button', { name: 'Download reply.txt' }).waitFor(WAIT);
+      await waitFor(async () => (await agent.locator('#files li').count()) === 0);
     }),
   );
 

@@ -80,7 +80,7 @@ export class MessagesService {
       { field: 'is_from_agent', given: dto.is_from_agent, expected: fromAgent, must: `${fromAgent}: the caller is ${fromAgent ? 'an agent' : 'a customer'}` },
     ]);
     const author: MessageAuthor = { id: actor.id, type: fromAgent ? 'agent' : 'client', visitorSessionId: actor.visitorSessionId };
-    return this.post(actor, ticketId, author, dto.content, dto.client_msg_id ?? null);
+    return this.post(actor, ticketId, author, dto.content, dto.client_msg_id ?? null, dto.attachment_ids);
   }
 
   /**
@@ -94,13 +94,14 @@ export class MessagesService {
    * So does a message an in-transaction hook wants (an agent's reply that may be mailed to the
    * customer): the hook's outbox row commits with the message or not at all.
    */
-  async post(actor: Actor, ticketId: number, author: MessageAuthor, content: string, clientMsgId: string | null): Promise<PostedMessage> {
+  async post(actor: Actor, ticketId: number, author: MessageAuthor, content: string, clientMsgId: string | null, attachmentIds: number[] = []): Promise<PostedMessage> {
     const ticket = actor ? await this.tickets.getVisible(actor, ticketId) : await this.tickets.getById(ticketId);
     const fromAgent = author.type === 'agent';
     const now = this.clock.now();
     const values = { ticketId, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId, createdAt: now, visitorSessionId: author.visitorSessionId };
     const hooked = this.hooks.wants('message.created', { fromAgent, source: ticket.source });
-    if (!hooked && !this.tickets.messageChangesTicket(ticket, fromAgent)) {
+    // Files the message tells of move under it in its transaction: the locked path.
+    if (!hooked && attachmentIds.length === 0 && !this.tickets.messageChangesTicket(ticket, fromAgent)) {
       const stored = await this.messages.insertIfTicketUnchanged(values, statusesUnchangedByMessage(fromAgent));
       if (stored) {
         const message = toMessageResponse(stored);
@@ -116,7 +117,11 @@ export class MessagesService {
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const before = await this.tickets.lockVisible(actor, ticketId, manager);
-        return this.append(manager, before, author, content, { clientMsgId, at: now });
+        const appended = await this.append(manager, before, author, content, { clientMsgId, at: now });
+        if (attachmentIds.length > 0 && author.id !== null) {
+          await this.attachments.moveToMessage(manager, attachmentIds, { id: appended.message.id, ticketId, authorId: author.id });
+        }
+        return appended;
       });
     } catch (error) {
       // Two sends of the same client_msg_id raced: the other one stored it.

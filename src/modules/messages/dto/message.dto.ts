@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import type { OwnedField } from '#src/common/validation/agreement.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
@@ -11,6 +11,8 @@ import { AUTHOR_TYPES, type AuthorType } from '#src/modules/messages/message.ent
 import type { MessageRecord } from '#src/modules/messages/messages.repository.js';
 
 export const CONTENT_MAX = 20_000;
+/** Files one message may take from its ticket at once (UPLOAD_MAX_FILES still bounds a message's files). */
+export const ATTACHMENT_IDS_MAX = 20;
 
 /** Who wrote a message or a note, as every response carries it (a widget needs no /users to show it). */
 export class AuthorDto {
@@ -78,6 +80,23 @@ export class CreateMessageDto extends AuthoredFieldsDto {
   @IsNotEmpty()
   @MaxLength(100)
   client_msg_id?: string;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    maxItems: ATTACHMENT_IDS_MAX,
+    example: [12],
+    description:
+      'Files the caller uploaded to this ticket (POST /tickets/:id/attachments) that the message tells of: they move under the message, in the same transaction. Upload first, then send: a refused file (413) leaves no message behind. A file not yours, not on this ticket or already on a message: 422 naming `attachment_ids`, and nothing is stored',
+  })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(ATTACHMENT_IDS_MAX)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(MAX_INT4, { each: true })
+  attachment_ids?: number[];
 
   @ApiPropertyOptional({ description: 'Set by the server: true for agents and admins, false for customers. Accepted only when it matches the caller (else 422).' })
   @OptionalNotNull()

@@ -395,9 +395,11 @@ $('upload').addEventListener('change', async (event) => {
   form.append('file', file);
   try {
     $('ticket-error').textContent = '';
-    await api(`/tickets/${state.ticket.id}/attachments`, { method: 'POST', form });
-    await emit('message:send', { ticket_id: state.ticket.id, content: `Sent a file: ${file.name}`, client_msg_id: crypto.randomUUID() });
-    await loadFiles();
+    // The file first (a refused one leaves no message), then the message that tells of it, which takes the file under it.
+    const uploaded = await api(`/tickets/${state.ticket.id}/attachments`, { method: 'POST', form });
+    const ack = await emit('message:send', { ticket_id: state.ticket.id, content: `Sent a file: ${file.name}`, client_msg_id: crypto.randomUUID(), attachment_ids: [uploaded.id] });
+    addEntry(ack.message, 'm');
+    await Promise.all([loadFiles(), loadMessageFiles()]);
   } catch (error) {
     showError(error);
   } finally {
