@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IdList } from '#src/common/validation/id-list.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import type { OwnedField } from '#src/common/validation/agreement.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
@@ -89,13 +90,7 @@ export class CreateMessageDto extends AuthoredFieldsDto {
       'Files the caller uploaded to this ticket (POST /tickets/:id/attachments) that the message tells of: they move under the message, in the same transaction. Upload first, then send: a refused file (413) leaves no message behind. A file not yours, not on this ticket or already on a message: 422 naming `attachment_ids`, and nothing is stored',
   })
   @OptionalNotNull()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ATTACHMENT_IDS_MAX)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_INT4, { each: true })
+  @IdList(ATTACHMENT_IDS_MAX)
   attachment_ids?: number[];
 
   @ApiPropertyOptional({ description: 'Set by the server: true for agents and admins, false for customers. Accepted only when it matches the caller (else 422).' })

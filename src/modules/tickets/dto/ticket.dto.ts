@@ -1,10 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
   IsEmail,
   IsInt,
   IsISO8601,
@@ -22,6 +18,7 @@ import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { pgTimestampToIso, pgTimestampToIsoOrNull } from '#src/common/database/timestamps.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IsEnumValue } from '#src/common/validation/enum-value.js';
+import { IdList } from '#src/common/validation/id-list.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
 import { MinTrimmedLength } from '#src/common/validation/text.js';
 import { NormalizeEmail, QueryInt, Trim } from '#src/common/validation/transforms.js';
@@ -321,13 +318,7 @@ export const BULK_MAX = 100;
 
 export class BulkUpdateTicketsDto {
   @ApiProperty({ type: [Number], minItems: 1, maxItems: BULK_MAX })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(BULK_MAX)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_INT4, { each: true })
+  @IdList(BULK_MAX)
   ticket_ids: number[];
 
   @ApiPropertyOptional({ enum: TICKET_STATUSES, description: ANY_CASE })
