@@ -3,6 +3,7 @@ import { createUser, DEFAULT_PASSWORD, signedIn } from './factories/users.factor
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { decodeJwtPayload, handMadeJwt } from './utils/jwt.js';
 import { passwordLinkToken, startSmtpSink, type SmtpSink } from './utils/smtp-sink.js';
+import { readSse } from './utils/fake-llm.js';
 import { connect, next, request, socketPool } from './utils/socket.js';
 
 const NEW_PASSWORD = 'another-horse-43';
@@ -153,10 +154,21 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     expect(own.body.visitor).toBeNull();
     expect(JSON.stringify(own.body)).not.toContain('Anna Real');
 
+    // A saved reply greets the visitor by the name it gave, not by the address's.
+    const canned = (await t.http.post('/api/v1/canned-responses').set(agent.auth).send({ shortcut: '/hi', title: 'Hi', content: 'Hello {{customer.name}}!' }).expect(201)).body;
+    const greeting = async () => (await t.http.post(`/api/v1/canned-responses/${canned.id}/render`).set(agent.auth).send({ ticket_id: id }).expect(200)).body.content;
+    expect(await greeting()).toBe('Hello Bob Impostor!');
+    // So does the suggested reply, to the visitor and to agents (the articles' fallback: no model in tests).
+    for (const who of [bob, agent]) {
+      const suggested = (await readSse(`${t.baseUrl}/api/v1/tickets/${id}/ai-response`, who.token)).events.filter((e) => e.event === 'token');
+      expect(suggested.map((e) => (e.data as { text: string }).text).join('')).toMatch(/^Hello Bob Impostor,/);
+    }
+
     // The address's owner claims the account by the mailed link: proven from then on, for the ticket she now reads.
     const [mail] = await smtp.waitForMails((m) => m.to === anna.email);
     await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
     expect((await t.http.get(`/api/v1/tickets/${id}`).set(agent.auth).expect(200)).body.visitor).toEqual({ ...unverified, verified: true });
+    expect(await greeting()).toBe('Hello Anna Real!');
     const login = await t.http.post('/api/v1/auth/login').send({ email: anna.email, password: NEW_PASSWORD }).expect(200);
     const annaAuth = { Authorization: `Bearer ${login.body.access_token}` };
     expect((await t.http.get(`/api/v1/tickets/${id}`).set(annaAuth).expect(200)).body.visitor).toBeNull();

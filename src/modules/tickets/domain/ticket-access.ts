@@ -42,3 +42,12 @@ export interface VisitorFacts {
 export function visitorVerified(facts: VisitorFacts): boolean {
   return facts.addressHasPassword;
 }
+
+/**
+ * The name to address a ticket's customer by (a reply's `{{customer.name}}`): for a visitor's
+ * ticket whose address is not proven, the name the visitor gave, never the address's stored name
+ * (which would tell an impostor whose address it is); otherwise the stored name.
+ */
+export function customerNameFor(storedName: string, visitor: { name: string; address_has_password: boolean } | null): string {
+  return visitor && !visitorVerified({ addressHasPassword: visitor.address_has_password }) ? visitor.name : storedName;
+}
