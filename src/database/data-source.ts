@@ -24,6 +24,7 @@ import { TicketRatings1764800310000 } from '#migrations/1764800310000-TicketRati
 import { CustomFields1764800400000 } from '#migrations/1764800400000-CustomFields.js';
 import { WebhookEndpointsNotify1764800600000 } from '#migrations/1764800600000-WebhookEndpointsNotify.js';
 import { VisitorSessions1764800700000 } from '#migrations/1764800700000-VisitorSessions.js';
+import { CustomFieldsAgentOnly1764800800000 } from '#migrations/1764800800000-CustomFieldsAgentOnly.js';
 import { VisitorMessageNames1764800900000 } from '#migrations/1764800900000-VisitorMessageNames.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
@@ -65,6 +66,7 @@ export const MIGRATIONS = [
   CustomFields1764800400000,
   WebhookEndpointsNotify1764800600000,
   VisitorSessions1764800700000,
+  CustomFieldsAgentOnly1764800800000,
   VisitorMessageNames1764800900000,
 ];
 

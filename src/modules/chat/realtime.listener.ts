@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
@@ -7,14 +7,22 @@ import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries 
 import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/ratings/ratings.events.js'; // DomainEvents entries (types only)
 import type { SlaEventPayload } from '#src/modules/sla/sla.events.js'; // and DomainEvents entries
-import { forCustomer, type TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
+import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
+import { TicketsService } from '#src/modules/tickets/tickets.service.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
 /** Turns committed domain events into Socket.IO events for the rooms that should see them. */
 @Injectable()
 export class RealtimeListener {
-  constructor(private readonly realtime: RealtimePublisher) {}
+  private readonly logger = new Logger(RealtimeListener.name);
+  /** The ticket rooms' pushes, one after another, so they keep the order of their events. */
+  private roomPushes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly realtime: RealtimePublisher,
+    private readonly tickets: TicketsService,
+  ) {}
 
   @OnEvent('ticket.created')
   ticketCreated({ ticket }: DomainEvents['ticket.created']): void {
@@ -34,11 +42,18 @@ export class RealtimeListener {
 
   /**
    * `ticket:updated` to agents, and to the ticket's room (the customer's widget sees its ticket
-   * resolved, and offers the rating) as the customer may see it: without the model's suggestions.
+   * resolved, and offers the rating) as the customer may see it: without the model's suggestions
+   * and agent-only custom fields. That view needs the field definitions (cached; else one read),
+   * so the room's pushes queue up in order; one that cannot be made is not sent (nor sent whole).
    */
   private ticketChanged(ticket: TicketResponseDto): void {
     this.realtime.emit(rooms.agents, 'ticket:updated', ticket);
-    this.realtime.emit(rooms.ticket(ticket.id), 'ticket:updated', forCustomer(ticket), rooms.agents);
+    this.roomPushes = this.roomPushes
+      .then(async () => {
+        const view = await this.tickets.viewFor('customer');
+        this.realtime.emit(rooms.ticket(ticket.id), 'ticket:updated', view(ticket), rooms.agents);
+      })
+      .catch((error: unknown) => this.logger.warn({ err: error, ticketId: ticket.id }, 'A ticket:updated to the ticket’s room was not sent'));
   }
 
   @OnEvent('message.created')

@@ -18,9 +18,10 @@ export interface CustomFieldInput {
   type: CustomFieldType;
   options: string[] | null;
   required: boolean;
+  agent_only: boolean;
 }
 
-const COLUMNS = 'id, key, label, type, options, required, created_at, updated_at';
+const COLUMNS = 'id, key, label, type, options, required, agent_only, created_at, updated_at';
 
 /** A JSON path that names one top-level key (keys are [a-z0-9_], see KEY_PATTERN; quoted anyway). */
 const keyPath = (key: string) => `$."${key}"`;
@@ -38,6 +39,15 @@ export class CustomFieldsRepository {
     return this.db.query(`SELECT ${COLUMNS} FROM custom_fields ORDER BY id`);
   }
 
+  /**
+   * The definitions of `keys`, read in the caller's ticket-write transaction and share-locked until
+   * it ends: a definition being changed or deleted (which locks its row FOR UPDATE) is waited for
+   * and read as it committed, and one not yet changed cannot change until the ticket is written.
+   */
+  lockByKeys(keys: readonly string[], manager: EntityManager): Promise<CustomFieldRow[]> {
+    return manager.query(`SELECT ${COLUMNS} FROM custom_fields WHERE key = ANY($1::text[]) ORDER BY id FOR SHARE`, [keys]);
+  }
+
   async findById(id: number, manager?: EntityManager): Promise<CustomFieldRow | null> {
     const rows: CustomFieldRow[] = await (manager ?? this.db.manager).query(`SELECT ${COLUMNS} FROM custom_fields WHERE id = $1 FOR UPDATE`, [id]);
     return rows[0] ?? null;
@@ -46,8 +56,8 @@ export class CustomFieldsRepository {
   async insert(input: CustomFieldInput): Promise<CustomFieldRow> {
     try {
       const rows: CustomFieldRow[] = await this.db.query(
-        `INSERT INTO custom_fields (key, label, type, options, required) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-        [input.key, input.label, input.type, input.options, input.required],
+        `INSERT INTO custom_fields (key, label, type, options, required, agent_only) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+        [input.key, input.label, input.type, input.options, input.required, input.agent_only],
       );
       return rows[0];
     } catch (error) {
@@ -59,8 +69,8 @@ export class CustomFieldsRepository {
     try {
       // TypeORM answers an UPDATE with [rows, count].
       const [rows]: [CustomFieldRow[], number] = await manager.query(
-        `UPDATE custom_fields SET key = $2, label = $3, type = $4, options = $5, required = $6, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, input.key, input.label, input.type, input.options, input.required],
+        `UPDATE custom_fields SET key = $2, label = $3, type = $4, options = $5, required = $6, agent_only = $7, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, input.key, input.label, input.type, input.options, input.required, input.agent_only],
       );
       return rows[0];
     } catch (error) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
@@ -8,8 +8,12 @@ import { type CustomFieldInput, type CustomFieldRow, CustomFieldsRepository } fr
 import {
   type CheckedCustomFields,
   checkCustomFields,
+  type CustomFieldAudience,
   type CustomFieldValue,
+  type CustomFieldValues,
+  definitionFor,
   parseFilterValue,
+  visibleValues,
 } from '#src/modules/custom-fields/domain/custom-field-values.js';
 import {
   type CreateCustomFieldDto,
@@ -29,6 +33,11 @@ function withOptions(input: Omit<CustomFieldInput, 'options'>, options: string[]
   }
   if (!options) throw invalid('options', 'a select field needs options');
   return { ...input, options };
+}
+
+function throwProblems(checked: CheckedCustomFields): CheckedCustomFields {
+  if (checked.problems.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some custom fields are not valid', checked.problems);
+  return checked;
 }
 
 @Injectable()
@@ -55,7 +64,11 @@ export class CustomFieldsService {
   }
 
   async create(dto: CreateCustomFieldDto): Promise<CustomFieldResponseDto> {
-    const input = withOptions({ key: dto.key, label: dto.label, type: dto.type, required: dto.required ?? false }, dto.options, dto.options !== undefined);
+    const input = withOptions(
+      { key: dto.key, label: dto.label, type: dto.type, required: dto.required ?? false, agent_only: dto.agent_only ?? false },
+      dto.options,
+      dto.options !== undefined,
+    );
     const row = await this.repository.insert(input);
     this.cache.invalidate();
     return toCustomFieldResponse(row);
@@ -74,7 +87,13 @@ export class CustomFieldsService {
       const type = dto.type ?? current.type;
       const options = dto.options ?? (type === current.type ? (current.options as string[] | null) : null);
       const next = withOptions(
-        { key: dto.key ?? current.key, label: dto.label ?? current.label, type, required: dto.required ?? current.required },
+        {
+          key: dto.key ?? current.key,
+          label: dto.label ?? current.label,
+          type,
+          required: dto.required ?? current.required,
+          agent_only: dto.agent_only ?? current.agent_only,
+        },
         options,
         dto.options !== undefined,
       );
@@ -105,29 +124,56 @@ export class CustomFieldsService {
   }
 
   /**
-   * A ticket's `custom_fields` checked against the definitions (see checkCustomFields): 422 naming
-   * each bad field. Costs no query while the cache is warm; with nothing sent and nothing required
-   * it checks nothing.
+   * A ticket's `custom_fields` checked against the definitions as `audience` knows them (see
+   * checkCustomFields): 422 naming each bad field. Costs no query while the cache is warm; with
+   * nothing sent and nothing required it checks nothing. The values are checked again in the
+   * ticket's write transaction (`recheck`), against definitions no one can change meanwhile.
    */
-  async check(input: unknown, requireMissing: boolean): Promise<CheckedCustomFields> {
+  async check(input: unknown, requireMissing: boolean, audience: CustomFieldAudience): Promise<CheckedCustomFields> {
     const empty: CheckedCustomFields = { set: {}, clear: [], problems: [] };
     if (input === undefined && !requireMissing) return empty;
     const definitions = await this.cache.get();
     if (input === undefined && !definitions.anyRequired) return empty;
-    const checked = checkCustomFields(definitions.byKey, input, requireMissing);
-    if (checked.problems.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some custom fields are not valid', checked.problems);
-    return checked;
+    return throwProblems(checkCustomFields(definitions.byKey, input, requireMissing, audience));
   }
 
-  /** List filters (`custom_fields.<key>` → text) as one jsonb object for `custom_fields @>`; 422 naming each bad one. */
-  async filter(filters: Record<string, unknown> | undefined): Promise<Record<string, CustomFieldValue> | undefined> {
+  /**
+   * What `check` accepted, checked again inside the ticket's write transaction against the
+   * definitions of its keys read there with a share lock (the repository's lockByKeys), so a
+   * definition changed or deleted meanwhile cannot leave a value that breaks it: the change either
+   * committed first (and is what is checked), or waits until the ticket is written (and then sees
+   * its value: a type change is refused, a rename moves it, a delete drops it). Call it before the
+   * transaction locks the ticket: a definition change locks its row, then tickets. No query when
+   * no value is set or cleared. Whether a required field was left out stays `check`'s answer.
+   */
+  async recheck(checked: CheckedCustomFields, audience: CustomFieldAudience, manager: EntityManager): Promise<void> {
+    const input: Record<string, CustomFieldValue | null> = { ...checked.set };
+    for (const key of checked.clear) input[key] = null;
+    const keys = Object.keys(input);
+    if (keys.length === 0) return;
+    const rows = await this.repository.lockByKeys(keys, manager);
+    throwProblems(checkCustomFields(new Map(rows.map((row) => [row.key, row])), input, false, audience));
+  }
+
+  /** How `audience` sees tickets' values: agents every one; customers those of fields defined and not agent-only. One read for many tickets. */
+  async viewOf(audience: CustomFieldAudience): Promise<(values: CustomFieldValues) => CustomFieldValues> {
+    if (audience === 'agent') return (values) => values;
+    const { byKey } = await this.cache.get();
+    return (values) => visibleValues(byKey, values, audience);
+  }
+
+  /**
+   * List filters (`custom_fields.<key>` → text) as one jsonb object for `custom_fields @>`; 422
+   * naming each bad one. An agent-only field is unknown to a customer (it could learn its values by filtering).
+   */
+  async filter(filters: Record<string, unknown> | undefined, audience: CustomFieldAudience): Promise<Record<string, CustomFieldValue> | undefined> {
     const keys = Object.keys(filters ?? {});
     if (keys.length === 0) return undefined;
     const { byKey } = await this.cache.get();
     const object: Record<string, CustomFieldValue> = {};
     const problems = [];
     for (const key of keys) {
-      const parsed = parseFilterValue(byKey.get(key), key, filters![key]);
+      const parsed = parseFilterValue(definitionFor(byKey, key, audience), key, filters![key]);
       if ('problem' in parsed) problems.push(parsed.problem);
       else object[key] = parsed.value;
     }

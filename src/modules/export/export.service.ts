@@ -94,12 +94,14 @@ export class ExportService {
   /**
    * One user's data as one document: the profile, the tickets opened for them, the
    * customer-visible messages of those tickets, the attachments' metadata and the
-   * ratings they gave. Internal notes are the agents' working papers, not the customer's data: left out.
+   * ratings they gave. Internal notes are the agents' working papers, not the customer's data: left
+   * out, and so are the values of agent-only custom fields.
    */
   async customer(actor: AuthUser, userId: number): Promise<CustomerExportDto> {
     const user = await this.users.get(userId);
     const tickets: TicketResponseDto[] = [];
-    for await (const ticket of await this.ticketsService.exportStream(actor, { client_id: userId })) tickets.push(ticket as TicketResponseDto);
+    // As the customer sees them (no agent-only custom fields): like notes, internal fields are the agents' working papers.
+    for await (const ticket of await this.ticketsService.exportStream(actor, { client_id: userId }, 'customer')) tickets.push(ticket as TicketResponseDto);
     const [messages, attachments, ratings] = await Promise.all([
       this.repository.messagesOf(userId),
       this.repository.attachmentsOf(userId),

@@ -31,7 +31,7 @@ import {
   type BulkUpdateResultDto,
   type BulkUpdateTicketsDto,
   type CreateTicketDto,
-  forViewer,
+  forCustomer,
   type ListTicketsQueryDto,
   type TicketResponseDto,
   type SlaOutcomesDto,
@@ -57,10 +57,12 @@ import {
 } from '#src/modules/tickets/tickets.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
 import { CustomFieldsService } from '#src/modules/custom-fields/custom-fields.service.js';
-import type { CheckedCustomFields, CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
+import type { CheckedCustomFields, CustomFieldAudience, CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 
 const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Ticket not found');
+/** Agents (and admins) see and set every custom field; customers not the agent-only ones. */
+const audienceOf = (actor: AuthUser): CustomFieldAudience => (isAgent(actor) ? 'agent' : 'customer');
 const DAY_MS = 86_400_000;
 
 /** A new ticket as its opener describes it; the service adds the deadlines and the time. */
@@ -115,29 +117,36 @@ export class TicketsService {
     }
     await this.checkServerOwned(actor, dto);
     // Required fields bind forms (REST); chat has none to fill (see README, "Custom fields").
-    const { set: customFields } = await this.customFields.check(dto.custom_fields, source === 'web' || source === 'api');
+    const audience = audienceOf(actor);
+    const checked = await this.customFields.check(dto.custom_fields, source === 'web' || source === 'api', audience);
+    const customFields = checked.set;
     // An unknown queue must not leave a new contact behind: check it before creating one.
     if (dto.queue_id !== undefined && dto.client_email) await this.queues.assertExists(dto.queue_id);
     const clientId = dto.client_email ? (await this.users.findOrCreateContact(dto.client_email)).id : actor.id;
     // A customer's new live chat goes to the bot first (BOT_ENABLED), until it hands over.
     const botActive = source === 'chat' && !isAgent(actor) && this.config.bot.enabled;
-    const opened = await this.open(
-      {
-        title: dto.title,
-        description: dto.description,
-        priority: dto.priority,
-        category: dto.category ?? null,
-        queueId: dto.queue_id ?? null,
-        clientId,
-        source,
-        customFields,
-        botActive,
-        // A visitor's ticket is seen by its visitor session only (and by the account once claimed).
-        visitorSessionId: actor.visitorSessionId ?? null,
-      },
-      actor.id,
-    );
-    return this.announceOpened(opened, actor.id);
+    const ticket = {
+      title: dto.title,
+      description: dto.description,
+      priority: dto.priority,
+      category: dto.category ?? null,
+      queueId: dto.queue_id ?? null,
+      clientId,
+      source,
+      customFields,
+      botActive,
+      // A visitor's ticket is seen by its visitor session only (and by the account once claimed).
+      visitorSessionId: actor.visitorSessionId ?? null,
+    };
+    // Values are checked again with the ticket's insert, against definitions no one changes meanwhile (null on create is no value).
+    const opened =
+      Object.keys(customFields).length === 0
+        ? await this.open(ticket, actor.id)
+        : await this.dataSource.transaction(async (tx) => {
+            await this.customFields.recheck({ ...checked, clear: [] }, audience, tx);
+            return this.open(ticket, actor.id, tx);
+          });
+    return (await this.viewFor(actor))(await this.announceOpened(opened, actor.id));
   }
 
   /**
@@ -208,18 +217,22 @@ export class TicketsService {
       offset: query.skip || undefined,
       limit,
     });
-    return toPage(rows, limit, (r) => forViewer(actor, toTicketResponseFromRecord(r, this.sla.view)), (r) => [pgTimestampToCursor(r.created_at), r.id]);
+    const view = await this.viewFor(actor);
+    return toPage(rows, limit, (r) => view(toTicketResponseFromRecord(r, this.sla.view)), (r) => [pgTimestampToCursor(r.created_at), r.id]);
   }
 
   /**
    * Every ticket the list's filters match, newest first, as a stream of responses (the list's
-   * shape) read through a database cursor: for exports of any size. Destroying the stream ends the query.
+   * shape, as `viewer` sees them) read through a database cursor: for exports of any size.
+   * Destroying the stream ends the query. `viewer` is the caller unless the export is made for a
+   * customer (their own data, made by an admin).
    */
-  async exportStream(actor: AuthUser, query: TicketFilterQuery): Promise<Readable> {
+  async exportStream(actor: AuthUser, query: TicketFilterQuery, viewer: AuthUser | 'customer' = actor): Promise<Readable> {
+    const view = await this.viewFor(viewer);
     const rows = await this.tickets.streamAll(await this.filterOf(actor, query));
     const toResponse = new Transform({
       objectMode: true,
-      transform: (record: TicketRecord, _encoding, done) => done(null, toTicketResponseFromRecord(record, this.sla.view)),
+      transform: (record: TicketRecord, _encoding, done) => done(null, view(toTicketResponseFromRecord(record, this.sla.view))),
     });
     pipeline(rows, toResponse, () => undefined); // an error or an early end destroys both
     return toResponse;
@@ -235,7 +248,7 @@ export class TicketsService {
       clientId: isAgent(actor) ? query.client_id : actor.id,
       visitorSessionId: isAgent(actor) ? undefined : actor.visitorSessionId,
       category: query.category,
-      customFields: await this.customFields.filter(query.custom_fields),
+      customFields: await this.customFields.filter(query.custom_fields, audienceOf(actor)),
       q: eitherName({ field: 'q', value: query.q }, { field: 'search', value: query.search }),
       sla: query.sla_state && { state: query.sla_state, warningMinutes: this.config.slaWarningMinutes },
     };
@@ -243,7 +256,20 @@ export class TicketsService {
 
   /** A ticket as the caller may see it (REST, and the Socket.IO join's answer). */
   async get(actor: AuthUser, id: number): Promise<TicketResponseDto> {
-    return forViewer(actor, this.respond(await this.getVisible(actor, id)));
+    const ticket = this.respond(await this.getVisible(actor, id));
+    return (await this.viewFor(actor))(ticket);
+  }
+
+  /**
+   * How `viewer` sees tickets (one read of the field definitions, for many tickets): agents see
+   * everything; a customer ('customer': whoever the customer is) sees neither the language model's
+   * suggestions nor the values of agent-only custom fields. For every answer, push and export that
+   * reaches a customer; events and webhooks carry the whole ticket.
+   */
+  async viewFor(viewer: AuthUser | 'customer'): Promise<(ticket: TicketResponseDto) => TicketResponseDto> {
+    if (viewer !== 'customer' && isAgent(viewer)) return (ticket) => ticket;
+    const fields = await this.customFields.viewOf('customer');
+    return (ticket) => forCustomer(ticket, fields);
   }
 
   /** A ticket as clients see it, with its `sla` block (also for other modules' events and answers). */
@@ -268,9 +294,12 @@ export class TicketsService {
     }
     await this.getVisible(actor, id);
     if (dto.queue_id !== undefined) await this.queues.assertExists(dto.queue_id);
-    const customFields = await this.customFields.check(dto.custom_fields, false);
+    const audience = audienceOf(actor);
+    const customFields = await this.customFields.check(dto.custom_fields, false, audience);
     const now = this.clock.now();
     const { before, after, names } = await this.dataSource.transaction(async (manager) => {
+      // Before the ticket's lock: a definition change locks its row, then tickets.
+      await this.customFields.recheck(customFields, audience, manager);
       const current = (await this.tickets.lockById(id, manager))!;
       const plan = this.planUpdate(current, dto, agent ? 'agent' : 'client', now);
       const values = mergeCustomFields(current.customFields, customFields);
@@ -285,9 +314,9 @@ export class TicketsService {
       await this.assignment.runChangedHooks(manager, current, after, actor.id);
       return { before: current, after, names: plan.names };
     });
-    if (names.length === 0) return forViewer(actor, this.respond(after));
-    this.events.publish('ticket.updated', { ticket: this.respond(after), changes: names, actorId: actor.id });
-    return forViewer(actor, this.respond(await this.afterStatusChange(before, after)));
+    if (names.length > 0) this.events.publish('ticket.updated', { ticket: this.respond(after), changes: names, actorId: actor.id });
+    const current = names.length === 0 ? after : await this.afterStatusChange(before, after);
+    return (await this.viewFor(actor))(this.respond(current));
   }
 
   /**

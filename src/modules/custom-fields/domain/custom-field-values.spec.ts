@@ -1,9 +1,12 @@
 import {
   checkCustomFields,
+  type CustomFieldAudience,
   type CustomFieldDefinition,
+  definitionFor,
   parseFilterValue,
   TEXT_MAX,
   valueProblem,
+  visibleValues,
 } from '#src/modules/custom-fields/domain/custom-field-values.js';
 
 const def = (key: string, type: CustomFieldDefinition['type'], extra: Partial<CustomFieldDefinition> = {}): CustomFieldDefinition => ({
@@ -11,6 +14,7 @@ const def = (key: string, type: CustomFieldDefinition['type'], extra: Partial<Cu
   type,
   options: type === 'select' ? ['red', 'green'] : null,
   required: false,
+  agent_only: false,
   ...extra,
 });
 
@@ -76,7 +80,7 @@ describe('checkCustomFields', () => {
     ['null is not an object', null, false, { problems: ['custom_fields'] }],
     ['a string is not an object', 'x', false, { problems: ['custom_fields'] }],
   ])('%s', (_, input, requireMissing, expected) => {
-    const result = checkCustomFields(DEFS, input, requireMissing);
+    const result = checkCustomFields(DEFS, input, requireMissing, 'agent');
     expect(result.set).toEqual(expected.set ?? {});
     expect(result.clear).toEqual(expected.clear ?? []);
     expect(fields(result.problems)).toEqual(expected.problems ?? []);
@@ -85,7 +89,70 @@ describe('checkCustomFields', () => {
   it('checks 300 fields by key, not by scanning the definitions for each', () => {
     const many = new Map(Array.from({ length: 300 }, (_, i) => [`f${i}`, def(`f${i}`, 'number')] as const));
     const input = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`f${i}`, i]));
-    expect(checkCustomFields(many, input, true)).toEqual({ set: input, clear: [], problems: [] });
+    expect(checkCustomFields(many, input, true, 'agent')).toEqual({ set: input, clear: [], problems: [] });
+  });
+});
+
+/** Two internal fields beside two public ones: `fraud_score` (optional) and `refund_ok` (required). */
+const INTERNAL = new Map<string, CustomFieldDefinition>(
+  [
+    def('order_no', 'text'),
+    def('region', 'text', { required: true }),
+    def('fraud_score', 'number', { agent_only: true }),
+    def('refund_ok', 'checkbox', { agent_only: true, required: true }),
+  ].map((d) => [d.key, d]),
+);
+
+describe('checkCustomFields with agent-only fields', () => {
+  const fields = (problems: { field: string; problems: string[] }[]) => problems.map((p) => p.field);
+
+  it.each<[string, CustomFieldAudience, unknown, boolean, { set?: object; problems?: string[] }]>([
+    ['an agent sets them', 'agent', { region: 'EU', fraud_score: 7, refund_ok: true }, true, { set: { region: 'EU', fraud_score: 7, refund_ok: true } }],
+    ['an agent’s create needs a required one', 'agent', { region: 'EU' }, true, { set: { region: 'EU' }, problems: ['custom_fields.refund_ok'] }],
+    ['a customer’s create is not asked for a required one', 'customer', { region: 'EU' }, true, { set: { region: 'EU' } }],
+    ['a customer’s create still needs a public required one', 'customer', undefined, true, { problems: ['custom_fields.region'] }],
+    ['a customer may not set one: unknown', 'customer', { region: 'EU', fraud_score: 1 }, true, { set: { region: 'EU' }, problems: ['custom_fields.fraud_score'] }],
+    ['a customer may not clear one either', 'customer', { refund_ok: null }, false, { problems: ['custom_fields.refund_ok'] }],
+    ['a customer sets public ones', 'customer', { region: 'US', order_no: 'A-1' }, true, { set: { region: 'US', order_no: 'A-1' } }],
+  ])('%s', (_, audience, input, requireMissing, expected) => {
+    const result = checkCustomFields(INTERNAL, input, requireMissing, audience);
+    expect(result.set).toEqual(expected.set ?? {});
+    expect(fields(result.problems)).toEqual(expected.problems ?? []);
+  });
+
+  it('tells a customer an agent-only key is unknown, in the words used for a key that does not exist', () => {
+    const internal = checkCustomFields(INTERNAL, { fraud_score: 1 }, false, 'customer').problems[0].problems[0];
+    const missing = checkCustomFields(INTERNAL, { nope: 1 }, false, 'customer').problems[0].problems[0];
+    expect(internal.replace('fraud_score', 'X')).toBe(missing.replace('nope', 'X'));
+  });
+});
+
+describe('definitionFor', () => {
+  it.each<[string, CustomFieldAudience, boolean]>([
+    ['order_no', 'agent', true],
+    ['order_no', 'customer', true],
+    ['fraud_score', 'agent', true],
+    ['fraud_score', 'customer', false],
+    ['nope', 'agent', false],
+  ])('%s for %s: %s', (key, audience, known) => {
+    expect(definitionFor(INTERNAL, key, audience) !== undefined).toBe(known);
+  });
+});
+
+describe('visibleValues', () => {
+  it.each<[string, CustomFieldAudience, object, object]>([
+    ['agents see every value', 'agent', { order_no: 'A', fraud_score: 9, refund_ok: false }, { order_no: 'A', fraud_score: 9, refund_ok: false }],
+    ['customers lose the agent-only ones', 'customer', { order_no: 'A', fraud_score: 9, refund_ok: false }, { order_no: 'A' }],
+    ['customers lose a value whose field is gone (hide rather than show)', 'customer', { order_no: 'A', renamed_away: 1 }, { order_no: 'A' }],
+    ['agents keep a value whose field is gone', 'agent', { renamed_away: 1 }, { renamed_away: 1 }],
+    ['nothing stays nothing', 'customer', {}, {}],
+  ])('%s', (_, audience, values, expected) => {
+    expect(visibleValues(INTERNAL, values as Record<string, number>, audience)).toEqual(expected);
+  });
+
+  it('returns the same object when nothing is hidden (no copy per ticket on a list)', () => {
+    const values = { order_no: 'A' };
+    expect(visibleValues(INTERNAL, values, 'customer')).toBe(values);
   });
 });
 

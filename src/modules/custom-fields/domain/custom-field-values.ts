@@ -17,6 +17,29 @@ export interface CustomFieldDefinition {
   /** The allowed values of a select field; null for other types. */
   options: readonly string[] | null;
   required: boolean;
+  /** An internal field: customers neither see its values nor set them (it is unknown to them). */
+  agent_only: boolean;
+}
+
+/** Who a ticket's values are checked for or shown to: agents (and admins) see every field; customers only those not agent-only. */
+export type CustomFieldAudience = 'agent' | 'customer';
+
+/** The definition of `key` as `audience` knows it: an agent-only field does not exist for customers. */
+export function definitionFor<D extends CustomFieldDefinition>(definitions: ReadonlyMap<string, D>, key: string, audience: CustomFieldAudience): D | undefined {
+  const definition = definitions.get(key);
+  return definition && (audience === 'agent' || !definition.agent_only) ? definition : undefined;
+}
+
+/**
+ * A ticket's values as `audience` may see them. Customers keep only the keys of fields defined
+ * and not agent-only: a value whose definition is missing (being renamed or deleted) is left out,
+ * so a stale read hides rather than shows.
+ */
+export function visibleValues(definitions: ReadonlyMap<string, CustomFieldDefinition>, values: CustomFieldValues, audience: CustomFieldAudience): CustomFieldValues {
+  if (audience === 'agent') return values;
+  const keys = Object.keys(values);
+  const shown = keys.filter((key) => definitionFor(definitions, key, audience) !== undefined);
+  return shown.length === keys.length ? values : Object.fromEntries(shown.map((key) => [key, values[key]]));
 }
 
 export interface CustomFieldProblem {
@@ -70,14 +93,20 @@ export interface CheckedCustomFields {
 }
 
 /**
- * Checks a ticket's `custom_fields` (as sent: anything) against the definitions by key.
+ * Checks a ticket's `custom_fields` (as sent: anything) against the definitions by key, as
+ * `audience` knows them (for a customer an agent-only field is unknown, and never required).
  * - An unknown key, or a value of the wrong type, is a problem naming `custom_fields.<key>`.
  * - null clears a value (on create it is the same as leaving the key out).
  * - `requireMissing` (a new ticket opened over REST): each required field must have a value.
  *   Otherwise (an update; a ticket made by chat, e-mail or the bot, where no one can fill the form)
  *   a required field may stay empty, but an update may not clear it with null.
  */
-export function checkCustomFields(definitions: ReadonlyMap<string, CustomFieldDefinition>, input: unknown, requireMissing: boolean): CheckedCustomFields {
+export function checkCustomFields(
+  definitions: ReadonlyMap<string, CustomFieldDefinition>,
+  input: unknown,
+  requireMissing: boolean,
+  audience: CustomFieldAudience,
+): CheckedCustomFields {
   const result: CheckedCustomFields = { set: {}, clear: [], problems: [] };
   if (input !== undefined && (input === null || typeof input !== 'object' || Array.isArray(input))) {
     result.problems.push({ field: 'custom_fields', problems: ['custom_fields must be an object of field keys and values'] });
@@ -85,7 +114,7 @@ export function checkCustomFields(definitions: ReadonlyMap<string, CustomFieldDe
   }
   const given = (input ?? {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(given)) {
-    const definition = definitions.get(key);
+    const definition = definitionFor(definitions, key, audience);
     if (!definition) {
       result.problems.push({ field: path(key), problems: [`${path(key)} is not a defined custom field`] });
     } else if (value === null) {
@@ -99,7 +128,7 @@ export function checkCustomFields(definitions: ReadonlyMap<string, CustomFieldDe
   }
   if (requireMissing) {
     for (const definition of definitions.values()) {
-      if (definition.required && given[definition.key] === undefined) {
+      if (definition.required && given[definition.key] === undefined && (audience === 'agent' || !definition.agent_only)) {
         result.problems.push({ field: path(definition.key), problems: [`${path(definition.key)} is required`] });
       }
     }

@@ -13,6 +13,11 @@ export const LABEL_MAX = 200;
 export const OPTIONS_MAX = 200;
 export const OPTION_MAX = 100;
 
+const AGENT_ONLY_DOC =
+  'An internal field (say, "refund approved"): customers never see its values (tickets over REST and Socket.IO, their data export), ' +
+  'may not set it (422 naming `custom_fields.<key>`, as for an unknown key) nor filter by it, and are not asked for it when it is required. ' +
+  'Webhooks carry every value.';
+
 export class CustomFieldResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'order_no', description: 'The key in a ticket’s `custom_fields` and in `?custom_fields.<key>=`' }) key: string;
@@ -20,6 +25,7 @@ export class CustomFieldResponseDto {
   @ApiProperty({ enum: CUSTOM_FIELD_TYPES }) type: CustomFieldType;
   @ApiProperty({ type: [String], nullable: true, description: 'The choices of a select field; null for other types' }) options: string[] | null;
   @ApiProperty({ description: 'A ticket opened over REST must carry a value; no one may clear it' }) required: boolean;
+  @ApiProperty({ description: AGENT_ONLY_DOC }) agent_only: boolean;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
 }
@@ -36,6 +42,7 @@ export function toCustomFieldResponse(row: CustomFieldRow): CustomFieldResponseD
     type: row.type,
     options: row.options ? [...row.options] : null,
     required: row.required,
+    agent_only: row.agent_only,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };
@@ -77,6 +84,11 @@ export class CreateCustomFieldDto {
   @OptionalNotNull()
   @IsBoolean()
   required?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: AGENT_ONLY_DOC })
+  @OptionalNotNull()
+  @IsBoolean()
+  agent_only?: boolean;
 }
 
 export class UpdateCustomFieldDto {
@@ -104,4 +116,9 @@ export class UpdateCustomFieldDto {
   @OptionalNotNull()
   @IsBoolean()
   required?: boolean;
+
+  @ApiPropertyOptional({ description: 'Hide the field from customers, or show it again (see agent_only in the response)' })
+  @OptionalNotNull()
+  @IsBoolean()
+  agent_only?: boolean;
 }

@@ -21,7 +21,7 @@ export class ExportTicketsQueryDto extends OmitType(ListTicketsQueryDto, ['limit
 export class CustomerExportDto {
   @ApiProperty({ format: 'date-time' }) exported_at: string;
   @ApiProperty({ type: UserResponseDto, description: 'The profile (never a password hash)' }) user: UserResponseDto;
-  @ApiProperty({ type: [TicketResponseDto], description: 'The tickets the user opened (or that were opened for them), with custom fields' })
+  @ApiProperty({ type: [TicketResponseDto], description: 'The tickets the user opened (or that were opened for them), as the customer sees them: with custom fields, but not agent-only ones nor the model’s suggestions' })
   tickets: TicketResponseDto[];
   @ApiProperty({ type: [MessageResponseDto], description: 'The customer-visible threads of those tickets (internal notes are not included)' })
   messages: MessageResponseDto[];

@@ -14,7 +14,6 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { pgTimestampToIso, pgTimestampToIsoOrNull } from '#src/common/database/timestamps.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IsEnumValue } from '#src/common/validation/enum-value.js';
@@ -63,7 +62,7 @@ const CUSTOM_FIELDS_DOC = {
   additionalProperties: { oneOf: [{ type: 'string' as const }, { type: 'number' as const }, { type: 'boolean' as const }] },
   example: { order_no: 'A-100', vip: true },
   description:
-    'Values of the custom fields (GET /api/v1/custom-fields) by key: text and select as strings, number as a number, date as YYYY-MM-DD, checkbox as true/false. An unknown key or a wrong type: 422 naming `custom_fields.<key>`.',
+    'Values of the custom fields (GET /api/v1/custom-fields) by key: text and select as strings, number as a number, date as YYYY-MM-DD, checkbox as true/false. An unknown key or a wrong type: 422 naming `custom_fields.<key>`. Customers never see, set or filter by agent-only fields (to them such a key is unknown).',
 };
 
 /** A positive integer id in a JSON body (strings are refused, not converted). */
@@ -172,18 +171,15 @@ export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketRe
   return { ...response, sla: sla(response) };
 }
 
-/** A ticket as `viewer` may see it: the language model's suggestions and the visitor block are for agents. */
-export function forViewer(viewer: AuthUser, ticket: TicketResponseDto): TicketResponseDto {
-  return isAgent(viewer) ? ticket : forCustomer(ticket);
-}
-
 /**
  * A ticket as its customer may see it: without the language model's suggestions, nor the visitor
- * block (whether its address is proven and the name stored for it are for agents).
+ * block (whether its address is proven and the name stored for it are for agents), and with the
+ * custom-field values `visibleFields` keeps (CustomFieldsService.viewOf: no agent-only ones).
  */
-export function forCustomer(ticket: TicketResponseDto): TicketResponseDto {
-  if (ticket.suggested_category === null && ticket.suggested_queue_id === null && ticket.visitor === null) return ticket;
-  return { ...ticket, suggested_category: null, suggested_queue_id: null, visitor: null };
+export function forCustomer(ticket: TicketResponseDto, visibleFields: (values: CustomFieldValues) => CustomFieldValues): TicketResponseDto {
+  const customFields = visibleFields(ticket.custom_fields);
+  if (ticket.suggested_category === null && ticket.suggested_queue_id === null && ticket.visitor === null && customFields === ticket.custom_fields) return ticket;
+  return { ...ticket, suggested_category: null, suggested_queue_id: null, visitor: null, custom_fields: customFields };
 }
 
 /** The same answer from a hot-path record, whose times are still PostgreSQL's text. */
@@ -398,7 +394,7 @@ export class ListTicketsQueryDto extends PaginationQueryDto {
     name: 'custom_fields.<key>',
     type: String,
     description:
-      'Tickets whose custom field `<key>` holds this value, e.g. `?custom_fields.order_no=A-100&custom_fields.vip=true`; the value is read by the field\'s type (a number, YYYY-MM-DD, true/false, one of a select\'s options). An unknown key or a bad value: 422 naming `custom_fields.<key>`.',
+      'Tickets whose custom field `<key>` holds this value, e.g. `?custom_fields.order_no=A-100&custom_fields.vip=true`; the value is read by the field\'s type (a number, YYYY-MM-DD, true/false, one of a select\'s options). An unknown key or a bad value: 422 naming `custom_fields.<key>`; an agent-only field is unknown to customers.',
   })
   @IsOptional()
   @IsObject({ message: 'filter by custom fields as custom_fields.<key>=value' })
