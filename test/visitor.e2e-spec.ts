@@ -1,9 +1,10 @@
 import { createTicket } from './factories/tickets.factory.js';
-import { createUser, DEFAULT_PASSWORD } from './factories/users.factory.js';
+import { createUser, DEFAULT_PASSWORD, signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { decodeJwtPayload, handMadeJwt } from './utils/jwt.js';
 import { passwordLinkToken, startSmtpSink, type SmtpSink } from './utils/smtp-sink.js';
-import { connect, request, socketPool } from './utils/socket.js';
+import { readSse } from './utils/fake-llm.js';
+import { connect, next, request, socketPool } from './utils/socket.js';
 
 const NEW_PASSWORD = 'another-horse-43';
 
@@ -108,6 +109,72 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
     const login = await t.http.post('/api/v1/auth/login').send({ email, password: NEW_PASSWORD }).expect(200);
     expect(await titles({ Authorization: `Bearer ${login.body.access_token}` })).toEqual(['First contact']);
+  });
+
+  it('marks a visitor’s ticket unverified to agents, under the name the visitor gave, until the address is claimed; the visitor sees its own name, never the stored one', async () => {
+    const anna = await createUser(t.db, { password: null, name: 'Anna Real' });
+    const agent = await signedIn(t, { role: 'agent' });
+    const bob = await visitor(anna.email, 'Bob Impostor');
+    expect(bob.user.name).toBe('Bob Impostor');
+    const agentSocket = await sockets.open(agent);
+    type Live = { id: number; title: string; visitor: unknown };
+    const announced = next<Live>(agentSocket, 'ticket:created', (ticket) => ticket.title === 'What is my address?');
+    const socket = await sockets.open(bob);
+    const created = await request<Answer>(socket, 'ticket:create', { title: 'What is my address?', description: 'Please read me my delivery address' });
+    const id = created.ticket_id!;
+    const unverified = { name: 'Bob Impostor', contact_name: 'Anna Real', verified: false };
+    expect((await announced).visitor).toEqual(unverified);
+    await t.http.post(`/api/v1/tickets/${id}/messages`).set(bob.auth).send({ content: 'And my phone number' }).expect(201);
+    expect(await request<{ ok: boolean; message: { author_name: string } }>(socket, 'message:send', { ticket_id: id, content: 'Over the socket too' })).toMatchObject({
+      ok: true,
+      message: { author_name: 'Bob Impostor' },
+    });
+    const emailTicket = await createTicket(t.db, { clientId: anna.id, title: 'By e-mail', source: 'email' });
+
+    // Agents: not proven, with both names, in the ticket, the list, a change's answer and the thread; the visitor's live copy has none of it.
+    const customersCopy = next<Live>(socket, 'ticket:updated', (ticket) => ticket.id === id);
+    const agentsCopy = next<Live>(agentSocket, 'ticket:updated', (ticket) => ticket.id === id);
+    expect((await t.http.patch(`/api/v1/tickets/${id}`).set(agent.auth).send({ priority: 'high' }).expect(200)).body.visitor).toEqual(unverified);
+    expect((await agentsCopy).visitor).toEqual(unverified);
+    expect((await customersCopy).visitor).toBeNull();
+    expect((await t.http.get(`/api/v1/tickets/${id}`).set(agent.auth).expect(200)).body.visitor).toEqual(unverified);
+    const listed = (await t.http.get(`/api/v1/tickets?client_id=${anna.id}`).set(agent.auth).expect(200)).body.items;
+    expect(listed.map((i: { title: string; visitor: unknown }) => [i.title, i.visitor])).toEqual([
+      ['By e-mail', null],
+      ['What is my address?', unverified],
+    ]);
+    expect((await t.http.get(`/api/v1/tickets/${emailTicket.id}`).set(agent.auth).expect(200)).body.visitor).toBeNull();
+    const names = async (auth: Record<string, string>) =>
+      (await t.http.get(`/api/v1/tickets/${id}/messages`).set(auth).expect(200)).body.items.map((m: { author_name: string }) => m.author_name);
+    expect(await names(agent.auth)).toEqual(['Bob Impostor', 'Bob Impostor']);
+
+    // The visitor: its own name on its messages, and no visitor block (nor the stored name) in its answers.
+    expect(await names(bob.auth)).toEqual(['Bob Impostor', 'Bob Impostor']);
+    const own = await t.http.get(`/api/v1/tickets/${id}`).set(bob.auth).expect(200);
+    expect(own.body.visitor).toBeNull();
+    expect(JSON.stringify(own.body)).not.toContain('Anna Real');
+
+    // A saved reply greets the visitor by the name it gave, not by the address's.
+    const canned = (await t.http.post('/api/v1/canned-responses').set(agent.auth).send({ shortcut: '/hi', title: 'Hi', content: 'Hello {{customer.name}}!' }).expect(201)).body;
+    const greeting = async () => (await t.http.post(`/api/v1/canned-responses/${canned.id}/render`).set(agent.auth).send({ ticket_id: id }).expect(200)).body.content;
+    expect(await greeting()).toBe('Hello Bob Impostor!');
+    // So does the suggested reply, to the visitor and to agents (the articles' fallback: no model in tests).
+    for (const who of [bob, agent]) {
+      const suggested = (await readSse(`${t.baseUrl}/api/v1/tickets/${id}/ai-response`, who.token)).events.filter((e) => e.event === 'token');
+      expect(suggested.map((e) => (e.data as { text: string }).text).join('')).toMatch(/^Hello Bob Impostor,/);
+    }
+
+    // The address's owner claims the account by the mailed link: proven from then on, for the ticket she now reads.
+    const [mail] = await smtp.waitForMails((m) => m.to === anna.email);
+    await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
+    expect((await t.http.get(`/api/v1/tickets/${id}`).set(agent.auth).expect(200)).body.visitor).toEqual({ ...unverified, verified: true });
+    expect(await greeting()).toBe('Hello Anna Real!');
+    const login = await t.http.post('/api/v1/auth/login').send({ email: anna.email, password: NEW_PASSWORD }).expect(200);
+    const annaAuth = { Authorization: `Bearer ${login.body.access_token}` };
+    expect((await t.http.get(`/api/v1/tickets/${id}`).set(annaAuth).expect(200)).body.visitor).toBeNull();
+    // What was written in the visit keeps the name it was written under; she writes under her own.
+    await t.http.post(`/api/v1/tickets/${id}/messages`).set(annaAuth).send({ content: 'That was not me' }).expect(201);
+    expect(await names(agent.auth)).toEqual(['Bob Impostor', 'Bob Impostor', 'Anna Real']);
   });
 
   it('refuses the address of an account with a password, of staff and of a deactivated contact (409), and bad input (422)', async () => {

@@ -230,20 +230,36 @@ describe('the agent console and the customer widget in Chromium', () => {
   );
 
   it(
-    'shows the size limit (413) to the customer and to the agent when a file is too large',
+    'shows the size limit (413) to the customer and to the agent when a file is too large, and leaves no message of a file that was refused',
     session.run('too-large', async () => {
       const agent = await agentConsole();
       const customer = await customerChat(await session.context(), 'A big screenshot');
       const big = { name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.alloc(UPLOAD_MAX_BYTES * 2, 'x') };
 
+      // The file goes first, the message that tells of it only after: a refused file leaves no message.
+      const told = async () => Number((await t.db.query(`SELECT count(*) FROM messages WHERE content = 'Sent a file: big.txt'`))[0].count);
       await customer.getByLabel('Attach a file').setInputFiles(big);
       await customer.getByRole('alert').filter({ hasText: 'This file is too large.' }).waitFor(WAIT);
       expect(await customer.getByRole('alert').textContent()).toContain(String(UPLOAD_MAX_BYTES));
+      expect(await told()).toBe(0);
+      expect(await customer.getByRole('log').textContent()).not.toContain('Sent a file');
 
       await openTicket(agent, 'A big screenshot');
+      expect(await agent.locator('#thread').textContent()).not.toContain('Sent a file');
       await agent.getByLabel('Attach a file').setInputFiles(big);
       await agent.locator('#ticket-error').filter({ hasText: String(UPLOAD_MAX_BYTES) }).waitFor(WAIT);
       expect(await agent.locator('#files li').count()).toBe(0);
+      expect(await told()).toBe(0);
+      expect(await agent.locator('#thread').textContent()).not.toContain('Sent a file');
+
+      // A file within the limit then goes under the message that tells of it, on both sides.
+      await customer.getByLabel('Attach a file').setInputFiles({ name: 'small.txt', mimeType: 'text/plain', buffer: Buffer.from('small\n') });
+      await agent.locator('#thread .entry').filter({ hasText: 'Sent a file: small.txt' }).getByRole('button', { name: 'Download small.txt' }).waitFor(WAIT);
+      await customer.getByRole('button', { name: 'Download small.txt' }).waitFor(WAIT);
+      await agent.getByLabel('Attach a file').setInputFiles({ name: 'reply.txt', mimeType: 'text/plain', buffer: Buffer.from('reply\n') });
+      await agent.locator('#thread .entry').filter({ hasText: 'Sent a file: reply.txt' }).getByRole('button', { name: 'Download reply.txt' }).waitFor(WAIT);
+      await customer.getByRole('button', { name: 'Download reply.txt' }).waitFor(WAIT);
+      await waitFor(async () => (await agent.locator('#files li').count()) === 0);
     }),
   );
 
@@ -323,6 +339,47 @@ describe('the agent console and the customer widget in Chromium', () => {
       await second.getByRole('button', { name: 'Log in' }).click();
       await second.getByRole('log').getByText('It has been two weeks').waitFor(WAIT);
       await second.getByRole('log').getByText('Where is my refund').waitFor(WAIT);
+    }),
+  );
+
+  it(
+    'marks a visitor’s ticket "Unverified visitor — e-mail not confirmed" in the list and the ticket, with the name given beside the address’s, until the address is claimed',
+    session.run('unverified-visitor', async () => {
+      const anna = await createUser(t.db, { password: null, name: 'Anna Real' });
+      const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Bob Impostor', email: anna.email }).expect(201);
+      const bob = { Authorization: `Bearer ${visit.body.access_token}` };
+      const ticket = (await t.http.post('/api/v1/tickets').set(bob).send({ title: 'Read me my card number', description: 'I forgot which card I used' }).expect(201)).body;
+      await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(bob).send({ content: 'The last four digits will do' }).expect(201);
+      const known = await createTicket(t.db, { clientId: anna.id, title: 'Read me my card by e-mail' });
+
+      const agent = await agentConsole();
+      await agent.getByLabel('Search').fill('Read me my card');
+      const row = (id: number) => agent.locator(`#ticket-${id}`);
+      await row(ticket.id).getByText('Unverified visitor — e-mail not confirmed').waitFor(WAIT);
+      await row(known.id).waitFor(WAIT);
+      expect(await row(known.id).textContent()).not.toContain('Unverified');
+
+      await openTicket(agent, 'Read me my card number');
+      const marker = agent.getByRole('note');
+      expect(await marker.textContent()).toBe(
+        'Unverified visitor — e-mail not confirmed: Bob Impostor (gave this name; the address belongs to Anna Real). Do not share account details.',
+      );
+      // The visitor's message is signed with the name it gave.
+      expect(await agent.locator('#thread .entry').filter({ hasText: 'The last four digits will do' }).locator('.who').textContent()).toMatch(/^Bob Impostor · /);
+
+      // Another ticket: no marker.
+      await openTicket(agent, 'Read me my card by e-mail');
+      expect(await marker.isHidden()).toBe(true);
+
+      // The address gets a password (as the claim link does): proven from then on.
+      const admin = await signedIn(t, { role: 'admin' });
+      await t.http.patch(`/api/v1/users/${anna.id}`).set(admin.auth).send({ password: 'another-horse-43' }).expect(200);
+      await agent.getByLabel('Search').fill('Read me my card number');
+      await agent.locator('#tickets li').filter({ hasText: 'Read me my card number' }).waitFor(WAIT);
+      await waitFor(async () => (await agent.locator('#tickets li').count()) === 1);
+      await openTicket(agent, 'Read me my card number');
+      await marker.filter({ hasText: 'the e-mail address has been confirmed since' }).waitFor(WAIT);
+      expect(await row(ticket.id).textContent()).not.toContain('Unverified');
     }),
   );
 

@@ -362,10 +362,16 @@ export function start({ base, stylesheet, io }) {
       form.append('file', chosen);
       try {
         alert.textContent = '';
-        // The file goes on the message that tells of it, so the agent sees it under that message.
-        const ack = await emit('message:send', { ticket_id: state.ticketId, content: t.sentFile(chosen.name), client_msg_id: crypto.randomUUID() });
+        // The file first (a refused one, too large, leaves no message behind), then the message that
+        // tells of it, which takes the file under it: the agent sees it under that message.
+        const uploaded = await api(`/tickets/${state.ticketId}/attachments`, { method: 'POST', form });
+        const ack = await emit('message:send', {
+          ticket_id: state.ticketId,
+          content: t.sentFile(chosen.name),
+          client_msg_id: crypto.randomUUID(),
+          attachment_ids: [uploaded.id],
+        });
         addMessage(ack.message);
-        await api(`/messages/${ack.message.id}/attachments`, { method: 'POST', form });
         void loadFiles();
       } catch (error) {
         alert.textContent = error.status === 413 ? `${t.tooLarge} ${error.message}` : error.message;
