@@ -210,28 +210,67 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     }
   });
 
-  it('renews a visitor’s token for the same visit (only a visitor’s, and for 30 days from the visit’s start)', async () => {
-    const guest = await visitor(`renew-${Math.random().toString(36).slice(2)}@example.test`);
-    const socket = await sockets.open(guest);
+  const renew = (visitKey: unknown) => t.http.post('/api/v1/auth/visitor/renew').send({ visit_key: visitKey });
+
+  it('renews a visit from its key alone (no token, as after the token expired); a key renews once; 30 days at most', async () => {
+    const started = await startVisit({ name: 'Vera Visitor', email: `renew-${Math.random().toString(36).slice(2)}@example.test` }).expect(201);
+    expect(started.body.visit_key).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
+    const guest = { Authorization: `Bearer ${started.body.access_token}` };
+    const socket = await sockets.open({ token: started.body.access_token });
     expect(await request<Answer>(socket, 'ticket:create', { title: 'Long wait', description: 'Still waiting for a reply' })).toMatchObject({ ok: true });
 
-    const renewed = await t.http.post('/api/v1/auth/visitor/renew').set(guest.auth).expect(200);
-    expect(renewed.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: expect.any(Number) });
-    expect(renewed.body.access_token).not.toBe(guest.token);
+    const renewed = await renew(started.body.visit_key).expect(200);
+    expect(renewed.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: expect.any(Number), visit_key: expect.any(String) });
+    expect(renewed.body.visit_key).not.toBe(started.body.visit_key);
     const fresh = { Authorization: `Bearer ${renewed.body.access_token}` };
     expect(await titles(fresh)).toEqual(['Long wait']);
-    expect(decodeJwtPayload(renewed.body.access_token).vis).toBe(decodeJwtPayload(guest.token).vis);
+    expect(decodeJwtPayload(renewed.body.access_token).vis).toBe(decodeJwtPayload(started.body.access_token).vis);
+    expect(await titles(guest)).toEqual(['Long wait']); // an earlier token works until it expires
 
-    // Anyone else logs in again.
+    // The key it replaced renews no more; neither does a made-up one. A missing key is bad input.
+    expect((await renew(started.body.visit_key).expect(401)).body).toMatchObject({ error: 'unauthorized', request_id: expect.any(String) });
+    await renew(`${decodeJwtPayload(started.body.access_token).vis}.${'A'.repeat(43)}`).expect(401);
+    await renew('not a key').expect(401);
+    await t.http.post('/api/v1/auth/visitor/renew').send({}).expect(422);
+
+    // A visit 30 days old is over: the mailed link it is, and the visit's tokens stop.
+    await t.db.query(`UPDATE visitor_sessions SET created_at = now() - interval '30 days' WHERE id = $1`, [decodeJwtPayload(started.body.access_token).vis]);
+    const over = await renew(renewed.body.visit_key).expect(403);
+    expect(over.body.message).toContain('30 days');
+    await t.http.get('/api/v1/tickets').set(fresh).expect(401);
+  });
+
+  it('renews no visit once the address has a password (the account was claimed)', async () => {
+    const email = `claimed-${Math.random().toString(36).slice(2)}@example.test`;
+    const started = await startVisit({ name: 'Vera Visitor', email }).expect(201);
+    const [mail] = await smtp.waitForMails((m) => m.to === email);
+    await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
+    await renew(started.body.visit_key).expect(401);
+  });
+
+  it('ends a chat without an account: every token of the visit and its key stop at once, and its connections close', async () => {
+    const email = `end-${Math.random().toString(36).slice(2)}@example.test`;
+    const started = await startVisit({ name: 'Vera Visitor', email }).expect(201);
+    const guest = { Authorization: `Bearer ${started.body.access_token}` };
+    const socket = await sockets.open({ token: started.body.access_token });
+    const created = await request<Answer>(socket, 'ticket:create', { title: 'Shared computer', description: 'At the library' });
+    const renewed = await renew(started.body.visit_key).expect(200);
+    const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+
+    await t.http.post('/api/v1/auth/visitor/end').set(guest).expect(204);
+    await closed;
+    await t.http.get('/api/v1/tickets').set(guest).expect(401);
+    await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${renewed.body.access_token}` }).expect(401);
+    await renew(renewed.body.visit_key).expect(401);
+
+    // Only a visitor ends a visit; the conversation stays with the account, for whoever claims it.
     const customer = await createUser(t.db);
     const login = await t.http.post('/api/v1/auth/login').send({ email: customer.email, password: DEFAULT_PASSWORD }).expect(200);
-    await t.http.post('/api/v1/auth/visitor/renew').set({ Authorization: `Bearer ${login.body.access_token}` }).expect(403);
-    await t.http.post('/api/v1/auth/visitor/renew').expect(401);
-
-    // A visit 30 days old is over: the mailed link it is.
-    await t.db.query(`UPDATE visitor_sessions SET created_at = now() - interval '30 days' WHERE id = $1`, [decodeJwtPayload(guest.token).vis]);
-    const over = await t.http.post('/api/v1/auth/visitor/renew').set(fresh).expect(403);
-    expect(over.body.message).toContain('30 days');
+    await t.http.post('/api/v1/auth/visitor/end').set({ Authorization: `Bearer ${login.body.access_token}` }).expect(403);
+    const [mail] = await smtp.waitForMails((m) => m.to === email);
+    await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
+    const owner = await t.http.post('/api/v1/auth/login').send({ email, password: NEW_PASSWORD }).expect(200);
+    expect((await t.http.get(`/api/v1/tickets/${created.ticket_id}`).set({ Authorization: `Bearer ${owner.body.access_token}` }).expect(200)).body.title).toBe('Shared computer');
   });
 
   it('counts against the signup limit per IP address', async () => {

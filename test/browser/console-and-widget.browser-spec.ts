@@ -5,6 +5,7 @@ import { createTicket } from '../factories/tickets.factory.js';
 import { DEFAULT_PASSWORD, createUser, signedIn } from '../factories/users.factory.js';
 import { OWN_IO_PATH, startEmbeddingSite, useBrowser } from '../utils/browser.js';
 import { createTestApp, type TestApp } from '../utils/create-test-app.js';
+import { decodeJwtPayload, handMadeJwt } from '../utils/jwt.js';
 import { connect, request } from '../utils/socket.js';
 import { TcpProxy } from '../utils/tcp-proxy.js';
 import { waitFor } from '../utils/wait.js';
@@ -429,6 +430,19 @@ describe('the agent console and the customer widget in Chromium', () => {
       await page.getByRole('button', { name: 'Send' }).click();
       await agent.locator('#thread').getByText('Thanks, and after the renewal?').waitFor(WAIT);
 
+      // Back after the token expired (an hour away, a laptop asleep): the visit key alone brings a fresh one.
+      const current = await stored();
+      const claims = decodeJwtPayload(current.token);
+      const expired = handMadeJwt({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, t.config.jwtSecret);
+      await page.evaluate(`(() => { const [key] = Object.keys(localStorage); localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)), token: ${JSON.stringify(expired)} })); })()`);
+      await page.reload();
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByRole('log').getByText('Thanks, and after the renewal?').waitFor(WAIT);
+      await page.getByLabel('Message').fill('Back after a long lunch');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await agent.locator('#thread').getByText('Back after a long lunch').waitFor(WAIT);
+      expect(decodeJwtPayload((await stored()).token).vis).toBe(claims.vis);
+
       // Another browser with the same address starts afresh: its token sees none of the first visit.
       const other = await visit(await session.context(), email);
       await other.getByLabel('How can we help?').waitFor(WAIT);
@@ -453,6 +467,28 @@ describe('the agent console and the customer widget in Chromium', () => {
       await third.getByLabel('Password').fill(DEFAULT_PASSWORD);
       await third.getByRole('button', { name: 'Log in' }).click();
       await third.getByLabel('How can we help?').waitFor(WAIT);
+    }),
+  );
+
+  it(
+    'ends a chat without an account on a shared computer: nothing of it stays in the browser, and its token works no more',
+    session.run('visitor-end', async () => {
+      const page = await visit(await session.context(), `end-${Math.random().toString(36).slice(2)}@example.test`);
+      await page.getByLabel('How can we help?').fill('Typing this at the library');
+      await page.getByRole('button', { name: 'Start the conversation' }).click();
+      await page.getByRole('log').getByText('Typing this at the library').waitFor(WAIT);
+      const { token } = JSON.parse(String(await page.evaluate('Object.values(localStorage)[0]'))) as { token: string };
+
+      await page.getByRole('button', { name: 'End chat' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The chat has ended on this device.' }).waitFor(WAIT);
+      await page.getByLabel('Your name').waitFor(WAIT);
+      const kept = JSON.parse(String(await page.evaluate('Object.values(localStorage)[0]'))) as Record<string, unknown>;
+      expect(kept).toMatchObject({ token: null, ticketId: null, visitKey: null });
+      await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${token}` }).expect(401);
+      await page.reload();
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByLabel('Your name').waitFor(WAIT);
+      expect(await page.getByRole('log').count()).toBe(0);
     }),
   );
 
