@@ -25,9 +25,9 @@ export interface MessageRecord {
 export type NewMessage = Omit<MessageEntity, 'id' | 'visitorSessionId'> & { visitorSessionId?: number | null };
 
 /** Every read of a message comes with its author's name from the same statement (no second round trip). */
-const MESSAGE_COLUMNS = `m.id, m.ticket_id, m.author_id, m.author_type, m.is_from_agent, m.content, m.client_msg_id, m.created_at,
+export const MESSAGE_COLUMNS = `m.id, m.ticket_id, m.author_id, m.author_type, m.is_from_agent, m.content, m.client_msg_id, m.created_at,
   COALESCE(vs.name, u.name) AS author_name`;
-const AUTHOR_JOIN = 'LEFT JOIN users u ON u.id = m.author_id LEFT JOIN visitor_sessions vs ON vs.id = m.visitor_session_id';
+export const AUTHOR_JOIN = 'LEFT JOIN users u ON u.id = m.author_id LEFT JOIN visitor_sessions vs ON vs.id = m.visitor_session_id';
 
 @Injectable()
 export class MessagesRepository {
