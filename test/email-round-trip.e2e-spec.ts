@@ -61,4 +61,28 @@ describe('e-mail round trip', () => {
     // A customer's own message mails nobody.
     expect(await t.db.query(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'to' = $1`, [customer])).toEqual([{ n: 2 }]);
   });
+
+  it('never threads mail into a chat a visitor opened with the address before the account is claimed', async () => {
+    // Kim is known from an e-mail (a contact, no password); someone starts a chat without an account with Kim's address.
+    const customer = `kim-${Date.now()}@customer.example.test`;
+    await imap.append(mail({ from: `Kim <${customer}>`, subject: 'Kettle', body: 'It leaks.', messageId: `v1-${customer}` }));
+    expect(await poll()).toMatchObject({ status: 'ok', ingested: 1 });
+    const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Someone', email: customer }).expect(201);
+    const visitor = { Authorization: `Bearer ${visit.body.access_token}` };
+    const chat = (await t.http.post('/api/v1/tickets').set(visitor).send({ title: 'About my account', description: 'What is on file for me?' }).expect(201)).body;
+
+    // The agent's answer is mailed to the address (the visitor is not connected); Kim answers that mail.
+    const agent = await signedIn(t, { role: 'agent', name: 'Sam' });
+    await t.http.post(`/api/v1/tickets/${chat.id}/messages`).set(agent.auth).send({ content: 'Which order do you mean?' }).expect(201);
+    const [answer] = await smtp.waitForMails((m) => m.to === customer && m.subject.startsWith(`[#${chat.id}]`));
+    await imap.append(mail({ from: customer, subject: `Re: ${answer.subject}`, body: 'I never asked anything. My order is 7781.', inReplyTo: `<${answer.messageId}>` }));
+    expect(await poll()).toMatchObject({ status: 'ok', ingested: 1 });
+
+    // Kim's mail opens a ticket of the account, linked to the chat for the agents; the visitor sees none of it.
+    const [own] = (await t.db.query(`SELECT id, description FROM tickets WHERE follows_ticket_id = $1`, [chat.id])) as { id: number; description: string }[];
+    expect(own.description).toContain('My order is 7781');
+    const thread = await t.http.get(`/api/v1/tickets/${chat.id}/messages`).set(visitor).expect(200);
+    expect(JSON.stringify(thread.body)).not.toContain('7781');
+    await t.http.get(`/api/v1/tickets/${own.id}/messages`).set(visitor).expect(404);
+  });
 });

@@ -153,6 +153,17 @@ describe('export', () => {
       expect(doc.messages.every((m: { ticket_id: number }) => annaIds.has(m.ticket_id))).toBe(true);
     });
 
+    it('signs what a visit wrote with the name the visitor gave, as the thread does', async () => {
+      const email = `visited-${Date.now()}@example.test`;
+      const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Given Name', email }).expect(201);
+      const visitor = { Authorization: `Bearer ${visit.body.access_token}` };
+      const chat = (await t.http.post('/api/v1/tickets').set(visitor).send(ticketBody({ title: 'From a visit' })).expect(201)).body;
+      await t.http.post(`/api/v1/tickets/${chat.id}/messages`).set(visitor).send({ content: 'Written in the visit' }).expect(201);
+      await t.db.query(`UPDATE users SET name = 'Stored Name' WHERE id = $1`, [visit.body.user.id]);
+      const doc = (await t.http.get(`/api/v1/exports/users/${visit.body.user.id}`).set(admin.auth).expect(200)).body;
+      expect(doc.messages.map((m: { content: string; author_name: string }) => [m.content, m.author_name])).toEqual([['Written in the visit', 'Given Name']]);
+    });
+
     it('is for admins only; an unknown user is a 404', async () => {
       await t.http.get(`/api/v1/exports/users/${anna.user.id}`).set(agent.auth).expect(403);
       await t.http.get(`/api/v1/exports/users/${anna.user.id}`).set(anna.auth).expect(403);

@@ -71,4 +71,46 @@ describe('files on messages', () => {
     // The note's file, uploaded first, never reached the customer's socket.
     expect(seen.map((e) => e.attachment.filename)).toEqual(['label.txt', 'form.txt']);
   });
+  it('puts files uploaded to the ticket under the message that tells of them (upload first, then send), only the sender’s own and only once', async () => {
+    const customer = await signedIn(t);
+    const agent = await signedIn(t, { role: 'agent' });
+    const ticket = await createTicket(t.db, { clientId: customer.user.id });
+    const names = async (path: string) =>
+      (await t.http.get(`/api/v1/attachments/${path}`).set(agent.auth).expect(200)).body.items.map((a: { filename: string }) => a.filename);
+    const messageCount = async () => Number((await t.db.query('SELECT count(*) FROM messages WHERE ticket_id = $1', [ticket.id]))[0].count);
+
+    // The sender's files on the ticket go under its message, in the message's transaction.
+    const receipt = (await upload(customer, `tickets/${ticket.id}`, 'receipt.txt')).body.id as number;
+    const scan = (await upload(customer, `tickets/${ticket.id}`, 'scan.txt')).body.id as number;
+    const sent = await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(customer.auth).send({ content: 'Sent two files', attachment_ids: [receipt, scan] }).expect(201);
+    expect(await names(`message/${sent.body.id}`)).toEqual(['receipt.txt', 'scan.txt']);
+    expect(await names(`ticket/${ticket.id}`)).toEqual([]);
+
+    // Over Socket.IO too; the room hears the message once the file is under it.
+    const label = (await upload(agent, `tickets/${ticket.id}`, 'label.txt')).body.id as number;
+    const socket = await sockets.open(agent);
+    expect(await request(socket, 'ticket:join', { ticket_id: ticket.id })).toMatchObject({ ok: true });
+    const ack = await request<{ ok: boolean; message: { id: number } }>(socket, 'message:send', { ticket_id: ticket.id, content: 'Your label', attachment_ids: [label] });
+    expect(ack.ok).toBe(true);
+    expect(await names(`message/${ack.message.id}`)).toEqual(['label.txt']);
+
+    // Not the sender's file, already on a message, unknown, or on another ticket: 422, and no message is stored.
+    const form = (await upload(agent, `tickets/${ticket.id}`, 'form.txt')).body.id as number;
+    const elsewhere = await createTicket(t.db, { clientId: customer.user.id });
+    const other = (await upload(customer, `tickets/${elsewhere.id}`, 'other.txt')).body.id as number;
+    const before = await messageCount();
+    for (const ids of [[form], [receipt], [2_000_000_000], [other]]) {
+      const refused = await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(customer.auth).send({ content: 'Sent a file', attachment_ids: ids }).expect(422);
+      expect(refused.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'attachment_ids' }] });
+    }
+    expect(await request(await sockets.open(customer), 'message:send', { ticket_id: ticket.id, content: 'Sent a file', attachment_ids: [form] })).toMatchObject({
+      ok: false,
+      error: { error: 'validation_failed' },
+    });
+    for (const bad of [[], ['1'], [0], [1, 1], 'x']) {
+      await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(customer.auth).send({ content: 'Bad ids', attachment_ids: bad }).expect(422);
+    }
+    expect(await messageCount()).toBe(before);
+    expect(await names(`ticket/${ticket.id}`)).toEqual(['form.txt']);
+  });
 });

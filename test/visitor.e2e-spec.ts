@@ -1,9 +1,10 @@
 import { createTicket } from './factories/tickets.factory.js';
-import { createUser, DEFAULT_PASSWORD } from './factories/users.factory.js';
+import { createUser, DEFAULT_PASSWORD, signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { decodeJwtPayload, handMadeJwt } from './utils/jwt.js';
 import { passwordLinkToken, startSmtpSink, type SmtpSink } from './utils/smtp-sink.js';
-import { connect, request, socketPool } from './utils/socket.js';
+import { readSse } from './utils/fake-llm.js';
+import { connect, next, request, socketPool } from './utils/socket.js';
 
 const NEW_PASSWORD = 'another-horse-43';
 
@@ -110,6 +111,72 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     expect(await titles({ Authorization: `Bearer ${login.body.access_token}` })).toEqual(['First contact']);
   });
 
+  it('marks a visitor’s ticket unverified to agents, under the name the visitor gave, until the address is claimed; the visitor sees its own name, never the stored one', async () => {
+    const anna = await createUser(t.db, { password: null, name: 'Anna Real' });
+    const agent = await signedIn(t, { role: 'agent' });
+    const bob = await visitor(anna.email, 'Bob Impostor');
+    expect(bob.user.name).toBe('Bob Impostor');
+    const agentSocket = await sockets.open(agent);
+    type Live = { id: number; title: string; visitor: unknown };
+    const announced = next<Live>(agentSocket, 'ticket:created', (ticket) => ticket.title === 'What is my address?');
+    const socket = await sockets.open(bob);
+    const created = await request<Answer>(socket, 'ticket:create', { title: 'What is my address?', description: 'Please read me my delivery address' });
+    const id = created.ticket_id!;
+    const unverified = { name: 'Bob Impostor', contact_name: 'Anna Real', verified: false };
+    expect((await announced).visitor).toEqual(unverified);
+    await t.http.post(`/api/v1/tickets/${id}/messages`).set(bob.auth).send({ content: 'And my phone number' }).expect(201);
+    expect(await request<{ ok: boolean; message: { author_name: string } }>(socket, 'message:send', { ticket_id: id, content: 'Over the socket too' })).toMatchObject({
+      ok: true,
+      message: { author_name: 'Bob Impostor' },
+    });
+    const emailTicket = await createTicket(t.db, { clientId: anna.id, title: 'By e-mail', source: 'email' });
+
+    // Agents: not proven, with both names, in the ticket, the list, a change's answer and the thread; the visitor's live copy has none of it.
+    const customersCopy = next<Live>(socket, 'ticket:updated', (ticket) => ticket.id === id);
+    const agentsCopy = next<Live>(agentSocket, 'ticket:updated', (ticket) => ticket.id === id);
+    expect((await t.http.patch(`/api/v1/tickets/${id}`).set(agent.auth).send({ priority: 'high' }).expect(200)).body.visitor).toEqual(unverified);
+    expect((await agentsCopy).visitor).toEqual(unverified);
+    expect((await customersCopy).visitor).toBeNull();
+    expect((await t.http.get(`/api/v1/tickets/${id}`).set(agent.auth).expect(200)).body.visitor).toEqual(unverified);
+    const listed = (await t.http.get(`/api/v1/tickets?client_id=${anna.id}`).set(agent.auth).expect(200)).body.items;
+    expect(listed.map((i: { title: string; visitor: unknown }) => [i.title, i.visitor])).toEqual([
+      ['By e-mail', null],
+      ['What is my address?', unverified],
+    ]);
+    expect((await t.http.get(`/api/v1/tickets/${emailTicket.id}`).set(agent.auth).expect(200)).body.visitor).toBeNull();
+    const names = async (auth: Record<string, string>) =>
+      (await t.http.get(`/api/v1/tickets/${id}/messages`).set(auth).expect(200)).body.items.map((m: { author_name: string }) => m.author_name);
+    expect(await names(agent.auth)).toEqual(['Bob Impostor', 'Bob Impostor']);
+
+    // The visitor: its own name on its messages, and no visitor block (nor the stored name) in its answers.
+    expect(await names(bob.auth)).toEqual(['Bob Impostor', 'Bob Impostor']);
+    const own = await t.http.get(`/api/v1/tickets/${id}`).set(bob.auth).expect(200);
+    expect(own.body.visitor).toBeNull();
+    expect(JSON.stringify(own.body)).not.toContain('Anna Real');
+
+    // A saved reply greets the visitor by the name it gave, not by the address's.
+    const canned = (await t.http.post('/api/v1/canned-responses').set(agent.auth).send({ shortcut: '/hi', title: 'Hi', content: 'Hello {{customer.name}}!' }).expect(201)).body;
+    const greeting = async () => (await t.http.post(`/api/v1/canned-responses/${canned.id}/render`).set(agent.auth).send({ ticket_id: id }).expect(200)).body.content;
+    expect(await greeting()).toBe('Hello Bob Impostor!');
+    // So does the suggested reply, to the visitor and to agents (the articles' fallback: no model in tests).
+    for (const who of [bob, agent]) {
+      const suggested = (await readSse(`${t.baseUrl}/api/v1/tickets/${id}/ai-response`, who.token)).events.filter((e) => e.event === 'token');
+      expect(suggested.map((e) => (e.data as { text: string }).text).join('')).toMatch(/^Hello Bob Impostor,/);
+    }
+
+    // The address's owner claims the account by the mailed link: proven from then on, for the ticket she now reads.
+    const [mail] = await smtp.waitForMails((m) => m.to === anna.email);
+    await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
+    expect((await t.http.get(`/api/v1/tickets/${id}`).set(agent.auth).expect(200)).body.visitor).toEqual({ ...unverified, verified: true });
+    expect(await greeting()).toBe('Hello Anna Real!');
+    const login = await t.http.post('/api/v1/auth/login').send({ email: anna.email, password: NEW_PASSWORD }).expect(200);
+    const annaAuth = { Authorization: `Bearer ${login.body.access_token}` };
+    expect((await t.http.get(`/api/v1/tickets/${id}`).set(annaAuth).expect(200)).body.visitor).toBeNull();
+    // What was written in the visit keeps the name it was written under; she writes under her own.
+    await t.http.post(`/api/v1/tickets/${id}/messages`).set(annaAuth).send({ content: 'That was not me' }).expect(201);
+    expect(await names(agent.auth)).toEqual(['Bob Impostor', 'Bob Impostor', 'Anna Real']);
+  });
+
   it('refuses the address of an account with a password, of staff and of a deactivated contact (409), and bad input (422)', async () => {
     const owner = await createUser(t.db, { name: 'Has A Password' });
     await createTicket(t.db, { clientId: owner.id, title: 'Owner only' });
@@ -143,28 +210,67 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     }
   });
 
-  it('renews a visitor’s token for the same visit (only a visitor’s, and for 30 days from the visit’s start)', async () => {
-    const guest = await visitor(`renew-${Math.random().toString(36).slice(2)}@example.test`);
-    const socket = await sockets.open(guest);
+  const renew = (visitKey: unknown) => t.http.post('/api/v1/auth/visitor/renew').send({ visit_key: visitKey });
+
+  it('renews a visit from its key alone (no token, as after the token expired); a key renews once; 30 days at most', async () => {
+    const started = await startVisit({ name: 'Vera Visitor', email: `renew-${Math.random().toString(36).slice(2)}@example.test` }).expect(201);
+    expect(started.body.visit_key).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
+    const guest = { Authorization: `Bearer ${started.body.access_token}` };
+    const socket = await sockets.open({ token: started.body.access_token });
     expect(await request<Answer>(socket, 'ticket:create', { title: 'Long wait', description: 'Still waiting for a reply' })).toMatchObject({ ok: true });
 
-    const renewed = await t.http.post('/api/v1/auth/visitor/renew').set(guest.auth).expect(200);
-    expect(renewed.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: expect.any(Number) });
-    expect(renewed.body.access_token).not.toBe(guest.token);
+    const renewed = await renew(started.body.visit_key).expect(200);
+    expect(renewed.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: expect.any(Number), visit_key: expect.any(String) });
+    expect(renewed.body.visit_key).not.toBe(started.body.visit_key);
     const fresh = { Authorization: `Bearer ${renewed.body.access_token}` };
     expect(await titles(fresh)).toEqual(['Long wait']);
-    expect(decodeJwtPayload(renewed.body.access_token).vis).toBe(decodeJwtPayload(guest.token).vis);
+    expect(decodeJwtPayload(renewed.body.access_token).vis).toBe(decodeJwtPayload(started.body.access_token).vis);
+    expect(await titles(guest)).toEqual(['Long wait']); // an earlier token works until it expires
 
-    // Anyone else logs in again.
+    // The key it replaced renews no more; neither does a made-up one. A missing key is bad input.
+    expect((await renew(started.body.visit_key).expect(401)).body).toMatchObject({ error: 'unauthorized', request_id: expect.any(String) });
+    await renew(`${decodeJwtPayload(started.body.access_token).vis}.${'A'.repeat(43)}`).expect(401);
+    await renew('not a key').expect(401);
+    await t.http.post('/api/v1/auth/visitor/renew').send({}).expect(422);
+
+    // A visit 30 days old is over: the mailed link it is, and the visit's tokens stop.
+    await t.db.query(`UPDATE visitor_sessions SET created_at = now() - interval '30 days' WHERE id = $1`, [decodeJwtPayload(started.body.access_token).vis]);
+    const over = await renew(renewed.body.visit_key).expect(403);
+    expect(over.body.message).toContain('30 days');
+    await t.http.get('/api/v1/tickets').set(fresh).expect(401);
+  });
+
+  it('renews no visit once the address has a password (the account was claimed)', async () => {
+    const email = `claimed-${Math.random().toString(36).slice(2)}@example.test`;
+    const started = await startVisit({ name: 'Vera Visitor', email }).expect(201);
+    const [mail] = await smtp.waitForMails((m) => m.to === email);
+    await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
+    await renew(started.body.visit_key).expect(401);
+  });
+
+  it('ends a chat without an account: every token of the visit and its key stop at once, and its connections close', async () => {
+    const email = `end-${Math.random().toString(36).slice(2)}@example.test`;
+    const started = await startVisit({ name: 'Vera Visitor', email }).expect(201);
+    const guest = { Authorization: `Bearer ${started.body.access_token}` };
+    const socket = await sockets.open({ token: started.body.access_token });
+    const created = await request<Answer>(socket, 'ticket:create', { title: 'Shared computer', description: 'At the library' });
+    const renewed = await renew(started.body.visit_key).expect(200);
+    const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+
+    await t.http.post('/api/v1/auth/visitor/end').set(guest).expect(204);
+    await closed;
+    await t.http.get('/api/v1/tickets').set(guest).expect(401);
+    await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${renewed.body.access_token}` }).expect(401);
+    await renew(renewed.body.visit_key).expect(401);
+
+    // Only a visitor ends a visit; the conversation stays with the account, for whoever claims it.
     const customer = await createUser(t.db);
     const login = await t.http.post('/api/v1/auth/login').send({ email: customer.email, password: DEFAULT_PASSWORD }).expect(200);
-    await t.http.post('/api/v1/auth/visitor/renew').set({ Authorization: `Bearer ${login.body.access_token}` }).expect(403);
-    await t.http.post('/api/v1/auth/visitor/renew').expect(401);
-
-    // A visit 30 days old is over: the mailed link it is.
-    await t.db.query(`UPDATE visitor_sessions SET created_at = now() - interval '30 days' WHERE id = $1`, [decodeJwtPayload(guest.token).vis]);
-    const over = await t.http.post('/api/v1/auth/visitor/renew').set(fresh).expect(403);
-    expect(over.body.message).toContain('30 days');
+    await t.http.post('/api/v1/auth/visitor/end').set({ Authorization: `Bearer ${login.body.access_token}` }).expect(403);
+    const [mail] = await smtp.waitForMails((m) => m.to === email);
+    await t.http.post('/api/v1/auth/password-reset/confirm').send({ token: tokenIn(mail.text), new_password: NEW_PASSWORD }).expect(204);
+    const owner = await t.http.post('/api/v1/auth/login').send({ email, password: NEW_PASSWORD }).expect(200);
+    expect((await t.http.get(`/api/v1/tickets/${created.ticket_id}`).set({ Authorization: `Bearer ${owner.body.access_token}` }).expect(200)).body.title).toBe('Shared computer');
   });
 
   it('counts against the signup limit per IP address', async () => {

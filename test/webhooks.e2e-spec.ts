@@ -5,7 +5,7 @@ import { OutboxService } from '#src/modules/outbox/outbox.service.js';
 import { SlaMonitorService } from '#src/modules/sla/sla-monitor.service.js';
 import { WebhookDeliveryService } from '#src/modules/webhooks/webhook-delivery.service.js';
 import { ForbiddenDestinationError, postOnce } from '#src/modules/webhooks/webhook.client.js';
-import { signedIn, type SignedInUser } from './factories/users.factory.js';
+import { createUser, signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { waitFor } from './utils/wait.js';
 import { type ReceivedHook, startWebhookReceiver, type WebhookReceiver } from './utils/webhook-receiver.js';
@@ -89,6 +89,21 @@ describe('webhooks', () => {
 
     await t.http.delete(`/api/v1/webhooks/${created.body.id}`).set(admin.auth).expect(204);
     await t.http.get(`/api/v1/webhooks/${created.body.id}/deliveries`).set(admin.auth).expect(404);
+  });
+
+  it('tells a receiver that a ticket came from a chat without an account, unproven, with the name the visitor gave', async () => {
+    const r = await receiver();
+    const endpoint = await register(r.url(), ['ticket.created', 'message.created']);
+    const contact = await createUser(t.db, { password: null, name: 'Anna Real' });
+    const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Bob Visitor', email: contact.email }).expect(201);
+    const auth = { Authorization: `Bearer ${visit.body.access_token}` };
+    const ticket = (await t.http.post('/api/v1/tickets').set(auth).send({ title: 'Read me my address', description: 'Where do you ship to?' }).expect(201)).body as { id: number };
+    await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(auth).send({ content: 'Quickly please' }).expect(201);
+
+    const [created, message] = await r.waitFor(() => true, 2);
+    const visitor = { name: 'Bob Visitor', contact_name: 'Anna Real', verified: false };
+    expect(verify(endpoint.secret, created)).toMatchObject({ type: 'ticket.created', data: { ticket: { id: ticket.id, visitor } } });
+    expect(verify(endpoint.secret, message)).toMatchObject({ type: 'message.created', data: { message: { author_name: 'Bob Visitor' }, ticket: { id: ticket.id, visitor } } });
   });
 
   it('signs each delivery so that the standardwebhooks package verifies it, and logs it', async () => {

@@ -25,6 +25,8 @@ import { CustomFields1764800400000 } from '#migrations/1764800400000-CustomField
 import { WebhookEndpointsNotify1764800600000 } from '#migrations/1764800600000-WebhookEndpointsNotify.js';
 import { VisitorSessions1764800700000 } from '#migrations/1764800700000-VisitorSessions.js';
 import { CustomFieldsAgentOnly1764800800000 } from '#migrations/1764800800000-CustomFieldsAgentOnly.js';
+import { VisitorMessageNames1764800900000 } from '#migrations/1764800900000-VisitorMessageNames.js';
+import { VisitorKeys1764801100000 } from '#migrations/1764801100000-VisitorKeys.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -66,6 +68,8 @@ export const MIGRATIONS = [
   WebhookEndpointsNotify1764800600000,
   VisitorSessions1764800700000,
   CustomFieldsAgentOnly1764800800000,
+  VisitorMessageNames1764800900000,
+  VisitorKeys1764801100000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

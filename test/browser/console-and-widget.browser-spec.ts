@@ -6,6 +6,7 @@ import { createTicket } from '../factories/tickets.factory.js';
 import { DEFAULT_PASSWORD, createUser, signedIn } from '../factories/users.factory.js';
 import { OWN_IO_PATH, startEmbeddingSite, useBrowser } from '../utils/browser.js';
 import { createTestApp, type TestApp } from '../utils/create-test-app.js';
+import { decodeJwtPayload, handMadeJwt } from '../utils/jwt.js';
 import { connect, request } from '../utils/socket.js';
 import { TcpProxy } from '../utils/tcp-proxy.js';
 import { waitFor } from '../utils/wait.js';
@@ -231,20 +232,36 @@ describe('the agent console and the customer widget in Chromium', () => {
   );
 
   it(
-    'shows the size limit (413) to the customer and to the agent when a file is too large',
+    'shows the size limit (413) to the customer and to the agent when a file is too large, and leaves no message of a file that was refused',
     session.run('too-large', async () => {
       const agent = await agentConsole();
       const customer = await customerChat(await session.context(), 'A big screenshot');
       const big = { name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.alloc(UPLOAD_MAX_BYTES * 2, 'x') };
 
+      // The file goes first, the message that tells of it only after: a refused file leaves no message.
+      const told = async () => Number((await t.db.query(`SELECT count(*) FROM messages WHERE content = 'Sent a file: big.txt'`))[0].count);
       await customer.getByLabel('Attach a file').setInputFiles(big);
       await customer.getByRole('alert').filter({ hasText: 'This file is too large.' }).waitFor(WAIT);
       expect(await customer.getByRole('alert').textContent()).toContain(String(UPLOAD_MAX_BYTES));
+      expect(await told()).toBe(0);
+      expect(await customer.getByRole('log').textContent()).not.toContain('Sent a file');
 
       await openTicket(agent, 'A big screenshot');
+      expect(await agent.locator('#thread').textContent()).not.toContain('Sent a file');
       await agent.getByLabel('Attach a file').setInputFiles(big);
       await agent.locator('#ticket-error').filter({ hasText: String(UPLOAD_MAX_BYTES) }).waitFor(WAIT);
       expect(await agent.locator('#files li').count()).toBe(0);
+      expect(await told()).toBe(0);
+      expect(await agent.locator('#thread').textContent()).not.toContain('Sent a file');
+
+      // A file within the limit then goes under the message that tells of it, on both sides.
+      await customer.getByLabel('Attach a file').setInputFiles({ name: 'small.txt', mimeType: 'text/plain', buffer: Buffer.from('small\n') });
+      await agent.locator('#thread .entry').filter({ hasText: 'Sent a file: small.txt' }).getByRole('button', { name: 'Download small.txt' }).waitFor(WAIT);
+      await customer.getByRole('button', { name: 'Download small.txt' }).waitFor(WAIT);
+      await agent.getByLabel('Attach a file').setInputFiles({ name: 'reply.txt', mimeType: 'text/plain', buffer: Buffer.from('reply\n') });
+      await agent.locator('#thread .entry').filter({ hasText: 'Sent a file: reply.txt' }).getByRole('button', { name: 'Download reply.txt' }).waitFor(WAIT);
+      await customer.getByRole('button', { name: 'Download reply.txt' }).waitFor(WAIT);
+      await waitFor(async () => (await agent.locator('#files li').count()) === 0);
     }),
   );
 
@@ -327,6 +344,47 @@ describe('the agent console and the customer widget in Chromium', () => {
     }),
   );
 
+  it(
+    'marks a visitor’s ticket "Unverified visitor — e-mail not confirmed" in the list and the ticket, with the name given beside the address’s, until the address is claimed',
+    session.run('unverified-visitor', async () => {
+      const anna = await createUser(t.db, { password: null, name: 'Anna Real' });
+      const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Bob Impostor', email: anna.email }).expect(201);
+      const bob = { Authorization: `Bearer ${visit.body.access_token}` };
+      const ticket = (await t.http.post('/api/v1/tickets').set(bob).send({ title: 'Read me my card number', description: 'I forgot which card I used' }).expect(201)).body;
+      await t.http.post(`/api/v1/tickets/${ticket.id}/messages`).set(bob).send({ content: 'The last four digits will do' }).expect(201);
+      const known = await createTicket(t.db, { clientId: anna.id, title: 'Read me my card by e-mail' });
+
+      const agent = await agentConsole();
+      await agent.getByLabel('Search').fill('Read me my card');
+      const row = (id: number) => agent.locator(`#ticket-${id}`);
+      await row(ticket.id).getByText('Unverified visitor — e-mail not confirmed').waitFor(WAIT);
+      await row(known.id).waitFor(WAIT);
+      expect(await row(known.id).textContent()).not.toContain('Unverified');
+
+      await openTicket(agent, 'Read me my card number');
+      const marker = agent.getByRole('note');
+      expect(await marker.textContent()).toBe(
+        'Unverified visitor — e-mail not confirmed: Bob Impostor (gave this name; the address belongs to Anna Real). Do not share account details.',
+      );
+      // The visitor's message is signed with the name it gave.
+      expect(await agent.locator('#thread .entry').filter({ hasText: 'The last four digits will do' }).locator('.who').textContent()).toMatch(/^Bob Impostor · /);
+
+      // Another ticket: no marker.
+      await openTicket(agent, 'Read me my card by e-mail');
+      expect(await marker.isHidden()).toBe(true);
+
+      // The address gets a password (as the claim link does): proven from then on.
+      const admin = await signedIn(t, { role: 'admin' });
+      await t.http.patch(`/api/v1/users/${anna.id}`).set(admin.auth).send({ password: 'another-horse-43' }).expect(200);
+      await agent.getByLabel('Search').fill('Read me my card number');
+      await agent.locator('#tickets li').filter({ hasText: 'Read me my card number' }).waitFor(WAIT);
+      await waitFor(async () => (await agent.locator('#tickets li').count()) === 1);
+      await openTicket(agent, 'Read me my card number');
+      await marker.filter({ hasText: 'the e-mail address has been confirmed since' }).waitFor(WAIT);
+      expect(await row(ticket.id).textContent()).not.toContain('Unverified');
+    }),
+  );
+
   /** Opens the bubble on the other site and starts a chat without an account. */
   async function visit(context: BrowserContext, email: string): Promise<Page> {
     const page = await context.newPage();
@@ -373,6 +431,19 @@ describe('the agent console and the customer widget in Chromium', () => {
       await page.getByRole('button', { name: 'Send' }).click();
       await agent.locator('#thread').getByText('Thanks, and after the renewal?').waitFor(WAIT);
 
+      // Back after the token expired (an hour away, a laptop asleep): the visit key alone brings a fresh one.
+      const current = await stored();
+      const claims = decodeJwtPayload(current.token);
+      const expired = handMadeJwt({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }, t.config.jwtSecret);
+      await page.evaluate(`(() => { const [key] = Object.keys(localStorage); localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)), token: ${JSON.stringify(expired)} })); })()`);
+      await page.reload();
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByRole('log').getByText('Thanks, and after the renewal?').waitFor(WAIT);
+      await page.getByLabel('Message').fill('Back after a long lunch');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await agent.locator('#thread').getByText('Back after a long lunch').waitFor(WAIT);
+      expect(decodeJwtPayload((await stored()).token).vis).toBe(claims.vis);
+
       // Another browser with the same address starts afresh: its token sees none of the first visit.
       const other = await visit(await session.context(), email);
       await other.getByLabel('How can we help?').waitFor(WAIT);
@@ -397,6 +468,28 @@ describe('the agent console and the customer widget in Chromium', () => {
       await third.getByLabel('Password').fill(DEFAULT_PASSWORD);
       await third.getByRole('button', { name: 'Log in' }).click();
       await third.getByLabel('How can we help?').waitFor(WAIT);
+    }),
+  );
+
+  it(
+    'ends a chat without an account on a shared computer: nothing of it stays in the browser, and its token works no more',
+    session.run('visitor-end', async () => {
+      const page = await visit(await session.context(), `end-${Math.random().toString(36).slice(2)}@example.test`);
+      await page.getByLabel('How can we help?').fill('Typing this at the library');
+      await page.getByRole('button', { name: 'Start the conversation' }).click();
+      await page.getByRole('log').getByText('Typing this at the library').waitFor(WAIT);
+      const { token } = JSON.parse(String(await page.evaluate('Object.values(localStorage)[0]'))) as { token: string };
+
+      await page.getByRole('button', { name: 'End chat' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The chat has ended on this device.' }).waitFor(WAIT);
+      await page.getByLabel('Your name').waitFor(WAIT);
+      const kept = JSON.parse(String(await page.evaluate('Object.values(localStorage)[0]'))) as Record<string, unknown>;
+      expect(kept).toMatchObject({ token: null, ticketId: null, visitKey: null });
+      await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${token}` }).expect(401);
+      await page.reload();
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByLabel('Your name').waitFor(WAIT);
+      expect(await page.getByRole('log').count()).toBe(0);
     }),
   );
 

@@ -54,7 +54,9 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
 
   'POST /api/v1/auth/signup': { access: ANYONE, body: () => ({ email: `${unique('signup')}@example.test`, password: DEFAULT_PASSWORD, name: 'Sweep' }) },
   'POST /api/v1/auth/visitor': { access: ANYONE, body: () => ({ email: `${unique('visitor')}@example.test`, name: 'Sweep Visitor' }) },
-  'POST /api/v1/auth/visitor/renew': { access: row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden') },
+  // A made-up visit key renews nothing, whoever sends it (the route takes no token).
+  'POST /api/v1/auth/visitor/renew': { access: row('unauthorized', 'unauthorized', 'unauthorized', 'unauthorized', 'unauthorized'), body: () => ({ visit_key: `1.${'A'.repeat(43)}` }) },
+  'POST /api/v1/auth/visitor/end': { access: row('unauthorized', 'forbidden', 'forbidden', 'forbidden', 'forbidden') },
   'POST /api/v1/auth/login': { access: ANYONE, body: (w) => ({ email: w.owner.user.email, password: DEFAULT_PASSWORD }) },
   'POST /api/v1/auth/logout': { access: SIGNED_IN, fresh: 'tokens' },
   'GET /api/v1/auth/me': { access: SIGNED_IN },

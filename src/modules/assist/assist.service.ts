@@ -15,6 +15,7 @@ import { MessagesService } from '#src/modules/messages/messages.service.js';
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { NotesService } from '#src/modules/notes/notes.service.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
+import { customerNameFor } from '#src/modules/tickets/domain/ticket-access.js';
 import { UsersService } from '#src/modules/users/users.service.js';
 
 /** What a suggested-reply stream sends: pieces of text, then how it ended. */
@@ -71,7 +72,9 @@ export class AssistService {
     const hits = await this.knowledge.topForText(`${ticket.title}\n${ticket.description}`, ARTICLES);
     const articles: ArticleForReply[] = hits.map(({ id, title, content }) => ({ id, title, content, url: `${this.config.publicUrl}/api/v1/articles/${id}` }));
     if (this.llm.enabled) return this.fromModel(actor, ticket, articles, signal);
-    const customerName = ticket.clientId === actor.id ? actor.name : (await this.users.getEntity(ticket.clientId)).name;
+    const storedName = ticket.clientId === actor.id ? actor.name : (await this.users.getEntity(ticket.clientId)).name;
+    // A visitor not proven is greeted by the name it gave: the address's stored name may be someone else's.
+    const customerName = customerNameFor(storedName, ticket.visitor);
     return this.fromArticles(customerName, articles);
   }
 

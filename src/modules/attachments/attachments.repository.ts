@@ -57,6 +57,22 @@ export class AttachmentsRepository {
     return this.attachments.countBy({ [PARENT_TABLE[parent.kind].column]: parent.id });
   }
 
+  /**
+   * Moves files from a ticket onto a message of it, only those `uploaderId` uploaded to that
+   * ticket (and on no message yet); the ids of those moved.
+   */
+  async moveTicketFilesToMessage(ids: number[], ticketId: number, uploaderId: number, messageId: number, manager: EntityManager): Promise<number[]> {
+    const rows = (await manager.query(
+      `WITH moved AS (
+         UPDATE attachments SET message_id = $1, ticket_id = NULL
+          WHERE id = ANY($2::int[]) AND ticket_id = $3 AND uploader_id = $4
+          RETURNING id)
+       SELECT id FROM moved`,
+      [messageId, ids, ticketId, uploaderId],
+    )) as { id: number }[];
+    return rows.map((row) => row.id);
+  }
+
   insert(values: Omit<AttachmentEntity, 'id' | 'createdAt'>, manager: EntityManager): Promise<AttachmentEntity> {
     const repo = this.repo(manager);
     return repo.save(repo.create(values));

@@ -116,6 +116,19 @@ export class AttachmentsService {
     return { ...(await this.storage.accept(Readable.from([content]), this.config.uploadMaxBytes)), filename };
   }
 
+  /**
+   * Puts files the author uploaded to the ticket under the author's new message, in the message's
+   * transaction (so a message that tells of a file never stands without it, and a refused upload
+   * leaves no message): a 422 naming `attachment_ids` when any is not the author's file on that
+   * ticket, or is on a message already, or the message would hold more than UPLOAD_MAX_FILES.
+   */
+  async moveToMessage(manager: EntityManager, ids: number[], message: { id: number; ticketId: number; authorId: number }): Promise<void> {
+    const wrong = (problem: string) => new AppError(ErrorCode.VALIDATION_FAILED, 'Some of the files cannot go on this message', [{ field: 'attachment_ids', problems: [problem] }]);
+    if (ids.length > this.config.uploadMaxFiles) throw wrong(`at most ${this.config.uploadMaxFiles} files go on one message`);
+    const moved = await this.attachments.moveTicketFilesToMessage(ids, message.ticketId, message.authorId, message.id, manager);
+    if (moved.length < ids.length) throw wrong('attachment_ids must be files you uploaded to this ticket and not yet on a message');
+  }
+
   /** Rows for files already in storage, on a parent written in the same transaction. */
   async attachStored(manager: EntityManager, files: ReceivedFile[], parent: Parent, uploaderId: number | null): Promise<AttachmentEntity[]> {
     const rows: AttachmentEntity[] = [];

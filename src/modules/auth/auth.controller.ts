@@ -12,11 +12,14 @@ import {
   LoginDto,
   PasswordResetConfirmDto,
   PasswordResetRequestDto,
+  RenewVisitDto,
   SignupDto,
   SignupResponseDto,
   TokenResponseDto,
   UpdateMeDto,
   VisitorDto,
+  VisitorResponseDto,
+  VisitTokenResponseDto,
 } from '#src/modules/auth/dto/auth.dto.js';
 import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
 
@@ -63,25 +66,43 @@ export class AuthController {
       'address is mailed a link that claims the account (sets a password, see POST /auth/password-reset/confirm), after which a ' +
       'normal login sees all its tickets and the visitor tokens end. The address of an account with a password is a 409: log in.',
   })
-  @ApiCreatedResponse({ type: SignupResponseDto, description: 'The visitor (as named) and its access token' })
+  @ApiCreatedResponse({ type: VisitorResponseDto, description: 'The visitor (as named), its access token and its visit key' })
   @ApiErrors(400, 409, 422, 429)
-  visitor(@Body() dto: VisitorDto): Promise<SignupResponseDto> {
+  visitor(@Body() dto: VisitorDto): Promise<VisitorResponseDto> {
     return this.auth.visitor(dto);
   }
 
+  @Public()
   @Post('visitor/renew')
+  @RateLimitedRoute('login')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'A fresh token for a chat without an account, from its visit key (no token needed)',
+    description:
+      'Keeps a chat without an account going past one token’s life, also when the visitor comes back after the token expired: the ' +
+      'new token sees the same tickets, and the answer carries a new `visit_key` (the one sent no longer renews; earlier tokens ' +
+      'work until they expire). 401 for an unknown, replaced or ended key, or once the address has a password (log in); 403 once ' +
+      'the visit is 30 days old (set a password with the mailed link). Limited per IP like login.',
+  })
+  @ApiOkResponse({ type: VisitTokenResponseDto, description: 'A new access token and visit key for the same visit' })
+  @ApiErrors(400, 401, 403, 422, 429)
+  renewVisit(@Body() dto: RenewVisitDto): Promise<VisitTokenResponseDto> {
+    return this.auth.renewVisit(dto.visit_key, new Date());
+  }
+
+  @Post('visitor/end')
+  @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'A fresh token for the same visit (a visitor’s token only)',
+    summary: 'End a chat without an account (a visitor’s token only)',
     description:
-      'Keeps a chat without an account going past one token’s life: the new token sees the same tickets; the old one works until it ' +
-      'expires. 403 for any other token (log in again), and once the visit is 30 days old (set a password with the mailed link).',
+      'Every token of the visit and its key stop at once (open connections close). The conversation stays with the address’s ' +
+      'account, for whoever claims it by the mailed link. 403 for any other token (log out instead).',
   })
-  @ApiOkResponse({ type: TokenResponseDto, description: 'A new access token for the same visit' })
+  @ApiNoContentResponse({ description: 'The visit has ended' })
   @ApiErrors(401, 403)
-  renewVisit(@CurrentUser() user: AuthUser): Promise<TokenResponseDto> {
-    return this.auth.renewVisit(user, new Date());
+  endVisit(@CurrentUser() user: AuthUser): Promise<void> {
+    return this.auth.endVisit(user, new Date());
   }
 
   @Public()

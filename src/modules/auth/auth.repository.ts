@@ -38,7 +38,7 @@ export class AuthRepository {
       `SELECT u.id, u.email, u.name, u.role, u.is_active, u.token_version,
               EXISTS (SELECT 1 FROM revoked_tokens r WHERE r.jti = $2) AS revoked,
               coalesce(u.kept_token_jti = $2, false) AS kept,
-              (SELECT v.id FROM visitor_sessions v WHERE v.id = $3::int AND v.user_id = u.id) AS visitor_session_id
+              (SELECT v.id FROM visitor_sessions v WHERE v.id = $3::int AND v.user_id = u.id AND v.ended_at IS NULL) AS visitor_session_id
          FROM users u WHERE u.id = $1`,
       [userId, jti, visitorSessionId],
     );
@@ -57,10 +57,34 @@ export class AuthRepository {
     };
   }
 
-  /** A new visitor session of the user (a chat without an account), named as the visitor gave. */
-  async insertVisitorSession(userId: number, name: string): Promise<number> {
-    const [row]: { id: number }[] = await this.db.query(`INSERT INTO visitor_sessions (user_id, name) VALUES ($1, $2) RETURNING id`, [userId, name]);
+  /** A new visitor session of the user (a chat without an account), named as the visitor gave, with its visit key's hash. */
+  async insertVisitorSession(userId: number, name: string, keyHash: Buffer): Promise<number> {
+    const [row]: { id: number }[] = await this.db.query(`INSERT INTO visitor_sessions (user_id, name, key_hash) VALUES ($1, $2, $3) RETURNING id`, [
+      userId,
+      name,
+      keyHash,
+    ]);
     return row.id;
+  }
+
+  /**
+   * Replaces the visit key of a session that has not ended, if `keyHash` is its current one: the
+   * session's user and start, or null (an unknown, replaced or ended key). Atomic, so one key renews once.
+   */
+  async rotateVisitKey(visitorSessionId: number, keyHash: Buffer, nextHash: Buffer): Promise<{ userId: number; createdAt: Date } | null> {
+    const rows: { user_id: number; created_at: Date }[] = await this.db.query(
+      `WITH renewed AS (
+         UPDATE visitor_sessions SET key_hash = $3 WHERE id = $1 AND key_hash = $2 AND ended_at IS NULL RETURNING user_id, created_at
+       )
+       SELECT user_id, created_at FROM renewed`,
+      [visitorSessionId, keyHash, nextHash],
+    );
+    return rows[0] ? { userId: rows[0].user_id, createdAt: rows[0].created_at } : null;
+  }
+
+  /** Ends a visitor session: its tokens and its key stop working. */
+  async endVisitorSession(visitorSessionId: number, now: Date): Promise<void> {
+    await this.db.query(`UPDATE visitor_sessions SET ended_at = $2, key_hash = NULL WHERE id = $1 AND ended_at IS NULL`, [visitorSessionId, now]);
   }
 
   /** A visitor session: the name the visitor gave and when the visit began (null if the session is gone). */

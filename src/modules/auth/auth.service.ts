@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
@@ -6,8 +7,18 @@ import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.
 import { AppConfig } from '#src/config/app-config.js';
 import { AuthRepository } from '#src/modules/auth/auth.repository.js';
 import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
-import { mayChatAsVisitor, VISIT_MAX_DAYS, visitGoesOn } from '#src/modules/auth/domain/visitor.js';
-import type { ChangePasswordDto, LoginDto, SignupDto, SignupResponseDto, TokenResponseDto, UpdateMeDto, VisitorDto } from '#src/modules/auth/dto/auth.dto.js';
+import { mayChatAsVisitor, VISIT_MAX_DAYS, visitGoesOn, visitKey, visitKeySession } from '#src/modules/auth/domain/visitor.js';
+import type {
+  ChangePasswordDto,
+  LoginDto,
+  SignupDto,
+  SignupResponseDto,
+  TokenResponseDto,
+  UpdateMeDto,
+  VisitorDto,
+  VisitorResponseDto,
+  VisitTokenResponseDto,
+} from '#src/modules/auth/dto/auth.dto.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { toUserResponse, type UserResponseDto } from '#src/modules/users/dto/user.dto.js';
 import { PasswordHasher } from '#src/modules/users/password-hasher.js';
@@ -18,6 +29,12 @@ import type {} from '#src/modules/users/users.events.js'; // DomainEvents entrie
 
 /** A visitor's token may chat, not change the account it chats under. */
 const visitorsMayNot = () => new AppError(ErrorCode.FORBIDDEN, 'A chat without an account cannot change the account; claim it by the mailed link first');
+
+/** A new visit key's secret and the SHA-256 stored for it. */
+const newVisitSecret = () => randomBytes(32).toString('base64url');
+const visitKeyHash = (secret: string) => createHash('sha256').update(secret).digest();
+const visitCannotGoOn = () =>
+  new AppError(ErrorCode.UNAUTHORIZED, 'This chat has ended or its key was replaced: start a new chat, or set a password with the mailed link and log in');
 
 const wrongCurrentPassword = () =>
   new AppError(ErrorCode.VALIDATION_FAILED, 'The current password is wrong', [{ field: 'current_password', problems: ['current_password is wrong'] }]);
@@ -67,17 +84,18 @@ export class AuthService {
    * tokens end). The address of an account with a password (or of staff, or deactivated) is a 409:
    * its owner logs in.
    */
-  async visitor(dto: VisitorDto): Promise<SignupResponseDto> {
+  async visitor(dto: VisitorDto): Promise<VisitorResponseDto> {
     if (!(await this.users.findByEmail(dto.email))) await this.usersService.findOrCreateContact(dto.email, dto.name);
     // Read again with the password: whoever created the address meanwhile (a signup) is checked too.
     const holder = await this.users.findByEmailWithPassword(dto.email);
     if (!holder || !mayChatAsVisitor({ role: holder.role, isActive: holder.isActive, hasPassword: holder.passwordHash !== null })) {
       throw new AppError(ErrorCode.CONFLICT, 'This address has an account: log in instead', [{ field: 'email' }]);
     }
-    const sessionId = await this.auth.insertVisitorSession(holder.id, dto.name);
+    const secret = newVisitSecret();
+    const sessionId = await this.auth.insertVisitorSession(holder.id, dto.name, visitKeyHash(secret));
     await this.passwordLinks.requestClaim(holder);
     this.logger.log({ userId: holder.id, visitorSessionId: sessionId }, 'Visitor chat started');
-    return { user: { ...toUserResponse(holder), name: dto.name }, ...(await this.tokens.issue(holder, sessionId)) };
+    return { user: { ...toUserResponse(holder), name: dto.name }, ...(await this.tokens.issue(holder, sessionId)), visit_key: visitKey(sessionId, secret) };
   }
 
   /**
@@ -113,18 +131,45 @@ export class AuthService {
   }
 
   /**
-   * A fresh token for the same visit, so an open chat outlives one token (a visitor has no password
-   * to log in again with): for a visitor's valid token only, and for VISIT_MAX_DAYS from the visit's
-   * start; after that, the mailed link. The old token keeps working until it expires.
+   * A fresh token for the same visit, so a chat outlives one token (a visitor has no password to log
+   * in again with), from the visit key alone: a visitor back after its token expired carries on. The
+   * key is replaced by a new one each time (the old one no longer renews), for VISIT_MAX_DAYS from
+   * the visit's start, while the address has no password and the visit has not ended; after that,
+   * the mailed link. Earlier tokens work until they expire.
    */
-  async renewVisit(user: AuthUser, now: Date): Promise<TokenResponseDto> {
-    if (user.visitorSessionId === undefined) throw new AppError(ErrorCode.FORBIDDEN, 'Only a visitor’s token is renewed; others log in again');
-    const visit = await this.auth.findVisitorSession(user.visitorSessionId);
-    if (!visit) throw new AppError(ErrorCode.UNAUTHORIZED, 'Missing, invalid or expired token');
+  async renewVisit(key: string, now: Date): Promise<VisitTokenResponseDto> {
+    const sessionId = visitKeySession(key);
+    if (sessionId === null) throw visitCannotGoOn();
+    const secret = newVisitSecret();
+    const visit = await this.auth.rotateVisitKey(sessionId, visitKeyHash(key.slice(key.indexOf('.') + 1)), visitKeyHash(secret));
+    if (!visit) throw visitCannotGoOn();
+    const holder = await this.users.findByIdWithPassword(visit.userId);
+    if (!holder || !mayChatAsVisitor({ role: holder.role, isActive: holder.isActive, hasPassword: holder.passwordHash !== null })) {
+      await this.endVisitorSession(visit.userId, sessionId, now);
+      throw visitCannotGoOn();
+    }
     if (!visitGoesOn(visit.createdAt, now)) {
+      await this.endVisitorSession(visit.userId, sessionId, now);
       throw new AppError(ErrorCode.FORBIDDEN, `A visit lasts at most ${VISIT_MAX_DAYS} days; set a password with the mailed link and log in`);
     }
-    return this.tokens.issue({ id: user.id, tokenVersion: user.tokenVersion }, user.visitorSessionId);
+    return { ...(await this.tokens.issue(holder, sessionId)), visit_key: visitKey(sessionId, secret) };
+  }
+
+  /**
+   * The visitor ends its chat (the widget's "End chat", on a shared computer): every token of the
+   * visit and its key stop at once, on every instance. The conversation stays with the account, for
+   * whoever claims it by the mailed link.
+   */
+  async endVisit(user: AuthUser, now: Date): Promise<void> {
+    if (user.visitorSessionId === undefined) throw new AppError(ErrorCode.FORBIDDEN, 'Only a chat without an account is ended; others log out');
+    await this.tokens.revoke(user, now);
+    await this.endVisitorSession(user.id, user.visitorSessionId, now);
+  }
+
+  /** Ends a visit; every instance forgets its cached tokens and closes their connections (which re-check and are refused). */
+  private async endVisitorSession(userId: number, visitorSessionId: number, now: Date): Promise<void> {
+    await this.auth.endVisitorSession(visitorSessionId, now);
+    this.events.publish('user.sessions_ended', { userId });
   }
 
   /** The caller changes its own name or preferences (never its role, e-mail or state). */

@@ -15,6 +15,7 @@ import {
   type UpdateCannedResponseDto,
 } from '#src/modules/canned-responses/dto/canned-response.dto.js';
 import { TicketsService } from '#src/modules/tickets/tickets.service.js';
+import { customerNameFor } from '#src/modules/tickets/domain/ticket-access.js';
 import { UsersRepository } from '#src/modules/users/users.repository.js';
 
 const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Canned response not found');
@@ -83,7 +84,7 @@ export class CannedResponsesService {
   }
 
   /**
-   * The content with the ticket's values in its placeholders (customer.name, ticket.id,
+   * The content with the ticket's values in its placeholders (customer.name: see customerNameFor; ticket.id,
    * ticket.title, and agent.name: the caller, who sends the reply); unknown ones as written.
    */
   async render(actor: AuthUser, id: number, ticketId: number): Promise<RenderedCannedResponseDto> {
@@ -92,7 +93,8 @@ export class CannedResponsesService {
     const customer = await this.users.findById(ticket.clientId);
     return {
       content: renderPlaceholders(row.content, {
-        'customer.name': customer?.name ?? '',
+        // A visitor not proven is greeted by the name it gave: the address's stored name may be someone else's.
+        'customer.name': customerNameFor(customer?.name ?? '', ticket.visitor),
         'ticket.id': String(ticket.id),
         'ticket.title': ticket.title,
         'agent.name': actor.name,

@@ -161,7 +161,8 @@ export class EmailIngestRepository {
   async ticketByMessageIds(manager: EntityManager, ids: string[]): Promise<ThreadCandidate | null> {
     if (ids.length === 0) return null;
     const rows = (await manager.query(
-      `SELECT t.id AS "ticketId", u.email AS "clientEmail", t.closed_at AS "closedAt"
+      `SELECT t.id AS "ticketId", u.email AS "clientEmail", t.closed_at AS "closedAt",
+              (t.visitor_session_id IS NOT NULL AND u.password_hash IS NULL) AS "unverifiedVisitor"
          FROM email_message_ids e JOIN tickets t ON t.id = e.ticket_id JOIN users u ON u.id = t.client_id
         WHERE e.message_id = ANY($1::text[])
         ORDER BY e.created_at DESC, t.id DESC LIMIT 1`,
@@ -172,7 +173,8 @@ export class EmailIngestRepository {
 
   async ticketCandidate(manager: EntityManager, ticketId: number): Promise<ThreadCandidate | null> {
     const rows = (await manager.query(
-      `SELECT t.id AS "ticketId", u.email AS "clientEmail", t.closed_at AS "closedAt"
+      `SELECT t.id AS "ticketId", u.email AS "clientEmail", t.closed_at AS "closedAt",
+              (t.visitor_session_id IS NOT NULL AND u.password_hash IS NULL) AS "unverifiedVisitor"
          FROM tickets t JOIN users u ON u.id = t.client_id WHERE t.id = $1`,
       [ticketId],
     )) as ThreadCandidate[];

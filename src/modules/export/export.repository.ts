@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '#src/common/database/prepared-query.js';
 import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
-import type { MessageRecord } from '#src/modules/messages/messages.repository.js';
+import { AUTHOR_JOIN, MESSAGE_COLUMNS, type MessageRecord } from '#src/modules/messages/messages.repository.js';
 
 /** What the customer export reads besides the tickets: one customer's rows only, each query bounded by `client_id`. */
 @Injectable()
@@ -15,10 +15,10 @@ export class ExportRepository {
     return preparedQuery<MessageRecord>(
       this.db,
       null,
-      `SELECT m.id, m.ticket_id, m.author_id, m.author_type, m.is_from_agent, m.content, m.client_msg_id, m.created_at, u.name AS author_name
+      `SELECT ${MESSAGE_COLUMNS}
          FROM messages m
          JOIN tickets t ON t.id = m.ticket_id AND t.client_id = $1
-         LEFT JOIN users u ON u.id = m.author_id
+         ${AUTHOR_JOIN}
         ORDER BY m.ticket_id, m.id`,
       [clientId],
     );

@@ -28,6 +28,10 @@ export class MessageEntity {
   @Column({ type: 'varchar', length: 100, nullable: true })
   clientMsgId: string | null;
 
+  /** The visitor session (a chat without an account) the message was written with: its author is named as the visitor gave. */
+  @Column({ type: 'integer', nullable: true })
+  visitorSessionId: number | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

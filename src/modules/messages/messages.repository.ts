@@ -6,7 +6,9 @@ import { type AuthorType, MessageEntity } from '#src/modules/messages/message.en
 
 /**
  * A message as the statements here return it: its columns (times as PostgreSQL's text), with
- * the author's current name (null for the bot, the system, or an author without an account).
+ * the author's name: the name a visitor gave for a message written in a visitor session (the
+ * address it chats under is not proven, and its stored name may be someone else's), else the
+ * author's current name (null for the bot, the system, or an author without an account).
  */
 export interface MessageRecord {
   id: number;
@@ -20,12 +22,12 @@ export interface MessageRecord {
   author_name: string | null;
 }
 
-export type NewMessage = Omit<MessageEntity, 'id'>;
+export type NewMessage = Omit<MessageEntity, 'id' | 'visitorSessionId'> & { visitorSessionId?: number | null };
 
 /** Every read of a message comes with its author's name from the same statement (no second round trip). */
-const MESSAGE_COLUMNS = `m.id, m.ticket_id, m.author_id, m.author_type, m.is_from_agent, m.content, m.client_msg_id, m.created_at,
-  u.name AS author_name`;
-const AUTHOR_JOIN = 'LEFT JOIN users u ON u.id = m.author_id';
+export const MESSAGE_COLUMNS = `m.id, m.ticket_id, m.author_id, m.author_type, m.is_from_agent, m.content, m.client_msg_id, m.created_at,
+  COALESCE(vs.name, u.name) AS author_name`;
+export const AUTHOR_JOIN = 'LEFT JOIN users u ON u.id = m.author_id LEFT JOIN visitor_sessions vs ON vs.id = m.visitor_session_id';
 
 @Injectable()
 export class MessagesRepository {
@@ -44,12 +46,12 @@ export class MessagesRepository {
       this.db,
       'messages.insert',
       `WITH m AS (
-         INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at, visitor_session_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING *
        )
        SELECT ${MESSAGE_COLUMNS} FROM m ${AUTHOR_JOIN}`,
-      [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt],
+      [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt, values.visitorSessionId ?? null],
       manager,
     );
     return rows[0];
@@ -69,8 +71,8 @@ export class MessagesRepository {
       this.db,
       'messages.insertIfTicketUnchanged',
       `WITH m AS (
-         INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7
+         INSERT INTO messages (ticket_id, author_id, author_type, is_from_agent, content, client_msg_id, created_at, visitor_session_id)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $9::int
           WHERE EXISTS (SELECT 1 FROM tickets
                          WHERE id = $1 AND status = ANY($8::text[]) AND (NOT $4 OR first_response_at IS NOT NULL)
                            FOR NO KEY UPDATE)
@@ -78,7 +80,7 @@ export class MessagesRepository {
          RETURNING *
        )
        SELECT ${MESSAGE_COLUMNS} FROM m ${AUTHOR_JOIN}`,
-      [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt, statuses],
+      [values.ticketId, values.authorId, values.authorType, values.isFromAgent, values.content, values.clientMsgId, values.createdAt, statuses, values.visitorSessionId ?? null],
     );
     return rows[0] ?? null;
   }

@@ -22,6 +22,8 @@ import type {} from '#src/modules/messages/messages.events.js'; // DomainEvents 
 export interface MessageAuthor {
   id: number | null;
   type: AuthorType;
+  /** A visitor's session (a chat without an account): the message is signed with the name the visitor gave. */
+  visitorSessionId?: number;
 }
 
 /** A message stored in a caller's transaction, with its ticket before and after. */
@@ -77,8 +79,8 @@ export class MessagesService {
       ...authoredFieldChecks(dto, actor, ticketId),
       { field: 'is_from_agent', given: dto.is_from_agent, expected: fromAgent, must: `${fromAgent}: the caller is ${fromAgent ? 'an agent' : 'a customer'}` },
     ]);
-    const author: MessageAuthor = { id: actor.id, type: fromAgent ? 'agent' : 'client' };
-    return this.post(actor, ticketId, author, dto.content, dto.client_msg_id ?? null);
+    const author: MessageAuthor = { id: actor.id, type: fromAgent ? 'agent' : 'client', visitorSessionId: actor.visitorSessionId };
+    return this.post(actor, ticketId, author, dto.content, dto.client_msg_id ?? null, dto.attachment_ids);
   }
 
   /**
@@ -92,13 +94,14 @@ export class MessagesService {
    * So does a message an in-transaction hook wants (an agent's reply that may be mailed to the
    * customer): the hook's outbox row commits with the message or not at all.
    */
-  async post(actor: Actor, ticketId: number, author: MessageAuthor, content: string, clientMsgId: string | null): Promise<PostedMessage> {
+  async post(actor: Actor, ticketId: number, author: MessageAuthor, content: string, clientMsgId: string | null, attachmentIds: number[] = []): Promise<PostedMessage> {
     const ticket = actor ? await this.tickets.getVisible(actor, ticketId) : await this.tickets.getById(ticketId);
     const fromAgent = author.type === 'agent';
     const now = this.clock.now();
-    const values = { ticketId, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId, createdAt: now };
+    const values = { ticketId, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId, createdAt: now, visitorSessionId: author.visitorSessionId };
     const hooked = this.hooks.wants('message.created', { fromAgent, source: ticket.source });
-    if (!hooked && !this.tickets.messageChangesTicket(ticket, fromAgent)) {
+    // Files the message tells of move under it in its transaction: the locked path.
+    if (!hooked && attachmentIds.length === 0 && !this.tickets.messageChangesTicket(ticket, fromAgent)) {
       const stored = await this.messages.insertIfTicketUnchanged(values, statusesUnchangedByMessage(fromAgent));
       if (stored) {
         const message = toMessageResponse(stored);
@@ -114,7 +117,11 @@ export class MessagesService {
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const before = await this.tickets.lockVisible(actor, ticketId, manager);
-        return this.append(manager, before, author, content, { clientMsgId, at: now });
+        const appended = await this.append(manager, before, author, content, { clientMsgId, at: now });
+        if (attachmentIds.length > 0 && author.id !== null) {
+          await this.attachments.moveToMessage(manager, attachmentIds, { id: appended.message.id, ticketId, authorId: author.id });
+        }
+        return appended;
       });
     } catch (error) {
       // Two sends of the same client_msg_id raced: the other one stored it.
@@ -144,7 +151,16 @@ export class MessagesService {
     const at = options.at ?? this.clock.now();
     const { ticket: after, changes } = await this.tickets.applyMessage(manager, before, fromAgent, author.id, at, { reopenClosed: options.reopenClosed });
     const message = await this.messages.insert(
-      { ticketId: before.id, authorId: author.id, authorType: author.type, isFromAgent: fromAgent, content, clientMsgId: options.clientMsgId ?? null, createdAt: at },
+      {
+        ticketId: before.id,
+        authorId: author.id,
+        authorType: author.type,
+        isFromAgent: fromAgent,
+        content,
+        clientMsgId: options.clientMsgId ?? null,
+        createdAt: at,
+        visitorSessionId: author.visitorSessionId,
+      },
       manager,
     );
     if (this.hooks.wants('message.created', { fromAgent, source: before.source })) {

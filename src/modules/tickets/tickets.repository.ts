@@ -14,7 +14,7 @@ import { anyRunningClockSql, runningClockSql } from '#src/modules/sla/sla.reposi
 import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
 import { ACTIVE_STATUSES, type BotState, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
-import { TicketEntity } from '#src/modules/tickets/ticket.entity.js';
+import { TicketEntity, type TicketVisitorFacts, visitorSql } from '#src/modules/tickets/ticket.entity.js';
 import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 
 export interface TicketFilter {
@@ -105,7 +105,7 @@ export const PRESENCE_STALE_SECONDS = 60;
 /** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
   t.source, t.bot_state, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at,
-  t.suggested_category, t.suggested_queue_id, t.custom_fields, t.visitor_session_id`;
+  t.suggested_category, t.suggested_queue_id, t.custom_fields, t.visitor_session_id, ${visitorSql('t')} AS visitor`;
 
 interface TicketRow {
   id: number;
@@ -130,6 +130,7 @@ interface TicketRow {
   suggested_queue_id: number | null;
   custom_fields: CustomFieldValues;
   visitor_session_id: number | null;
+  visitor: TicketVisitorFacts | null;
 }
 
 function toEntity(row: TicketRow): TicketEntity {
@@ -156,6 +157,7 @@ function toEntity(row: TicketRow): TicketEntity {
     suggestedQueueId: row.suggested_queue_id,
     customFields: row.custom_fields,
     visitorSessionId: row.visitor_session_id ?? null,
+    visitor: row.visitor ?? null,
   });
 }
 

@@ -1,4 +1,4 @@
-import { type AddressHolder, mayChatAsVisitor, visitGoesOn } from '#src/modules/auth/domain/visitor.js';
+import { type AddressHolder, mayChatAsVisitor, visitGoesOn, visitKey, visitKeySession } from '#src/modules/auth/domain/visitor.js';
 
 describe('mayChatAsVisitor', () => {
   it.each<[string, AddressHolder, boolean]>([
@@ -22,5 +22,25 @@ describe('visitGoesOn', () => {
     ['after 30 days', '2026-12-05T10:00:00Z', false],
   ])('%s: %s', (_name, now, expected) => {
     expect(visitGoesOn(start, new Date(now))).toBe(expected);
+  });
+});
+
+describe('visit keys', () => {
+  const secret = 'A'.repeat(21) + '-_' + 'z9'.repeat(10);
+  it('names their session', () => {
+    expect(visitKeySession(visitKey(42, secret))).toBe(42);
+  });
+  it.each<[string, string]>([
+    ['no session', `.${secret}`],
+    ['session 0', `0.${secret}`],
+    ['a leading zero', `042.${secret}`],
+    ['past the integer range', `2147483648.${secret}`],
+    ['a short secret', `42.${secret.slice(1)}`],
+    ['a long secret', `42.${secret}A`],
+    ['a character outside base64url', `42.${secret.slice(1)}+`],
+    ['no dot', `42${secret}`],
+    ['empty', ''],
+  ])('refuses %s', (_name, key) => {
+    expect(visitKeySession(key)).toBeNull();
   });
 });

@@ -25,3 +25,22 @@ export const VISIT_MAX_DAYS = 30;
 export function visitGoesOn(startedAt: Date, now: Date): boolean {
   return now.getTime() - startedAt.getTime() < VISIT_MAX_DAYS * 86_400_000;
 }
+
+/**
+ * A visit key: what renews a visit's token without a valid one (the widget keeps it beside the
+ * token), `<visitor session id>.<43 base64url characters of a random secret>`. Only its SHA-256 is
+ * stored; each renewal replaces it.
+ */
+export function visitKey(visitorSessionId: number, secret: string): string {
+  return `${visitorSessionId}.${secret}`;
+}
+
+const VISIT_KEY = /^([1-9]\d{0,9})\.([A-Za-z0-9_-]{43})$/;
+
+/** The session id of a well-formed visit key (the stored hash decides whether it is the current one), or null. */
+export function visitKeySession(key: string): number | null {
+  const match = VISIT_KEY.exec(key);
+  if (!match) return null;
+  const id = Number(match[1]);
+  return id <= 2_147_483_647 ? id : null;
+}

@@ -51,6 +51,26 @@ export class SignupResponseDto extends TokenResponseDto {
   @ApiProperty({ type: UserResponseDto }) user: UserResponseDto;
 }
 
+const VISIT_KEY_DOC =
+  'Renews the visit’s token without a valid one (POST /auth/visitor/renew), for 30 days from the visit’s start; replaced at each ' +
+  'renewal. Keep it like the token, and only in the browser the chat started in.';
+
+export class VisitTokenResponseDto extends TokenResponseDto {
+  @ApiProperty({ description: VISIT_KEY_DOC, example: '17.Xq3…' }) visit_key: string;
+}
+
+export class VisitorResponseDto extends SignupResponseDto {
+  @ApiProperty({ description: VISIT_KEY_DOC, example: '17.Xq3…' }) visit_key: string;
+}
+
+export class RenewVisitDto {
+  @ApiProperty({ description: 'The visit key last given (by POST /auth/visitor or the last renewal)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  visit_key: string;
+}
+
 /** What a user may change about itself: its name and preferences, never its role or e-mail. */
 export class UpdateMeDto extends PickType(UpdateUserDto, ['name'] as const) {
   @ApiPropertyOptional({ description: 'Send me e-mail about my tickets' })

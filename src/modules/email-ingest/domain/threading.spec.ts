@@ -36,7 +36,7 @@ describe('subjectTicketId and taggedSubject', () => {
 
 describe('decideThread', () => {
   const now = new Date('2026-12-10T12:00:00Z');
-  const ticket = (overrides: Partial<ThreadCandidate> = {}): ThreadCandidate => ({ ticketId: 5, clientEmail: 'ann@example.test', closedAt: null, ...overrides });
+  const ticket = (overrides: Partial<ThreadCandidate> = {}): ThreadCandidate => ({ ticketId: 5, clientEmail: 'ann@example.test', closedAt: null, unverifiedVisitor: false, ...overrides });
   it.each([
     ['a reply naming our Message-ID', 'someone@else.test', ticket(), null, { kind: 'reply', ticketId: 5, via: 'headers' }],
     ['the subject tag from the ticket\'s client (any case)', 'Ann@Example.test', null, ticket(), { kind: 'reply', ticketId: 5, via: 'subject' }],
@@ -45,6 +45,8 @@ describe('decideThread', () => {
     ['nothing matches: a new ticket', 'ann@example.test', null, null, { kind: 'new', linkedTicketId: null }],
     ['closed 3 days ago: reopens it', 'ann@example.test', ticket({ closedAt: new Date('2026-12-07T12:00:00Z') }), null, { kind: 'reply', ticketId: 5, via: 'headers' }],
     ['closed 8 days ago: a new ticket linking it', 'ann@example.test', ticket({ closedAt: new Date('2026-12-02T11:00:00Z') }), null, { kind: 'new', linkedTicketId: 5 }],
+    ['a reply to an unverified visitor\'s chat: a new ticket linking it', 'ann@example.test', ticket({ unverifiedVisitor: true }), null, { kind: 'new', linkedTicketId: 5 }],
+    ['the subject tag of an unverified visitor\'s chat: a new ticket linking it', 'ann@example.test', null, ticket({ unverifiedVisitor: true }), { kind: 'new', linkedTicketId: 5 }],
   ])('%s', (_case, fromEmail, byHeaders, bySubject, decision) => {
     expect(decideThread({ fromEmail }, byHeaders, bySubject, now)).toEqual(decision);
   });

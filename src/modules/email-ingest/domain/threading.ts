@@ -39,6 +39,12 @@ export interface ThreadCandidate {
   /** The ticket's client's address, lower case. */
   clientEmail: string;
   closedAt: Date | null;
+  /**
+   * Opened in a chat without an account (a visitor's name and this address, nothing proven) while
+   * the account has no password yet: whoever started that chat may not own the mailbox, so mail
+   * from the address must not land where the visitor reads it.
+   */
+  unverifiedVisitor: boolean;
 }
 
 export type ThreadDecision =
@@ -49,7 +55,8 @@ export type ThreadDecision =
  * Where a mail goes. `byHeaders`: the ticket whose outbound Message-ID the mail's In-Reply-To or
  * References named (null if none). `bySubject`: the ticket of the subject tag (null if no tag or no
  * such ticket). The subject tag counts only from the ticket's own client, so a stranger cannot
- * write into someone else's ticket by guessing an id.
+ * write into someone else's ticket by guessing an id. Nor does any mail go into an unverified
+ * visitor's chat: it opens a new ticket that links it.
  */
 export function decideThread(
   mail: { fromEmail: string },
@@ -65,6 +72,8 @@ export function decideThread(
       : null;
   if (!target) return { kind: 'new', linkedTicketId: null };
   const { candidate, via } = target;
+  // The mailbox's owner may not be the visitor: a new ticket of the account, linked for the agents.
+  if (candidate.unverifiedVisitor) return { kind: 'new', linkedTicketId: candidate.ticketId };
   if (candidate.closedAt && now.getTime() - candidate.closedAt.getTime() > REOPEN_WINDOW_DAYS * 86_400_000) {
     return { kind: 'new', linkedTicketId: candidate.ticketId };
   }

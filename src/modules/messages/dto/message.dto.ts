@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IdList } from '#src/common/validation/id-list.js';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import type { OwnedField } from '#src/common/validation/agreement.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
@@ -11,6 +12,8 @@ import { AUTHOR_TYPES, type AuthorType } from '#src/modules/messages/message.ent
 import type { MessageRecord } from '#src/modules/messages/messages.repository.js';
 
 export const CONTENT_MAX = 20_000;
+/** Files one message may take from its ticket at once (UPLOAD_MAX_FILES still bounds a message's files). */
+export const ATTACHMENT_IDS_MAX = 20;
 
 /** Who wrote a message or a note, as every response carries it (a widget needs no /users to show it). */
 export class AuthorDto {
@@ -78,6 +81,17 @@ export class CreateMessageDto extends AuthoredFieldsDto {
   @IsNotEmpty()
   @MaxLength(100)
   client_msg_id?: string;
+
+  @ApiPropertyOptional({
+    type: [Number],
+    maxItems: ATTACHMENT_IDS_MAX,
+    example: [12],
+    description:
+      'Files the caller uploaded to this ticket (POST /tickets/:id/attachments) that the message tells of: they move under the message, in the same transaction. Upload first, then send: a refused file (413) leaves no message behind. A file not yours, not on this ticket or already on a message: 422 naming `attachment_ids`, and nothing is stored',
+  })
+  @OptionalNotNull()
+  @IdList(ATTACHMENT_IDS_MAX)
+  attachment_ids?: number[];
 
   @ApiPropertyOptional({ description: 'Set by the server: true for agents and admins, false for customers. Accepted only when it matches the caller (else 422).' })
   @OptionalNotNull()

@@ -1,4 +1,4 @@
-import { maySeeTicket, type TicketOwnership, type TicketViewer } from '#src/modules/tickets/domain/ticket-access.js';
+import { maySeeTicket, type TicketOwnership, type TicketViewer, type VisitorFacts, visitorVerified, customerNameFor } from '#src/modules/tickets/domain/ticket-access.js';
 
 const customer: TicketViewer = { id: 7, role: 'client' };
 const visitor: TicketViewer = { id: 7, role: 'client', visitorSessionId: 3 };
@@ -16,5 +16,24 @@ describe('maySeeTicket', () => {
     ['a visitor, another customer’s ticket of the same session number', visitor, { clientId: 8, visitorSessionId: 3 }, false],
   ])('%s: %s', (_name, viewer, ticket, expected) => {
     expect(maySeeTicket(viewer, ticket)).toBe(expected);
+  });
+});
+
+describe('visitorVerified', () => {
+  it.each<[string, VisitorFacts, boolean]>([
+    ['the address is still a contact without a password (anyone may have typed it)', { addressHasPassword: false }, false],
+    ['the address got a password (the claim link, then a login)', { addressHasPassword: true }, true],
+  ])('%s: %s', (_name, facts, expected) => {
+    expect(visitorVerified(facts)).toBe(expected);
+  });
+});
+
+describe('customerNameFor', () => {
+  it.each<[string, Parameters<typeof customerNameFor>[1], string]>([
+    ['a ticket opened otherwise', null, 'Anna Real'],
+    ['a visitor whose address is not proven', { name: 'Bob', address_has_password: false }, 'Bob'],
+    ['a visitor whose address got a password since', { name: 'Bob', address_has_password: true }, 'Anna Real'],
+  ])('%s', (_name, visitor, expected) => {
+    expect(customerNameFor('Anna Real', visitor)).toBe(expected);
   });
 });

@@ -1,10 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
   IsEmail,
   IsInt,
   IsISO8601,
@@ -21,6 +17,7 @@ import {
 import { pgTimestampToIso, pgTimestampToIsoOrNull } from '#src/common/database/timestamps.js';
 import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IsEnumValue } from '#src/common/validation/enum-value.js';
+import { IdList } from '#src/common/validation/id-list.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
 import { MinTrimmedLength } from '#src/common/validation/text.js';
 import { NormalizeEmail, QueryInt, Trim } from '#src/common/validation/transforms.js';
@@ -34,7 +31,8 @@ import {
 } from '#src/modules/tickets/domain/ticket-status.js';
 import type { SlaState } from '#src/modules/sla/domain/sla-clock.js';
 import { TICKET_EVENT_TYPES, type TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
-import { TICKET_SOURCES, type TicketEntity, type TicketSource } from '#src/modules/tickets/ticket.entity.js';
+import { TICKET_SOURCES, type TicketEntity, type TicketSource, type TicketVisitorFacts } from '#src/modules/tickets/ticket.entity.js';
+import { visitorVerified } from '#src/modules/tickets/domain/ticket-access.js';
 import type { TicketRecord } from '#src/modules/tickets/tickets.repository.js';
 import { CsatStatsDto } from '#src/modules/ratings/dto/csat.dto.js';
 import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
@@ -84,6 +82,19 @@ export class TicketSlaDto {
   @ApiProperty({ type: SlaClockDto, description: 'Resolution' }) ttr: SlaClockDto;
 }
 
+/** Who opened a ticket in a chat without an account (POST /auth/visitor), for agents. */
+export class TicketVisitorDto {
+  @ApiProperty({ example: 'Bob', description: 'The name the visitor gave when starting the chat (its messages carry it as `author_name`)' })
+  name: string;
+  @ApiProperty({ example: 'Anna Real', description: 'The name stored for the e-mail address the visitor chatted under; when it differs from `name`, the address may be someone else’s' })
+  contact_name: string;
+  @ApiProperty({
+    description:
+      'false until the address is proven: anyone may type a contact’s address into the widget, so do not disclose the account’s details. true once the address has a password (the mailed claim link, which only its owner receives; a normal login then reads the ticket)',
+  })
+  verified: boolean;
+}
+
 export class TicketResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ example: 'Cannot log in' }) title: string;
@@ -110,6 +121,12 @@ export class TicketResponseDto {
   @ApiProperty({ type: Number, nullable: true, description: 'The queue a language model suggests (agents only; null for customers)' })
   suggested_queue_id: number | null;
   @ApiProperty(CUSTOM_FIELDS_DOC) custom_fields: CustomFieldValues;
+  @ApiProperty({
+    type: TicketVisitorDto,
+    nullable: true,
+    description: 'Set when the ticket was opened in a chat without an account: the name given and whether the e-mail address is proven (agents only; null for customers and for tickets opened otherwise)',
+  })
+  visitor: TicketVisitorDto | null;
 }
 
 /** Gives a ticket response its `sla` block (SlaService.view): states depend on the moment and the policy. */
@@ -120,6 +137,11 @@ export class TicketPageDto extends PageMetaDto {
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function toVisitor(facts: TicketVisitorFacts | null | undefined): TicketVisitorDto | null {
+  if (!facts) return null;
+  return { name: facts.name, contact_name: facts.contact_name, verified: visitorVerified({ addressHasPassword: facts.address_has_password }) };
+}
 
 export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketResponseDto {
   const response: Omit<TicketResponseDto, 'sla'> = {
@@ -144,18 +166,20 @@ export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketRe
     suggested_category: ticket.suggestedCategory,
     suggested_queue_id: ticket.suggestedQueueId,
     custom_fields: ticket.customFields,
+    visitor: toVisitor(ticket.visitor),
   };
   return { ...response, sla: sla(response) };
 }
 
 /**
- * A ticket as its customer may see it: without the language model's suggestions, and with the
+ * A ticket as its customer may see it: without the language model's suggestions, nor the visitor
+ * block (whether its address is proven and the name stored for it are for agents), and with the
  * custom-field values `visibleFields` keeps (CustomFieldsService.viewOf: no agent-only ones).
  */
 export function forCustomer(ticket: TicketResponseDto, visibleFields: (values: CustomFieldValues) => CustomFieldValues): TicketResponseDto {
   const customFields = visibleFields(ticket.custom_fields);
-  if (ticket.suggested_category === null && ticket.suggested_queue_id === null && customFields === ticket.custom_fields) return ticket;
-  return { ...ticket, suggested_category: null, suggested_queue_id: null, custom_fields: customFields };
+  if (ticket.suggested_category === null && ticket.suggested_queue_id === null && ticket.visitor === null && customFields === ticket.custom_fields) return ticket;
+  return { ...ticket, suggested_category: null, suggested_queue_id: null, visitor: null, custom_fields: customFields };
 }
 
 /** The same answer from a hot-path record, whose times are still PostgreSQL's text. */
@@ -182,6 +206,7 @@ export function toTicketResponseFromRecord(r: TicketRecord, sla: SlaViewer): Tic
     suggested_category: r.suggested_category,
     suggested_queue_id: r.suggested_queue_id,
     custom_fields: r.custom_fields,
+    visitor: toVisitor(r.visitor),
   };
   return { ...response, sla: sla(response) };
 }
@@ -289,13 +314,7 @@ export const BULK_MAX = 100;
 
 export class BulkUpdateTicketsDto {
   @ApiProperty({ type: [Number], minItems: 1, maxItems: BULK_MAX })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(BULK_MAX)
-  @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(MAX_INT4, { each: true })
+  @IdList(BULK_MAX)
   ticket_ids: number[];
 
   @ApiPropertyOptional({ enum: TICKET_STATUSES, description: ANY_CASE })

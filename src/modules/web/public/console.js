@@ -171,6 +171,16 @@ async function loadTickets(fresh) {
   $('more').hidden = !page.next_cursor;
 }
 
+/** Said on a ticket opened in a chat without an account whose address is not proven (anyone may have typed it). */
+const UNVERIFIED = 'Unverified visitor — e-mail not confirmed';
+const unverified = (ticket) => ticket.visitor?.verified === false;
+
+/** Who opened a visitor's ticket: the name given, and the address's own where it differs. */
+function visitorText({ name, contact_name: contactName, verified }) {
+  const who = name === contactName ? name : `${name} (gave this name; the address belongs to ${contactName})`;
+  return verified ? `Opened in a chat without an account by ${who}; the e-mail address has been confirmed since.` : `${UNVERIFIED}: ${who}. Do not share account details.`;
+}
+
 function ticketRow(ticket) {
   const button = el(
     'button',
@@ -180,6 +190,7 @@ function ticketRow(ticket) {
     el('span', { className: `badge status-${ticket.status}`, textContent: ticket.status }),
     ' ',
     el('span', { className: `badge priority-${ticket.priority}`, textContent: ticket.priority }),
+    unverified(ticket) ? el('span', { className: 'badge unverified', textContent: UNVERIFIED }) : null,
   );
   button.addEventListener('click', () => openTicket(ticket.id).catch(showError));
   const row = el('li', { id: `ticket-${ticket.id}` }, button);
@@ -307,6 +318,9 @@ function showTicket(ticket) {
   $('ticket-status').value = ticket.status;
   $('ticket-priority').value = ticket.priority;
   $('ticket-agent').textContent = !ticket.agent_id ? 'Unassigned' : ticket.agent_id === state.me.id ? 'Assigned to you' : `Assigned to agent #${ticket.agent_id}`;
+  $('ticket-visitor').hidden = !ticket.visitor;
+  $('ticket-visitor').className = unverified(ticket) ? 'unverified' : '';
+  $('ticket-visitor').textContent = ticket.visitor ? visitorText(ticket.visitor) : '';
   showClocks();
 }
 
@@ -412,9 +426,11 @@ $('upload').addEventListener('change', async (event) => {
   form.append('file', file);
   try {
     $('ticket-error').textContent = '';
-    await api(`/tickets/${state.ticket.id}/attachments`, { method: 'POST', form });
-    await emit('message:send', { ticket_id: state.ticket.id, content: `Sent a file: ${file.name}`, client_msg_id: crypto.randomUUID() });
-    await loadFiles();
+    // The file first (a refused one leaves no message), then the message that tells of it, which takes the file under it.
+    const uploaded = await api(`/tickets/${state.ticket.id}/attachments`, { method: 'POST', form });
+    const ack = await emit('message:send', { ticket_id: state.ticket.id, content: `Sent a file: ${file.name}`, client_msg_id: crypto.randomUUID(), attachment_ids: [uploaded.id] });
+    addEntry(ack.message, 'm');
+    await Promise.all([loadFiles(), loadMessageFiles()]);
   } catch (error) {
     showError(error);
   } finally {

@@ -45,6 +45,8 @@ export function start({ base, stylesheet, io }) {
       newChat: 'New conversation',
       bot: 'Support bot',
       askPerson: 'Talk to a person',
+      endChat: 'End chat',
+      chatEnded: 'The chat has ended on this device. Your conversation is kept for the address: set a password with the link we e-mailed you to see it again.',
       handoff: 'Connecting you to a person…',
       talkingTo: (name) => `You are now talking to ${name}.`,
     },
@@ -84,6 +86,8 @@ export function start({ base, stylesheet, io }) {
       newChat: 'Новое обращение',
       bot: 'Бот поддержки',
       askPerson: 'Позвать сотрудника',
+      endChat: 'Завершить чат',
+      chatEnded: 'Чат на этом устройстве завершён. Обращение сохранено за адресом: задайте пароль по ссылке из письма, чтобы снова его увидеть.',
       handoff: 'Соединяем вас с сотрудником…',
       talkingTo: (name) => `Теперь с вами общается ${name}.`,
     },
@@ -99,6 +103,8 @@ export function start({ base, stylesheet, io }) {
     visitor: saved.visitor === true,
     /** When a visitor's token is renewed (ms since the epoch): at 80 % of its life. */
     renewAt: saved.renewAt ?? 0,
+    /** A visitor's visit key: renews the token without a valid one (POST /auth/visitor/renew), replaced each time. */
+    visitKey: saved.visitKey ?? null,
     me: null,
     socket: null,
     lastMessageId: 0,
@@ -109,31 +115,64 @@ export function start({ base, stylesheet, io }) {
     agentName: null,
   };
   const save = () =>
-    localStorage.setItem(STORE, JSON.stringify({ token: state.token, ticketId: state.ticketId, visitor: state.visitor, renewAt: state.renewAt }));
+    localStorage.setItem(
+      STORE,
+      JSON.stringify({ token: state.token, ticketId: state.ticketId, visitor: state.visitor, renewAt: state.renewAt, visitKey: state.visitKey }),
+    );
 
   /**
-   * A visitor has no password to log in again with: its token is renewed for the same visit
-   * (POST /auth/visitor/renew) at 80 % of its life, while the page is open or when it opens again in
-   * time. A refusal (the visit is over) leaves it to expire, and the widget then says what to do.
+   * A visitor has no password to log in again with: its token is renewed for the same visit from the
+   * visit key (POST /auth/visitor/renew, no token needed) at 80 % of its life, while the page is open,
+   * when it opens again (even after the token expired), and when the connection is refused. Another
+   * tab of the site may have renewed first (the key it sent then renews no more): its token and key
+   * are in the shared storage. A network failure is tried again; a refusal means the visit is over.
    */
   let renewTimer = 0;
   const tokenIssued = (res) => {
     state.token = res.access_token;
     state.renewAt = Date.now() + res.expires_in * 800;
+    if (res.visit_key) state.visitKey = res.visit_key;
   };
+  async function renewVisit() {
+    if (!state.visitor || !state.visitKey) return false;
+    const sent = state.visitKey;
+    try {
+      tokenIssued(await api('/auth/visitor/renew', { method: 'POST', body: { visit_key: sent }, anonymous: true }));
+    } catch (error) {
+      if (error.status === undefined || error.status >= 500 || error.status === 429) {
+        renewTimer = setTimeout(() => void renewVisit().then((ok) => ok && scheduleRenewal()), 30_000);
+        return false;
+      }
+      const shared = JSON.parse(localStorage.getItem(STORE) || '{}');
+      if (!shared.visitKey || shared.visitKey === sent) return false;
+      Object.assign(state, { token: shared.token, visitKey: shared.visitKey, renewAt: shared.renewAt ?? 0 });
+    }
+    if (state.socket) state.socket.auth.token = state.token;
+    save();
+    return true;
+  }
   function scheduleRenewal() {
     clearTimeout(renewTimer);
-    if (!state.visitor || !state.token) return;
-    renewTimer = setTimeout(async () => {
-      try {
-        tokenIssued(await api('/auth/visitor/renew', { method: 'POST' }));
-        if (state.socket) state.socket.auth.token = state.token;
-        save();
-        scheduleRenewal();
-      } catch {
-        // The visit is over or the token already gone: the connection's refusal tells the customer.
-      }
-    }, Math.min(2 ** 31 - 1, Math.max(0, state.renewAt - Date.now())));
+    if (!state.visitor || !state.visitKey) return;
+    renewTimer = setTimeout(
+      () => void renewVisit().then((ok) => ok && scheduleRenewal()),
+      Math.min(2 ** 31 - 1, Math.max(0, state.renewAt - Date.now())),
+    );
+  }
+
+  /** The visitor ends the chat (a shared computer): the visit's tokens and key stop; this browser forgets it. */
+  async function endChat() {
+    try {
+      await api('/auth/visitor/end', { method: 'POST' });
+    } catch (error) {
+      if (error.status !== 401) return showError(error);
+    }
+    clearTimeout(renewTimer);
+    state.socket?.close();
+    Object.assign(state, { socket: null, token: null, ticketId: null, visitor: false, visitKey: null, renewAt: 0, me: null });
+    save();
+    authView('signup');
+    alert.textContent = t.chatEnded;
   }
 
   function el(tag, props = {}, ...children) {
@@ -142,9 +181,9 @@ export function start({ base, stylesheet, io }) {
     return node;
   }
 
-  async function api(path, { method = 'GET', body, form } = {}) {
+  async function api(path, { method = 'GET', body, form, anonymous = false } = {}) {
     const headers = {};
-    if (state.token) headers.Authorization = `Bearer ${state.token}`;
+    if (state.token && !anonymous) headers.Authorization = `Bearer ${state.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     headers['Accept-Language'] = lang;
     const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
@@ -256,6 +295,7 @@ export function start({ base, stylesheet, io }) {
               : await api('/auth/visitor', { method: 'POST', body: { name: name.value, email: email.value } });
         tokenIssued(res);
         state.visitor = mode === 'visitor';
+        if (!state.visitor) state.visitKey = null;
         state.me = null;
         scheduleRenewal();
         if (mode === 'login') {
@@ -362,10 +402,16 @@ export function start({ base, stylesheet, io }) {
       form.append('file', chosen);
       try {
         alert.textContent = '';
-        // The file goes on the message that tells of it, so the agent sees it under that message.
-        const ack = await emit('message:send', { ticket_id: state.ticketId, content: t.sentFile(chosen.name), client_msg_id: crypto.randomUUID() });
+        // The file first (a refused one, too large, leaves no message behind), then the message that
+        // tells of it, which takes the file under it: the agent sees it under that message.
+        const uploaded = await api(`/tickets/${state.ticketId}/attachments`, { method: 'POST', form });
+        const ack = await emit('message:send', {
+          ticket_id: state.ticketId,
+          content: t.sentFile(chosen.name),
+          client_msg_id: crypto.randomUUID(),
+          attachment_ids: [uploaded.id],
+        });
         addMessage(ack.message);
-        await api(`/messages/${ack.message.id}/attachments`, { method: 'POST', form });
         void loadFiles();
       } catch (error) {
         alert.textContent = error.status === 413 ? `${t.tooLarge} ${error.message}` : error.message;
@@ -373,7 +419,10 @@ export function start({ base, stylesheet, io }) {
         file.value = '';
       }
     });
-    body.replaceChildren(log, typing, files, askPerson, compose, rating);
+    // A chat without an account can be ended on this device (a shared computer): nothing of it stays here.
+    const end = state.visitor ? el('button', { type: 'button', className: 'link end-chat', textContent: t.endChat }) : null;
+    end?.addEventListener('click', () => void endChat());
+    body.replaceChildren(log, typing, files, askPerson, compose, rating, ...(end ? [end] : []));
     if (state.socket?.connected) void join();
   }
 
@@ -507,8 +556,13 @@ export function start({ base, stylesheet, io }) {
       // retry that on its own; one more try hears why (connect_error) and acts on it.
       if (reason === 'io server disconnect') socket.connect();
     });
-    socket.on('connect_error', (error) => {
+    socket.on('connect_error', async (error) => {
       if (error.message !== 'unauthorized') return void (status.textContent = t.reconnecting);
+      // A visitor's token expired while away: the visit key brings a fresh one, and the chat carries on.
+      if (state.visitor && (await renewVisit())) {
+        scheduleRenewal();
+        return void socket.connect();
+      }
       socket.close();
       state.socket = null;
       state.token = null;
@@ -519,6 +573,7 @@ export function start({ base, stylesheet, io }) {
       // A visit's token ended (it expired, or the address was claimed): a new visit would not see this
       // conversation; the mailed link (a password, then log in) brings back every conversation of the address.
       state.visitor = false;
+      state.visitKey = null;
       state.ticketId = null;
       save();
       authView('login');
