@@ -104,16 +104,19 @@ export class ChatConnections {
 
   /**
    * Gives back the place `open` took (call it once per successful `open`). An agent's last
-   * connection on every instance going tells the consoles it is offline.
+   * connection on every instance going tells the consoles it is offline. A first connection that
+   * goes before it was in its rooms (so before it said "online") while another one came meanwhile
+   * says "online" now, for that other one.
    */
   async close(user: AuthUser): Promise<void> {
-    this.firstConnections.delete(user);
+    const unannounced = this.firstConnections.delete(user);
     if (user.visitorSessionId !== undefined) return this.presence.releaseVisitor(user.visitorSessionId);
     await this.presence.release(user.id);
     if (!isAgent(user)) return;
     try {
-      if (await this.presence.connectedAnywhere(user.id)) return;
-      this.realtime.emit(rooms.agents, 'agent:presence', { user_id: user.id, name: user.name, online: false });
+      const online = await this.presence.connectedAnywhere(user.id);
+      if (online && !unannounced) return;
+      this.realtime.emit(rooms.agents, 'agent:presence', { user_id: user.id, name: user.name, online });
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not tell the consoles an agent went offline');
     }
