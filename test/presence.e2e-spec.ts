@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
+import { decodeJwtPayload } from './utils/jwt.js';
 import { collect, connect, next, socketPool } from './utils/socket.js';
 import { twoInstances } from './utils/two-instances.js';
 import { waitFor } from './utils/wait.js';
@@ -89,12 +90,18 @@ describe('agents online', () => {
     try {
       // An instance that crashed held all three; another one, alive, holds `elsewhere` too.
       for (const user of [elsewhere, stranded, customer]) await t.db.query(row, [crashed, user.user.id, '1 hour']);
+      // ... and a visitor's connection (its rows go the same way, silently).
+      const contact = await signedIn(t, { password: null });
+      const visit = await t.http.post('/api/v1/auth/visitor').send({ name: 'Vic Visitor', email: contact.user.email }).expect(201);
+      const visitorSession = decodeJwtPayload(visit.body.access_token as string).vis;
+      await t.db.query(`INSERT INTO visitor_presence (instance_id, visitor_session_id, connections, seen_at) VALUES ($1, $2, 1, now() - interval '1 hour')`, [crashed, visitorSession]);
       await t.db.query(row, [alive, elsewhere.user.id, '0 seconds']);
       const offline = next(watching, 'agent:presence', (e: { user_id: number }) => e.user_id === stranded.user.id);
       await t.app.get(PresenceService).heartbeat();
       expect(await offline).toEqual({ user_id: stranded.user.id, name: 'Stella Stranded', online: false });
       expect(events.filter((e) => e.user_id === elsewhere.user.id || e.user_id === customer.user.id)).toEqual([]);
       expect((await online(watcher.auth)).items.map((a) => a.id)).toEqual([watcher.user.id, elsewhere.user.id]);
+      expect(await t.db.query('SELECT 1 FROM visitor_presence WHERE instance_id = $1', [crashed])).toEqual([]);
     } finally {
       await t.db.query('DELETE FROM agent_presence WHERE instance_id = $1', [alive]);
     }

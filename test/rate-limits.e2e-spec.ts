@@ -3,6 +3,7 @@ import type { Response } from 'supertest';
 import { createTicket } from './factories/tickets.factory.js';
 import { type SignedInUser, signedIn } from './factories/users.factory.js';
 import { sharedBackends, type TestApp } from './utils/create-test-app.js';
+import { decodeJwtPayload } from './utils/jwt.js';
 import { connect, request } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 import { twoInstances } from './utils/two-instances.js';
@@ -140,12 +141,14 @@ describe('rate limits (two instances over one database, hits counted in memory a
     sockets.push(await connectOnceFree(a, agent.token));
   });
 
-  it('counts a visitor token’s sockets against its visit: visits started with an address never lock its account out', async () => {
+  it('counts a visitor token’s sockets against its visit, over all instances: visits started with an address never lock its account out', async () => {
     const contact = await signedIn(a, { password: null });
     const visit = await a.http.post('/api/v1/auth/visitor').set('X-Forwarded-For', '10.77.0.1').send({ name: 'Someone', email: contact.user.email }).expect(201);
     const visitor = visit.body.access_token as string;
-    for (let n = 0; n < 3; n += 1) sockets.push(await connect(a.baseUrl, visitor));
-    await expect(connect(a.baseUrl, visitor)).rejects.toThrow('rate_limited');
+    // Counted over both instances, as an account's are.
+    for (const app of [a, b, a]) sockets.push(await connect(app.baseUrl, visitor));
+    await expect(connect(b.baseUrl, visitor)).rejects.toThrow('rate_limited');
+    expect((await a.db.query('SELECT sum(connections)::int AS n FROM visitor_presence WHERE visitor_session_id = $1', [decodeJwtPayload(visitor).vis]))[0].n).toBe(3);
     // The account's own connections are counted apart, up to its own cap.
     for (let n = 0; n < 3; n += 1) sockets.push(await connect(a.baseUrl, contact.token));
     await expect(connect(a.baseUrl, contact.token)).rejects.toThrow('rate_limited');

@@ -26,6 +26,7 @@ import { WebhookEndpointsNotify1764800600000 } from '#migrations/1764800600000-W
 import { VisitorSessions1764800700000 } from '#migrations/1764800700000-VisitorSessions.js';
 import { CustomFieldsAgentOnly1764800800000 } from '#migrations/1764800800000-CustomFieldsAgentOnly.js';
 import { VisitorMessageNames1764800900000 } from '#migrations/1764800900000-VisitorMessageNames.js';
+import { VisitorPresence1764801000000 } from '#migrations/1764801000000-VisitorPresence.js';
 import { VisitorKeys1764801100000 } from '#migrations/1764801100000-VisitorKeys.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
@@ -69,6 +70,7 @@ export const MIGRATIONS = [
   VisitorSessions1764800700000,
   CustomFieldsAgentOnly1764800800000,
   VisitorMessageNames1764800900000,
+  VisitorPresence1764801000000,
   VisitorKeys1764801100000,
 ];
 

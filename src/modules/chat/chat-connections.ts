@@ -78,7 +78,7 @@ export class ChatConnections {
     const cap = this.config.limits.chatMaxSocketsPerUser;
     const refused = () => new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} connections per user`);
     if (user.visitorSessionId !== undefined) {
-      if (!this.presence.admitVisitor(user.visitorSessionId, cap)) throw refused();
+      if ((await this.presence.admit(user.visitorSessionId, cap, 'visitor')) === 'refused') throw refused();
       return user;
     }
     const admission = await this.presence.admit(user.id, cap);
@@ -110,7 +110,7 @@ export class ChatConnections {
    */
   async close(user: AuthUser): Promise<void> {
     const unannounced = this.firstConnections.delete(user);
-    if (user.visitorSessionId !== undefined) return this.presence.releaseVisitor(user.visitorSessionId);
+    if (user.visitorSessionId !== undefined) return this.presence.release(user.visitorSessionId, 'visitor');
     await this.presence.release(user.id);
     if (!isAgent(user)) return;
     try {

@@ -5,31 +5,43 @@ import { DataSource } from 'typeorm';
 // stays defined there because tickets must not import chat (chat builds on tickets).
 import { PRESENCE_STALE_SECONDS } from '#src/modules/tickets/tickets.repository.js';
 
+/** Whose connections a row counts: an account's (a user id) or a visitor token's (a visitor session id). */
+export type PresenceHolder = 'user' | 'visitor';
+
+/** Each holder's rows; fixed names, never input. */
+const TABLES: Record<PresenceHolder, { table: string; key: string }> = {
+  user: { table: 'agent_presence', key: 'user_id' },
+  visitor: { table: 'visitor_presence', key: 'visitor_session_id' },
+};
+
 /**
  * The `agent_presence` rows (named for their first reader, automatic assignment, which looks at
  * agents only): per instance and user, how many chat connections (Socket.IO and plain WebSocket) it
- * holds and when that was last confirmed. Rows not confirmed for PRESENCE_STALE_SECONDS belong to
- * an instance that died, and count for nothing.
+ * holds and when that was last confirmed; `visitor_presence` the same per visitor session, for
+ * visitor tokens. Rows not confirmed for PRESENCE_STALE_SECONDS belong to an instance that died,
+ * and count for nothing.
  */
 @Injectable()
 export class PresenceRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Records that this instance holds `connections` connections of the user, as of now. */
-  async recordConnections(instanceId: string, userId: number, connections: number): Promise<void> {
+  /** Records that this instance holds `connections` connections of the user (or visitor session), as of now. */
+  async recordConnections(holder: PresenceHolder, instanceId: string, id: number, connections: number): Promise<void> {
+    const { table, key } = TABLES[holder];
     await this.db.query(
-      `INSERT INTO agent_presence (instance_id, user_id, connections, seen_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT (user_id, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()`,
-      [instanceId, userId, connections],
+      `INSERT INTO ${table} (instance_id, ${key}, connections, seen_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (${key}, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()`,
+      [instanceId, id, connections],
     );
   }
 
-  /** The user's connections held by other instances that still confirm theirs. */
-  async countElsewhere(instanceId: string, userId: number): Promise<number> {
+  /** The user's (or visitor session's) connections held by other instances that still confirm theirs. */
+  async countElsewhere(holder: PresenceHolder, instanceId: string, id: number): Promise<number> {
+    const { table, key } = TABLES[holder];
     const [row]: { n: number }[] = await this.db.query(
-      `SELECT coalesce(sum(connections), 0)::int AS n FROM agent_presence
-        WHERE user_id = $1 AND instance_id <> $2 AND seen_at > now() - make_interval(secs => $3)`,
-      [userId, instanceId, PRESENCE_STALE_SECONDS],
+      `SELECT coalesce(sum(connections), 0)::int AS n FROM ${table}
+        WHERE ${key} = $1 AND instance_id <> $2 AND seen_at > now() - make_interval(secs => $3)`,
+      [id, instanceId, PRESENCE_STALE_SECONDS],
     );
     return row.n;
   }
@@ -49,28 +61,31 @@ export class PresenceRepository {
     );
   }
 
-  /** This instance holds no connection of the user any more. */
-  async forgetAgent(instanceId: string, userId: number): Promise<void> {
-    await this.db.query('DELETE FROM agent_presence WHERE user_id = $1 AND instance_id = $2', [userId, instanceId]);
+  /** This instance holds no connection of the user (or visitor session) any more. */
+  async forget(holder: PresenceHolder, instanceId: string, id: number): Promise<void> {
+    const { table, key } = TABLES[holder];
+    await this.db.query(`DELETE FROM ${table} WHERE ${key} = $1 AND instance_id = $2`, [id, instanceId]);
   }
 
   /** This instance is going away: none of its rows hold. */
   async forgetInstance(instanceId: string): Promise<void> {
-    await this.db.query('DELETE FROM agent_presence WHERE instance_id = $1', [instanceId]);
+    for (const { table } of Object.values(TABLES)) await this.db.query(`DELETE FROM ${table} WHERE instance_id = $1`, [instanceId]);
   }
 
   /**
-   * Makes this instance's rows exactly `held` (user id → connections), all confirmed as of now,
-   * in one statement: missing rows come back, rows of users it no longer holds go. Users deleted
-   * meanwhile are skipped.
+   * Makes this instance's rows of the holder exactly `held` (id → connections), all confirmed as
+   * of now, in one statement: missing rows come back, rows of those it no longer holds go. Users
+   * (visitor sessions) deleted meanwhile are skipped.
    */
-  async replaceInstance(instanceId: string, held: ReadonlyMap<number, number>): Promise<void> {
+  async replaceInstance(holder: PresenceHolder, instanceId: string, held: ReadonlyMap<number, number>): Promise<void> {
+    const { table, key } = TABLES[holder];
+    const owners = holder === 'user' ? 'users' : 'visitor_sessions';
     await this.db.query(
-      `WITH held AS (SELECT * FROM unnest($2::int[], $3::int[]) AS h(user_id, connections)),
-            gone AS (DELETE FROM agent_presence p WHERE p.instance_id = $1 AND p.user_id NOT IN (SELECT user_id FROM held))
-       INSERT INTO agent_presence (instance_id, user_id, connections, seen_at)
-       SELECT $1, h.user_id, h.connections, now() FROM held h WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = h.user_id)
-       ON CONFLICT (user_id, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()`,
+      `WITH held AS (SELECT * FROM unnest($2::int[], $3::int[]) AS h(id, connections)),
+            gone AS (DELETE FROM ${table} p WHERE p.instance_id = $1 AND p.${key} NOT IN (SELECT id FROM held))
+       INSERT INTO ${table} (instance_id, ${key}, connections, seen_at)
+       SELECT $1, h.id, h.connections, now() FROM held h WHERE EXISTS (SELECT 1 FROM ${owners} o WHERE o.id = h.id)
+       ON CONFLICT (${key}, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()`,
       [instanceId, [...held.keys()], [...held.values()]],
     );
   }
@@ -81,6 +96,7 @@ export class PresenceRepository {
    * they went offline with the instance.
    */
   async removeStale(): Promise<{ id: number; name: string }[]> {
+    await this.db.query('DELETE FROM visitor_presence WHERE seen_at < now() - make_interval(secs => $1)', [PRESENCE_STALE_SECONDS]);
     // The outer query sees the table as before the delete: the removed rows are stale, so the
     // confirmed ones it looks for are those that stay.
     return this.db.query(

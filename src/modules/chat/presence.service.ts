@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import type { OnlineAgentDto } from '#src/modules/chat/dto/presence.dto.js';
-import { PresenceRepository } from '#src/modules/chat/presence.repository.js';
+import { type PresenceHolder, PresenceRepository } from '#src/modules/chat/presence.repository.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 
 const HEARTBEAT_MS = 20_000;
@@ -15,16 +15,15 @@ export type Admission = 'first' | 'another' | 'refused';
  * connected user with its connection count and refreshes it; rows of an instance that stopped
  * refreshing count as gone. The cap on connections per user is checked against it, over all
  * instances; automatic assignment reads it to prefer online agents. A visitor token's connections
- * count against its visitor session, not the account (anyone who knows an address can start a
- * visit): on this instance only, as nothing shared records sessions.
+ * are kept the same way per visitor session, not under the account (anyone who knows an address
+ * can start a visit), and capped per visitor session.
  */
 @Injectable()
 export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(PresenceService.name);
   readonly instanceId = randomUUID();
-  private readonly connections = new Map<number, number>();
-  /** Visitor session id → its connections on this instance. */
-  private readonly visitors = new Map<number, number>();
+  /** Per holder: user id (visitor session id) → its connections on this instance. */
+  private readonly connections: Record<PresenceHolder, Map<number, number>> = { user: new Map(), visitor: new Map() };
   /** Writes run one after another, so a connect and a disconnect never land out of order. */
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
@@ -46,46 +45,33 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Takes a place for a new connection of the user when it holds fewer than `cap` over all
-   * instances: this instance's count (exact) plus the other instances' confirmed rows (seen as of
-   * their last write, so handshakes racing on two instances may pass the cap by one each). The
-   * place is recorded before this resolves, so a handshake on another instance that starts
-   * afterwards counts it. `refused` when the cap is reached; `first` when the user held no other
-   * connection here nor a confirmed one elsewhere. A database fault is thrown (no place taken).
+   * Takes a place for a new connection of the user (`visitor`: of the visitor session) when it
+   * holds fewer than `cap` over all instances: this instance's count (exact) plus the other
+   * instances' confirmed rows (seen as of their last write, so handshakes racing on two instances
+   * may pass the cap by one each). The place is recorded before this resolves, so a handshake on
+   * another instance that starts afterwards counts it. `refused` when the cap is reached; `first`
+   * when it held no other connection here nor a confirmed one elsewhere. A database fault is
+   * thrown (no place taken).
    */
-  async admit(userId: number, cap: number): Promise<Admission> {
-    const position = (this.connections.get(userId) ?? 0) + 1;
+  async admit(id: number, cap: number, holder: PresenceHolder = 'user'): Promise<Admission> {
+    const held = this.connections[holder];
+    const position = (held.get(id) ?? 0) + 1;
     if (position > cap) return 'refused';
     // Taken at once, so concurrent handshakes on this instance see each other.
-    this.connections.set(userId, position);
+    held.set(id, position);
     let elsewhere: number;
     try {
-      elsewhere = await this.presence.countElsewhere(this.instanceId, userId);
+      elsewhere = await this.presence.countElsewhere(holder, this.instanceId, id);
     } catch (error) {
-      this.drop(userId);
+      this.drop(holder, id);
       throw error;
     }
     if (position + elsewhere > cap) {
-      this.drop(userId);
+      this.drop(holder, id);
       return 'refused';
     }
-    await this.write(userId);
+    await this.write(holder, id);
     return position === 1 && elsewhere === 0 ? 'first' : 'another';
-  }
-
-  /** A place for a visitor session's connection when it holds fewer than `cap` on this instance. */
-  admitVisitor(sessionId: number, cap: number): boolean {
-    const position = (this.visitors.get(sessionId) ?? 0) + 1;
-    if (position > cap) return false;
-    this.visitors.set(sessionId, position);
-    return true;
-  }
-
-  /** Gives back a place taken by `admitVisitor`. */
-  releaseVisitor(sessionId: number): void {
-    const left = (this.visitors.get(sessionId) ?? 1) - 1;
-    if (left > 0) this.visitors.set(sessionId, left);
-    else this.visitors.delete(sessionId);
   }
 
   /**
@@ -93,8 +79,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
    * of its last confirmed write.
    */
   async connectedAnywhere(userId: number): Promise<boolean> {
-    if ((this.connections.get(userId) ?? 0) > 0) return true;
-    return (await this.presence.countElsewhere(this.instanceId, userId)) > 0;
+    if ((this.connections.user.get(userId) ?? 0) > 0) return true;
+    return (await this.presence.countElsewhere('user', this.instanceId, userId)) > 0;
   }
 
   /** Active agents and admins online (a chat connection on some instance), a page by id. */
@@ -105,22 +91,23 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Gives back a place taken by `admit`. */
-  release(userId: number): Promise<void> {
-    this.drop(userId);
-    return this.write(userId);
+  release(id: number, holder: PresenceHolder = 'user'): Promise<void> {
+    this.drop(holder, id);
+    return this.write(holder, id);
   }
 
-  private drop(userId: number): void {
-    const left = (this.connections.get(userId) ?? 1) - 1;
-    if (left > 0) this.connections.set(userId, left);
-    else this.connections.delete(userId);
+  private drop(holder: PresenceHolder, id: number): void {
+    const held = this.connections[holder];
+    const left = (held.get(id) ?? 1) - 1;
+    if (left > 0) held.set(id, left);
+    else held.delete(id);
   }
 
-  private write(userId: number): Promise<void> {
+  private write(holder: PresenceHolder, id: number): Promise<void> {
     return this.enqueue(async () => {
-      const count = this.connections.get(userId) ?? 0;
-      if (count === 0) await this.presence.forgetAgent(this.instanceId, userId);
-      else await this.presence.recordConnections(this.instanceId, userId, count);
+      const count = this.connections[holder].get(id) ?? 0;
+      if (count === 0) await this.presence.forget(holder, this.instanceId, id);
+      else await this.presence.recordConnections(holder, this.instanceId, id, count);
     }, 'Could not record presence');
   }
 
@@ -132,7 +119,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
    */
   heartbeat(): Promise<void> {
     return this.enqueue(async () => {
-      await this.presence.replaceInstance(this.instanceId, this.connections);
+      await this.presence.replaceInstance('user', this.instanceId, this.connections.user);
+      await this.presence.replaceInstance('visitor', this.instanceId, this.connections.visitor);
       for (const agent of await this.presence.removeStale()) {
         this.realtime.emit(rooms.agents, 'agent:presence', { user_id: agent.id, name: agent.name, online: false });
       }
