@@ -78,6 +78,16 @@ describe('rate limits (two instances over one database, hits counted in memory a
     await createFrom(a, '10.0.1.1', other).expect(201);
   });
 
+  it('counts a visitor token’s writes against its visit, not the account', async () => {
+    const contact = await signedIn(a, { password: null });
+    const visit = await a.http.post('/api/v1/auth/visitor').set('X-Forwarded-For', '10.77.0.3').send({ name: 'Someone', email: contact.user.email }).expect(201);
+    const visitor = { user: contact.user, token: visit.body.access_token as string, auth: { Authorization: `Bearer ${visit.body.access_token}` } } as SignedInUser;
+    for (let i = 0; i < 5; i += 1) await createFrom(a, `10.0.3.${i + 1}`, visitor).expect(201);
+    expectLimited(await createFrom(a, '10.0.3.9', visitor), 'writes-user', 5);
+    // The account itself (here its own token) still writes.
+    await createFrom(a, '10.0.3.10', contact).expect(201);
+  });
+
   it('limits writes per IP address over several users', async () => {
     const users = [await signedIn(a), await signedIn(a)];
     for (const user of users) for (let i = 0; i < 4; i += 1) await createFrom(a, '10.0.2.1', user).expect(201);

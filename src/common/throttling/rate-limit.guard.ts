@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { RequestWithUser } from '#src/common/auth/auth.decorators.js';
+import { limitHolder } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { RATE_LIMITED_ROUTE, type RateLimitedRoute } from '#src/common/throttling/rate-limit.decorator.js';
@@ -55,7 +56,7 @@ export class RateLimitGuard implements CanActivate {
     const { limits } = config;
     const ip = (req: RequestWithUser) => ipTracker(req.ip);
     this.policies = [
-      { name: 'writes-user', limit: limits.writesPerMinute, windowMs: MINUTE, tracker: (req, route) => (route || !req.user ? null : String(req.user.id)) },
+      { name: 'writes-user', limit: limits.writesPerMinute, windowMs: MINUTE, tracker: (req, route) => (route || !req.user ? null : limitHolder(req.user)) },
       { name: 'writes-ip', limit: limits.writesPerMinutePerIp, windowMs: MINUTE, tracker: (req, route) => (route ? null : ip(req)) },
       { name: 'signup-ip', limit: limits.signupPerHourPerIp, windowMs: 60 * MINUTE, tracker: (req, route) => (route === 'signup' || route === 'password-reset' ? ip(req) : null) },
       { name: 'login-ip', limit: limits.loginPerMinutePerIp, windowMs: MINUTE, tracker: (req, route) => (route === 'login' || route === 'password' ? ip(req) : null) },
