@@ -83,9 +83,13 @@ describe('Suggested categorisation by a language model', () => {
         expect(await asAgent(ack.ticket_id)).toMatchObject({ suggested_category: 'delivery' });
         await waitFor(() => toAgents.some((ticket) => ticket.id === ack.ticket_id && ticket.suggested_category === 'delivery'));
 
-        // The customer's room hears of the change, without the suggestion; nor does joining show it.
+        // The customer's room hears nothing of it (only internal fields changed): the next change it
+        // can see is the first push it gets (pushes of a ticket keep their order), without the suggestion.
+        await t.http.patch(`/api/v1/tickets/${ack.ticket_id}`).set(agent.auth).send({ priority: 'high' }).expect(200);
         await waitFor(() => toCustomer.some((ticket) => ticket.id === ack.ticket_id));
-        expect(toCustomer.filter((ticket) => ticket.id === ack.ticket_id)).toEqual([expect.objectContaining({ suggested_category: null, suggested_queue_id: null })]);
+        expect(toCustomer.filter((ticket) => ticket.id === ack.ticket_id)).toEqual([
+          expect.objectContaining({ priority: 'high', suggested_category: null, suggested_queue_id: null }),
+        ]);
         const joined = await request<{ ok: boolean; ticket: Ticket }>(socket, 'ticket:join', { ticket_id: ack.ticket_id });
         expect(joined.ticket).toMatchObject({ suggested_category: null, suggested_queue_id: null });
       } finally {
