@@ -128,6 +128,8 @@ export function start({ base, stylesheet, io }) {
    * are in the shared storage. A network failure is tried again; a refusal means the visit is over.
    */
   let renewTimer = 0;
+  /** When a refused connection last tried a renewal (ms since the epoch). */
+  let refusedRenewalAt = 0;
   const tokenIssued = (res) => {
     state.token = res.access_token;
     state.renewAt = Date.now() + res.expires_in * 800;
@@ -558,10 +560,14 @@ export function start({ base, stylesheet, io }) {
     });
     socket.on('connect_error', async (error) => {
       if (error.message !== 'unauthorized') return void (status.textContent = t.reconnecting);
-      // A visitor's token expired while away: the visit key brings a fresh one, and the chat carries on.
-      if (state.visitor && (await renewVisit())) {
-        scheduleRenewal();
-        return void socket.connect();
+      // A visitor's token expired while away: the visit key brings a fresh one, and the chat carries on
+      // (once in a while only: a fresh token refused again means the visit is over, not a loop of renewals).
+      if (state.visitor && Date.now() - refusedRenewalAt > 10_000) {
+        refusedRenewalAt = Date.now();
+        if (await renewVisit()) {
+          scheduleRenewal();
+          return void socket.connect();
+        }
       }
       socket.close();
       state.socket = null;
