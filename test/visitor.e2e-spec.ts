@@ -5,6 +5,8 @@ import { decodeJwtPayload, handMadeJwt } from './utils/jwt.js';
 import { passwordLinkToken, startSmtpSink, type SmtpSink } from './utils/smtp-sink.js';
 import { readSse } from './utils/fake-llm.js';
 import { connect, next, request, socketPool } from './utils/socket.js';
+import { twoInstances } from './utils/two-instances.js';
+import { waitFor } from './utils/wait.js';
 
 const NEW_PASSWORD = 'another-horse-43';
 
@@ -278,5 +280,36 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     await t.http.post('/api/v1/auth/signup').set('X-Forwarded-For', from()).send({ email: `burst-s-${ip}@example.test`, password: DEFAULT_PASSWORD, name: 'S' }).expect(201);
     const limited = await startVisit({ name: 'One more', email: `burst9-${ip}@example.test` }).expect(429);
     expect(limited.body.details).toEqual([expect.objectContaining({ policy: 'signup-ip', limit: 4 })]);
+  });
+});
+
+describe('a visit over two instances', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const { sockets } = twoInstances({}, (first, second) => {
+    a = first;
+    b = second;
+  });
+  const bearer = (visit: { access_token: string }) => ({ Authorization: `Bearer ${visit.access_token}` });
+
+  it('ends on every instance at once: its tokens are refused and its connections close; another visit of the address goes on', async () => {
+    const email = `two-${Math.random().toString(36).slice(2)}@example.test`;
+    const ended = (await a.http.post('/api/v1/auth/visitor').send({ name: 'Ending', email }).expect(201)).body;
+    const other = (await a.http.post('/api/v1/auth/visitor').send({ name: 'Staying', email }).expect(201)).body;
+    // A second token of the visit, which B now holds in its cache; the visit is ended with the first, on A.
+    const renewed = (await b.http.post('/api/v1/auth/visitor/renew').send({ visit_key: ended.visit_key }).expect(200)).body;
+    await b.http.get('/api/v1/tickets').set(bearer(renewed)).expect(200);
+    const endedOnB = await connect(b.baseUrl, renewed.access_token);
+    const otherOnB = await connect(b.baseUrl, other.access_token);
+    sockets.push(endedOnB, otherOnB);
+    const closed = new Promise<void>((resolve) => endedOnB.once('disconnect', () => resolve()));
+
+    await a.http.post('/api/v1/auth/visitor/end').set(bearer(ended)).expect(204);
+    await closed;
+    await waitFor(async () => (await b.http.get('/api/v1/tickets').set(bearer(renewed))).status === 401);
+
+    expect(otherOnB.connected).toBe(true);
+    expect(await request<Answer>(otherOnB, 'ticket:create', { title: 'Still here', description: 'The other visit goes on' })).toMatchObject({ ok: true });
+    await b.http.get('/api/v1/tickets').set(bearer(other)).expect(200);
   });
 });

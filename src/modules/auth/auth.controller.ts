@@ -74,7 +74,6 @@ export class AuthController {
 
   @Public()
   @Post('visitor/renew')
-  @RateLimitedRoute('login')
   @HttpCode(200)
   @ApiOperation({
     summary: 'A fresh token for a chat without an account, from its visit key (no token needed)',
@@ -82,7 +81,8 @@ export class AuthController {
       'Keeps a chat without an account going past one token’s life, also when the visitor comes back after the token expired: the ' +
       'new token sees the same tickets, and the answer carries a new `visit_key` (the one sent no longer renews; earlier tokens ' +
       'work until they expire). 401 for an unknown, replaced or ended key, or once the address has a password (log in); 403 once ' +
-      'the visit is 30 days old (set a password with the mailed link). Limited per IP like login.',
+      'the visit is 30 days old (set a password with the mailed link). Counted against the writes per IP address (a key cannot be ' +
+      'guessed; renewals must not use up the logins of everyone behind one address).',
   })
   @ApiOkResponse({ type: VisitTokenResponseDto, description: 'A new access token and visit key for the same visit' })
   @ApiErrors(400, 401, 403, 422, 429)

@@ -166,10 +166,13 @@ export class AuthService {
     await this.endVisitorSession(user.id, user.visitorSessionId, now);
   }
 
-  /** Ends a visit; every instance forgets its cached tokens and closes their connections (which re-check and are refused). */
+  /**
+   * Ends a visit: every instance forgets its cached tokens, and the visit's connections close (only
+   * its own: other visits under the address, and the account's own, stay).
+   */
   private async endVisitorSession(userId: number, visitorSessionId: number, now: Date): Promise<void> {
     await this.auth.endVisitorSession(visitorSessionId, now);
-    this.events.publish('user.sessions_ended', { userId });
+    this.events.publish('user.visit_ended', { userId, visitorSessionId });
   }
 
   /** The caller changes its own name or preferences (never its role, e-mail or state). */

@@ -92,6 +92,12 @@ export class SessionCache implements OnModuleInit, OnModuleDestroy {
     this.invalidateUser(event.userId);
   }
 
+  /** A visit's tokens are the user's: dropped here at once (other instances hear the visitor_sessions trigger). */
+  @OnEvent('user.visit_ended')
+  onVisitEnded(event: DomainEvents['user.visit_ended']): void {
+    this.invalidateUser(event.userId);
+  }
+
   private disable(): void {
     this.generation += 1;
     this.entries.clear();

@@ -16,7 +16,7 @@ import { type Ack, WsAckExceptionFilter, ack, ackError } from '#src/common/error
 import { BotService } from '#src/modules/bot/bot.service.js';
 import { type ChatBucket, ChatConnections, payloadBytes } from '#src/modules/chat/chat-connections.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
-import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
+import { ownRooms, RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type { MessageResponseDto } from '#src/modules/messages/dto/message.dto.js';
 import type { RatingResponseDto } from '#src/modules/ratings/dto/rating.dto.js';
 import type { TicketResponseDto } from '#src/modules/tickets/dto/ticket.dto.js';
@@ -76,7 +76,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
     const { user } = socket.data;
     if (!user) return void socket.disconnect(true);
-    await socket.join([rooms.user(user.id), rooms.token(user.jti), ...(isAgent(user) ? [rooms.agents] : [])]);
+    await socket.join([...ownRooms(user), ...(isAgent(user) ? [rooms.agents] : [])]);
     // A logout or deactivation between the handshake's check and the join went to rooms this
     // socket was not in yet; from now on it would reach the socket, so one more check closes the gap.
     if (!(await this.connections.stillValid(socket.handshake.auth.token as string))) return void socket.disconnect(true);

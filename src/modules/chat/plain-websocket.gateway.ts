@@ -9,7 +9,7 @@ import { ackFailure } from '#src/common/errors/ws-ack.js';
 import { ChatConnections, checkSize } from '#src/modules/chat/chat-connections.js';
 import { ChatService } from '#src/modules/chat/chat.service.js';
 import { TRANSPORT_MAX_BYTES } from '#src/modules/chat/realtime-adapter.js';
-import { RealtimePublisher, type RoomMembership, rooms } from '#src/modules/chat/realtime.publisher.js';
+import { ownRooms, RealtimePublisher, type RoomMembership, rooms } from '#src/modules/chat/realtime.publisher.js';
 
 const PLAIN_WS_PATH = '/ws/support';
 
@@ -148,7 +148,7 @@ export class PlainWebSocketGateway {
       this.open.delete(connection);
       connection.end();
     });
-    connection.start(this.realtime.member(connection, [rooms.user(user.id), rooms.token(user.jti)]));
+    connection.start(this.realtime.member(connection, ownRooms(user)));
     // A logout or deactivation between the check and the rooms went to rooms this connection was
     // not in yet; from now on it would reach it, so one more check closes the gap (as on Socket.IO).
     if (!(await this.connections.stillValid(token as string))) return connection.end(CLOSE.unauthorized, 'session ended');

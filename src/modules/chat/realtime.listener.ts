@@ -73,10 +73,11 @@ export class RealtimeListener {
   private pushToRoom(ticket: TicketResponseDto, decide: (view: CustomerView) => Promise<TicketResponseDto | null> = async (view) => view(ticket)): void {
     const payload = this.customerPayload(ticket, decide);
     const previous = this.roomPushes.get(ticket.id) ?? Promise.resolve();
+    // Never rejects: a push that fails is logged, and the ticket's later pushes still go out.
     const push = previous.then(async () => {
       const built = await payload;
       if (built !== null) this.realtime.emit(rooms.ticket(ticket.id), 'ticket:updated', built, rooms.agents);
-    });
+    }).catch((error: unknown) => this.logger.error({ err: error, ticketId: ticket.id }, 'Could not push ticket:updated to the ticket’s room'));
     this.roomPushes.set(ticket.id, push);
     void push.finally(() => {
       if (this.roomPushes.get(ticket.id) === push) this.roomPushes.delete(ticket.id);
@@ -117,6 +118,11 @@ export class RealtimeListener {
   @OnEvent('user.sessions_ended')
   sessionsEnded({ userId, keptJti }: DomainEvents['user.sessions_ended']): void {
     this.realtime.disconnect(rooms.user(userId), keptJti === undefined ? undefined : rooms.token(keptJti));
+  }
+
+  @OnEvent('user.visit_ended')
+  visitEnded({ visitorSessionId }: DomainEvents['user.visit_ended']): void {
+    this.realtime.disconnect(rooms.visit(visitorSessionId));
   }
 
   @OnEvent('user.token_revoked')

@@ -31,7 +31,16 @@ export const rooms = {
   user: (id: number) => `user:${id}`,
   ticket: (id: number) => `ticket:${id}`,
   token: (jti: string) => `token:${jti}`,
+  /** The connections of one chat without an account (a visitor token's visit). */
+  visit: (visitorSessionId: number) => `visit:${visitorSessionId}`,
 };
+
+/** The rooms every connection of `user` is in, whatever else it joins. */
+export const ownRooms = (user: { id: number; jti: string; visitorSessionId?: number }): string[] => [
+  rooms.user(user.id),
+  rooms.token(user.jti),
+  ...(user.visitorSessionId === undefined ? [] : [rooms.visit(user.visitorSessionId)]),
+];
 
 /** A connection that is not a Socket.IO socket (the plain WebSocket), reached through the same rooms. */
 export interface RoomListener {

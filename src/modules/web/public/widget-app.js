@@ -123,11 +123,15 @@ export function start({ base, stylesheet, io }) {
   /**
    * A visitor has no password to log in again with: its token is renewed for the same visit from the
    * visit key (POST /auth/visitor/renew, no token needed) at 80 % of its life, while the page is open,
-   * when it opens again (even after the token expired), and when the connection is refused. Another
-   * tab of the site may have renewed first (the key it sent then renews no more): its token and key
-   * are in the shared storage. A network failure is tried again; a refusal means the visit is over.
+   * when it opens again (even after the token expired), and when the connection is refused. One
+   * renewal at a time, in this tab (callers share it) and across the site's tabs (a Web Lock), and
+   * each first reads the shared storage: a tab that renewed first left its token and key there (the
+   * key this tab holds renews no more). `renewVisit` answers 'renewed', 'refused' (the visit is over:
+   * the server said 401 or 403) or 'failed' (the network, a 5xx, a 429: tried again in 30 s, and
+   * nothing is forgotten).
    */
   let renewTimer = 0;
+  let renewing = null;
   /** When a refused connection last tried a renewal (ms since the epoch). */
   let refusedRenewalAt = 0;
   const tokenIssued = (res) => {
@@ -135,37 +139,58 @@ export function start({ base, stylesheet, io }) {
     state.renewAt = Date.now() + res.expires_in * 800;
     if (res.visit_key) state.visitKey = res.visit_key;
   };
-  async function renewVisit() {
-    if (!state.visitor || !state.visitKey) return false;
+  /** Takes a newer token and key that another tab stored; true if there was one. */
+  function adoptStored(sent) {
+    const shared = JSON.parse(localStorage.getItem(STORE) || '{}');
+    if (!shared.visitKey || shared.visitKey === sent || !shared.token) return false;
+    Object.assign(state, { token: shared.token, visitKey: shared.visitKey, renewAt: shared.renewAt ?? 0 });
+    return true;
+  }
+  async function renewOnce() {
+    if (!state.visitor || !state.visitKey) return 'refused';
+    // Another tab may have renewed: its token and key are newer; taken as they are while fresh.
+    const adopted = adoptStored(state.visitKey);
     const sent = state.visitKey;
-    try {
-      tokenIssued(await api('/auth/visitor/renew', { method: 'POST', body: { visit_key: sent }, anonymous: true }));
-    } catch (error) {
-      if (error.status === undefined || error.status >= 500 || error.status === 429) {
-        renewTimer = setTimeout(() => void renewVisit().then((ok) => ok && scheduleRenewal()), 30_000);
-        return false;
+    if (!adopted || state.renewAt <= Date.now()) {
+      try {
+        tokenIssued(await api('/auth/visitor/renew', { method: 'POST', body: { visit_key: sent }, anonymous: true }));
+      } catch (error) {
+        if (error.status === undefined || error.status >= 500 || error.status === 429) return 'failed';
+        if (!adoptStored(sent)) return 'refused';
       }
-      const shared = JSON.parse(localStorage.getItem(STORE) || '{}');
-      if (!shared.visitKey || shared.visitKey === sent) return false;
-      Object.assign(state, { token: shared.token, visitKey: shared.visitKey, renewAt: shared.renewAt ?? 0 });
     }
     if (state.socket) state.socket.auth.token = state.token;
     save();
-    return true;
+    return 'renewed';
+  }
+  function renewVisit() {
+    renewing ??= (navigator.locks ? navigator.locks.request('support-widget-visit', renewOnce) : renewOnce()).finally(() => (renewing = null));
+    return renewing.then((outcome) => {
+      if (outcome === 'failed') {
+        clearTimeout(renewTimer);
+        renewTimer = setTimeout(() => void renewVisit().then((again) => again === 'renewed' && scheduleRenewal()), 30_000);
+      }
+      return outcome;
+    });
   }
   function scheduleRenewal() {
     clearTimeout(renewTimer);
     if (!state.visitor || !state.visitKey) return;
     renewTimer = setTimeout(
-      () => void renewVisit().then((ok) => ok && scheduleRenewal()),
+      () => void renewVisit().then((outcome) => outcome === 'renewed' && scheduleRenewal()),
       Math.min(2 ** 31 - 1, Math.max(0, state.renewAt - Date.now())),
     );
   }
 
   /** The visitor ends the chat (a shared computer): the visit's tokens and key stop; this browser forgets it. */
   async function endChat() {
+    const end = () => api('/auth/visitor/end', { method: 'POST' });
     try {
-      await api('/auth/visitor/end', { method: 'POST' });
+      await end().catch(async (error) => {
+        // The token expired meanwhile: a fresh one (from the key) ends the visit on the server too.
+        if (error.status === 401 && (await renewVisit()) === 'renewed') return end();
+        throw error;
+      });
     } catch (error) {
       if (error.status !== 401) return showError(error);
     }
@@ -564,9 +589,15 @@ export function start({ base, stylesheet, io }) {
       // (once in a while only: a fresh token refused again means the visit is over, not a loop of renewals).
       if (state.visitor && Date.now() - refusedRenewalAt > 10_000) {
         refusedRenewalAt = Date.now();
-        if (await renewVisit()) {
+        const outcome = await renewVisit();
+        if (outcome === 'renewed') {
           scheduleRenewal();
           return void socket.connect();
+        }
+        // Not reachable now: nothing is forgotten; the renewal is tried again, then the connection.
+        if (outcome === 'failed') {
+          status.textContent = t.reconnecting;
+          return void setTimeout(() => socket.connect(), 30_000);
         }
       }
       socket.close();
