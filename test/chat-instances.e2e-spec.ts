@@ -1,7 +1,7 @@
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn } from './factories/users.factory.js';
 import { sharedBackends, type TestApp } from './utils/create-test-app.js';
-import { connect, next, request } from './utils/socket.js';
+import { next, request } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 import { twoInstances } from './utils/two-instances.js';
 
@@ -11,16 +11,11 @@ type Message = { id: number; content: string; author_id: number };
 describe.each(sharedBackends('PostgreSQL adapter', 'Redis adapter'))('two instances, %s', (_, env) => {
   let a: TestApp;
   let b: TestApp;
-  const { sockets } = twoInstances({ AUTO_ASSIGN: 'false', ...env }, (first, second) => {
+  const { open } = twoInstances({ AUTO_ASSIGN: 'false', ...env }, (first, second) => {
     a = first;
     b = second;
   });
 
-  const open = async (app: TestApp, token: string) => {
-    const socket = await connect(app.baseUrl, token);
-    sockets.push(socket);
-    return socket;
-  };
 
   it('a customer on A and an agent on B chat, and assignment on A reaches the agent on B', async () => {
     const customer = await signedIn(a);

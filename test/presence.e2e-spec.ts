@@ -3,7 +3,7 @@ import { PresenceService } from '#src/modules/chat/presence.service.js';
 import { signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { decodeJwtPayload } from './utils/jwt.js';
-import { collect, connect, next, socketPool } from './utils/socket.js';
+import { collect, next, socketPool } from './utils/socket.js';
 import { twoInstances } from './utils/two-instances.js';
 import { waitFor } from './utils/wait.js';
 
@@ -123,15 +123,10 @@ describe('agents online', () => {
 describe('agents online, two instances', () => {
   let a: TestApp;
   let b: TestApp;
-  const { sockets } = twoInstances({ AUTO_ASSIGN: 'false' }, (first, second) => {
+  const { open } = twoInstances({ AUTO_ASSIGN: 'false' }, (first, second) => {
     a = first;
     b = second;
   });
-  const open = async (app: TestApp, token: string) => {
-    const socket = await connect(app.baseUrl, token);
-    sockets.push(socket);
-    return socket;
-  };
 
   it('tells the agents on A that an agent went offline once its connections on A and B are both closed', async () => {
     const watcher = await signedIn(a, { role: 'agent', name: 'Wanda Watcher' });

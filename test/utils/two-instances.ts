@@ -1,13 +1,18 @@
 import type { Socket } from 'socket.io-client';
 import { createTestApp, type TestApp } from './create-test-app.js';
+import { connect } from './socket.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 /**
  * Two app instances over one fresh database for the enclosing describe block: started before its
  * tests (handed to `use`), closed after them, with the sockets the tests put in `sockets`. `env` may
  * be a function, read when the instances start (for a setting known only then, such as a test server's port).
+ * `open(app, token)` connects a Socket.IO client to one of them and closes it with the rest.
  */
-export function twoInstances(env: Record<string, string> | (() => Record<string, string>), use: (a: TestApp, b: TestApp) => void): { sockets: Socket[] } {
+export function twoInstances(
+  env: Record<string, string> | (() => Record<string, string>),
+  use: (a: TestApp, b: TestApp) => void,
+): { sockets: Socket[]; open: (app: TestApp, token: string) => Promise<Socket> } {
   const sockets: Socket[] = [];
   let database: TestDatabase;
   let apps: TestApp[] = [];
@@ -22,5 +27,10 @@ export function twoInstances(env: Record<string, string> | (() => Record<string,
     for (const app of apps) await app.close();
     await database.drop();
   });
-  return { sockets };
+  const open = async (app: TestApp, token: string) => {
+    const socket = await connect(app.baseUrl, token);
+    sockets.push(socket);
+    return socket;
+  };
+  return { sockets, open };
 }
