@@ -286,7 +286,7 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
 describe('a visit over two instances', () => {
   let a: TestApp;
   let b: TestApp;
-  const { sockets } = twoInstances({}, (first, second) => {
+  const { open } = twoInstances({}, (first, second) => {
     a = first;
     b = second;
   });
@@ -299,9 +299,8 @@ describe('a visit over two instances', () => {
     // A second token of the visit, which B now holds in its cache; the visit is ended with the first, on A.
     const renewed = (await b.http.post('/api/v1/auth/visitor/renew').send({ visit_key: ended.visit_key }).expect(200)).body;
     await b.http.get('/api/v1/tickets').set(bearer(renewed)).expect(200);
-    const endedOnB = await connect(b.baseUrl, renewed.access_token);
-    const otherOnB = await connect(b.baseUrl, other.access_token);
-    sockets.push(endedOnB, otherOnB);
+    const endedOnB = await open(b, renewed.access_token);
+    const otherOnB = await open(b, other.access_token);
     const closed = new Promise<void>((resolve) => endedOnB.once('disconnect', () => resolve()));
 
     await a.http.post('/api/v1/auth/visitor/end').set(bearer(ended)).expect(204);
