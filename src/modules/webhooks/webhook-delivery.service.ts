@@ -31,12 +31,6 @@ declare module '#src/modules/outbox/outbox.topics.js' {
   }
 }
 
-/**
- * How often each instance rereads which event types have subscribers, for endpoint changes made on
- * other instances. A plain timer, not a job: every instance needs it, CRON_ENABLED or not.
- */
-export const SUBSCRIPTIONS_REFRESH_MS = 15_000;
-
 /** A new delivery: the event as one endpoint gets it. */
 type QueuedDelivery = NewDelivery & { orderingKey?: string };
 
@@ -60,12 +54,11 @@ export class WebhookDeliveryService implements OnModuleInit, OnModuleDestroy {
   /**
    * The event types some active endpoint subscribes to: raisers skip the work for the others (a
    * message keeps its fast path). Refreshed when `webhook_endpoints` NOTIFYs (a change on any
-   * instance), and every SUBSCRIPTIONS_REFRESH_MS besides. While the notifications are not
+   * instance) and when listening starts again. While the notifications are not
    * listened to (connection lost), every event counts as subscribed: the endpoints are read in
    * the transaction instead, so none is missed.
    */
   private subscribed = new Set<string>();
-  private refresher: NodeJS.Timeout | null = null;
   private readonly notifications: PgListener;
 
   constructor(
@@ -95,12 +88,9 @@ export class WebhookDeliveryService implements OnModuleInit, OnModuleDestroy {
     }
     await this.refreshSubscriptions();
     await this.notifications.start();
-    this.refresher = setInterval(() => void this.refreshQuietly(), SUBSCRIPTIONS_REFRESH_MS);
-    this.refresher.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.refresher) clearInterval(this.refresher);
     await this.notifications.stop();
   }
 
@@ -175,7 +165,8 @@ export class WebhookDeliveryService implements OnModuleInit, OnModuleDestroy {
     const { statusCode, error, durationMs } = await this.attempt(delivery);
     if (attemptSucceeded(statusCode)) {
       await this.record(delivery, { status: 'delivered', attempts, responseCode: statusCode, durationMs, error: null });
-      await this.repository.endpointSucceeded(delivery.endpoint_id);
+      // Only an endpoint that had failed is written to: every write to webhook_endpoints wakes every instance (its NOTIFY).
+      if (delivery.consecutive_failures > 0) await this.repository.endpointSucceeded(delivery.endpoint_id);
       return;
     }
     const problem = error ?? (statusCode! >= 300 && statusCode! < 400 ? `The receiver answered ${statusCode} (redirects are not followed)` : `The receiver answered ${statusCode}`);

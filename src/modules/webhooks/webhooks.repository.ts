@@ -35,6 +35,8 @@ export interface DeliveryToSend extends DeliveryRow {
   url: string;
   secret: string;
   active: boolean;
+  /** The endpoint's failed deliveries in a row, as read with the delivery. */
+  consecutive_failures: number;
 }
 
 export interface NewDelivery {
@@ -127,7 +129,7 @@ export class WebhooksRepository {
 
   async findToSend(id: string): Promise<DeliveryToSend | null> {
     const [row] = (await this.db.query(
-      `SELECT ${DELIVERY_COLUMNS}, d.body, e.url, e.secret, e.active
+      `SELECT ${DELIVERY_COLUMNS}, d.body, e.url, e.secret, e.active, e.consecutive_failures
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1`,
       [id],
     )) as DeliveryToSend[];
