@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { conflictOnUnique } from '#src/common/database/pg-errors.js';
+import { likeLiteral } from '#src/common/database/like.js';
 
 /** A canned response as read for a response, with its owner's current name. */
 export interface CannedResponseRecord {
@@ -28,9 +29,6 @@ const COLUMNS = `c.id, c.owner_id, u.name AS owner_name, c.shortcut, c.title, c.
 const OWNER_JOIN = 'JOIN users u ON u.id = c.owner_id';
 /** What a viewer sees: the shared ones and its own. */
 const VISIBLE = '(c.shared OR c.owner_id = $1)';
-
-/** `%` and `_` match themselves in a LIKE pattern built from what a user typed. */
-const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A shortcut taken twice (among the owner's personal ones, or among the shared ones) is a 409. */
 function shortcutTaken(error: unknown): never {

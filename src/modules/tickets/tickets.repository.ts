@@ -16,6 +16,7 @@ import { ACTIVE_STATUSES, type BotState, type TicketPriority, type TicketStatus 
 import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
 import { TicketEntity, type TicketVisitorFacts, visitorSql } from '#src/modules/tickets/ticket.entity.js';
 import type { CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
+import { likeLiteral } from '#src/common/database/like.js';
 
 export interface TicketFilter {
   status?: TicketStatus;
@@ -235,7 +236,7 @@ function filterSql(filter: Omit<TicketFilter, 'limit' | 'before' | 'offset'>) {
   if (filter.visitorSessionId !== undefined) add('v', (p) => `t.visitor_session_id = ${p}`, filter.visitorSessionId);
   if (filter.category) add('g', (p) => `t.category = ${p}`, filter.category);
   if (filter.customFields) add('f', (p) => `t.custom_fields @> ${p}::jsonb`, filter.customFields);
-  if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.q) add('q', (p) => `(t.title || ' ' || t.description) ILIKE ${p}`, `%${likeLiteral(filter.q)}%`);
   if (filter.sla?.state === 'breached') {
     where.push(anyRunningClockSql((deadline) => `${deadline} <= now()`));
     add.shape('B');

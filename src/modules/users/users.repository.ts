@@ -4,6 +4,7 @@ import { type EntityManager, Repository } from 'typeorm';
 import type { UserRole } from '#src/common/auth/roles.js';
 import { conflictOnUnique } from '#src/common/database/pg-errors.js';
 import { UserEntity } from '#src/modules/users/user.entity.js';
+import { likeLiteral } from '#src/common/database/like.js';
 
 export interface NewUser {
   email: string;
@@ -101,7 +102,7 @@ export class UsersRepository {
     if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
     if (filter.isActive !== undefined) query.andWhere('u.isActive = :isActive', { isActive: filter.isActive });
     if (filter.q) {
-      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = `%${likeLiteral(filter.q)}%`;
       query.andWhere('(u.email ILIKE :like OR u.name ILIKE :like)', { like });
     }
     if (filter.afterId !== undefined) query.andWhere('u.id > :afterId', { afterId: filter.afterId });
