@@ -53,7 +53,7 @@ export type Fresh =
   | 'intent';
 
 /** A valid bot intent with a key of its own. */
-export const intentBody = () => ({ key: unique('sweep').replace('-', '_'), phrases: { en: ['sweep question'] }, reply: { en: 'A sweep answer' } });
+export const intentBody = () => ({ key: fieldKey(), phrases: { en: ['sweep question'] }, reply: { en: 'A sweep answer' } });
 
 export const CALENDAR = { time_zone: 'Europe/Berlin', working_hours: { mon: ['09:00-17:00'], fri: ['09:00-15:00'] }, holidays: ['2026-12-25'] };
 

@@ -7,7 +7,7 @@ import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.
 import { AppConfig } from '#src/config/app-config.js';
 import { AuthRepository } from '#src/modules/auth/auth.repository.js';
 import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
-import { mayChatAsVisitor, VISIT_MAX_DAYS, visitGoesOn, visitKey, visitKeySession } from '#src/modules/auth/domain/visitor.js';
+import { mayChatAsVisitor, parseVisitKey, VISIT_MAX_DAYS, visitGoesOn, visitKey } from '#src/modules/auth/domain/visitor.js';
 import type {
   ChangePasswordDto,
   LoginDto,
@@ -138,10 +138,11 @@ export class AuthService {
    * the mailed link. Earlier tokens work until they expire.
    */
   async renewVisit(key: string, now: Date): Promise<VisitTokenResponseDto> {
-    const sessionId = visitKeySession(key);
-    if (sessionId === null) throw visitCannotGoOn();
+    const presented = parseVisitKey(key);
+    if (!presented) throw visitCannotGoOn();
+    const { sessionId } = presented;
     const secret = newVisitSecret();
-    const visit = await this.auth.rotateVisitKey(sessionId, visitKeyHash(key.slice(key.indexOf('.') + 1)), visitKeyHash(secret));
+    const visit = await this.auth.rotateVisitKey(sessionId, visitKeyHash(presented.secret), visitKeyHash(secret));
     if (!visit) throw visitCannotGoOn();
     const holder = await this.users.findByIdWithPassword(visit.userId);
     if (!holder || !mayChatAsVisitor({ role: holder.role, isActive: holder.isActive, hasPassword: holder.passwordHash !== null })) {
@@ -162,7 +163,7 @@ export class AuthService {
    */
   async endVisit(user: AuthUser, now: Date): Promise<void> {
     if (user.visitorSessionId === undefined) throw new AppError(ErrorCode.FORBIDDEN, 'Only a chat without an account is ended; others log out');
-    await this.tokens.revoke(user, now);
+    // No revocation of this token besides: an ended visit's tokens are refused (findSession), this one too.
     await this.endVisitorSession(user.id, user.visitorSessionId, now);
   }
 

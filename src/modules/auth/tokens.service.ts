@@ -71,7 +71,7 @@ export class TokensService {
 
   /** A token of the user; with `visitorSessionId`, a visitor's token that sees only that session's tickets. */
   async issue(user: Pick<UserEntity, 'id' | 'tokenVersion'>, visitorSessionId?: number): Promise<IssuedToken> {
-    const claims = visitorSessionId === undefined ? { sub: user.id, ver: user.tokenVersion } : { sub: user.id, ver: user.tokenVersion, vis: visitorSessionId };
+    const claims = { sub: user.id, ver: user.tokenVersion, ...(visitorSessionId !== undefined && { vis: visitorSessionId }) };
     const token = await this.jwt.signAsync(claims, { jwtid: randomUUID() });
     return { access_token: token, token_type: 'bearer', expires_in: this.config.jwtExpiresInSeconds };
   }

@@ -123,8 +123,8 @@ export class BotService {
     const ticket = await this.tickets.getVisible(user, ticketId);
     if (isAgent(user)) throw new AppError(ErrorCode.FORBIDDEN, 'Agents take a chat over by assigning it (POST /tickets/:id/assign) or replying');
     if (!botHolds(ticket)) return { ticket_id: ticketId, handed_off: false };
-    const intents = await this.intents();
-    const handedOff = await this.turn(ticketId, null, (conversation) => requestedHandoff(conversation, this.context(intents)), true);
+    // Asking for a person matches no intent: the intents are not read.
+    const handedOff = await this.turn(ticketId, null, (conversation) => requestedHandoff(conversation, this.context([])), true);
     return { ticket_id: ticketId, handed_off: handedOff };
   }
 

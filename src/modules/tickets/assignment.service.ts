@@ -145,6 +145,7 @@ export class AssignmentService implements OnModuleInit {
   onModuleInit(): void {
     this.hooks.on('sla.escalated', {
       run: async (manager, { ticketId, before }) => {
+        if (!this.hooks.has('ticket.changed')) return;
         const after = await this.tickets.findById(ticketId, manager);
         if (!after) return;
         const was = Object.assign(new TicketEntity(), after, { priority: before.priority as TicketPriority, queueId: before.queueId, agentId: before.agentId });

@@ -1,4 +1,4 @@
-import { type AddressHolder, mayChatAsVisitor, visitGoesOn, visitKey, visitKeySession } from '#src/modules/auth/domain/visitor.js';
+import { type AddressHolder, mayChatAsVisitor, parseVisitKey, visitGoesOn, visitKey } from '#src/modules/auth/domain/visitor.js';
 
 describe('mayChatAsVisitor', () => {
   it.each<[string, AddressHolder, boolean]>([
@@ -28,7 +28,7 @@ describe('visitGoesOn', () => {
 describe('visit keys', () => {
   const secret = 'A'.repeat(21) + '-_' + 'z9'.repeat(10);
   it('names their session', () => {
-    expect(visitKeySession(visitKey(42, secret))).toBe(42);
+    expect(parseVisitKey(visitKey(42, secret))?.sessionId).toBe(42);
   });
   it.each<[string, string]>([
     ['no session', `.${secret}`],
@@ -41,6 +41,6 @@ describe('visit keys', () => {
     ['no dot', `42${secret}`],
     ['empty', ''],
   ])('refuses %s', (_name, key) => {
-    expect(visitKeySession(key)).toBeNull();
+    expect(parseVisitKey(key)).toBeNull();
   });
 });

@@ -37,10 +37,10 @@ export function visitKey(visitorSessionId: number, secret: string): string {
 
 const VISIT_KEY = /^([1-9]\d{0,9})\.([A-Za-z0-9_-]{43})$/;
 
-/** The session id of a well-formed visit key (the stored hash decides whether it is the current one), or null. */
-export function visitKeySession(key: string): number | null {
+/** A well-formed visit key's session id and secret (the stored hash decides whether it is the current one), or null. */
+export function parseVisitKey(key: string): { sessionId: number; secret: string } | null {
   const match = VISIT_KEY.exec(key);
   if (!match) return null;
-  const id = Number(match[1]);
-  return id <= 2_147_483_647 ? id : null;
+  const sessionId = Number(match[1]);
+  return sessionId <= 2_147_483_647 ? { sessionId, secret: match[2] } : null;
 }
