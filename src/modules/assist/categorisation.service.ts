@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
+import { Slots } from '#src/common/util/slots.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { parseSuggestion, type SuggestionChoices } from '#src/modules/assist/domain/suggestion.js';
 import { LlmService } from '#src/modules/assist/llm.service.js';
@@ -30,8 +31,7 @@ export class CategorisationService {
   private readonly logger = new Logger(CategorisationService.name);
   private readonly prompt: PromptTemplate<CategorisePromptInput>;
   private choices: { at: number; value: Promise<SuggestionChoices> } | null = null;
-  private inFlight = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly slots = new Slots(CONCURRENT);
 
   constructor(
     private readonly config: AppConfig,
@@ -45,12 +45,15 @@ export class CategorisationService {
   @OnEvent('ticket.created', { async: true, promisify: true })
   async ticketCreated({ ticket }: DomainEvents['ticket.created']): Promise<void> {
     if (!this.llm.enabled || ticket.category !== null) return;
-    if (this.waiting.length >= WAITING_MAX) {
+    if (this.slots.waitingCount >= WAITING_MAX) {
       this.logger.warn({ ticketId: ticket.id }, 'No category suggested: too many new tickets wait for the language model');
       return;
     }
-    while (this.inFlight >= CONCURRENT) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.inFlight += 1;
+    await this.slots.run(() => this.suggestFor(ticket));
+  }
+
+  /** One model call for a new ticket; a failure suggests nothing (a log line says why). */
+  private async suggestFor(ticket: DomainEvents['ticket.created']['ticket']): Promise<void> {
     try {
       const choices = await this.currentChoices();
       const answer = await this.llm.complete(
@@ -65,9 +68,6 @@ export class CategorisationService {
       await this.tickets.suggest(ticket.id, suggestion, this.config.llm.applySuggestions);
     } catch (error) {
       this.logger.warn({ err: error, ticketId: ticket.id }, 'No category suggested: the language model failed');
-    } finally {
-      this.inFlight -= 1;
-      this.waiting.shift()?.();
     }
   }
 

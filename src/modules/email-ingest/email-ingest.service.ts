@@ -21,6 +21,7 @@ import { type AppendedMessage, MessagesService } from '#src/modules/messages/mes
 import { MetricsService } from '#src/modules/metrics/metrics.service.js';
 import { type OpenedTicket, TicketsService } from '#src/modules/tickets/tickets.service.js';
 import { UsersService } from '#src/modules/users/users.service.js';
+import { Slots } from '#src/common/util/slots.js';
 
 /** How a poll ended. */
 export interface PollOutcome {
@@ -50,25 +51,6 @@ interface PreparedMail {
 
 /** Thrown inside a mail's transaction when its dedup key is taken: the mail was ingested before. */
 class DuplicateMail extends Error {}
-
-/** At most `size` tasks at once. */
-class Slots {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active += 1;
-    try {
-      return await task();
-    } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
-    }
-  }
-}
 
 const rawKey = (raw: Buffer) => `raw:${createHash('sha256').update(raw).digest('hex')}`;
 
