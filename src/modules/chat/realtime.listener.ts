@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { DomainEvents } from '#src/common/events/domain-events.js';
-import { customerViewMoved, sameValues } from '#src/modules/chat/domain/customer-visible-changes.js';
+import { customerViewMoved } from '#src/modules/chat/domain/customer-visible-changes.js';
+import { sameValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type {} from '#src/modules/attachments/attachments.events.js'; // DomainEvents entries (types only)
 import type {} from '#src/modules/auth/auth.events.js'; // DomainEvents entries (types only)

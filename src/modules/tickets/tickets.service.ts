@@ -57,7 +57,7 @@ import {
 } from '#src/modules/tickets/tickets.repository.js';
 import { UsersService } from '#src/modules/users/users.service.js';
 import { CustomFieldsService } from '#src/modules/custom-fields/custom-fields.service.js';
-import type { CheckedCustomFields, CustomFieldAudience, CustomFieldValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
+import { type CheckedCustomFields, type CustomFieldAudience, type CustomFieldValues, sameValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
 import type {} from '#src/modules/tickets/tickets.events.js'; // DomainEvents entries (types only)
 
 const notFound = () => new AppError(ErrorCode.NOT_FOUND, 'Ticket not found');
@@ -613,8 +613,7 @@ export class TicketsService {
 function mergeCustomFields(current: CustomFieldValues, { set, clear }: CheckedCustomFields): CustomFieldValues | null {
   const next: CustomFieldValues = { ...current, ...set };
   for (const key of clear) delete next[key];
-  const same = Object.keys(next).length === Object.keys(current).length && Object.entries(next).every(([key, value]) => current[key] === value);
-  return same ? null : next;
+  return sameValues(next, current) ? null : next;
 }
 
 /** The grouping-set rows of `slaOutcomes` as the stats answer: overall, per queue, per agent, with rates. */

@@ -1,4 +1,4 @@
-import { customerViewMoved, sameValues } from '#src/modules/chat/domain/customer-visible-changes.js';
+import { customerViewMoved } from '#src/modules/chat/domain/customer-visible-changes.js';
 
 describe('customerViewMoved', () => {
   it.each([
@@ -11,18 +11,5 @@ describe('customerViewMoved', () => {
     ['nothing named', [], 'yes'],
   ])('%s', (_, changes, expected) => {
     expect(customerViewMoved(changes)).toBe(expected);
-  });
-});
-
-describe('sameValues', () => {
-  it.each([
-    ['the same values in another order', { a: 1, b: 'x' }, { b: 'x', a: 1 }, true],
-    ['both empty', {}, {}, true],
-    ['a value changed', { a: 1 }, { a: 2 }, false],
-    ['a value added', { a: 1 }, { a: 1, b: true }, false],
-    ['a key swapped for another', { a: 1 }, { b: 1 }, false],
-    ['a number against its text', { a: 1 }, { a: '1' }, false],
-  ])('%s', (_, a, b, expected) => {
-    expect(sameValues(a, b)).toBe(expected);
   });
 });

@@ -13,9 +13,3 @@ export function customerViewMoved(changes: readonly string[]): 'yes' | 'no' | 'i
   if (seen.length === 0) return 'no';
   return seen.every((name) => name === 'custom_fields') ? 'if its custom fields did' : 'yes';
 }
-
-/** Custom-field values alike (flat: a value is a string, number or boolean; keys in any order). */
-export function sameValues(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
-}

@@ -4,6 +4,7 @@ import {
   type CustomFieldDefinition,
   definitionFor,
   parseFilterValue,
+  sameValues,
   TEXT_MAX,
   valueProblem,
   visibleValues,
@@ -180,5 +181,18 @@ describe('parseFilterValue', () => {
     ['nope', 'x'],
   ])('%s=%p is refused, naming the field', (key, text) => {
     expect(parseFilterValue(DEFS.get(key), key, text)).toEqual({ problem: { field: `custom_fields.${key}`, problems: [expect.any(String)] } });
+  });
+});
+
+describe('sameValues', () => {
+  it.each([
+    ['the same values in another order', { a: 1, b: 'x' }, { b: 'x', a: 1 }, true],
+    ['both empty', {}, {}, true],
+    ['a value changed', { a: 1 }, { a: 2 }, false],
+    ['a value added', { a: 1 }, { a: 1, b: true }, false],
+    ['a key swapped for another', { a: 1 }, { b: 1 }, false],
+    ['a number against its text', { a: 1 }, { a: '1' }, false],
+  ])('%s', (_, a, b, expected) => {
+    expect(sameValues(a, b)).toBe(expected);
   });
 });

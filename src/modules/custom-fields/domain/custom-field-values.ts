@@ -156,3 +156,9 @@ export function parseFilterValue(definition: CustomFieldDefinition | undefined, 
   const problem = valueProblem(definition, value);
   return problem ? fail(problem) : { value: value as CustomFieldValue };
 }
+
+/** Custom-field values alike (flat: a value is a string, number or boolean; keys in any order). */
+export function sameValues(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}

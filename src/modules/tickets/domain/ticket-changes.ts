@@ -1,3 +1,5 @@
+import { sameValues } from '#src/modules/custom-fields/domain/custom-field-values.js';
+
 /**
  * Which of a ticket's fields a change moved, named as on the wire (`queue_id`, `frt_deadline`), in
  * a fixed order. Pure: the caller passes the ticket as it stood and as it stands.
@@ -39,8 +41,8 @@ const FIELDS: ReadonlyArray<[keyof TicketFields, string]> = [
 
 const same = (a: unknown, b: unknown): boolean => {
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  // Custom fields: values as PostgreSQL returns them (jsonb keeps one key order), so text compares.
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return JSON.stringify(a) === JSON.stringify(b);
+  // Custom fields (the only object here): the same values, in any key order.
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return sameValues(a as Record<string, unknown>, b as Record<string, unknown>);
   return a === b;
 };
 
