@@ -87,10 +87,10 @@ export class AuthRepository {
     await this.db.query(`UPDATE visitor_sessions SET ended_at = $2, key_hash = NULL WHERE id = $1 AND ended_at IS NULL`, [visitorSessionId, now]);
   }
 
-  /** A visitor session: the name the visitor gave and when the visit began (null if the session is gone). */
-  async findVisitorSession(visitorSessionId: number): Promise<{ name: string; createdAt: Date } | null> {
-    const [row]: { name: string; created_at: Date }[] = await this.db.query(`SELECT name, created_at FROM visitor_sessions WHERE id = $1`, [visitorSessionId]);
-    return row ? { name: row.name, createdAt: row.created_at } : null;
+  /** The name a visitor gave its session (null if the session is gone). */
+  async visitorName(visitorSessionId: number): Promise<string | null> {
+    const [row]: { name: string }[] = await this.db.query(`SELECT name FROM visitor_sessions WHERE id = $1`, [visitorSessionId]);
+    return row?.name ?? null;
   }
 
   async revoke(jti: string, userId: number, expiresAt: Date, now: Date): Promise<void> {

@@ -85,9 +85,12 @@ export class AuthService {
    * its owner logs in.
    */
   async visitor(dto: VisitorDto): Promise<VisitorResponseDto> {
-    if (!(await this.users.findByEmail(dto.email))) await this.usersService.findOrCreateContact(dto.email, dto.name);
-    // Read again with the password: whoever created the address meanwhile (a signup) is checked too.
-    const holder = await this.users.findByEmailWithPassword(dto.email);
+    let holder = await this.users.findByEmailWithPassword(dto.email);
+    if (!holder) {
+      await this.usersService.findOrCreateContact(dto.email, dto.name);
+      // Read again with the password: whoever created the address meanwhile (a signup) is checked too.
+      holder = await this.users.findByEmailWithPassword(dto.email);
+    }
     if (!holder || !mayChatAsVisitor({ role: holder.role, isActive: holder.isActive, hasPassword: holder.passwordHash !== null })) {
       throw new AppError(ErrorCode.CONFLICT, 'This address has an account: log in instead', [{ field: 'email' }]);
     }
@@ -127,7 +130,7 @@ export class AuthService {
   async me(user: AuthUser): Promise<UserResponseDto> {
     const me = await this.usersService.get(user.id);
     if (user.visitorSessionId === undefined) return me;
-    return { ...me, name: (await this.auth.findVisitorSession(user.visitorSessionId))?.name ?? me.name };
+    return { ...me, name: (await this.auth.visitorName(user.visitorSessionId)) ?? me.name };
   }
 
   /**

@@ -8,7 +8,6 @@ import { AppConfig } from '#src/config/app-config.js';
 import { TokensService } from '#src/modules/auth/tokens.service.js';
 import { nextExpiryCheck } from '#src/modules/chat/domain/token-expiry.js';
 import { PresenceService } from '#src/modules/chat/presence.service.js';
-import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.js';
 import type {} from '#src/modules/users/users.events.js'; // DomainEvents entries (types only)
 
 /** Largest event payload (or plain WebSocket frame) a handler accepts; bigger ones are answered with payload_too_large. */
@@ -59,7 +58,6 @@ export class ChatConnections {
     private readonly storage: SharedThrottlerStorage,
     private readonly config: AppConfig,
     private readonly events: DomainEventPublisher,
-    private readonly realtime: RealtimePublisher,
   ) {
     this.limits = { sends: config.chatRateLimit, typings: TYPING_LIMIT, joins: JOIN_LIMIT };
   }
@@ -97,9 +95,7 @@ export class ChatConnections {
    */
   inRooms(user: AuthUser): void {
     if (user.role === 'agent') this.events.publish('agent.available', { userId: user.id });
-    if (this.firstConnections.delete(user) && isAgent(user)) {
-      this.realtime.emit(rooms.agents, 'agent:presence', { user_id: user.id, name: user.name, online: true });
-    }
+    if (this.firstConnections.delete(user) && isAgent(user)) this.presence.announce(user, true);
   }
 
   /**
@@ -116,7 +112,7 @@ export class ChatConnections {
     try {
       const online = await this.presence.connectedAnywhere(user.id);
       if (online && !unannounced) return;
-      this.realtime.emit(rooms.agents, 'agent:presence', { user_id: user.id, name: user.name, online });
+      this.presence.announce(user, online);
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not tell the consoles an agent went offline');
     }

@@ -121,10 +121,13 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return this.enqueue(async () => {
       await this.presence.replaceInstance('user', this.instanceId, this.connections.user);
       await this.presence.replaceInstance('visitor', this.instanceId, this.connections.visitor);
-      for (const agent of await this.presence.removeStale()) {
-        this.realtime.emit(rooms.agents, 'agent:presence', { user_id: agent.id, name: agent.name, online: false });
-      }
+      for (const agent of await this.presence.removeStale()) this.announce(agent, false);
     }, 'Presence heartbeat failed');
+  }
+
+  /** Tells the agents' consoles that an agent (or admin) came online or went offline: `agent:presence`. */
+  announce(agent: { id: number; name: string }, online: boolean): void {
+    this.realtime.emit(rooms.agents, 'agent:presence', { user_id: agent.id, name: agent.name, online });
   }
 
   /** Writes run one after another, each reading the counts when it runs; a failure is logged. */
