@@ -1,14 +1,18 @@
 // Ticket create/list throughput: the service against a bare node:http + pg baseline, on the same
 // database seeded with 100,000 tickets over 1,000 clients. Run: npm run bench:tickets
 // Options (env): BENCH_DURATION (seconds per run, default 15), BENCH_CONNECTIONS (default 50),
-// BENCH_DATABASE_URL (a server to use instead of an embedded one), BENCH_ONLY (create or list).
+// BENCH_DATABASE_URL (a server to use instead of an embedded one), BENCH_ONLY (create or list),
+// BENCH_FLOORS (which framework floors to run beside them, default `express,nest,checked`; empty for none).
 import pg from 'pg';
-import { findFreePort, freshDatabase, load, settle, startProcess, table, runBench, tearDown } from './lib/harness.js';
+import { findFreePort, freshDatabase, load, SERVICE_NODE_FLAGS, settle, startProcess, table, runBench, tearDown } from './lib/harness.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 15);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 /** Which endpoints to measure (for profiling one at a time): `create`, `list` or both (default). */
 const only = (process.env.BENCH_ONLY ?? 'create,list').split(',');
+/** The framework floors (baseline/framework-floor-server.js): the baseline's SQL through Express, Nest, Nest with guard and pipe. */
+const floors = (process.env.BENCH_FLOORS ?? 'express,nest,checked').split(',').filter(Boolean);
+const FLOOR_LABELS = { express: 'express floor', nest: 'nest floor', checked: 'nest+guard+pipe floor' };
 const log = (...args) => console.log(...args);
 
 async function seed(url) {
@@ -77,7 +81,20 @@ async function main() {
     { DATABASE_URL: database.url, PORT: String(basePort), BASELINE_CLIENT_ID: String(clientId), BASELINE_QUEUE_ID: String(queueId) },
     `http://127.0.0.1:${basePort}/health`,
   );
+  const floorServers = [];
   try {
+    for (const floor of floors) {
+      const port = await findFreePort();
+      const started = await startProcess(
+        FLOOR_LABELS[floor],
+        'bench/baseline/framework-floor-server.js',
+        { DATABASE_URL: database.url, PORT: String(port), FLOOR: floor, BASELINE_CLIENT_ID: String(clientId), BASELINE_QUEUE_ID: String(queueId) },
+        `http://127.0.0.1:${port}/health`,
+        // The service's flags, so that service against floor compares the code alone.
+        { nodeFlags: SERVICE_NODE_FLAGS },
+      );
+      floorServers.push({ label: FLOOR_LABELS[floor], port, started });
+    }
     const api = `http://127.0.0.1:${appPort}/api/v1`;
     const admin = await json(`${api}/auth/login`, { method: 'POST', body: JSON.stringify({ email: 'bench-admin@example.test', password: 'bench-admin-password' }) });
     await json(`${api}/users`, {
@@ -89,10 +106,17 @@ async function main() {
     const client = await json(`${api}/auth/signup`, { method: 'POST', body: JSON.stringify({ email: 'bench-customer@example.test', password: 'bench-customer-password', name: 'Bench Customer' }) });
 
     const body = JSON.stringify({ title: 'Printer on fire', description: 'It started smoking after the update.' });
+    const floorRuns = (kind, options) =>
+      floorServers.map(({ label, port, started }) => [
+        `${kind}: ${label}`,
+        { ...options, url: `http://127.0.0.1:${port}${options.path}`, headers: { ...options.headers, Authorization: 'Bearer floor' }, pid: started.child.pid },
+      ]);
     const runs = [
       ['create: baseline', { url: `http://127.0.0.1:${basePort}/tickets`, method: 'POST', headers: { 'Content-Type': 'application/json' }, body, pid: baseline.child.pid }],
+      ...floorRuns('create', { path: '/tickets', method: 'POST', headers: { 'Content-Type': 'application/json' }, body }),
       ['create: service', { url: `${api}/tickets`, method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${client.access_token}` }, body, pid: app.child.pid }],
       ['list: baseline', { url: `http://127.0.0.1:${basePort}/tickets?status=open&limit=20`, pid: baseline.child.pid }],
+      ...floorRuns('list', { path: '/tickets?status=open&limit=20', headers: {} }),
       ['list: service', { url: `${api}/tickets?status=open&limit=20`, headers: { Authorization: `Bearer ${agent.access_token}` }, pid: app.child.pid }],
     ];
     await settle(app, log);
@@ -105,14 +129,18 @@ async function main() {
     }
     log(`\n${connections} connections, ${duration} s per run, after a 3 s warm-up\n`);
     log(table(results));
-    const ratio = (kind) => {
+    const ratios = (kind) => {
       const base = results.find((r) => r.name === `${kind}: baseline`);
-      const svc = results.find((r) => r.name === `${kind}: service`);
-      return `${kind}: ${(svc.rps / base.rps * 100).toFixed(0)}% of baseline req/s (target >= ${kind === "create" ? 60 : 75}%), p99 ${(svc.p99 / base.p99).toFixed(2)}x baseline (target < 2x)`;
+      const against = (name) => {
+        const run = results.find((r) => r.name === `${kind}: ${name}`);
+        return `${kind}: ${name}: ${((run.rps / base.rps) * 100).toFixed(0)}% of baseline req/s, p99 ${(run.p99 / base.p99).toFixed(2)}x baseline`;
+      };
+      const target = `(target: service >= ${kind === 'create' ? 60 : 75}%, p99 <= 2x)`;
+      return [...floorServers.map(({ label }) => against(label)), `${against('service')} ${target}`].join('\n');
     };
-    log(`\n${only.map(ratio).join('\n')}`);
+    log(`\n${only.map(ratios).join('\n')}`);
   } finally {
-    await tearDown(database, app, baseline);
+    await tearDown(database, app, baseline, ...floorServers.map(({ started }) => started));
   }
 }
 

@@ -67,11 +67,12 @@ export async function freshDatabase(name, { postgresFlags = [] } = {}) {
 
 /**
  * Starts a Node process and waits until `healthUrl` answers 200. With BENCH_CPU_PROF=<dir> every
- * process started here writes a V8 CPU profile into that folder when it exits.
+ * process started here writes a V8 CPU profile into that folder when it exits. The service runs with
+ * SERVICE_NODE_FLAGS, anything else with none unless `nodeFlags` says.
  */
-export async function startProcess(label, script, env, healthUrl) {
+export async function startProcess(label, script, env, healthUrl, { nodeFlags } = {}) {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
-  const flags = script === SERVICE_ENTRY ? SERVICE_NODE_FLAGS : [];
+  const flags = nodeFlags ?? (script === SERVICE_ENTRY ? SERVICE_NODE_FLAGS : []);
   const child = spawn(process.execPath, [...flags, ...profile, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
