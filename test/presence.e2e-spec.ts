@@ -107,6 +107,29 @@ describe('agents online', () => {
     }
   });
 
+  it('says an agent is online again when its instance confirms the connection after another removed it as stale', async () => {
+    const watcher = await signedIn(t, { role: 'agent' });
+    const returning = await signedIn(t, { role: 'agent', name: 'Rita Returning' });
+    const customer = await signedIn(t);
+    const watching = await sockets.open(watcher);
+    const cameOnline = next(watching, 'agent:presence', (e: { user_id: number }) => e.user_id === returning.user.id);
+    await sockets.open(returning);
+    await cameOnline;
+    await sockets.open(customer);
+    await waitFor(async () => (await t.db.query('SELECT 1 FROM agent_presence WHERE user_id = $1', [customer.user.id])).length === 1);
+    const events = collect<{ user_id: number; online: boolean }>(watching, 'agent:presence');
+    // This instance stalled: another one removed its rows as stale (and told the consoles "offline").
+    await t.db.query('DELETE FROM agent_presence WHERE user_id = ANY($1)', [[returning.user.id, customer.user.id]]);
+    expect((await online(watcher.auth)).items.map((a) => a.id)).toEqual([watcher.user.id]);
+
+    const back = next(watching, 'agent:presence', (e: { user_id: number }) => e.user_id === returning.user.id);
+    await t.app.get(PresenceService).heartbeat();
+    expect(await back).toEqual({ user_id: returning.user.id, name: 'Rita Returning', online: true });
+    expect((await online(watcher.auth)).items.map((a) => a.id)).toEqual([watcher.user.id, returning.user.id]);
+    // Only the agent whose row came back is announced: not the watcher (its row stayed), not the customer.
+    expect(events.map((e) => e.user_id)).toEqual([returning.user.id]);
+  });
+
   it('pages by id with the list conventions', async () => {
     const agents = [await signedIn(t, { role: 'agent' }), await signedIn(t, { role: 'agent' }), await signedIn(t, { role: 'agent' })];
     for (const agent of agents) await sockets.open(agent);

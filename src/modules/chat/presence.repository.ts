@@ -75,18 +75,25 @@ export class PresenceRepository {
   /**
    * Makes this instance's rows of the holder exactly `held` (id → connections), all confirmed as
    * of now, in one statement: missing rows come back, rows of those it no longer holds go. Users
-   * (visitor sessions) deleted meanwhile are skipped.
+   * (visitor sessions) deleted meanwhile are skipped. Returns the agents and admins whose rows
+   * had to come back (none for visitor sessions).
    */
-  async replaceInstance(holder: PresenceHolder, instanceId: string, held: ReadonlyMap<number, number>): Promise<void> {
+  async replaceInstance(holder: PresenceHolder, instanceId: string, held: ReadonlyMap<number, number>): Promise<{ id: number; name: string }[]> {
     const { table, key } = TABLES[holder];
     const owners = holder === 'user' ? 'users' : 'visitor_sessions';
-    await this.db.query(
+    // An upsert's row has xmax 0 when it was inserted, not updated.
+    return this.db.query(
       `WITH held AS (SELECT * FROM unnest($2::int[], $3::int[]) AS h(id, connections)),
-            gone AS (DELETE FROM ${table} p WHERE p.instance_id = $1 AND p.${key} NOT IN (SELECT id FROM held))
-       INSERT INTO ${table} (instance_id, ${key}, connections, seen_at)
-       SELECT $1, h.id, h.connections, now() FROM held h WHERE EXISTS (SELECT 1 FROM ${owners} o WHERE o.id = h.id)
-       ON CONFLICT (${key}, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()`,
-      [instanceId, [...held.keys()], [...held.values()]],
+            gone AS (DELETE FROM ${table} p WHERE p.instance_id = $1 AND p.${key} NOT IN (SELECT id FROM held)),
+            written AS (
+              INSERT INTO ${table} (instance_id, ${key}, connections, seen_at)
+              SELECT $1, h.id, h.connections, now() FROM held h WHERE EXISTS (SELECT 1 FROM ${owners} o WHERE o.id = h.id)
+              ON CONFLICT (${key}, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()
+              RETURNING ${key} AS id, xmax = 0 AS restored)
+       SELECT u.id, u.name FROM written w JOIN users u ON u.id = w.id
+        WHERE $4 AND w.restored AND u.role IN ('agent', 'admin')
+        ORDER BY u.id`,
+      [instanceId, [...held.keys()], [...held.values()], holder === 'user'],
     );
   }
 

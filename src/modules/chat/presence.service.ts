@@ -47,11 +47,13 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   /**
    * Takes a place for a new connection of the user (`visitor`: of the visitor session) when it
    * holds fewer than `cap` over all instances: this instance's count (exact) plus the other
-   * instances' confirmed rows (seen as of their last write, so handshakes racing on two instances
-   * may pass the cap by one each). The place is recorded before this resolves, so a handshake on
-   * another instance that starts afterwards counts it. `refused` when the cap is reached; `first`
-   * when it held no other connection here nor a confirmed one elsewhere. A database fault is
-   * thrown (no place taken).
+   * instances' confirmed rows. The place is recorded before the others are counted, as a
+   * disconnect records its leaving before it looks elsewhere (ChatConnections.close): of a
+   * reconnect to this instance and a disconnect racing on another, at least one sees the other,
+   * so an agent who moves between instances is never left announced offline. Handshakes racing on
+   * two instances may therefore both be refused at the cap (never both admitted over it).
+   * `refused` when the cap is reached; `first` when it held no other connection here nor a
+   * confirmed one elsewhere. A database fault is thrown (no place taken).
    */
   async admit(id: number, cap: number, holder: PresenceHolder = 'user'): Promise<Admission> {
     const held = this.connections[holder];
@@ -61,16 +63,16 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     held.set(id, position);
     let elsewhere: number;
     try {
+      await this.write(holder, id);
       elsewhere = await this.presence.countElsewhere(holder, this.instanceId, id);
     } catch (error) {
-      this.drop(holder, id);
+      await this.release(id, holder);
       throw error;
     }
     if (position + elsewhere > cap) {
-      this.drop(holder, id);
+      await this.release(id, holder);
       return 'refused';
     }
-    await this.write(holder, id);
     return position === 1 && elsewhere === 0 ? 'first' : 'another';
   }
 
@@ -114,12 +116,15 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   /**
    * Writes everything this instance holds, not only what is still there: after a stall another
    * instance may have deleted our rows as stale, and a connect or disconnect whose write failed
-   * left a row wrong. Each heartbeat puts all of them right. Then removes other instances' stale rows
+   * left a row wrong. Each heartbeat puts all of them right, and announces online again the agents
+   * whose rows it had to restore. Then removes other instances' stale rows
    * (an instance that crashed), and tells the consoles its agents who are connected nowhere else went offline.
    */
   heartbeat(): Promise<void> {
     return this.enqueue(async () => {
-      await this.presence.replaceInstance('user', this.instanceId, this.connections.user);
+      // Agents whose rows had gone (this instance stalled and another removed them as stale, telling
+      // the consoles they went offline) are back: say so.
+      for (const agent of await this.presence.replaceInstance('user', this.instanceId, this.connections.user)) this.announce(agent, true);
       await this.presence.replaceInstance('visitor', this.instanceId, this.connections.visitor);
       for (const agent of await this.presence.removeStale()) this.announce(agent, false);
     }, 'Presence heartbeat failed');
