@@ -2,7 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { createTicket } from './factories/tickets.factory.js';
 import { signedIn, type SignedInUser } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
-import { connect } from './utils/socket.js';
+import { collect, connect, disconnected, next, socketPool } from './utils/socket.js';
 import { waitFor } from './utils/wait.js';
 import { AssignmentCron } from '#src/modules/tickets/assignment.cron.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
@@ -106,11 +106,73 @@ describe('automatic assignment', () => {
     expect(res.body.agent_id).toBe(idle.user.id);
   });
 
-  it('passes over admins and inactive agents, and leaves tickets unassigned with no one to take them', async () => {
+  it('passes over offline admins and inactive agents, and leaves tickets unassigned with no one to take them', async () => {
     await signedIn(t, { role: 'admin' });
     await signedIn(t, { role: 'agent', isActive: false });
     const res = await open();
     expect(res.body.agent_id).toBeNull();
+    await t.app.get(AssignmentCron).giveOutWaitingTickets();
+    expect(await agentOf(res.body.id)).toBeNull();
+  });
+
+  describe('admins (an admin can do all an agent can)', () => {
+    const sockets = socketPool(() => t.baseUrl);
+    afterEach(() => sockets.closeAll());
+
+    const online = async (user: SignedInUser) => {
+      const socket = await sockets.open(user);
+      await waitFor(async () => (await t.db.query('SELECT 1 FROM agent_presence WHERE user_id = $1', [user.user.id])).length > 0);
+      return socket;
+    };
+
+    it('gives a new ticket to an online admin when there is no agent, who gets ticket:assigned', async () => {
+      const admin = await signedIn(t, { role: 'admin' });
+      const socket = await online(admin);
+      const assigned = collect<{ id: number; agent_id: number }>(socket, 'ticket:assigned');
+      const res = await open();
+      expect(res.body.agent_id).toBe(admin.user.id);
+      await waitFor(() => assigned.some((ticket) => ticket.id === res.body.id));
+      expect(assigned.find((ticket) => ticket.id === res.body.id)).toMatchObject({ agent_id: admin.user.id });
+    });
+
+    it('never gives a ticket to an admin who is not connected, and gives the waiting ones out when it connects', async () => {
+      const admin = await signedIn(t, { role: 'admin' });
+      const socket = await online(admin);
+      socket.close();
+      await disconnected(socket);
+      await waitFor(async () => (await t.db.query('SELECT 1 FROM agent_presence WHERE user_id = $1', [admin.user.id])).length === 0);
+      const waiting = await open('while the admin was away');
+      expect(waiting.body.agent_id).toBeNull();
+      await t.app.get(AssignmentCron).giveOutWaitingTickets();
+      expect(await agentOf(waiting.body.id)).toBeNull();
+
+      // Connecting makes the admin a candidate at once, as it does an agent: the waiting ticket goes to it.
+      const again = await sockets.open(admin);
+      const assigned = await next<{ id: number; agent_id: number }>(again, 'ticket:assigned', (ticket) => ticket.id === waiting.body.id);
+      expect(assigned.agent_id).toBe(admin.user.id);
+    });
+
+    it('balances an online admin and an online agent alike, each up to AGENT_CAPACITY', async () => {
+      const agent = await signedIn(t, { role: 'agent' });
+      const admin = await signedIn(t, { role: 'admin' });
+      await online(agent);
+      await online(admin);
+      const given = [];
+      for (const title of ['one', 'two', 'three', 'four', 'five']) given.push((await open(title)).body.agent_id as number | null);
+      // Each takes the next ticket in turn (the fewest in the queue, then whoever waited longest), and
+      // both stop at AGENT_CAPACITY (2 here): the fifth waits.
+      expect(given).toEqual([agent.user.id, admin.user.id, agent.user.id, admin.user.id, null]);
+    });
+
+    it('prefers an online admin to an offline agent, as it prefers online agents', async () => {
+      const offline = await signedIn(t, { role: 'agent' });
+      const admin = await signedIn(t, { role: 'admin' });
+      await createTicket(t.db, { agentId: admin.user.id, queueId });
+      await online(admin);
+      const res = await open();
+      expect(res.body.agent_id).toBe(admin.user.id);
+      expect(res.body.agent_id).not.toBe(offline.user.id);
+    });
   });
 
   it('holds tickets while everyone is at capacity and gives them out oldest first as slots free', async () => {

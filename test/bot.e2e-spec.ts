@@ -409,3 +409,51 @@ describe('the chat bot on two instances', () => {
     ]);
   });
 });
+
+describe('the chat bot on a fresh install, where the admin is the only staff member', () => {
+  let t: TestApp;
+  let admin: SignedInUser;
+  const sockets = socketPool(() => t.baseUrl);
+
+  beforeEach(async () => {
+    t = await createTestApp(BOT_ON);
+    admin = await signedIn(t, { role: 'admin' });
+  });
+  afterEach(async () => {
+    sockets.closeAll();
+    await t.close();
+  });
+
+  /** A customer opens a live chat, waits for the greeting, and asks for a person; resolves with the bot's answer to that. */
+  async function askForAPerson(): Promise<{ ticketId: number; answer: string }> {
+    const customer = await sockets.open(await signedIn(t));
+    const seen = collect<Message>(customer, 'message:new');
+    const { ticket_id: ticketId } = await request<{ ticket_id: number }>(customer, 'ticket:create', { title: 'Chat', description: 'Hello there, a question for you' });
+    await waitFor(() => seen.some((m) => m.author_type === 'bot'));
+    const sent = await request<{ ok: boolean; message: Message }>(customer, 'message:send', { ticket_id: ticketId, content: 'I want to talk to a human' });
+    expect(sent.ok).toBe(true);
+    const answered = () => seen.find((m) => m.author_type === 'bot' && m.id > sent.message.id);
+    await waitFor(() => answered() !== undefined);
+    return { ticketId, answer: answered()!.content };
+  }
+
+  const agentOf = async (ticketId: number): Promise<number | null> => (await t.db.query('SELECT agent_id FROM tickets WHERE id = $1', [ticketId]))[0].agent_id;
+
+  it('hands the chat to the admin answering from the console (online), who gets ticket:assigned', async () => {
+    const adminSocket = await sockets.open(admin);
+    const assigned = collect<Ticket>(adminSocket, 'ticket:assigned');
+    const { ticketId, answer } = await askForAPerson();
+    expect(answer).toMatch(/An agent has taken your chat/);
+    await waitFor(() => assigned.some((ticket) => ticket.id === ticketId));
+    expect(await agentOf(ticketId)).toBe(admin.user.id);
+  });
+
+  it('passes over an admin who is not connected: the chat waits, and goes to the admin once it connects', async () => {
+    const { ticketId, answer } = await askForAPerson();
+    expect(answer).toMatch(/All our agents are busy/);
+    expect(await agentOf(ticketId)).toBeNull();
+    const adminSocket = await sockets.open(admin);
+    const assigned = await next<Ticket>(adminSocket, 'ticket:assigned', (ticket) => ticket.id === ticketId);
+    expect(assigned.agent_id).toBe(admin.user.id);
+  });
+});

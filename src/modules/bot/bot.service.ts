@@ -187,9 +187,9 @@ export class BotService {
   }
 
   /**
-   * The hand-over, committed: AssignmentService gives the chat to an online agent with room (who
-   * gets `ticket:assigned`; the customer then hears from ticketAssigned), or it waits in its queue
-   * until an agent connects, and the customer is told so.
+   * The hand-over, committed: AssignmentService gives the chat to an online agent (or admin) with
+   * room (who gets `ticket:assigned`; the customer then hears from ticketAssigned), or it waits in
+   * its queue until one connects, and the customer is told so.
    */
   private async handOut(ticket: TicketEntity, language: BotLanguage): Promise<void> {
     this.tickets.announceHandOver(ticket);

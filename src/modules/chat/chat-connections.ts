@@ -86,15 +86,15 @@ export class ChatConnections {
   }
 
   /**
-   * A connection is in its rooms (`user:<id>` among them): an agent connected is online, so waiting
-   * tickets may go to them now (live chats the bot handed over wait for exactly this), and its
-   * `ticket:assigned` reaches this connection. Every connection of an agent says so: two tabs
-   * opened at once would each see the other as the first. The other consoles hear `agent:presence`
-   * only of an agent's first connection over all instances (not of more tabs, nor of a reconnect
-   * while another connection holds).
+   * A connection is in its rooms (`user:<id>` among them): an agent (or admin) connected is online,
+   * so waiting tickets may go to them now (live chats the bot handed over wait for exactly this; an
+   * admin is a candidate only while online), and its `ticket:assigned` reaches this connection.
+   * Every connection of an agent says so: two tabs opened at once would each see the other as the
+   * first. The other consoles hear `agent:presence` only of an agent's first connection over all
+   * instances (not of more tabs, nor of a reconnect while another connection holds).
    */
   inRooms(user: AuthUser): void {
-    if (user.role === 'agent') this.events.publish('agent.available', { userId: user.id });
+    if (isAgent(user)) this.events.publish('agent.available', { userId: user.id });
     if (this.firstConnections.delete(user) && isAgent(user)) this.presence.announce(user, true);
   }
 

@@ -15,11 +15,11 @@ const TABLES: Record<PresenceHolder, { table: string; key: string }> = {
 };
 
 /**
- * The `agent_presence` rows (named for their first reader, automatic assignment, which looks at
- * agents only): per instance and user, how many chat connections (Socket.IO and plain WebSocket) it
- * holds and when that was last confirmed; `visitor_presence` the same per visitor session, for
- * visitor tokens. Rows not confirmed for PRESENCE_STALE_SECONDS belong to an instance that died,
- * and count for nothing.
+ * The `agent_presence` rows (named for their first reader, automatic assignment, which prefers
+ * online agents and takes admins only while online): per instance and user, how many chat
+ * connections (Socket.IO and plain WebSocket) it holds and when that was last confirmed;
+ * `visitor_presence` the same per visitor session, for visitor tokens. Rows not confirmed for
+ * PRESENCE_STALE_SECONDS belong to an instance that died, and count for nothing.
  */
 @Injectable()
 export class PresenceRepository {

@@ -26,8 +26,10 @@ const FILL_BATCH = 100;
 
 /**
  * Automatic assignment, callable by any feature (tickets, bot hand-off, e-mail): a ticket goes to
- * the active agent with room and the fewest active tickets in its queue (see domain/pick-agent);
- * a live chat the bot holds is left alone, and one it handed over goes only to an online agent.
+ * the candidate with room and the fewest active tickets in its queue (see domain/pick-agent). The
+ * candidates are active agents, and active admins while online (an admin can do all an agent can;
+ * one who is not connected to the chat is never handed tickets): TicketsRepository.agentLoads.
+ * A live chat the bot holds is left alone, and one it handed over goes only to an online candidate.
  * When nobody has room the ticket waits unassigned; `fillFreeSlots` hands out waiting tickets,
  * oldest first, whenever a slot may have freed or an agent appeared, and once a minute (AssignmentCron)
  * for what no event announces (a raised AGENT_CAPACITY, a slot freed while a ticket was being created).

@@ -103,6 +103,20 @@ const ACTIVE_SQL = `('open', 'in_progress', 'waiting_customer')`;
 /** Presence rows not refreshed for this long belong to an instance that died. */
 export const PRESENCE_STALE_SECONDS = 60;
 
+/** The user (a `users` row aliased `user`) holds a chat connection confirmed within PRESENCE_STALE_SECONDS on some instance. */
+const onlineSql = (user: string) =>
+  `EXISTS (SELECT 1 FROM agent_presence p
+            WHERE p.user_id = ${user}.id AND p.connections > 0 AND p.seen_at > now() - interval '${PRESENCE_STALE_SECONDS} seconds')`;
+
+/**
+ * Who automatic assignment may give a ticket to, the one rule for every statement that picks or
+ * counts candidates (agentLoads, the insert's "someone has room"): an active agent, online or not,
+ * and an active admin only while online. An admin can do all an agent can, and on a fresh install
+ * it is the only staff member; but one who only manages settings, and never opens a chat
+ * connection (the console), is never handed tickets.
+ */
+const assignableSql = (user: string) => `${user}.is_active AND (${user}.role = 'agent' OR (${user}.role = 'admin' AND ${onlineSql(user)}))`;
+
 /** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
   t.source, t.bot_state, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at,
@@ -257,8 +271,8 @@ export class TicketsRepository {
   /**
    * Inserts an open ticket and its "created" history row in one statement (atomic without a
    * transaction, one round trip). An unknown queue is a validation error. The same round trip
-   * tells whether any active agent holds fewer than `capacity` active tickets, so creation can
-   * skip automatic assignment when no one could take the ticket.
+   * tells whether any candidate for automatic assignment (assignableSql) holds fewer than
+   * `capacity` active tickets, so creation can skip automatic assignment when no one could take the ticket.
    */
   async insert(ticket: NewTicket, capacity: number, manager?: EntityManager): Promise<{ ticket: TicketRecord; agentHasRoom: boolean }> {
     // The ticket's queue: the one asked for, else the system queue of its source.
@@ -279,7 +293,7 @@ export class TicketsRepository {
          )
          SELECT ${TICKET_COLUMNS},
                 EXISTS (SELECT 1 FROM users u
-                         WHERE u.role = 'agent' AND u.is_active
+                         WHERE ${assignableSql('u')}
                            AND (SELECT count(*) FROM tickets x WHERE x.agent_id = u.id AND x.status IN ${ACTIVE_SQL}) < $12
                 ) AS agent_has_room
            FROM t`,
@@ -487,7 +501,10 @@ export class TicketsRepository {
     );
   }
 
-  /** Active agents with their active-ticket load (in `queueId` and in all), last assignment and presence. */
+  /**
+   * The candidates for automatic assignment (assignableSql: active agents, and admins while online)
+   * with their active-ticket load (in `queueId` and in all), last assignment and presence.
+   */
   async agentLoads(queueId: number | null, manager: EntityManager): Promise<AgentLoad[]> {
     const rows: { agent_id: number; in_queue: number; total: number; last_assigned_at: Date | null; online: boolean }[] = await manager.query(
       `SELECT u.id AS agent_id,
@@ -495,11 +512,10 @@ export class TicketsRepository {
               count(t.id)::int AS total,
               (SELECT max(e.created_at) FROM ticket_events e
                 WHERE e.type = 'assignment' AND e.to_value = u.id::text) AS last_assigned_at,
-              EXISTS (SELECT 1 FROM agent_presence p
-                       WHERE p.user_id = u.id AND p.seen_at > now() - interval '${PRESENCE_STALE_SECONDS} seconds') AS online
+              ${onlineSql('u')} AS online
          FROM users u
          LEFT JOIN tickets t ON t.agent_id = u.id AND t.status IN ${ACTIVE_SQL}
-        WHERE u.role = 'agent' AND u.is_active
+        WHERE ${assignableSql('u')}
         GROUP BY u.id`,
       [queueId],
     );

@@ -117,7 +117,10 @@ export class UsersService {
   }
 }
 
-/** Automatic assignment gives tickets to active users with the agent role. */
+/**
+ * Automatic assignment gives tickets to active agents, and to active admins only while they hold a
+ * chat connection: an admin becomes available by connecting (ChatConnections.inRooms says so), not here.
+ */
 function isAvailableAgent(user: UserEntity): boolean {
   return user.role === 'agent' && user.isActive;
 }
