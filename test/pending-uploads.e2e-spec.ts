@@ -147,6 +147,13 @@ describe('uploads for a message', () => {
     expect(await rowOf(scan.id)).toBeUndefined();
     expect(await exists(path)).toBe(false);
     await send(customer, ticket.id, [scan.id]).expect(422);
+
+    // Even once the ticket is closed, unlike the ticket's own files.
+    const late = await forMessage(customer, ticket.id, 'late.txt');
+    const kept = (await upload(customer, ticket.id, 'kept.txt').expect(201)).body as Attachment;
+    await t.http.patch(`/api/v1/tickets/${ticket.id}`).set(customer.auth).send({ status: 'closed' }).expect(200);
+    await t.http.delete(`/api/v1/attachments/${kept.id}`).set(customer.auth).expect(409);
+    await t.http.delete(`/api/v1/attachments/${late.id}`).set(customer.auth).expect(204);
   });
 
   it('is removed, row and file, once nobody claimed it within UPLOAD_PENDING_TTL_MINUTES; files that were claimed or the ticket’s stay', async () => {

@@ -207,15 +207,16 @@ export class AttachmentsService {
 
   /**
    * Deletes one file: its uploader or an agent. A client who may see it but did not upload it gets
-   * 403, one who may not see it 404; a client's own file on a closed ticket stays (409). The row
-   * goes first; the file after that commit, so a failure in between leaves an orphan for the
-   * sweep, never a row without its file.
+   * 403, one who may not see it 404; a client's own file on a closed ticket stays (409), but for one
+   * uploaded for a message that was never sent. The row goes first; the file after that commit, so
+   * a failure in between leaves an orphan for the sweep, never a row without its file.
    */
   async delete(actor: AuthUser, id: number): Promise<void> {
     const { attachment, ticket } = await this.findVisible(actor, id);
     if (!isAgent(actor)) {
       if (attachment.uploaderId !== actor.id) throw new AppError(ErrorCode.FORBIDDEN, 'Only the uploader of a file (or an agent) may delete it');
-      if (ticket.status === 'closed') throw closedTicket();
+      // A file still waiting for a message is no part of the closed ticket's record: it may go.
+      if (ticket.status === 'closed' && !attachment.pending) throw closedTicket();
     }
     const key = await this.attachments.deleteById(id);
     if (key === null) throw notFound('attachment');
