@@ -120,6 +120,9 @@ describe('export', () => {
       await t.http.post(`/api/v1/messages/${annaMessage.id}/attachments`).set(anna.auth).attach('file', Buffer.from('receipt\n'), { filename: 'anna-receipt.txt', contentType: 'text/plain' }).expect(201);
       await t.http.post(`/api/v1/tickets/${annaTicket}/attachments`).set(anna.auth).attach('file', Buffer.from('photo\n'), { filename: 'anna-photo.txt', contentType: 'text/plain' }).expect(201);
       await t.http.post(`/api/v1/notes/${note.id}/attachments`).set(agent.auth).attach('file', Buffer.from('internal\n'), { filename: 'agent-internal.txt', contentType: 'text/plain' }).expect(201);
+      // Uploads for a message not sent yet: Anna's own is hers; the agent's is no part of her ticket yet.
+      await t.http.post(`/api/v1/tickets/${annaTicket}/attachments?for=message`).set(anna.auth).attach('file', Buffer.from('draft\n'), { filename: 'anna-draft.txt', contentType: 'text/plain' }).expect(201);
+      await t.http.post(`/api/v1/tickets/${annaTicket}/attachments?for=message`).set(agent.auth).attach('file', Buffer.from('unsent\n'), { filename: 'agent-unsent.txt', contentType: 'text/plain' }).expect(201);
       const borisMessage = (await t.http.post(`/api/v1/tickets/${borisTicket}/messages`).set(boris.auth).send({ content: 'Boris private words' }).expect(201)).body;
       await t.http.post(`/api/v1/messages/${borisMessage.id}/attachments`).set(boris.auth).attach('file', Buffer.from('boris\n'), { filename: 'boris-file.txt', contentType: 'text/plain' }).expect(201);
       for (const [ticket, customer, comment] of [
@@ -140,11 +143,11 @@ describe('export', () => {
       expect(doc.tickets.map((ticket: { id: number }) => ticket.id)).toEqual(annaTickets.map((ticket) => ticket.id));
       expect(doc.tickets.find((ticket: { id: number }) => ticket.id === annaTicket).custom_fields).toEqual({ order_no: 'ANNA-1' });
       expect(doc.messages.map((m: { content: string }) => m.content)).toEqual(['Anna writes', 'Agent answers Anna']);
-      expect(doc.attachments.map((a: { filename: string }) => a.filename).sort()).toEqual(['anna-photo.txt', 'anna-receipt.txt']);
+      expect(doc.attachments.map((a: { filename: string }) => a.filename).sort()).toEqual(['anna-draft.txt', 'anna-photo.txt', 'anna-receipt.txt']);
       expect(doc.ratings).toEqual([expect.objectContaining({ ticket_id: annaTicket, score: 5, comment: 'Anna is pleased', client_id: anna.user.id })]);
       // Nothing of Boris, and no internal note.
       const text = JSON.stringify(doc);
-      for (const foreign of [boris.user.email, 'Boris', 'secret order', 'private words', 'boris-file', 'Internal: Anna', 'agent-internal', 'grumpy verdict']) {
+      for (const foreign of [boris.user.email, 'Boris', 'secret order', 'private words', 'boris-file', 'Internal: Anna', 'agent-internal', 'agent-unsent', 'grumpy verdict']) {
         expect(text).not.toContain(foreign);
       }
       expect(doc.tickets.every((ticket: { client_id: number }) => ticket.client_id === anna.user.id)).toBe(true);

@@ -44,6 +44,8 @@ export class AppConfig {
   uploadMaxFiles: number;
   /** Files on disk without a row are removed once older than this (in-flight uploads are younger). */
   uploadOrphanGraceMinutes: number;
+  /** An upload made for a message (`?for=message`) that no message claimed within this is removed. */
+  uploadPendingTtlMinutes: number;
   cronEnabled: boolean;
   slaWarningMinutes: number;
   /** Deadlines per priority for new tickets (SLA_URGENT, SLA_HIGH, SLA_MEDIUM, SLA_LOW). */
@@ -313,6 +315,7 @@ export function loadConfig(env: Env): AppConfig {
     uploadMaxBytes: r.int('UPLOAD_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
     uploadMaxFiles: r.int('UPLOAD_MAX_FILES', 10, 1, 1000),
     uploadOrphanGraceMinutes: r.int('UPLOAD_ORPHAN_GRACE_MINUTES', 60, 10, 7 * 24 * 60),
+    uploadPendingTtlMinutes: r.int('UPLOAD_PENDING_TTL_MINUTES', 60, 5, 7 * 24 * 60),
     cronEnabled: r.bool('CRON_ENABLED', true),
     slaWarningMinutes: r.int('SLA_WARNING_MINUTES', 60, 1, 7 * 24 * 60),
     slaDefaults: {

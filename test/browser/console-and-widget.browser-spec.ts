@@ -145,6 +145,9 @@ describe('the agent console and the customer widget in Chromium', () => {
       await agent.getByRole('button', { name: 'Add internal note' }).click();
       await agent.locator('#thread .entry.note').getByText('Courier says it is lost').waitFor(WAIT);
 
+      // Both upload their files for the message that tells of them (`?for=message`): never a file of the ticket on its own.
+      const uploads: string[] = [];
+      for (const page of [customer, agent]) page.on('request', (req) => req.method() === 'POST' && /\/attachments/.test(req.url()) && uploads.push(new URL(req.url()).search));
       await customer.getByLabel('Attach a file').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: Buffer.from('receipt 1234\n') });
       // The file shows under the message that tells of it, live.
       const fileMessage = agent.locator('#thread .entry').filter({ hasText: 'Sent a file: receipt.txt' });
@@ -162,6 +165,8 @@ describe('the agent console and the customer widget in Chromium', () => {
       await customer.getByRole('button', { name: 'Download label.txt' }).click(WAIT);
       const customerDownload = await customerDownloading;
       expect(await readFile((await customerDownload.path())!, 'utf8')).toBe('return label\n');
+      expect(uploads).toEqual(['?for=message', '?for=message']);
+      expect(await agent.locator('#files li').count()).toBe(0);
 
       if (process.env.README_SCREENSHOTS) {
         // README_SCREENSHOTS=1 npm run jest -- --selectProjects browser: refreshes the README's pictures.

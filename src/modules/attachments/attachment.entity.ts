@@ -18,6 +18,13 @@ export class AttachmentEntity {
   @Column({ type: 'integer', nullable: true })
   uploaderId: number | null;
 
+  /**
+   * Uploaded for a message not yet sent (on `ticketId`, seen only by its uploader): a message's
+   * `attachment_ids` claims it, or the cleanup removes it after UPLOAD_PENDING_TTL_MINUTES.
+   */
+  @Column({ type: 'boolean', default: false })
+  pending: boolean;
+
   @Column({ type: 'varchar', length: 255 })
   filename: string;
 

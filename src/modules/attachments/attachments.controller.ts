@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
 import { CurrentUser } from '#src/common/auth/auth.decorators.js';
@@ -10,7 +10,7 @@ import { ErrorCode } from '#src/common/errors/error-code.js';
 import { PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IdParam } from '#src/common/validation/id-param.pipe.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
-import { AttachmentPageDto, AttachmentResponseDto, UploadAttachmentDto } from '#src/modules/attachments/dto/attachment.dto.js';
+import { AttachmentPageDto, AttachmentResponseDto, UPLOAD_FOR, UploadAttachmentDto, uploadForMessage } from '#src/modules/attachments/dto/attachment.dto.js';
 import { MultipartUpload } from '#src/modules/attachments/multipart-upload.js';
 
 /** The download's body: raw bytes, whatever their detected type (errors stay JSON). */
@@ -62,16 +62,26 @@ export class AttachmentsController {
   @HttpCode(201)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentDto })
-  @ApiOperation({ summary: 'Attach a file to the ticket itself: its client, or an agent (409 once the ticket is closed)' })
+  @ApiOperation({
+    summary: 'Attach a file to the ticket itself, or upload one for a message about to be sent: its client, or an agent (409 once the ticket is closed)',
+    description:
+      'Without `for`: a file of the ticket, listed with its files and announced (`attachment:new`). With `for=message`: a file for the ' +
+      'message the caller sends next, which names it in `attachment_ids` and takes it under itself (then it is announced, with its ' +
+      '`message_id`). Until then only its uploader sees it (and may delete it); it is neither listed nor announced, and one no ' +
+      'message claims within UPLOAD_PENDING_TTL_MINUTES is removed. At most UPLOAD_MAX_FILES of one user’s wait on a ticket (409).',
+  })
+  @ApiQuery({ name: 'for', required: false, enum: UPLOAD_FOR, description: 'message: the file is for the caller’s next message on this ticket' })
   @ApiCreatedResponse({ type: AttachmentResponseDto })
   @ApiErrors(400, 401, 404, 409, 413, 415, 422)
   uploadToTicket(
     @CurrentUser() user: AuthUser,
     @IdParam() id: number,
+    @Query('for') uploadFor: unknown,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AttachmentResponseDto> {
-    return this.attachments.upload(user, { kind: 'ticket', id }, () => this.uploads.receive(req, res));
+    const forMessage = uploadForMessage(uploadFor);
+    return this.attachments.upload(user, { kind: 'ticket', id }, () => this.uploads.receive(req, res), { forMessage });
   }
 
   @Get('attachments/message/:message_id')
@@ -113,7 +123,9 @@ export class AttachmentsController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete one file: its uploader or an agent',
-    description: 'The row and the stored bytes. 403 for a customer who may see the file but did not upload it; 404 for one who may not see it.',
+    description:
+      'The row and the stored bytes. 403 for a customer who may see the file but did not upload it; 404 for one who may not see it. ' +
+      'A file uploaded for a message and not yet sent is its uploader’s alone: 404 for everyone else.',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(401, 403, 404, 409, 422)

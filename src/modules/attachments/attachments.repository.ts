@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, MoreThan, Repository } from 'typeorm';
+import { type EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
 
 export type ParentKind = 'message' | 'note' | 'ticket';
@@ -43,34 +43,63 @@ export class AttachmentsRepository {
 
   /**
    * Locks the parent row for the rest of the transaction (so its deletion and other uploads wait)
-   * and counts its attachments; null when the parent is gone.
+   * and counts its attachments; null when the parent is gone. With `pendingOf`, a ticket's uploads
+   * by that user waiting for a message are counted instead (they are not the ticket's files).
    */
-  async lockParentAndCount(parent: Parent, manager: EntityManager): Promise<number | null> {
+  async lockParentAndCount(parent: Parent, manager: EntityManager, pendingOf: number | null = null): Promise<number | null> {
     const { table, sqlColumn } = PARENT_TABLE[parent.kind];
     const locked: unknown[] = await manager.query(`SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`, [parent.id]);
     if (locked.length === 0) return null;
-    const [row] = (await manager.query(`SELECT count(*)::int AS count FROM attachments WHERE ${sqlColumn} = $1`, [parent.id])) as { count: number }[];
+    const [row] = (await manager.query(
+      pendingOf === null
+        ? `SELECT count(*)::int AS count FROM attachments WHERE ${sqlColumn} = $1 AND NOT pending`
+        : `SELECT count(*)::int AS count FROM attachments WHERE ${sqlColumn} = $1 AND pending AND uploader_id = $2`,
+      pendingOf === null ? [parent.id] : [parent.id, pendingOf],
+    )) as { count: number }[];
     return row!.count;
   }
 
+  /** The parent's files (not uploads waiting for a message). */
   async countByParent(parent: Parent): Promise<number> {
-    return this.attachments.countBy({ [PARENT_TABLE[parent.kind].column]: parent.id });
+    return this.attachments.countBy({ [PARENT_TABLE[parent.kind].column]: parent.id, pending: false });
+  }
+
+  /** Files `uploaderId` uploaded to a ticket for a message that no message has claimed yet. */
+  countPending(ticketId: number, uploaderId: number): Promise<number> {
+    return this.attachments.countBy({ ticketId, uploaderId, pending: true });
   }
 
   /**
    * Moves files from a ticket onto a message of it, only those `uploaderId` uploaded to that
-   * ticket (and on no message yet); the ids of those moved.
+   * ticket (and on no message yet), whether ticket files or uploads waiting for a message; the ids
+   * of those moved, and whether each was waiting.
    */
-  async moveTicketFilesToMessage(ids: number[], ticketId: number, uploaderId: number, messageId: number, manager: EntityManager): Promise<number[]> {
+  async moveTicketFilesToMessage(
+    ids: number[],
+    ticketId: number,
+    uploaderId: number,
+    messageId: number,
+    manager: EntityManager,
+  ): Promise<{ id: number; wasPending: boolean }[]> {
+    // `claimed` reads whether each row was waiting, under its lock: the cleanup of unclaimed
+    // uploads skips locked rows, and one it took first is gone by the time the lock is granted.
     const rows = (await manager.query(
-      `WITH moved AS (
-         UPDATE attachments SET message_id = $1, ticket_id = NULL
+      `WITH claimed AS (
+         SELECT id, pending FROM attachments
           WHERE id = ANY($2::int[]) AND ticket_id = $3 AND uploader_id = $4
-          RETURNING id)
-       SELECT id FROM moved`,
+          FOR UPDATE),
+       moved AS (
+         UPDATE attachments a SET message_id = $1, ticket_id = NULL, pending = false
+           FROM claimed WHERE a.id = claimed.id
+         RETURNING a.id, claimed.pending AS was_pending)
+       SELECT id, was_pending FROM moved`,
       [messageId, ids, ticketId, uploaderId],
-    )) as { id: number }[];
-    return rows.map((row) => row.id);
+    )) as { id: number; was_pending: boolean }[];
+    return rows.map((row) => ({ id: row.id, wasPending: row.was_pending }));
+  }
+
+  findByIds(ids: number[], manager: EntityManager): Promise<AttachmentEntity[]> {
+    return this.repo(manager).find({ where: { id: In(ids) }, order: { id: 'ASC' } });
   }
 
   insert(values: Omit<AttachmentEntity, 'id' | 'createdAt'>, manager: EntityManager): Promise<AttachmentEntity> {
@@ -84,7 +113,7 @@ export class AttachmentsRepository {
 
   listByParent(parent: Parent, afterId: number | undefined, limit: number): Promise<AttachmentEntity[]> {
     return this.attachments.find({
-      where: { [PARENT_TABLE[parent.kind].column]: parent.id, ...(afterId !== undefined && { id: MoreThan(afterId) }) },
+      where: { [PARENT_TABLE[parent.kind].column]: parent.id, pending: false, ...(afterId !== undefined && { id: MoreThan(afterId) }) },
       order: { id: 'ASC' },
       take: limit + 1,
     });
@@ -117,6 +146,21 @@ export class AttachmentsRepository {
   private async deleteWhere(column: string, value: number, manager: EntityManager): Promise<string[]> {
     // TypeORM answers a DELETE with [rows, affected].
     const [rows] = (await manager.query(`DELETE FROM attachments WHERE ${column} = $1 RETURNING storage_key`, [value])) as [{ storage_key: string }[], number];
+    return rows.map((row) => row.storage_key);
+  }
+
+  /**
+   * Deletes at most `limit` uploads made for a message that none claimed, uploaded before `before`;
+   * their storage keys. Rows a claim holds are skipped (SKIP LOCKED), so a message being sent keeps
+   * its file, and instances running this at once take different rows.
+   */
+  async deleteUnclaimed(before: Date, limit: number): Promise<string[]> {
+    const [rows] = (await this.attachments.query(
+      `DELETE FROM attachments WHERE pending AND id IN (
+         SELECT id FROM attachments WHERE pending AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING storage_key`,
+      [before, limit],
+    )) as [{ storage_key: string }[], number];
     return rows.map((row) => row.storage_key);
   }
 

@@ -71,33 +71,40 @@ export class AttachmentsService {
    * An upload by a signed-in user: access first, then the bytes. A client who may see a message
    * but did not write it (an agent's reply, the bot's) gets 403: files go on one's own messages.
    * A ticket takes files from whoever may see it. A closed ticket takes none (on its messages either).
+   *
+   * `forMessage` (a ticket only): the file is for a message about to be sent, which claims it
+   * through `attachment_ids`. Until then it is its uploader's alone: not among the ticket's files,
+   * announced to nobody, and removed when no message claims it (`removeUnclaimed`).
    */
-  async upload(actor: AuthUser, parent: Parent, source: FileSource): Promise<AttachmentResponseDto> {
+  async upload(actor: AuthUser, parent: Parent, source: FileSource, { forMessage = false }: { forMessage?: boolean } = {}): Promise<AttachmentResponseDto> {
     const { ticket, authorId } = await this.assertVisible(actor, parent);
     if (!isAgent(actor) && authorId !== actor.id) {
       throw new AppError(ErrorCode.FORBIDDEN, 'Only the author of a message (or an agent) may attach files to it');
     }
     if (parent.kind !== 'note' && ticket.status === 'closed') throw closedTicket();
+    const pendingOf = forMessage ? actor.id : null;
     // Checked again under a lock when attaching; this saves receiving a file that cannot be kept.
-    if ((await this.attachments.countByParent(parent)) >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
-    const attachment = toAttachmentResponse(await this.attach(await source(), parent, actor.id));
-    // Live for those in the ticket's room (`attachment:new`); a note's file is for agents, who read the note.
-    if (parent.kind !== 'note') this.events.publish('attachment.created', { ticketId: ticket.id, attachment });
+    const count = pendingOf === null ? await this.attachments.countByParent(parent) : await this.attachments.countPending(parent.id, pendingOf);
+    if (count >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent, pendingOf);
+    const attachment = toAttachmentResponse(await this.attach(await source(), parent, actor.id, pendingOf));
+    // Live for those in the ticket's room (`attachment:new`); a note's file is for agents, who read the
+    // note; a file for a message is told of with the message that claims it (`announceClaimed`).
+    if (parent.kind !== 'note' && !forMessage) this.events.publish('attachment.created', { ticketId: ticket.id, attachment });
     return attachment;
   }
 
   /**
    * Writes the row of a file already in storage. Until the row commits the file is not an
    * attachment; if anything fails the file is removed (and a crash leaves an orphan for the sweep,
-   * never a row without a file).
+   * never a row without a file). `pendingOf`: the uploader of a file waiting for a message.
    */
-  private async attach(file: ReceivedFile, parent: Parent, uploaderId: number | null): Promise<AttachmentEntity> {
+  private async attach(file: ReceivedFile, parent: Parent, uploaderId: number | null, pendingOf: number | null): Promise<AttachmentEntity> {
     try {
       return await this.db.transaction(async (manager) => {
-        const count = await this.attachments.lockParentAndCount(parent, manager);
+        const count = await this.attachments.lockParentAndCount(parent, manager, pendingOf);
         if (count === null) throw notFound(parent.kind);
-        if (count >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent);
-        const [row] = await this.attachStored(manager, [file], parent, uploaderId);
+        if (count >= this.config.uploadMaxFiles) throw this.tooManyFiles(parent, pendingOf);
+        const [row] = await this.attachStored(manager, [file], parent, uploaderId, { pending: pendingOf !== null });
         return row!;
       });
     } catch (error) {
@@ -117,20 +124,33 @@ export class AttachmentsService {
   }
 
   /**
-   * Puts files the author uploaded to the ticket under the author's new message, in the message's
-   * transaction (so a message that tells of a file never stands without it, and a refused upload
-   * leaves no message): a 422 naming `attachment_ids` when any is not the author's file on that
-   * ticket, or is on a message already, or the message would hold more than UPLOAD_MAX_FILES.
+   * Puts files the author uploaded to the ticket (ticket files, or uploads made for this message)
+   * under the author's new message, in the message's transaction (so a message that tells of a file
+   * never stands without it, and a refused upload leaves no message): a 422 naming `attachment_ids`
+   * when any is not the author's file on that ticket, or is on a message already, or the message
+   * would hold more than UPLOAD_MAX_FILES. Returns the uploads that were waiting for a message, now
+   * under it: `announceClaimed` tells the room of them once the message is committed.
    */
-  async moveToMessage(manager: EntityManager, ids: number[], message: { id: number; ticketId: number; authorId: number }): Promise<void> {
+  async moveToMessage(manager: EntityManager, ids: number[], message: { id: number; ticketId: number; authorId: number }): Promise<AttachmentResponseDto[]> {
     const wrong = (problem: string) => new AppError(ErrorCode.VALIDATION_FAILED, 'Some of the files cannot go on this message', [{ field: 'attachment_ids', problems: [problem] }]);
     if (ids.length > this.config.uploadMaxFiles) throw wrong(`at most ${this.config.uploadMaxFiles} files go on one message`);
     const moved = await this.attachments.moveTicketFilesToMessage(ids, message.ticketId, message.authorId, message.id, manager);
     if (moved.length < ids.length) throw wrong('attachment_ids must be files you uploaded to this ticket and not yet on a message');
+    const claimed = moved.filter((file) => file.wasPending).map((file) => file.id);
+    return claimed.length === 0 ? [] : (await this.attachments.findByIds(claimed, manager)).map(toAttachmentResponse);
   }
 
-  /** Rows for files already in storage, on a parent written in the same transaction. */
-  async attachStored(manager: EntityManager, files: ReceivedFile[], parent: Parent, uploaderId: number | null): Promise<AttachmentEntity[]> {
+  /**
+   * After the message that claimed them committed: uploads made for it are news for the ticket's
+   * room now, as a file uploaded onto the message would be (`attachment:new` with its `message_id`).
+   * Files that were already the ticket's were told of when they were uploaded.
+   */
+  announceClaimed(ticketId: number, attachments: AttachmentResponseDto[]): void {
+    for (const attachment of attachments) this.events.publish('attachment.created', { ticketId, attachment });
+  }
+
+  /** Rows for files already in storage, on a parent written in the same transaction (`pending`: waiting on a ticket for a message). */
+  async attachStored(manager: EntityManager, files: ReceivedFile[], parent: Parent, uploaderId: number | null, { pending = false } = {}): Promise<AttachmentEntity[]> {
     const rows: AttachmentEntity[] = [];
     for (const file of files) {
       rows.push(
@@ -140,6 +160,7 @@ export class AttachmentsService {
             noteId: parent.kind === 'note' ? parent.id : null,
             ticketId: parent.kind === 'ticket' ? parent.id : null,
             uploaderId,
+            pending,
             filename: cleanFilename(file.filename),
             contentType: file.contentType,
             size: file.size,
@@ -186,15 +207,16 @@ export class AttachmentsService {
 
   /**
    * Deletes one file: its uploader or an agent. A client who may see it but did not upload it gets
-   * 403, one who may not see it 404; a client's own file on a closed ticket stays (409). The row
-   * goes first; the file after that commit, so a failure in between leaves an orphan for the
-   * sweep, never a row without its file.
+   * 403, one who may not see it 404; a client's own file on a closed ticket stays (409), but for one
+   * uploaded for a message that was never sent. The row goes first; the file after that commit, so
+   * a failure in between leaves an orphan for the sweep, never a row without its file.
    */
   async delete(actor: AuthUser, id: number): Promise<void> {
     const { attachment, ticket } = await this.findVisible(actor, id);
     if (!isAgent(actor)) {
       if (attachment.uploaderId !== actor.id) throw new AppError(ErrorCode.FORBIDDEN, 'Only the uploader of a file (or an agent) may delete it');
-      if (ticket.status === 'closed') throw closedTicket();
+      // A file still waiting for a message is no part of the closed ticket's record: it may go.
+      if (ticket.status === 'closed' && !attachment.pending) throw closedTicket();
     }
     const key = await this.attachments.deleteById(id);
     if (key === null) throw notFound('attachment');
@@ -248,14 +270,35 @@ export class AttachmentsService {
     });
   }
 
-  private tooManyFiles(parent: Parent): AppError {
+  /**
+   * Removes uploads made for a message that no message claimed within UPLOAD_PENDING_TTL_MINUTES,
+   * rows then files, in batches of short transactions. No job lock: rows are taken with SKIP LOCKED,
+   * so instances running it at once share the work and a message being sent keeps its file. A file
+   * left by a failure between the two is an orphan for `sweepOrphans`. How many were removed.
+   */
+  async removeUnclaimed(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - this.config.uploadPendingTtlMinutes * 60_000);
+    let removed = 0;
+    for (;;) {
+      const keys = await this.attachments.deleteUnclaimed(before, SWEEP_BATCH);
+      await this.storage.remove(keys);
+      removed += keys.length;
+      if (keys.length < SWEEP_BATCH) return removed;
+    }
+  }
+
+  private tooManyFiles(parent: Parent, pendingOf: number | null): AppError {
+    if (pendingOf !== null) {
+      return new AppError(ErrorCode.CONFLICT, `At most ${this.config.uploadMaxFiles} of your files may wait for a message on a ticket: send them, or delete those you no longer want`);
+    }
     return new AppError(ErrorCode.CONFLICT, `A ${parent.kind} may carry at most ${this.config.uploadMaxFiles} files`);
   }
 
   /** An attachment and its parent's ticket when the caller may see them; 404 otherwise. */
   private async findVisible(actor: AuthUser, id: number): Promise<{ attachment: AttachmentEntity; ticket: TicketEntity }> {
     const attachment = await this.attachments.findById(id);
-    if (!attachment) throw notFound('attachment');
+    // An upload waiting for a message is its uploader's alone until a message claims it.
+    if (!attachment || (attachment.pending && attachment.uploaderId !== actor.id)) throw notFound('attachment');
     try {
       return { attachment, ticket: (await this.assertVisible(actor, parentOf(attachment))).ticket };
     } catch (error) {

@@ -24,12 +24,16 @@ export class ExportRepository {
     );
   }
 
-  /** Files on the customer's tickets and on their messages (not on internal notes). */
+  /**
+   * Files on the customer's tickets and on their messages (not on internal notes). An upload still
+   * waiting for its message is the uploader's alone: the customer's own are theirs, an agent's are
+   * not part of the ticket yet.
+   */
   attachmentsOf(clientId: number): Promise<AttachmentEntity[]> {
     return this.db
       .getRepository(AttachmentEntity)
       .createQueryBuilder('a')
-      .where('a.ticket_id IN (SELECT t.id FROM tickets t WHERE t.client_id = :clientId)', { clientId })
+      .where('a.ticket_id IN (SELECT t.id FROM tickets t WHERE t.client_id = :clientId) AND (NOT a.pending OR a.uploader_id = :clientId)', { clientId })
       .orWhere('a.message_id IN (SELECT m.id FROM messages m JOIN tickets t ON t.id = m.ticket_id WHERE t.client_id = :clientId)', { clientId })
       .orderBy('a.id', 'ASC')
       .getMany();

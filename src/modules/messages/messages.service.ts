@@ -7,6 +7,7 @@ import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { requireAgreement } from '#src/common/validation/agreement.js';
 import { AttachmentsService } from '#src/modules/attachments/attachments.service.js';
+import type { AttachmentResponseDto } from '#src/modules/attachments/dto/attachment.dto.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
@@ -114,12 +115,13 @@ export class MessagesService {
       if (existing) return this.replay(existing, ticketId);
     }
     let result: AppendedMessage;
+    let claimed: AttachmentResponseDto[] = [];
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const before = await this.tickets.lockVisible(actor, ticketId, manager);
         const appended = await this.append(manager, before, author, content, { clientMsgId, at: now });
         if (attachmentIds.length > 0 && author.id !== null) {
-          await this.attachments.moveToMessage(manager, attachmentIds, { id: appended.message.id, ticketId, authorId: author.id });
+          claimed = await this.attachments.moveToMessage(manager, attachmentIds, { id: appended.message.id, ticketId, authorId: author.id });
         }
         return appended;
       });
@@ -131,7 +133,9 @@ export class MessagesService {
       }
       throw error;
     }
-    return { message: await this.announce(result), created: true };
+    const message = await this.announce(result);
+    this.attachments.announceClaimed(ticketId, claimed);
+    return { message, created: true };
   }
 
   /**

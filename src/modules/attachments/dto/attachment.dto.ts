@@ -1,5 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { AppError } from '#src/common/errors/app-error.js';
+import { ErrorCode } from '#src/common/errors/error-code.js';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
+import { lowerCaseEnum } from '#src/common/validation/enum-value.js';
 import type { AttachmentEntity } from '#src/modules/attachments/attachment.entity.js';
 
 export class AttachmentResponseDto {
@@ -26,6 +29,19 @@ export class AttachmentPageDto extends PageMetaDto {
 export class UploadAttachmentDto {
   @ApiProperty({ type: 'string', format: 'binary', description: 'One file per request' })
   file: unknown;
+}
+
+/** What a ticket upload may be for (`?for=`): absent, a file of the ticket itself. */
+export const UPLOAD_FOR = ['message'] as const;
+
+/**
+ * `?for=message` on a ticket upload: true; absent: false (a ticket file, as always); anything else
+ * 422. Read on its own rather than through a query DTO, so the route refuses no query it took before.
+ */
+export function uploadForMessage(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (lowerCaseEnum(value) === 'message') return true;
+  throw new AppError(ErrorCode.VALIDATION_FAILED, 'for must be one of: message', [{ field: 'for', problems: ['for must be one of: message'] }]);
 }
 
 export function toAttachmentResponse(a: AttachmentEntity): AttachmentResponseDto {

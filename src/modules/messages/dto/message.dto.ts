@@ -87,7 +87,7 @@ export class CreateMessageDto extends AuthoredFieldsDto {
     maxItems: ATTACHMENT_IDS_MAX,
     example: [12],
     description:
-      'Files the caller uploaded to this ticket (POST /tickets/:id/attachments) that the message tells of: they move under the message, in the same transaction. Upload first, then send: a refused file (413) leaves no message behind. A file not yours, not on this ticket or already on a message: 422 naming `attachment_ids`, and nothing is stored',
+      'Files the caller uploaded to this ticket (POST /tickets/:id/attachments, best with `?for=message`) that the message tells of: they move under the message, in the same transaction. Upload first, then send: a refused file (413) leaves no message behind. A file not yours, not on this ticket or already on a message: 422 naming `attachment_ids`, and nothing is stored',
   })
   @OptionalNotNull()
   @IdList(ATTACHMENT_IDS_MAX)

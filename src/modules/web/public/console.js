@@ -426,11 +426,17 @@ $('upload').addEventListener('change', async (event) => {
   form.append('file', file);
   try {
     $('ticket-error').textContent = '';
-    // The file first (a refused one leaves no message), then the message that tells of it, which takes the file under it.
-    const uploaded = await api(`/tickets/${state.ticket.id}/attachments`, { method: 'POST', form });
-    const ack = await emit('message:send', { ticket_id: state.ticket.id, content: `Sent a file: ${file.name}`, client_msg_id: crypto.randomUUID(), attachment_ids: [uploaded.id] });
+    // The file first (a refused one leaves no message), for the message that tells of it: until that
+    // message takes it under itself, it is nobody's but ours, and a send that fails takes it back.
+    const uploaded = await api(`/tickets/${state.ticket.id}/attachments?for=message`, { method: 'POST', form });
+    const ack = await emit('message:send', { ticket_id: state.ticket.id, content: `Sent a file: ${file.name}`, client_msg_id: crypto.randomUUID(), attachment_ids: [uploaded.id] }).catch(
+      async (error) => {
+        await api(`/attachments/${uploaded.id}`, { method: 'DELETE' }).catch(() => {}); // else the server removes it in time
+        throw error;
+      },
+    );
     addEntry(ack.message, 'm');
-    await Promise.all([loadFiles(), loadMessageFiles()]);
+    await loadMessageFiles();
   } catch (error) {
     showError(error);
   } finally {

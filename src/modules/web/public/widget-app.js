@@ -429,14 +429,18 @@ export function start({ base, stylesheet, io }) {
       form.append('file', chosen);
       try {
         alert.textContent = '';
-        // The file first (a refused one, too large, leaves no message behind), then the message that
-        // tells of it, which takes the file under it: the agent sees it under that message.
-        const uploaded = await api(`/tickets/${state.ticketId}/attachments`, { method: 'POST', form });
+        // The file first (a refused one, too large, leaves no message behind), for the message that
+        // tells of it, which takes the file under it: the agent sees it under that message, and not
+        // before. A send that fails takes the file back (else the server removes it in time).
+        const uploaded = await api(`/tickets/${state.ticketId}/attachments?for=message`, { method: 'POST', form });
         const ack = await emit('message:send', {
           ticket_id: state.ticketId,
           content: t.sentFile(chosen.name),
           client_msg_id: crypto.randomUUID(),
           attachment_ids: [uploaded.id],
+        }).catch(async (error) => {
+          await api(`/attachments/${uploaded.id}`, { method: 'DELETE' }).catch(() => {});
+          throw error;
         });
         addMessage(ack.message);
         void loadFiles();
