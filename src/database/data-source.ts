@@ -28,6 +28,7 @@ import { CustomFieldsAgentOnly1764800800000 } from '#migrations/1764800800000-Cu
 import { VisitorMessageNames1764800900000 } from '#migrations/1764800900000-VisitorMessageNames.js';
 import { VisitorPresence1764801000000 } from '#migrations/1764801000000-VisitorPresence.js';
 import { VisitorKeys1764801100000 } from '#migrations/1764801100000-VisitorKeys.js';
+import { VisitKeyReuse1764801400000 } from '#migrations/1764801400000-VisitKeyReuse.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -72,6 +73,7 @@ export const MIGRATIONS = [
   VisitorMessageNames1764800900000,
   VisitorPresence1764801000000,
   VisitorKeys1764801100000,
+  VisitKeyReuse1764801400000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
