@@ -107,7 +107,7 @@ export default tseslint.config(
     languageOptions: {
       globals: Object.fromEntries(
         ['window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'fetch', 'FormData', 'URL', 'URLSearchParams',
-          'TextDecoderStream', 'crypto', 'console', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
+          'TextDecoderStream', 'AbortSignal', 'crypto', 'console', 'setTimeout', 'clearTimeout'].map((name) => [name, 'readonly']),
       ),
     },
     rules: { 'no-console': 'error' },

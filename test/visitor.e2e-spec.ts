@@ -214,7 +214,7 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
 
   const renew = (visitKey: unknown) => t.http.post('/api/v1/auth/visitor/renew').send({ visit_key: visitKey });
 
-  it('renews a visit from its key alone (no token, as after the token expired); a key renews once; 30 days at most', async () => {
+  it('renews a visit from its key alone (no token, as after the token expired), with a new key each time; 30 days at most', async () => {
     const started = await startVisit({ name: 'Vera Visitor', email: `renew-${Math.random().toString(36).slice(2)}@example.test` }).expect(201);
     expect(started.body.visit_key).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
     const guest = { Authorization: `Bearer ${started.body.access_token}` };
@@ -229,10 +229,13 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     expect(decodeJwtPayload(renewed.body.access_token).vis).toBe(decodeJwtPayload(started.body.access_token).vis);
     expect(await titles(guest)).toEqual(['Long wait']); // an earlier token works until it expires
 
-    // The key it replaced renews no more; neither does a made-up one. A missing key is bad input.
-    expect((await renew(started.body.visit_key).expect(401)).body).toMatchObject({ error: 'unauthorized', request_id: expect.any(String) });
-    await renew(`${decodeJwtPayload(started.body.access_token).vis}.${'A'.repeat(43)}`).expect(401);
+    // A made-up key renews nothing (and ends nothing: the visit goes on). A missing key is bad input.
+    expect((await renew(`${decodeJwtPayload(started.body.access_token).vis}.${'A'.repeat(43)}`).expect(401)).body).toMatchObject({
+      error: 'unauthorized',
+      request_id: expect.any(String),
+    });
     await renew('not a key').expect(401);
+    expect(await titles(fresh)).toEqual(['Long wait']);
     await t.http.post('/api/v1/auth/visitor/renew').send({}).expect(422);
 
     // A visit 30 days old is over: the mailed link it is, and the visit's tokens stop.
@@ -240,6 +243,79 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     const over = await renew(renewed.body.visit_key).expect(403);
     expect(over.body.message).toContain('30 days');
     await t.http.get('/api/v1/tickets').set(fresh).expect(401);
+  });
+
+  /** The visitor is back later: the visit's last renewal is moved back past the grace window for a retry (seconds). */
+  const laterOn = (visitId: number) => t.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '1 minute' WHERE id = $1`, [visitId]);
+  const withoutRequestId = ({ request_id: _id, ...body }: Record<string, unknown>) => body;
+  const disconnected = (socket: { once(event: 'disconnect', listener: () => void): unknown }) => new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+
+  it('ends the visit when a thief renewed first with a copied key and the visitor’s replaced key comes back: the thief’s token and connection stop, and the answer is that of an unknown key', async () => {
+    const started = await startVisit({ name: 'Vera Visitor', email: `stolen-${Math.random().toString(36).slice(2)}@example.test` }).expect(201);
+    const visitId = decodeJwtPayload(started.body.access_token).vis as number;
+    const visitorSocket = await sockets.open({ token: started.body.access_token });
+    expect(await request<Answer>(visitorSocket, 'ticket:create', { title: 'My order', description: 'Order 1234 has not arrived' })).toMatchObject({ ok: true });
+
+    // The thief renews first: it holds the visit's next key and a token that reads the chat, live too.
+    const thief = (await renew(started.body.visit_key).expect(200)).body;
+    const thiefAuth = { Authorization: `Bearer ${thief.access_token}` };
+    expect(await titles(thiefAuth)).toEqual(['My order']);
+    const thiefSocket = await sockets.open({ token: thief.access_token });
+    const thiefClosed = disconnected(thiefSocket);
+    const visitorClosed = disconnected(visitorSocket);
+    // Made-up keys for the visit (someone trying them) end nothing, and are answered so:
+    const unknown = await renew(`${visitId}.${'A'.repeat(43)}`).expect(401);
+    expect(await titles(thiefAuth)).toEqual(['My order']);
+
+    // The visitor is back later and renews with the key it holds: the visit ends, for the thief first.
+    await laterOn(visitId);
+    const refused = await renew(started.body.visit_key).expect(401);
+    expect(withoutRequestId(refused.body)).toEqual(withoutRequestId(unknown.body));
+    await thiefClosed;
+    await visitorClosed;
+    await t.http.get('/api/v1/tickets').set(thiefAuth).expect(401);
+    await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${started.body.access_token}` }).expect(401);
+    await expect(connect(t.baseUrl, thief.access_token)).rejects.toThrow('unauthorized');
+    // No key of the visit renews any more: the thief's, the visitor's, at once or later.
+    await renew(thief.visit_key).expect(401);
+    await renew(started.body.visit_key).expect(401);
+  });
+
+  it('answers a renewal sent again within seconds (its answer was lost) with the same new key, renewing once; two tabs renewing at once get the same key', async () => {
+    const started = await startVisit({ name: 'Vera Visitor', email: `retry-${Math.random().toString(36).slice(2)}@example.test` }).expect(201);
+    const first = (await renew(started.body.visit_key).expect(200)).body;
+    const retried = (await renew(started.body.visit_key).expect(200)).body;
+    expect(retried.visit_key).toBe(first.visit_key);
+    await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${retried.access_token}` }).expect(200);
+    await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${first.access_token}` }).expect(200);
+
+    // The key both answers gave is the current one: it renews, and the visit goes on.
+    const [tabA, tabB] = await Promise.all([renew(first.visit_key).expect(200), renew(first.visit_key).expect(200)]);
+    expect(tabA.body.visit_key).not.toBe(first.visit_key);
+    expect(tabB.body.visit_key).toBe(tabA.body.visit_key);
+    const latest = (await renew(tabA.body.visit_key).expect(200)).body;
+    await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${latest.access_token}` }).expect(200);
+  });
+
+  it('ends the visit when any older key of it comes back, even at once; after the replaced key’s seconds, that one too', async () => {
+    const email = `older-${Math.random().toString(36).slice(2)}@example.test`;
+    const started = await startVisit({ name: 'Vera Visitor', email }).expect(201);
+    const second = (await renew(started.body.visit_key).expect(200)).body;
+    const third = (await renew(second.visit_key).expect(200)).body;
+    const socket = await sockets.open({ token: third.access_token });
+    const closed = disconnected(socket);
+    await renew(started.body.visit_key).expect(401);
+    await closed;
+    await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${third.access_token}` }).expect(401);
+    for (const key of [third.visit_key, second.visit_key, started.body.visit_key]) await renew(key).expect(401);
+
+    // The replaced key, later than a retry would come: the same.
+    const other = await startVisit({ name: 'Vera Again', email }).expect(201);
+    const renewed = (await renew(other.body.visit_key).expect(200)).body;
+    await laterOn(decodeJwtPayload(other.body.access_token).vis as number);
+    await renew(other.body.visit_key).expect(401);
+    await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${renewed.access_token}` }).expect(401);
+    await renew(renewed.visit_key).expect(401);
   });
 
   it('renews no visit once the address has a password (the account was claimed)', async () => {
@@ -263,7 +339,9 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
     await closed;
     await t.http.get('/api/v1/tickets').set(guest).expect(401);
     await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${renewed.body.access_token}` }).expect(401);
+    // No key of the ended visit renews: the current one, nor the one it replaced (as a retry would).
     await renew(renewed.body.visit_key).expect(401);
+    await renew(started.body.visit_key).expect(401);
 
     // Only a visitor ends a visit; the conversation stays with the account, for whoever claims it.
     const customer = await createUser(t.db);
@@ -310,5 +388,20 @@ describe('a visit over two instances', () => {
     expect(otherOnB.connected).toBe(true);
     expect(await request<Answer>(otherOnB, 'ticket:create', { title: 'Still here', description: 'The other visit goes on' })).toMatchObject({ ok: true });
     await b.http.get('/api/v1/tickets').set(bearer(other)).expect(200);
+  });
+
+  it('ends on every instance when a replaced key comes back: the thief renewed on one, the visitor’s key returns on the other', async () => {
+    const started = (await a.http.post('/api/v1/auth/visitor').send({ name: 'Vera', email: `two-stolen-${Math.random().toString(36).slice(2)}@example.test` }).expect(201)).body;
+    const thief = (await a.http.post('/api/v1/auth/visitor/renew').send({ visit_key: started.visit_key }).expect(200)).body;
+    await a.http.get('/api/v1/tickets').set(bearer(thief)).expect(200);
+    const thiefOnA = await open(a, thief.access_token);
+    const closed = new Promise<void>((resolve) => thiefOnA.once('disconnect', () => resolve()));
+    // Later than a retry would come (seconds), the visitor's key reaches B.
+    await b.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '1 minute' WHERE id = $1`, [decodeJwtPayload(started.access_token).vis]);
+
+    await b.http.post('/api/v1/auth/visitor/renew').send({ visit_key: started.visit_key }).expect(401);
+    await closed;
+    await waitFor(async () => (await a.http.get('/api/v1/tickets').set(bearer(thief))).status === 401);
+    await a.http.post('/api/v1/auth/visitor/renew').send({ visit_key: thief.visit_key }).expect(401);
   });
 });

@@ -499,6 +499,46 @@ describe('the agent console and the customer widget in Chromium', () => {
   );
 
   it(
+    'keeps a visit whose renewal answer was lost on the network (sent again at once: the same new key); a visit ended because its replaced key came back says so',
+    session.run('visitor-key-reuse', async () => {
+      const page = await visit(await session.context(), `lost-${Math.random().toString(36).slice(2)}@example.test`);
+      await page.getByLabel('How can we help?').fill('Where is my parcel?');
+      await page.getByRole('button', { name: 'Start the conversation' }).click();
+      await page.getByRole('log').getByText('Where is my parcel?').waitFor(WAIT);
+      type Stored = { token: string; visitKey: string; renewAt: number };
+      const stored = async () => JSON.parse(String(await page.evaluate('Object.values(localStorage)[0]'))) as Stored;
+      const renewNow = async () => {
+        await page.evaluate('(() => { const [key] = Object.keys(localStorage); localStorage.setItem(key, JSON.stringify({ ...JSON.parse(localStorage.getItem(key)), renewAt: 0 })); })()');
+        await page.reload();
+      };
+
+      // The first renewal reaches the service, which renews, but its answer is lost on the way back.
+      let lost: { visit_key: string } | null = null;
+      await page.route('**/api/v1/auth/visitor/renew', async (route) => {
+        if (lost !== null || route.request().method() !== 'POST') return route.continue();
+        lost = (await (await route.fetch()).json()) as { visit_key: string };
+        await route.abort('failed');
+      });
+      const before = await stored();
+      await renewNow();
+      await waitFor(async () => (await stored()).token !== before.token);
+      expect(lost).not.toBeNull();
+      const after = await stored();
+      expect(after.visitKey).toBe(lost!.visit_key);
+      await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${after.token}` }).expect(200);
+      await page.unroute('**/api/v1/auth/visitor/renew');
+
+      // Someone copied the key and renewed with it first; the widget's next renewal, with the key it holds, ends the visit.
+      await t.http.post('/api/v1/auth/visitor/renew').send({ visit_key: after.visitKey }).expect(200);
+      await t.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '1 minute' WHERE id = $1`, [decodeJwtPayload(after.token).vis]);
+      await renewNow();
+      await page.getByRole('button', { name: 'Chat with us' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Your chat session has ended.' }).waitFor(WAIT);
+      await t.http.get('/api/v1/tickets').set({ Authorization: `Bearer ${after.token}` }).expect(401);
+    }),
+  );
+
+  it(
     'shows which agents are online, live: another agent appears when its console opens and goes when it closes',
     session.run('team-presence', async () => {
       const first = await agentConsole();

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { UserRole } from '#src/common/auth/roles.js';
+import type { VisitKeys } from '#src/modules/auth/domain/visit-key-rotation.js';
 
 export interface SessionRow {
   id: number;
@@ -15,6 +16,12 @@ export interface SessionRow {
   kept: boolean;
   /** The visitor session the token names (its `vis` claim), when that session is the user's; else null. */
   visitorSessionId: number | null;
+}
+
+/** A visitor session's keys (hashes only), as a renewal reads them. */
+export interface VisitKeysRow extends VisitKeys {
+  userId: number;
+  createdAt: Date;
 }
 
 export interface LoginAttempt {
@@ -57,34 +64,54 @@ export class AuthRepository {
     };
   }
 
-  /** A new visitor session of the user (a chat without an account), named as the visitor gave, with its visit key's hash. */
-  async insertVisitorSession(userId: number, name: string, keyHash: Buffer): Promise<number> {
-    const [row]: { id: number }[] = await this.db.query(`INSERT INTO visitor_sessions (user_id, name, key_hash) VALUES ($1, $2, $3) RETURNING id`, [
-      userId,
-      name,
-      keyHash,
-    ]);
-    return row.id;
+  /**
+   * A new visitor session of the user (a chat without an account), named as the visitor gave, with
+   * the hash of its first visit key, which names the session (hence made from its id, in the same transaction).
+   */
+  async insertVisitorSession(userId: number, name: string, keyHashFor: (visitorSessionId: number) => Buffer): Promise<number> {
+    return this.db.transaction(async (manager) => {
+      const [row]: { id: number }[] = await manager.query(`INSERT INTO visitor_sessions (user_id, name) VALUES ($1, $2) RETURNING id`, [userId, name]);
+      await manager.query(`UPDATE visitor_sessions SET key_hash = $2 WHERE id = $1`, [row.id, keyHashFor(row.id)]);
+      return row.id;
+    });
   }
 
   /**
-   * Replaces the visit key of a session that has not ended, if `keyHash` is its current one: the
-   * session's user and start, or null (an unknown, replaced or ended key). Atomic, so one key renews once.
+   * A visitor session's keys, its user and start, locked until the transaction ends (so two
+   * renewals of one visit are decided one after the other), or null if there is no such session.
    */
-  async rotateVisitKey(visitorSessionId: number, keyHash: Buffer, nextHash: Buffer): Promise<{ userId: number; createdAt: Date } | null> {
-    const rows: { user_id: number; created_at: Date }[] = await this.db.query(
-      `WITH renewed AS (
-         UPDATE visitor_sessions SET key_hash = $3 WHERE id = $1 AND key_hash = $2 AND ended_at IS NULL RETURNING user_id, created_at
-       )
-       SELECT user_id, created_at FROM renewed`,
-      [visitorSessionId, keyHash, nextHash],
+  async lockVisitKeys(manager: EntityManager, visitorSessionId: number): Promise<VisitKeysRow | null> {
+    const rows: Record<string, unknown>[] = await manager.query(
+      `SELECT user_id, created_at, key_hash, previous_key_hash, key_rotated_at, ended_at FROM visitor_sessions WHERE id = $1 FOR UPDATE`,
+      [visitorSessionId],
     );
-    return rows[0] ? { userId: rows[0].user_id, createdAt: rows[0].created_at } : null;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      userId: row.user_id as number,
+      createdAt: row.created_at as Date,
+      currentHash: (row.key_hash as Buffer | null) ?? null,
+      previousHash: (row.previous_key_hash as Buffer | null) ?? null,
+      rotatedAt: (row.key_rotated_at as Date | null) ?? null,
+      ended: row.ended_at !== null,
+    };
   }
 
-  /** Ends a visitor session: its tokens and its key stop working. */
-  async endVisitorSession(visitorSessionId: number, now: Date): Promise<void> {
-    await this.db.query(`UPDATE visitor_sessions SET ended_at = $2, key_hash = NULL WHERE id = $1 AND ended_at IS NULL`, [visitorSessionId, now]);
+  /** Replaces a visit's current key by `nextHash`, keeping the replaced one (and when) to tell a retry from reuse. */
+  async rotateVisitKey(manager: EntityManager, visitorSessionId: number, nextHash: Buffer, now: Date): Promise<void> {
+    await manager.query(`UPDATE visitor_sessions SET previous_key_hash = key_hash, key_hash = $2, key_rotated_at = $3 WHERE id = $1`, [
+      visitorSessionId,
+      nextHash,
+      now,
+    ]);
+  }
+
+  /** Ends a visitor session: its tokens and its keys stop working. */
+  async endVisitorSession(visitorSessionId: number, now: Date, manager: EntityManager = this.db.manager): Promise<void> {
+    await manager.query(
+      `UPDATE visitor_sessions SET ended_at = $2, key_hash = NULL, previous_key_hash = NULL, key_rotated_at = NULL WHERE id = $1 AND ended_at IS NULL`,
+      [visitorSessionId, now],
+    );
   }
 
   /** The name a visitor gave its session (null if the session is gone). */

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { AuthUser } from '#src/common/auth/auth-user.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
@@ -7,6 +8,14 @@ import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.
 import { AppConfig } from '#src/config/app-config.js';
 import { AuthRepository } from '#src/modules/auth/auth.repository.js';
 import { PasswordLinksService } from '#src/modules/auth/password-links.service.js';
+import {
+  decideRenewal,
+  firstVisitSecret,
+  issuedToVisit,
+  nextVisitSecret,
+  type RenewalDecision,
+  visitKeyHash,
+} from '#src/modules/auth/domain/visit-key-rotation.js';
 import { mayChatAsVisitor, parseVisitKey, VISIT_MAX_DAYS, visitGoesOn, visitKey } from '#src/modules/auth/domain/visitor.js';
 import type {
   ChangePasswordDto,
@@ -30,9 +39,10 @@ import type {} from '#src/modules/users/users.events.js'; // DomainEvents entrie
 /** A visitor's token may chat, not change the account it chats under. */
 const visitorsMayNot = () => new AppError(ErrorCode.FORBIDDEN, 'A chat without an account cannot change the account; claim it by the mailed link first');
 
-/** A new visit key's secret and the SHA-256 stored for it. */
-const newVisitSecret = () => randomBytes(32).toString('base64url');
-const visitKeyHash = (secret: string) => createHash('sha256').update(secret).digest();
+/**
+ * The one answer for every key that renews nothing: unknown, replaced, of an ended visit, or reused
+ * (which ends the visit): whoever presents a copied key learns nothing from it.
+ */
 const visitCannotGoOn = () =>
   new AppError(ErrorCode.UNAUTHORIZED, 'This chat has ended or its key was replaced: start a new chat, or set a password with the mailed link and log in');
 
@@ -42,6 +52,8 @@ const wrongCurrentPassword = () =>
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
+  /** Signs visit keys (domain/visit-key-rotation), derived from the token secret, so that no other setting is needed. */
+  private readonly visitKeyMac: Buffer;
 
   constructor(
     private readonly config: AppConfig,
@@ -52,7 +64,10 @@ export class AuthService {
     private readonly auth: AuthRepository,
     private readonly events: DomainEventPublisher,
     private readonly passwordLinks: PasswordLinksService,
-  ) {}
+    private readonly dataSource: DataSource,
+  ) {
+    this.visitKeyMac = Buffer.from(hkdfSync('sha256', config.jwtSecret, '', 'support visit keys', 32));
+  }
 
   /**
    * A new client, signed in at once; or, for the address of a contact (a customer known only by
@@ -94,8 +109,11 @@ export class AuthService {
     if (!holder || !mayChatAsVisitor({ role: holder.role, isActive: holder.isActive, hasPassword: holder.passwordHash !== null })) {
       throw new AppError(ErrorCode.CONFLICT, 'This address has an account: log in instead', [{ field: 'email' }]);
     }
-    const secret = newVisitSecret();
-    const sessionId = await this.auth.insertVisitorSession(holder.id, dto.name, visitKeyHash(secret));
+    let secret = '';
+    const sessionId = await this.auth.insertVisitorSession(holder.id, dto.name, (id) => {
+      secret = firstVisitSecret(this.visitKeyMac, id);
+      return visitKeyHash(secret);
+    });
     await this.passwordLinks.requestClaim(holder);
     this.logger.log({ userId: holder.id, visitorSessionId: sessionId }, 'Visitor chat started');
     return { user: { ...toUserResponse(holder), name: dto.name }, ...(await this.tokens.issue(holder, sessionId)), visit_key: visitKey(sessionId, secret) };
@@ -136,27 +154,50 @@ export class AuthService {
   /**
    * A fresh token for the same visit, so a chat outlives one token (a visitor has no password to log
    * in again with), from the visit key alone: a visitor back after its token expired carries on. The
-   * key is replaced by a new one each time (the old one no longer renews), for VISIT_MAX_DAYS from
-   * the visit's start, while the address has no password and the visit has not ended; after that,
-   * the mailed link. Earlier tokens work until they expire.
+   * key is replaced by a new one each time, for VISIT_MAX_DAYS from the visit's start, while the
+   * address has no password and the visit has not ended; after that, the mailed link. Earlier tokens
+   * work until they expire.
+   *
+   * Keys are checked for reuse (domain/visit-key-rotation): the key just replaced, sent again within
+   * a few seconds, is a retry whose answer was lost and gets the same new key (and a fresh token);
+   * later, or any older key of the visit, means someone holds a copy, and the visit ends at once,
+   * as by POST /auth/visitor/end (whoever renewed first, the thief or the visitor, loses it too),
+   * with the same 401 as an unknown key.
    */
   async renewVisit(key: string, now: Date): Promise<VisitTokenResponseDto> {
     const presented = parseVisitKey(key);
     if (!presented) throw visitCannotGoOn();
-    const { sessionId } = presented;
-    const secret = newVisitSecret();
-    const visit = await this.auth.rotateVisitKey(sessionId, visitKeyHash(presented.secret), visitKeyHash(secret));
-    if (!visit) throw visitCannotGoOn();
-    const holder = await this.users.findByIdWithPassword(visit.userId);
-    if (!holder || !mayChatAsVisitor({ role: holder.role, isActive: holder.isActive, hasPassword: holder.passwordHash !== null })) {
-      await this.endVisitorSession(visit.userId, sessionId, now);
+    const { sessionId, secret } = presented;
+    const next = nextVisitSecret(this.visitKeyMac, sessionId, secret);
+    const renewal = await this.dataSource.transaction(async (manager): Promise<{ decision: RenewalDecision; userId: number; createdAt: Date } | null> => {
+      const visit = await this.auth.lockVisitKeys(manager, sessionId);
+      if (!visit) return null;
+      const decision = decideRenewal(
+        visit,
+        { hash: visitKeyHash(secret), nextHash: visitKeyHash(next), issuedToVisit: issuedToVisit(this.visitKeyMac, sessionId, secret) },
+        now,
+      );
+      if (decision === 'rotate') await this.auth.rotateVisitKey(manager, sessionId, visitKeyHash(next), now);
+      if (decision === 'reuse') await this.auth.endVisitorSession(sessionId, now, manager);
+      return { decision, userId: visit.userId, createdAt: visit.createdAt };
+    });
+    if (!renewal || renewal.decision === 'unknown') throw visitCannotGoOn();
+    if (renewal.decision === 'reuse') {
+      // Told only once the end is committed, so no instance caches a token of the visit again.
+      this.logger.warn({ userId: renewal.userId, visitorSessionId: sessionId }, 'A replaced visit key was used again: visit ended');
+      this.events.publish('user.visit_ended', { userId: renewal.userId, visitorSessionId: sessionId });
       throw visitCannotGoOn();
     }
-    if (!visitGoesOn(visit.createdAt, now)) {
-      await this.endVisitorSession(visit.userId, sessionId, now);
+    const holder = await this.users.findByIdWithPassword(renewal.userId);
+    if (!holder || !mayChatAsVisitor({ role: holder.role, isActive: holder.isActive, hasPassword: holder.passwordHash !== null })) {
+      await this.endVisitorSession(renewal.userId, sessionId, now);
+      throw visitCannotGoOn();
+    }
+    if (!visitGoesOn(renewal.createdAt, now)) {
+      await this.endVisitorSession(renewal.userId, sessionId, now);
       throw new AppError(ErrorCode.FORBIDDEN, `A visit lasts at most ${VISIT_MAX_DAYS} days; set a password with the mailed link and log in`);
     }
-    return { ...(await this.tokens.issue(holder, sessionId)), visit_key: visitKey(sessionId, secret) };
+    return { ...(await this.tokens.issue(holder, sessionId)), visit_key: visitKey(sessionId, next) };
   }
 
   /**

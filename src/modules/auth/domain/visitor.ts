@@ -28,8 +28,8 @@ export function visitGoesOn(startedAt: Date, now: Date): boolean {
 
 /**
  * A visit key: what renews a visit's token without a valid one (the widget keeps it beside the
- * token), `<visitor session id>.<43 base64url characters of a random secret>`. Only its SHA-256 is
- * stored; each renewal replaces it.
+ * token), `<visitor session id>.<43 base64url characters of a secret>` (made in visit-key-rotation).
+ * Only its SHA-256 is stored; each renewal replaces it.
  */
 export function visitKey(visitorSessionId: number, secret: string): string {
   return `${visitorSessionId}.${secret}`;

@@ -53,7 +53,8 @@ export class SignupResponseDto extends TokenResponseDto {
 
 const VISIT_KEY_DOC =
   'Renews the visit’s token without a valid one (POST /auth/visitor/renew), for 30 days from the visit’s start; replaced at each ' +
-  'renewal. Keep it like the token, and only in the browser the chat started in.';
+  'renewal. Keep it like the token, and only in the browser the chat started in: a replaced key used again (but for a retry within ' +
+  'seconds) ends the visit.';
 
 export class VisitTokenResponseDto extends TokenResponseDto {
   @ApiProperty({ description: VISIT_KEY_DOC, example: '17.Xq3…' }) visit_key: string;

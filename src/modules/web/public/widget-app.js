@@ -126,9 +126,9 @@ export function start({ base, stylesheet, io }) {
    * when it opens again (even after the token expired), and when the connection is refused. One
    * renewal at a time, in this tab (callers share it) and across the site's tabs (a Web Lock), and
    * each first reads the shared storage: a tab that renewed first left its token and key there (the
-   * key this tab holds renews no more). `renewVisit` answers 'renewed', 'refused' (the visit is over:
-   * the server said 401 or 403) or 'failed' (the network, a 5xx, a 429: tried again in 30 s, and
-   * nothing is forgotten).
+   * key this tab holds renews no more, and would end the visit as a copied one). `renewVisit` answers
+   * 'renewed', 'refused' (the visit is over: the server said 401 or 403) or 'failed' (the network, a
+   * 5xx, a 429: tried again in 30 s, and nothing is forgotten).
    */
   let renewTimer = 0;
   let renewing = null;
@@ -146,6 +146,21 @@ export function start({ base, stylesheet, io }) {
     Object.assign(state, { token: shared.token, visitKey: shared.visitKey, renewAt: shared.renewAt ?? 0 });
     return true;
   }
+  /**
+   * A renewal without the service's answer (the network, a 5xx from a proxy) may have renewed on the
+   * server all the same: the server takes the same key sent again within seconds as that renewal's
+   * retry and answers with the same new key, but later as a copied key, and ends the visit. So such a
+   * renewal is sent again at once, each waiting a few seconds at most; only then 'failed' (30 s on).
+   */
+  async function renewWith(key) {
+    const post = () => api('/auth/visitor/renew', { method: 'POST', body: { visit_key: key }, anonymous: true, timeoutMs: 4_000 });
+    try {
+      return await post();
+    } catch (error) {
+      if (error.status !== undefined && error.status < 500) throw error;
+      return post();
+    }
+  }
   async function renewOnce() {
     if (!state.visitor || !state.visitKey) return 'refused';
     // Another tab may have renewed: its token and key are newer; taken as they are while fresh.
@@ -153,7 +168,7 @@ export function start({ base, stylesheet, io }) {
     const sent = state.visitKey;
     if (!adopted || state.renewAt <= Date.now()) {
       try {
-        tokenIssued(await api('/auth/visitor/renew', { method: 'POST', body: { visit_key: sent }, anonymous: true }));
+        tokenIssued(await renewWith(sent));
       } catch (error) {
         if (error.status === undefined || error.status >= 500 || error.status === 429) return 'failed';
         if (!adoptStored(sent)) return 'refused';
@@ -208,12 +223,13 @@ export function start({ base, stylesheet, io }) {
     return node;
   }
 
-  async function api(path, { method = 'GET', body, form, anonymous = false } = {}) {
+  async function api(path, { method = 'GET', body, form, anonymous = false, timeoutMs } = {}) {
     const headers = {};
     if (state.token && !anonymous) headers.Authorization = `Bearer ${state.token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     headers['Accept-Language'] = lang;
-    const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const signal = timeoutMs && AbortSignal.timeout ? AbortSignal.timeout(timeoutMs) : undefined;
+    const res = await fetch(`${base}/api/v1${path}`, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)), signal });
     if (res.status === 204) return null;
     const data = await res.json().catch(() => ({}));
     if (!res.ok) throw Object.assign(new Error(errorText(data) || `HTTP ${res.status}`), { status: res.status });
