@@ -249,7 +249,8 @@ describe('everyday conveniences', () => {
       expect((await t.http.patch(url).set(other.auth).send({ content: 'Hijacked' }).expect(403)).body.error).toBe('forbidden');
       expect((await t.http.patch(url).set(client.auth).send({ content: 'Hijacked' }).expect(404)).body.error).toBe('not_found');
       await t.http.patch('/api/v1/notes/99999999').set(agent.auth).send({ content: 'Nothing' }).expect(404);
-      for (const body of [{ content: '   ' }, {}, { content: 'ok', author_id: agent.user.id }, { content: 7 }]) {
+      // author_id and ticket_id are taken only as the note's own (an edit never changes them).
+      for (const body of [{ content: '   ' }, {}, { content: 'ok', author_id: other.user.id }, { content: 'ok', ticket_id: ticketId + 1 }, { content: 7 }]) {
         await t.http.patch(url).set(agent.auth).send(body).expect(422);
       }
       await t.http.patch(url).send({ content: 'Anonymous' }).expect(401);

@@ -14,7 +14,7 @@ const HOUR_MS = 3_600_000;
 
 interface Delivery {
   id: number;
-  webhook_id: string;
+  idempotency_key: string;
   event_type: string;
   ticket_id: number | null;
   status: string;
@@ -124,7 +124,7 @@ describe('webhooks', () => {
     await waitFor(async () => (await deliveries(endpoint.id)).every((d) => d.status === 'delivered'));
     const log = await deliveries(endpoint.id);
     expect(log.map((d) => d.event_type)).toEqual(['message.created', 'ticket.created']);
-    expect(log[1]).toMatchObject({ webhook_id: created.headers['webhook-id'], ticket_id: ticket.id, attempts: 1, response_code: 200, last_error: null });
+    expect(log[1]).toMatchObject({ idempotency_key: created.headers['webhook-id'], ticket_id: ticket.id, attempts: 1, response_code: 200, last_error: null });
     expect(log[1].duration_ms).toEqual(expect.any(Number));
   });
 

@@ -33,6 +33,20 @@ export class PageMetaDto {
   next_cursor: string | null;
 }
 
+/**
+ * A list answered whole (a fixed top 3, the tickets one bulk change touched): still the contract's
+ * list shape, so a client reads every list alike, with `next_cursor` always null.
+ */
+export class WholeListDto {
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Always null: the whole list is in this answer' })
+  next_cursor: null;
+}
+
+/** The list shape for a list answered whole: no next page. */
+export function wholeList<T>(items: T[]): Page<T> & { next_cursor: null } {
+  return { items, next_cursor: null };
+}
+
 /** A keyset cursor: the sort key of the last row, opaque to clients. */
 export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');

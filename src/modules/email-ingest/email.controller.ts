@@ -7,7 +7,7 @@ import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { IdParam } from '#src/common/validation/id-param.pipe.js';
 import { AppConfig } from '#src/config/app-config.js';
-import { EmailStatusDto, toMailboxStatus } from '#src/modules/email-ingest/dto/email-status.dto.js';
+import { EmailStatusDto, toEmailStatus } from '#src/modules/email-ingest/dto/email-status.dto.js';
 import { EmailIngestRepository } from '#src/modules/email-ingest/email-ingest.repository.js';
 import { EmailIngestService } from '#src/modules/email-ingest/email-ingest.service.js';
 
@@ -29,11 +29,7 @@ export class EmailController {
   @ApiOkResponse({ type: EmailStatusDto })
   @ApiErrors(401, 403)
   async status(): Promise<EmailStatusDto> {
-    return {
-      enabled: this.ingest.enabled && this.config.cronEnabled,
-      poll_seconds: this.config.imap.pollSeconds,
-      mailboxes: (await this.repo.status()).map(toMailboxStatus),
-    };
+    return toEmailStatus({ enabled: this.ingest.enabled && this.config.cronEnabled, pollSeconds: this.config.imap.pollSeconds }, await this.repo.status());
   }
 
   @Get('source/ticket/:id')

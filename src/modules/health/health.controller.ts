@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '#src/common/auth/auth.decorators.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
-import { HealthResponseDto } from '#src/modules/health/dto/health.dto.js';
+import { HealthResponseDto, toHealthResponse } from '#src/modules/health/dto/health.dto.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -21,7 +21,8 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness and readiness: 200 with the database reachable, 503 otherwise' })
   @ApiOkResponse({ type: HealthResponseDto, description: 'Every dependency is up' })
   @ApiErrors(503)
-  check() {
-    return this.health.check([() => this.db.pingCheck('database').withTimeout(2000)]);
+  async check(): Promise<HealthResponseDto> {
+    // A failing check throws (503), which the error filter turns into the error shape.
+    return toHealthResponse(await this.health.check([() => this.db.pingCheck('database').withTimeout(2000)]));
   }
 }

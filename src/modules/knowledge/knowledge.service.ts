@@ -3,7 +3,7 @@ import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { pgTimestampToCursor, pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import { decodeCursor, DEFAULT_LIMIT, invalidCursor, type Page, toPage } from '#src/common/pagination/pagination.js';
+import { decodeCursor, DEFAULT_LIMIT, invalidCursor, type Page, toPage, wholeList } from '#src/common/pagination/pagination.js';
 import {
   DEFAULT_ARTICLE_LOCALE,
   decodeRankCursor,
@@ -125,7 +125,7 @@ export class KnowledgeService {
     }
     const text = query.ticket_id !== undefined ? ticketSearchText(await this.tickets.getVisible(viewer, query.ticket_id)) : (query.q as string);
     const staff = isStaff(viewer);
-    return { items: (await this.topForText(text, SUGGESTIONS)).map((h) => toHitResponse(h, staff)) };
+    return wholeList((await this.topForText(text, SUGGESTIONS)).map((h) => toHitResponse(h, staff)));
   }
 
   /**

@@ -75,6 +75,10 @@ export class NotesService {
       if (current.authorId !== actor.id && actor.role !== 'admin') {
         throw new AppError(ErrorCode.FORBIDDEN, 'Only the author of a note or an admin may edit it');
       }
+      requireAgreement([
+        { field: 'ticket_id', given: dto.ticket_id, expected: current.ticketId, must: "the note's own ticket_id" },
+        { field: 'author_id', given: dto.author_id, expected: current.authorId, must: "the note's own author_id" },
+      ]);
       return toNoteResponse((await this.notes.updateContent(id, dto.content, this.clock.now(), manager))!);
     });
     this.events.publish('note.updated', { note, actorId: actor.id });

@@ -429,11 +429,14 @@ export class TicketsRepository {
     const [statusRows, priorityRows, queueRows, breachRows] = await Promise.all([
       this.db.query(`SELECT status, count(*)::int AS count FROM tickets GROUP BY status`),
       this.db.query(`SELECT priority, count(*)::int AS count FROM tickets WHERE status IN ${ACTIVE_SQL} GROUP BY priority`),
+      // Every queue, an empty one with 0 (as by_status lists every status); tickets without a queue last, when there are any.
       this.db.query(
-        `SELECT t.queue_id, q.name, count(*)::int AS count
-           FROM tickets t LEFT JOIN queues q ON q.id = t.queue_id
-          WHERE t.status IN ${ACTIVE_SQL}
-          GROUP BY t.queue_id, q.name ORDER BY t.queue_id NULLS LAST`,
+        `SELECT q.id AS queue_id, q.name, count(t.id)::int AS count
+           FROM queues q LEFT JOIN tickets t ON t.queue_id = q.id AND t.status IN ${ACTIVE_SQL}
+          GROUP BY q.id, q.name
+         UNION ALL
+         SELECT NULL, NULL, count(*)::int FROM tickets t WHERE t.queue_id IS NULL AND t.status IN ${ACTIVE_SQL} HAVING count(*) > 0
+         ORDER BY queue_id NULLS LAST`,
       ),
       this.db.query(
         `SELECT count(*) FILTER (WHERE first_response_at IS NULL AND frt_deadline < $1)::int AS frt,

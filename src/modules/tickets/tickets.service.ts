@@ -9,7 +9,7 @@ import { eitherName, requireAgreement } from '#src/common/validation/agreement.j
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
-import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
+import { DEFAULT_LIMIT, decodeCursor, type Page, type PaginationQueryDto, toPage, wholeList } from '#src/common/pagination/pagination.js';
 import { AppConfig } from '#src/config/app-config.js';
 import { QueuesService } from '#src/modules/queues/queues.service.js';
 import { CsatStatsRepository } from '#src/modules/ratings/csat-stats.repository.js';
@@ -292,7 +292,9 @@ export class TicketsService {
         throw new AppError(ErrorCode.FORBIDDEN, 'A customer may change the title and description, or close the ticket', agentOnly.map((field) => ({ field })));
       }
     }
-    await this.getVisible(actor, id);
+    const visible = await this.getVisible(actor, id);
+    // A ticket's client never changes: a client_id sent back as read is accepted, any other refused.
+    requireAgreement([{ field: 'client_id', given: dto.client_id, expected: visible.clientId, must: "the ticket's own client_id" }]);
     if (dto.queue_id !== undefined) await this.queues.assertExists(dto.queue_id);
     const audience = audienceOf(actor);
     const customFields = await this.customFields.check(dto.custom_fields, false, audience);
@@ -394,6 +396,12 @@ export class TicketsService {
       const locked = await this.tickets.lockByIds(dto.ticket_ids, manager);
       const missing = dto.ticket_ids.filter((id) => !locked.some((t) => t.id === id));
       if (missing.length > 0) throw new AppError(ErrorCode.NOT_FOUND, 'Some tickets do not exist', [{ ticket_ids: missing }]);
+      const otherClients = dto.client_id === undefined ? [] : locked.filter((t) => t.clientId !== dto.client_id).map((t) => t.id);
+      if (otherClients.length > 0) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some fields disagree with what the server sets', [
+          { field: 'client_id', problems: ['client_id is set by the server: leave it out or send the client_id of every ticket named'], ticket_ids: otherClients },
+        ]);
+      }
       if (dto.status !== undefined) {
         const refused = locked.filter((t) => t.status !== dto.status && !canMove(t.status, dto.status!, 'agent')).map((t) => t.id);
         if (refused.length > 0) {
@@ -432,7 +440,7 @@ export class TicketsService {
       return ticket;
     });
     if (slotsFreed) await this.assignment.fillFreeSlots();
-    return { items };
+    return wholeList(items);
   }
 
   async stats(query: TicketStatsQueryDto): Promise<TicketStatsDto> {

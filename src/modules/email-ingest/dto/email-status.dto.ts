@@ -12,18 +12,21 @@ class MailCountsDto {
   failed: number;
 }
 
-export class MailboxStatusDto {
-  @ApiProperty({ example: 'support@example.com@imap.example.com:993/INBOX', description: 'user@host:port/folder' })
-  mailbox: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the last poll ended' })
+/** The last poll: of one mailbox, or at the top of the status the latest of any mailbox. */
+class LastPollDto {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the last poll ended (at the top: the latest poll of any mailbox)' })
   last_poll_at: string | null;
 
-  @ApiProperty({ enum: ['ok', 'failed'], nullable: true, description: 'How the last poll ended; null before the first' })
+  @ApiProperty({ enum: ['ok', 'failed'], nullable: true, description: 'How that poll ended; null before the first' })
   last_poll_result: 'ok' | 'failed' | null;
 
-  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why the last poll failed' })
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'Why that poll failed' })
   last_poll_error: string | null;
+}
+
+export class MailboxStatusDto extends LastPollDto {
+  @ApiProperty({ example: 'support@example.com@imap.example.com:993/INBOX', description: 'user@host:port/folder' })
+  mailbox: string;
 
   @ApiProperty({ type: Number, nullable: true, example: 125, description: 'Mails in the folder on the server at the last poll' })
   server_messages: number | null;
@@ -47,15 +50,41 @@ export class MailboxStatusDto {
   last_uid: number;
 }
 
-export class EmailStatusDto {
+export class EmailStatusDto extends LastPollDto {
   @ApiProperty({ description: 'Whether a mailbox is configured (IMAP_HOST) and polled here (CRON_ENABLED)' })
   enabled: boolean;
 
   @ApiProperty({ example: 30, description: 'Seconds between polls (IMAP_POLL_SECONDS)' })
   poll_seconds: number;
 
-  @ApiProperty({ type: [MailboxStatusDto] })
+  @ApiProperty({ type: MailCountsDto, description: 'Mails of every mailbox, summed (all 0 with no mailbox)' })
+  counts: MailCountsDto;
+
+  @ApiProperty({ type: [MailboxStatusDto], description: 'Each mailbox polled so far' })
   mailboxes: MailboxStatusDto[];
+}
+
+/** The status answer: the settings, a summary of every mailbox (the latest poll, summed counts) and each mailbox. */
+export function toEmailStatus(settings: { enabled: boolean; pollSeconds: number }, rows: MailboxStatusRow[]): EmailStatusDto {
+  const mailboxes = rows.map(toMailboxStatus);
+  const latest = mailboxes
+    .filter((m) => m.last_poll_at !== null)
+    .reduce<MailboxStatusDto | null>((best, m) => (best === null || m.last_poll_at! > best.last_poll_at! ? m : best), null);
+  const counts = { ingested: 0, skipped: 0, failed: 0 };
+  for (const m of mailboxes) {
+    counts.ingested += m.counts.ingested;
+    counts.skipped += m.counts.skipped;
+    counts.failed += m.counts.failed;
+  }
+  return {
+    enabled: settings.enabled,
+    poll_seconds: settings.pollSeconds,
+    last_poll_at: latest?.last_poll_at ?? null,
+    last_poll_result: latest?.last_poll_result ?? null,
+    last_poll_error: latest?.last_poll_error ?? null,
+    counts,
+    mailboxes,
+  };
 }
 
 export function toMailboxStatus(row: MailboxStatusRow): MailboxStatusDto {

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
-import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
+import { PageMetaDto, PaginationQueryDto, WholeListDto } from '#src/common/pagination/pagination.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
 import { QueryInt, Trim } from '#src/common/validation/transforms.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
@@ -84,7 +84,7 @@ export class ArticlePageDto extends PageMetaDto {
   @ApiProperty({ type: [ArticleResponseDto] }) items: ArticleResponseDto[];
 }
 
-export class ArticleSuggestionsDto {
+export class ArticleSuggestionsDto extends WholeListDto {
   @ApiProperty({ type: [ArticleResponseDto], description: 'At most 3, best first' }) items: ArticleResponseDto[];
 }
 

@@ -54,7 +54,8 @@ export function toMessageResponse(message: MessageRecord): MessageResponseDto {
 /** The text of a message or a note: not blank, at most CONTENT_MAX characters. */
 export const Content = () => applyDecorators(IsString(), Matches(/\S/, { message: 'content must not be blank' }), MaxLength(CONTENT_MAX));
 
-const OwnedId = () => applyDecorators(OptionalNotNull(), IsInt(), Min(1), Max(MAX_INT4));
+/** A server-owned id a client may send back (see AuthoredFieldsDto): a positive integer, or left out. */
+export const OwnedId = () => applyDecorators(OptionalNotNull(), IsInt(), Min(1), Max(MAX_INT4));
 
 /**
  * Fields the server sets on what a user writes on a ticket (a message, a note). Clients written

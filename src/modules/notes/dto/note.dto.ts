@@ -1,6 +1,6 @@
-import { ApiProperty, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
-import { AuthorDto, AuthoredFieldsDto, Content, CONTENT_MAX } from '#src/modules/messages/dto/message.dto.js';
+import { AuthorDto, AuthoredFieldsDto, Content, CONTENT_MAX, OwnedId } from '#src/modules/messages/dto/message.dto.js';
 import { NOTE_AUTHOR_TYPES, type NoteAuthorType } from '#src/modules/notes/note.entity.js';
 import type { NoteRecord } from '#src/modules/notes/notes.repository.js';
 
@@ -37,5 +37,16 @@ export class CreateNoteDto extends AuthoredFieldsDto {
   content: string;
 }
 
-/** An edit of a note: its text only. */
-export class UpdateNoteDto extends PickType(CreateNoteDto, ['content'] as const) {}
+/**
+ * An edit of a note: its text. A note read back may carry its ticket_id and author_id, accepted
+ * only when they are the note's own (else 422): an edit never moves a note nor changes its author.
+ */
+export class UpdateNoteDto extends PickType(CreateNoteDto, ['content'] as const) {
+  @ApiPropertyOptional({ description: "Set by the server: the note's own ticket. Accepted only when equal (else 422)." })
+  @OwnedId()
+  ticket_id?: number;
+
+  @ApiPropertyOptional({ description: "Set by the server: the note's author (not the editor: an admin may edit another's note). Accepted only when equal (else 422)." })
+  @OwnedId()
+  author_id?: number;
+}

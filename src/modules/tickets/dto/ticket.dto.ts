@@ -15,7 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { pgTimestampToIso, pgTimestampToIsoOrNull } from '#src/common/database/timestamps.js';
-import { PageMetaDto, PaginationQueryDto } from '#src/common/pagination/pagination.js';
+import { PageMetaDto, PaginationQueryDto, WholeListDto } from '#src/common/pagination/pagination.js';
 import { IsEnumValue } from '#src/common/validation/enum-value.js';
 import { IdList } from '#src/common/validation/id-list.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
@@ -301,6 +301,14 @@ export class UpdateTicketDto {
   @ApiPropertyOptional({ ...CUSTOM_FIELDS_DOC, description: `Agents only. ${CUSTOM_FIELDS_DOC.description} Keys left out keep their value; null clears one (not a required one).` })
   @IsOptional()
   custom_fields?: unknown;
+
+  @ApiPropertyOptional({
+    description:
+      "Set by the server and never changed: accepted (from a client too) only when it is the ticket's own `client_id`, so a ticket read back can be sent as it is; else 422 naming it",
+  })
+  @OptionalNotNull()
+  @BodyId()
+  client_id?: number;
 }
 
 export class AssignTicketDto {
@@ -337,10 +345,17 @@ export class BulkUpdateTicketsDto {
   @OptionalNotNull()
   @BodyId()
   queue_id?: number;
+
+  @ApiPropertyOptional({
+    description: "Set by the server and never changed: accepted only when it is the `client_id` of every ticket named (else 422 naming it, and nothing changes). Not a change",
+  })
+  @OptionalNotNull()
+  @BodyId()
+  client_id?: number;
 }
 
-export class BulkUpdateResultDto {
-  @ApiProperty({ type: [TicketResponseDto] }) items: TicketResponseDto[];
+export class BulkUpdateResultDto extends WholeListDto {
+  @ApiProperty({ type: [TicketResponseDto], description: 'Every ticket named, as it now stands' }) items: TicketResponseDto[];
 }
 
 export class ListTicketsQueryDto extends PaginationQueryDto {
@@ -485,7 +500,8 @@ export class TicketStatsDto {
   by_status: Record<TicketStatus, number>;
   @ApiProperty({ ...countsBy(TICKET_PRIORITIES), description: 'Active tickets by priority', example: { low: 0, medium: 3, high: 1, urgent: 0 } })
   by_priority: Record<TicketPriority, number>;
-  @ApiProperty({ type: [CountByQueueDto], description: 'Active tickets by queue' }) by_queue: CountByQueueDto[];
+  @ApiProperty({ type: [CountByQueueDto], description: 'Active tickets by queue: every queue, 0 for an empty one, then a row with queue_id null for tickets without a queue when there are any' })
+  by_queue: CountByQueueDto[];
   @ApiProperty({ description: 'Active tickets past their first-response deadline without a response' }) frt_breached: number;
   @ApiProperty({ description: 'Active tickets past their resolution deadline' }) ttr_breached: number;
   @ApiProperty({ description: 'Tickets created in the window whose first response came after the deadline' }) frt_breached_in_window: number;

@@ -54,7 +54,12 @@ export class WebhookPageDto extends PageMetaDto {
 
 export class WebhookDeliveryResponseDto {
   @ApiProperty() id: number;
-  @ApiProperty({ example: 'msg_2b3c9f0e6a1d4c7e8f9a0b1c2d3e4f5a', description: 'The webhook-id header, the same on every attempt' }) webhook_id: string;
+  @ApiProperty({
+    example: 'msg_2b3c9f0e6a1d4c7e8f9a0b1c2d3e4f5a',
+    description:
+      'The event\'s `webhook-id` header (Standard Webhooks), the same on every attempt: what a receiver dedupes retries by. A string, so not named `*_id` (ids are integers)',
+  })
+  idempotency_key: string;
   @ApiProperty({ example: 'ticket.created' }) event_type: string;
   @ApiProperty({ type: Number, nullable: true }) ticket_id: number | null;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status: string;
@@ -118,7 +123,7 @@ export function toWebhookResponse(row: EndpointRow): WebhookResponseDto {
 export function toDeliveryResponse(row: DeliveryRow): WebhookDeliveryResponseDto {
   return {
     id: Number(row.id),
-    webhook_id: row.webhook_id,
+    idempotency_key: row.webhook_id,
     event_type: row.event_type,
     ticket_id: row.ticket_id,
     status: row.status,
