@@ -29,13 +29,14 @@ describe('SLA engine', () => {
   describe('policies', () => {
     it('are seeded per priority from the SLA_* settings and readable by agents only', async () => {
       const res = await t.http.get('/api/v1/sla/policies').set(agent.auth).expect(200);
-      expect(res.body.map((p: { priority: string; frt_minutes: number; ttr_minutes: number }) => [p.priority, p.frt_minutes, p.ttr_minutes])).toEqual([
+      expect(res.body.next_cursor).toBeNull();
+      expect(res.body.items.map((p: { priority: string; frt_minutes: number; ttr_minutes: number }) => [p.priority, p.frt_minutes, p.ttr_minutes])).toEqual([
         ['urgent', 15, 120],
         ['high', 60, 480],
         ['medium', 240, 1440],
         ['low', 480, 2880],
       ]);
-      expect(res.body[0]).toMatchObject({ calendar_id: null, pause_while_waiting: false, escalation: { raise_priority: false, queue_id: null } });
+      expect(res.body.items[0]).toMatchObject({ calendar_id: null, pause_while_waiting: false, escalation: { raise_priority: false, queue_id: null } });
       const client = await signedIn(t);
       await t.http.get('/api/v1/sla/policies').set(client.auth).expect(403);
     });
@@ -71,6 +72,24 @@ describe('SLA engine', () => {
       expect(medium).toEqual({ frt_minutes: 240, ttr_minutes: 1440 });
     });
 
+    it('are a list like every other: {items, next_cursor}, paged with ?limit= and ?cursor=', async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { priority: string }[]; next_cursor: string | null } } = await t.http
+          .get('/api/v1/sla/policies')
+          .query({ limit: 3, ...(cursor ? { cursor } : {}) })
+          .set(agent.auth)
+          .expect(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(3);
+        seen.push(...page.body.items.map((p) => p.priority));
+        cursor = page.body.next_cursor;
+      } while (cursor);
+      expect(seen).toEqual(['urgent', 'high', 'medium', 'low']);
+      await t.http.get('/api/v1/sla/policies?cursor=bogus').set(agent.auth).expect(422);
+      await t.http.get('/api/v1/sla/policies?limit=0').set(agent.auth).expect(422);
+    });
+
     it('answers 404 for a priority that does not exist', async () => {
       await t.http.put('/api/v1/sla/policies/whenever').set(admin.auth).send({ frt_minutes: 10, ttr_minutes: 10 }).expect(404);
     });
@@ -97,6 +116,18 @@ describe('SLA engine', () => {
       await t.http.delete(`/api/v1/sla/calendars/${calendar.body.id}`).set(admin.auth).expect(204);
     });
 
+    it('are listed a page at a time in id order, none repeated or skipped when one is added while paging', async () => {
+      const ids: number[] = [];
+      for (const city of ['Berlin', 'Lisbon', 'Tokyo']) ids.push((await t.http.post('/api/v1/sla/calendars').set(admin.auth).send({ ...office, name: city }).expect(201)).body.id);
+      const first = await t.http.get('/api/v1/sla/calendars?limit=2').set(agent.auth).expect(200);
+      expect(first.body.items.map((c: { id: number }) => c.id)).toEqual(ids.slice(0, 2));
+      expect(first.body.next_cursor).toEqual(expect.any(String));
+      ids.push((await t.http.post('/api/v1/sla/calendars').set(admin.auth).send({ ...office, name: 'Nairobi' }).expect(201)).body.id);
+      const rest = await t.http.get('/api/v1/sla/calendars').query({ limit: 2, cursor: first.body.next_cursor }).set(agent.auth).expect(200);
+      expect(rest.body).toEqual({ items: [expect.objectContaining({ id: ids[2] }), expect.objectContaining({ id: ids[3] })], next_cursor: null });
+      await t.http.get('/api/v1/sla/calendars?limit=101').set(agent.auth).expect(422);
+    });
+
     it('refuses an unusable calendar with a 422 naming the field, storing nothing', async () => {
       const cases: Array<[object, string]> = [
         [{ ...office, time_zone: 'Mars/Olympus' }, 'time_zone'],
@@ -118,7 +149,7 @@ describe('SLA engine', () => {
       const created = await t.http.post('/api/v1/sla/calendars').set(admin.auth).send(office).expect(201);
       await t.http.post('/api/v1/sla/calendars').set(admin.auth).send(office).expect(409);
       const list = await t.http.get('/api/v1/sla/calendars').set(agent.auth).expect(200);
-      expect(list.body.map((c: { id: number }) => c.id)).toEqual([created.body.id]);
+      expect(list.body).toEqual({ items: [expect.objectContaining({ id: created.body.id, name: 'Berlin office' })], next_cursor: null });
       await t.http.get(`/api/v1/sla/calendars/${created.body.id}`).set(agent.auth).expect(200);
       await t.http.get('/api/v1/sla/calendars/999').set(agent.auth).expect(404);
     });

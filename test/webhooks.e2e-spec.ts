@@ -244,7 +244,7 @@ describe('webhooks', () => {
     const r = await receiver();
     await register(r.url(), ['ticket.updated', 'ticket.assigned']);
     const [{ id: billing }] = await t.db.query(`SELECT id FROM queues WHERE name = 'Billing'`);
-    const policies = (await t.http.get('/api/v1/sla/policies').set(admin.auth).expect(200)).body as { priority: string; frt_minutes: number; ttr_minutes: number }[];
+    const policies = (await t.http.get('/api/v1/sla/policies').set(admin.auth).expect(200)).body.items as { priority: string; frt_minutes: number; ttr_minutes: number }[];
     const { frt_minutes, ttr_minutes } = policies.find((policy) => policy.priority === 'low')!;
     await t.http.put('/api/v1/sla/policies/low').set(admin.auth).send({ frt_minutes: 240, ttr_minutes: 1440, escalation: { raise_priority: true, unassign: true, queue_id: billing } }).expect(200);
     try {

@@ -133,6 +133,11 @@ export class SlaRepository {
     return this.db.query(`SELECT ${CALENDAR_COLUMNS} FROM business_calendars ORDER BY id`);
   }
 
+  /** Up to `limit + 1` calendars in id order after `afterId`: one page of the list. */
+  pageCalendars(afterId: number, limit: number): Promise<CalendarRow[]> {
+    return this.db.query(`SELECT ${CALENDAR_COLUMNS} FROM business_calendars WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit + 1]);
+  }
+
   async findCalendar(id: number): Promise<CalendarRow | null> {
     const rows: CalendarRow[] = await this.db.query(`SELECT ${CALENDAR_COLUMNS} FROM business_calendars WHERE id = $1`, [id]);
     return rows[0] ?? null;
