@@ -286,6 +286,66 @@ describe('SLA engine', () => {
       expect(list.body.items.every((i: { sla?: { frt: unknown; ttr: unknown } }) => i.sla?.frt && i.sla.ttr)).toBe(true);
     });
 
+    it('FRT is met by the first public agent reply, not by taking the ticket in progress, assigning it or a bulk change; view and stats agree', async () => {
+      const client = await signedIn(t);
+      const open = async (): Promise<{ id: number }> =>
+        (await t.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Cannot log in', description: 'The login page keeps spinning' }).expect(201)).body;
+      const [patched, assigned, bulked, resolved] = [await open(), await open(), await open(), await open()];
+      const running = { state: 'pending', met_at: null };
+
+      const taken = await t.http.patch(`/api/v1/tickets/${patched.id}`).set(agent.auth).send({ status: 'in_progress' }).expect(200);
+      expect(taken.body).toMatchObject({ status: 'in_progress', first_response_at: null, sla: { frt: running } });
+      // Unassigned first: automatic assignment may already have given it to this agent as it opened.
+      await t.http.post(`/api/v1/tickets/${assigned.id}/assign`).set(agent.auth).send({ agent_id: null }).expect(200);
+      const given = await t.http.post(`/api/v1/tickets/${assigned.id}/assign`).set(agent.auth).send({ agent_id: agent.user.id }).expect(200);
+      expect(given.body).toMatchObject({ status: 'in_progress', sla: { frt: running } });
+      const bulk = await t.http.post('/api/v1/tickets/bulk').set(agent.auth).send({ ticket_ids: [bulked.id], status: 'waiting_customer' }).expect(200);
+      expect(bulk.body.items[0]).toMatchObject({ status: 'waiting_customer', sla: { frt: running } });
+      expect((await t.http.patch(`/api/v1/tickets/${patched.id}`).set(agent.auth).send({ status: 'open' }).expect(200)).body.sla.frt).toMatchObject(running);
+
+      const statsNow = async () => (await t.http.get('/api/v1/tickets/stats').set(agent.auth).expect(200)).body;
+      let stats = await statsNow();
+      expect(stats.sla.overall).toMatchObject({ frt_met: 0, frt_breached: 0 });
+      expect(stats.median_first_response_seconds).toBeNull();
+
+      // The first public reply meets it, and met_at is the first_response_at the ticket records.
+      await t.http.post(`/api/v1/tickets/${patched.id}/messages`).set(agent.auth).send({ content: 'Looking into it now.' }).expect(201);
+      const replied = (await t.http.get(`/api/v1/tickets/${patched.id}`).set(agent.auth).expect(200)).body;
+      expect(replied.first_response_at).toEqual(expect.any(String));
+      expect(replied.sla.frt).toEqual({ deadline: replied.frt_deadline, state: 'met', met_at: replied.first_response_at });
+
+      // Resolved before any reply: the customer's wait is over, and met_at says when.
+      const done = (await t.http.patch(`/api/v1/tickets/${resolved.id}`).set(agent.auth).send({ status: 'resolved' }).expect(200)).body;
+      expect(done).toMatchObject({ first_response_at: null, sla: { frt: { state: 'met', met_at: done.resolved_at } } });
+
+      stats = await statsNow();
+      expect(stats.sla.overall).toMatchObject({ frt_met: 2, frt_breached: 0 });
+      expect(stats.median_first_response_seconds).toEqual(expect.any(Number));
+    });
+
+    it('an unanswered ticket in progress or waiting keeps its FRT clock: the job warns and breaches it, over Socket.IO, and the list and stats see it', async () => {
+      const warned = await createTicket(t.db, { status: 'waiting_customer', agentId: agent.user.id, frtDeadline: minutesFromNow(30), ttrDeadline: minutesFromNow(600) });
+      const breached = await createTicket(t.db, { status: 'in_progress', agentId: agent.user.id, frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600) });
+      const socket = await connect(t.baseUrl, agent.token);
+      try {
+        const warning = next<Record<string, unknown>>(socket, 'sla:warning', (e) => e.ticket_id === warned.id);
+        const breach = next<Record<string, unknown>>(socket, 'sla:breached', (e) => e.ticket_id === breached.id);
+        expect(await t.app.get(SlaMonitorService).run(new Date())).toMatchObject({ warnings: 1, breaches: 1, failed: 0 });
+        expect(await warning).toMatchObject({ kind: 'frt', deadline: warned.frtDeadline.toISOString() });
+        expect(await breach).toMatchObject({ kind: 'frt', deadline: breached.frtDeadline.toISOString() });
+      } finally {
+        socket.disconnect();
+      }
+      const sla = async (id: number) => (await t.http.get(`/api/v1/tickets/${id}`).set(agent.auth).expect(200)).body.sla.frt;
+      expect(await sla(warned.id)).toEqual({ deadline: warned.frtDeadline.toISOString(), state: 'warning', met_at: null });
+      expect(await sla(breached.id)).toEqual({ deadline: breached.frtDeadline.toISOString(), state: 'breached', met_at: null });
+      const listed = (await t.http.get('/api/v1/tickets?sla_state=breached').set(agent.auth).expect(200)).body.items.map((i: { id: number }) => i.id);
+      expect(listed).toEqual([breached.id]);
+      const stats = (await t.http.get('/api/v1/tickets/stats').set(agent.auth).expect(200)).body;
+      expect(stats.frt_breached).toBe(1);
+      expect(stats.sla.overall).toMatchObject({ frt_met: 0, frt_breached: 1 });
+    });
+
     it('stats count FRT and TTR met and breached, with rates, overall, per queue and per agent', async () => {
       const [{ id: billing }] = await t.db.query(`SELECT id FROM queues WHERE system_key = 'billing'`);
       const base = { queueId: billing, agentId: agent.user.id, createdAt: minutesFromNow(-120) };
@@ -317,7 +377,7 @@ describe('SLA engine', () => {
 
     it('warns and flags a breach once each, however often and on however many instances it runs', async () => {
       const warned = await createTicket(t.db, { title: 'Site outage', frtDeadline: minutesFromNow(32), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
-      // Assigned: an agent's connection hands unassigned tickets out, which would stop their first-response clocks.
+      // Assigned, so that an agent's connection hands none of them out (which would change no clock, only the rooms told).
       const breached = await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
       await createTicket(t.db, { frtDeadline: minutesFromNow(90), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
       await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600), firstResponseAt: minutesFromNow(-30) });

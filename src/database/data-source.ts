@@ -29,6 +29,7 @@ import { VisitorMessageNames1764800900000 } from '#migrations/1764800900000-Visi
 import { VisitorPresence1764801000000 } from '#migrations/1764801000000-VisitorPresence.js';
 import { VisitorKeys1764801100000 } from '#migrations/1764801100000-VisitorKeys.js';
 import { PendingUploads1764801300000 } from '#migrations/1764801300000-PendingUploads.js';
+import { FrtRunsUntilReply1764801500000 } from '#migrations/1764801500000-FrtRunsUntilReply.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -74,6 +75,7 @@ export const MIGRATIONS = [
   VisitorPresence1764801000000,
   VisitorKeys1764801100000,
   PendingUploads1764801300000,
+  FrtRunsUntilReply1764801500000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {
