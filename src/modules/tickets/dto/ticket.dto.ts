@@ -491,7 +491,7 @@ export class TicketStatsDto {
   @ApiProperty({ ...countsBy(TICKET_PRIORITIES), description: 'Active tickets by priority', example: { low: 0, medium: 3, high: 1, urgent: 0 } })
   by_priority: Record<TicketPriority, number>;
   @ApiProperty({ type: [CountByQueueDto], description: 'Active tickets by queue' }) by_queue: CountByQueueDto[];
-  @ApiProperty({ description: 'Active tickets (any active status) past their first-response deadline without a public agent reply' }) frt_breached: number;
+  @ApiProperty({ description: 'Active tickets past their first-response deadline without a response' }) frt_breached: number;
   @ApiProperty({ description: 'Active tickets past their resolution deadline' }) ttr_breached: number;
   @ApiProperty({ description: 'Tickets created in the window whose FRT clock stopped after the deadline (the first public agent reply, or resolving before one)' })
   frt_breached_in_window: number;
