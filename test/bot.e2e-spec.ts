@@ -355,6 +355,36 @@ describe('the chat bot', () => {
       await t.http.delete(`/api/v1/bot/intents/${created.id}`).set(admin.auth).expect(204);
     });
 
+    it('take the action and slot types in any case and answer them in lower case, on create and on change', async () => {
+      const created = (
+        await t.http
+          .post('/api/v1/bot/intents')
+          .set(admin.auth)
+          .send({
+            key: 'shouted_enums',
+            phrases: { en: ['shouted enums'] },
+            reply: { en: 'Heard you.' },
+            slots: [{ name: 'order', type: 'NUMBER', label: { en: 'Order' }, prompt: { en: 'Order number?' } }],
+            action: 'NONE',
+            enabled: true,
+          })
+          .expect(201)
+      ).body as { id: number };
+      expect(created).toMatchObject({ action: 'none', slots: [{ name: 'order', type: 'number' }] });
+
+      const changed = await t.http
+        .patch(`/api/v1/bot/intents/${created.id}`)
+        .set(admin.auth)
+        .send({ action: 'Handoff', slots: [{ name: 'mail', type: 'Email', label: { en: 'E-mail' }, prompt: { en: 'Your e-mail?' } }] })
+        .expect(200);
+      expect(changed.body).toMatchObject({ action: 'handoff', slots: [{ name: 'mail', type: 'email' }] });
+      const listed = (await t.http.get('/api/v1/bot/intents?limit=100').set(admin.auth).expect(200)).body.items as { id: number }[];
+      expect(listed.find((i) => i.id === created.id)).toMatchObject({ action: 'handoff', slots: [{ type: 'email' }] });
+
+      await t.http.patch(`/api/v1/bot/intents/${created.id}`).set(admin.auth).send({ action: 'hand off' }).expect(422);
+      await t.http.delete(`/api/v1/bot/intents/${created.id}`).set(admin.auth).expect(204);
+    });
+
     it.each([
       ['phrases of little words only', { ...intent, key: 'stop_words', phrases: { en: ['the', 'hello please'] } }, 422],
       ['no reply, slots or hand-off', { key: 'mute', phrases: { en: ['mute me'] } }, 422],

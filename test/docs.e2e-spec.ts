@@ -74,11 +74,20 @@ describe('OpenAPI document', () => {
     ['/api/v1/tickets/{id}/messages', 'MessageResponseDto'],
     ['/api/v1/tickets/{id}/notes', 'NoteResponseDto'],
     ['/api/v1/attachments/message/{message_id}', 'AttachmentResponseDto'],
+    ['/api/v1/sla/policies', 'SlaPolicyResponseDto'],
+    ['/api/v1/sla/calendars', 'BusinessCalendarResponseDto'],
   ])('documents GET %s as a page of %s', (path, itemName) => {
     const page = resolve(jsonSchema(op('get', path), '200'));
     expect(page.properties?.items).toMatchObject({ type: 'array', items: { $ref: `#/components/schemas/${itemName}` } });
     expect(page.properties).toHaveProperty('next_cursor');
     expect(page.required).toEqual(expect.arrayContaining(['items', 'next_cursor']));
+  });
+
+  it('documents no JSON success answer as a bare array: lists are {items, next_cursor}', () => {
+    const bare = operations().filter(([, operation]) =>
+      Object.entries(operation.responses).some(([status]) => /^2\d\d$/.test(status) && jsonSchema(operation, status)?.type === 'array'),
+    );
+    expect(bare.map(([name]) => name)).toEqual([]);
   });
 
   it('documents the attachment download as binary and uploads as the attachment', () => {

@@ -29,13 +29,14 @@ describe('SLA engine', () => {
   describe('policies', () => {
     it('are seeded per priority from the SLA_* settings and readable by agents only', async () => {
       const res = await t.http.get('/api/v1/sla/policies').set(agent.auth).expect(200);
-      expect(res.body.map((p: { priority: string; frt_minutes: number; ttr_minutes: number }) => [p.priority, p.frt_minutes, p.ttr_minutes])).toEqual([
+      expect(res.body.next_cursor).toBeNull();
+      expect(res.body.items.map((p: { priority: string; frt_minutes: number; ttr_minutes: number }) => [p.priority, p.frt_minutes, p.ttr_minutes])).toEqual([
         ['urgent', 15, 120],
         ['high', 60, 480],
         ['medium', 240, 1440],
         ['low', 480, 2880],
       ]);
-      expect(res.body[0]).toMatchObject({ calendar_id: null, pause_while_waiting: false, escalation: { raise_priority: false, queue_id: null } });
+      expect(res.body.items[0]).toMatchObject({ calendar_id: null, pause_while_waiting: false, escalation: { raise_priority: false, queue_id: null } });
       const client = await signedIn(t);
       await t.http.get('/api/v1/sla/policies').set(client.auth).expect(403);
     });
@@ -71,6 +72,24 @@ describe('SLA engine', () => {
       expect(medium).toEqual({ frt_minutes: 240, ttr_minutes: 1440 });
     });
 
+    it('are a list like every other: {items, next_cursor}, paged with ?limit= and ?cursor=', async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { priority: string }[]; next_cursor: string | null } } = await t.http
+          .get('/api/v1/sla/policies')
+          .query({ limit: 3, ...(cursor ? { cursor } : {}) })
+          .set(agent.auth)
+          .expect(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(3);
+        seen.push(...page.body.items.map((p) => p.priority));
+        cursor = page.body.next_cursor;
+      } while (cursor);
+      expect(seen).toEqual(['urgent', 'high', 'medium', 'low']);
+      await t.http.get('/api/v1/sla/policies?cursor=bogus').set(agent.auth).expect(422);
+      await t.http.get('/api/v1/sla/policies?limit=0').set(agent.auth).expect(422);
+    });
+
     it('answers 404 for a priority that does not exist', async () => {
       await t.http.put('/api/v1/sla/policies/whenever').set(admin.auth).send({ frt_minutes: 10, ttr_minutes: 10 }).expect(404);
     });
@@ -97,6 +116,18 @@ describe('SLA engine', () => {
       await t.http.delete(`/api/v1/sla/calendars/${calendar.body.id}`).set(admin.auth).expect(204);
     });
 
+    it('are listed a page at a time in id order, none repeated or skipped when one is added while paging', async () => {
+      const ids: number[] = [];
+      for (const city of ['Berlin', 'Lisbon', 'Tokyo']) ids.push((await t.http.post('/api/v1/sla/calendars').set(admin.auth).send({ ...office, name: city }).expect(201)).body.id);
+      const first = await t.http.get('/api/v1/sla/calendars?limit=2').set(agent.auth).expect(200);
+      expect(first.body.items.map((c: { id: number }) => c.id)).toEqual(ids.slice(0, 2));
+      expect(first.body.next_cursor).toEqual(expect.any(String));
+      ids.push((await t.http.post('/api/v1/sla/calendars').set(admin.auth).send({ ...office, name: 'Nairobi' }).expect(201)).body.id);
+      const rest = await t.http.get('/api/v1/sla/calendars').query({ limit: 2, cursor: first.body.next_cursor }).set(agent.auth).expect(200);
+      expect(rest.body).toEqual({ items: [expect.objectContaining({ id: ids[2] }), expect.objectContaining({ id: ids[3] })], next_cursor: null });
+      await t.http.get('/api/v1/sla/calendars?limit=101').set(agent.auth).expect(422);
+    });
+
     it('refuses an unusable calendar with a 422 naming the field, storing nothing', async () => {
       const cases: Array<[object, string]> = [
         [{ ...office, time_zone: 'Mars/Olympus' }, 'time_zone'],
@@ -118,7 +149,7 @@ describe('SLA engine', () => {
       const created = await t.http.post('/api/v1/sla/calendars').set(admin.auth).send(office).expect(201);
       await t.http.post('/api/v1/sla/calendars').set(admin.auth).send(office).expect(409);
       const list = await t.http.get('/api/v1/sla/calendars').set(agent.auth).expect(200);
-      expect(list.body.map((c: { id: number }) => c.id)).toEqual([created.body.id]);
+      expect(list.body).toEqual({ items: [expect.objectContaining({ id: created.body.id, name: 'Berlin office' })], next_cursor: null });
       await t.http.get(`/api/v1/sla/calendars/${created.body.id}`).set(agent.auth).expect(200);
       await t.http.get('/api/v1/sla/calendars/999').set(agent.auth).expect(404);
     });
@@ -255,6 +286,66 @@ describe('SLA engine', () => {
       expect(list.body.items.every((i: { sla?: { frt: unknown; ttr: unknown } }) => i.sla?.frt && i.sla.ttr)).toBe(true);
     });
 
+    it('FRT is met by the first public agent reply, not by taking the ticket in progress, assigning it or a bulk change; view and stats agree', async () => {
+      const client = await signedIn(t);
+      const open = async (): Promise<{ id: number }> =>
+        (await t.http.post('/api/v1/tickets').set(client.auth).send({ title: 'Cannot log in', description: 'The login page keeps spinning' }).expect(201)).body;
+      const [patched, assigned, bulked, resolved] = [await open(), await open(), await open(), await open()];
+      const running = { state: 'pending', met_at: null };
+
+      const taken = await t.http.patch(`/api/v1/tickets/${patched.id}`).set(agent.auth).send({ status: 'in_progress' }).expect(200);
+      expect(taken.body).toMatchObject({ status: 'in_progress', first_response_at: null, sla: { frt: running } });
+      // Unassigned first: automatic assignment may already have given it to this agent as it opened.
+      await t.http.post(`/api/v1/tickets/${assigned.id}/assign`).set(agent.auth).send({ agent_id: null }).expect(200);
+      const given = await t.http.post(`/api/v1/tickets/${assigned.id}/assign`).set(agent.auth).send({ agent_id: agent.user.id }).expect(200);
+      expect(given.body).toMatchObject({ status: 'in_progress', sla: { frt: running } });
+      const bulk = await t.http.post('/api/v1/tickets/bulk').set(agent.auth).send({ ticket_ids: [bulked.id], status: 'waiting_customer' }).expect(200);
+      expect(bulk.body.items[0]).toMatchObject({ status: 'waiting_customer', sla: { frt: running } });
+      expect((await t.http.patch(`/api/v1/tickets/${patched.id}`).set(agent.auth).send({ status: 'open' }).expect(200)).body.sla.frt).toMatchObject(running);
+
+      const statsNow = async () => (await t.http.get('/api/v1/tickets/stats').set(agent.auth).expect(200)).body;
+      let stats = await statsNow();
+      expect(stats.sla.overall).toMatchObject({ frt_met: 0, frt_breached: 0 });
+      expect(stats.median_first_response_seconds).toBeNull();
+
+      // The first public reply meets it, and met_at is the first_response_at the ticket records.
+      await t.http.post(`/api/v1/tickets/${patched.id}/messages`).set(agent.auth).send({ content: 'Looking into it now.' }).expect(201);
+      const replied = (await t.http.get(`/api/v1/tickets/${patched.id}`).set(agent.auth).expect(200)).body;
+      expect(replied.first_response_at).toEqual(expect.any(String));
+      expect(replied.sla.frt).toEqual({ deadline: replied.frt_deadline, state: 'met', met_at: replied.first_response_at });
+
+      // Resolved before any reply: the customer's wait is over, and met_at says when.
+      const done = (await t.http.patch(`/api/v1/tickets/${resolved.id}`).set(agent.auth).send({ status: 'resolved' }).expect(200)).body;
+      expect(done).toMatchObject({ first_response_at: null, sla: { frt: { state: 'met', met_at: done.resolved_at } } });
+
+      stats = await statsNow();
+      expect(stats.sla.overall).toMatchObject({ frt_met: 2, frt_breached: 0 });
+      expect(stats.median_first_response_seconds).toEqual(expect.any(Number));
+    });
+
+    it('an unanswered ticket in progress or waiting keeps its FRT clock: the job warns and breaches it, over Socket.IO, and the list and stats see it', async () => {
+      const warned = await createTicket(t.db, { status: 'waiting_customer', agentId: agent.user.id, frtDeadline: minutesFromNow(30), ttrDeadline: minutesFromNow(600) });
+      const breached = await createTicket(t.db, { status: 'in_progress', agentId: agent.user.id, frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600) });
+      const socket = await connect(t.baseUrl, agent.token);
+      try {
+        const warning = next<Record<string, unknown>>(socket, 'sla:warning', (e) => e.ticket_id === warned.id);
+        const breach = next<Record<string, unknown>>(socket, 'sla:breached', (e) => e.ticket_id === breached.id);
+        expect(await t.app.get(SlaMonitorService).run(new Date())).toMatchObject({ warnings: 1, breaches: 1, failed: 0 });
+        expect(await warning).toMatchObject({ kind: 'frt', deadline: warned.frtDeadline.toISOString() });
+        expect(await breach).toMatchObject({ kind: 'frt', deadline: breached.frtDeadline.toISOString() });
+      } finally {
+        socket.disconnect();
+      }
+      const sla = async (id: number) => (await t.http.get(`/api/v1/tickets/${id}`).set(agent.auth).expect(200)).body.sla.frt;
+      expect(await sla(warned.id)).toEqual({ deadline: warned.frtDeadline.toISOString(), state: 'warning', met_at: null });
+      expect(await sla(breached.id)).toEqual({ deadline: breached.frtDeadline.toISOString(), state: 'breached', met_at: null });
+      const listed = (await t.http.get('/api/v1/tickets?sla_state=breached').set(agent.auth).expect(200)).body.items.map((i: { id: number }) => i.id);
+      expect(listed).toEqual([breached.id]);
+      const stats = (await t.http.get('/api/v1/tickets/stats').set(agent.auth).expect(200)).body;
+      expect(stats.frt_breached).toBe(1);
+      expect(stats.sla.overall).toMatchObject({ frt_met: 0, frt_breached: 1 });
+    });
+
     it('stats count FRT and TTR met and breached, with rates, overall, per queue and per agent', async () => {
       const [{ id: billing }] = await t.db.query(`SELECT id FROM queues WHERE system_key = 'billing'`);
       const base = { queueId: billing, agentId: agent.user.id, createdAt: minutesFromNow(-120) };
@@ -286,7 +377,7 @@ describe('SLA engine', () => {
 
     it('warns and flags a breach once each, however often and on however many instances it runs', async () => {
       const warned = await createTicket(t.db, { title: 'Site outage', frtDeadline: minutesFromNow(32), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
-      // Assigned: an agent's connection hands unassigned tickets out, which would stop their first-response clocks.
+      // Assigned, so that an agent's connection hands none of them out (which would change no clock, only the rooms told).
       const breached = await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
       await createTicket(t.db, { frtDeadline: minutesFromNow(90), ttrDeadline: minutesFromNow(600), agentId: agent.user.id });
       await createTicket(t.db, { frtDeadline: minutesFromNow(-5), ttrDeadline: minutesFromNow(600), firstResponseAt: minutesFromNow(-30) });

@@ -30,6 +30,7 @@ import { VisitorPresence1764801000000 } from '#migrations/1764801000000-VisitorP
 import { VisitorKeys1764801100000 } from '#migrations/1764801100000-VisitorKeys.js';
 import { PendingUploads1764801300000 } from '#migrations/1764801300000-PendingUploads.js';
 import { VisitKeyReuse1764801400000 } from '#migrations/1764801400000-VisitKeyReuse.js';
+import { FrtRunsUntilReply1764801500000 } from '#migrations/1764801500000-FrtRunsUntilReply.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -76,6 +77,7 @@ export const MIGRATIONS = [
   VisitorKeys1764801100000,
   PendingUploads1764801300000,
   VisitKeyReuse1764801400000,
+  FrtRunsUntilReply1764801500000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

@@ -1,12 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Roles } from '#src/common/auth/auth.decorators.js';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator.js';
+import { PaginationQueryDto } from '#src/common/pagination/pagination.js';
 import { IdParam } from '#src/common/validation/id-param.pipe.js';
 import {
+  BusinessCalendarPageDto,
   BusinessCalendarResponseDto,
   PutBusinessCalendarDto,
   PutSlaPolicyDto,
+  SlaPolicyPageDto,
   SlaPolicyResponseDto,
 } from '#src/modules/sla/dto/sla.dto.js';
 import { SlaService } from '#src/modules/sla/sla.service.js';
@@ -19,11 +22,11 @@ export class SlaController {
 
   @Get('policies')
   @Roles('agent', 'admin')
-  @ApiOperation({ summary: 'The SLA policy of each priority (agents)' })
-  @ApiOkResponse({ type: [SlaPolicyResponseDto] })
-  @ApiErrors(401, 403)
-  listPolicies(): Promise<SlaPolicyResponseDto[]> {
-    return this.sla.listPolicies();
+  @ApiOperation({ summary: 'The SLA policy of each priority, urgent first (agents)', description: 'A list like every other: `{items, next_cursor}`; the four policies fit the default page.' })
+  @ApiOkResponse({ type: SlaPolicyPageDto })
+  @ApiErrors(401, 403, 422)
+  listPolicies(@Query() query: PaginationQueryDto): Promise<SlaPolicyPageDto> {
+    return this.sla.listPolicies(query);
   }
 
   @Put('policies/:priority')
@@ -38,11 +41,11 @@ export class SlaController {
 
   @Get('calendars')
   @Roles('agent', 'admin')
-  @ApiOperation({ summary: 'Business calendars (agents)' })
-  @ApiOkResponse({ type: [BusinessCalendarResponseDto] })
-  @ApiErrors(401, 403)
-  listCalendars(): Promise<BusinessCalendarResponseDto[]> {
-    return this.sla.listCalendars();
+  @ApiOperation({ summary: 'Business calendars in id order, a page at a time (agents)' })
+  @ApiOkResponse({ type: BusinessCalendarPageDto })
+  @ApiErrors(401, 403, 422)
+  listCalendars(@Query() query: PaginationQueryDto): Promise<BusinessCalendarPageDto> {
+    return this.sla.listCalendars(query);
   }
 
   @Get('calendars/:id')

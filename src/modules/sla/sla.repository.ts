@@ -60,14 +60,23 @@ const OPEN_STATUSES = `('open', 'in_progress', 'waiting_customer')`;
 
 /**
  * SQL: ticket `t`'s `kind` clock is running, as the minute job, the ticket list's `sla_state` and the
- * stats all see it: FRT while the ticket is open and unanswered; TTR while it is active, unless its
- * policy pauses it in waiting_customer.
+ * stats all see it: FRT while the ticket is active (in any of its active statuses) and has no public
+ * agent reply yet (domain frtMetAt); TTR while it is active, unless its policy pauses it in
+ * waiting_customer.
  */
 export function runningClockSql(kind: SlaKind, t = 't'): string {
   return kind === 'frt'
-    ? `${t}.status = 'open' AND ${t}.first_response_at IS NULL`
+    ? `${t}.status IN ${OPEN_STATUSES} AND ${t}.first_response_at IS NULL`
     : `${t}.status IN ${OPEN_STATUSES} AND NOT (${t}.status = 'waiting_customer' AND EXISTS (
          SELECT 1 FROM sla_policies p WHERE p.priority = ${t}.priority AND p.pause_while_waiting))`;
+}
+
+/**
+ * SQL: when ticket `t`'s FRT clock stopped (NULL while it runs): the first public agent reply, or
+ * resolving / closing before one, whichever came first (domain frtMetAt; LEAST skips NULLs).
+ */
+export function frtMetAtSql(t = 't'): string {
+  return `LEAST(${t}.first_response_at, CASE WHEN ${t}.status IN ('resolved', 'closed') THEN ${t}.resolved_at END)`;
 }
 
 /** SQL: a running clock of ticket `t` whose deadline column meets `condition` (FRT or TTR). */
@@ -131,6 +140,11 @@ export class SlaRepository {
 
   listCalendars(): Promise<CalendarRow[]> {
     return this.db.query(`SELECT ${CALENDAR_COLUMNS} FROM business_calendars ORDER BY id`);
+  }
+
+  /** Up to `limit + 1` calendars in id order after `afterId`: one page of the list. */
+  pageCalendars(afterId: number, limit: number): Promise<CalendarRow[]> {
+    return this.db.query(`SELECT ${CALENDAR_COLUMNS} FROM business_calendars WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit + 1]);
   }
 
   async findCalendar(id: number): Promise<CalendarRow | null> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error.js';
+import { DEFAULT_LIMIT, decodeCursor, type PaginationQueryDto, toPage } from '#src/common/pagination/pagination.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { AppConfig } from '#src/config/app-config.js';
 import {
@@ -14,9 +15,11 @@ import {
 import { clockDeadline, type TicketClockInput, ticketSlaView, type TicketSlaView } from '#src/modules/sla/domain/sla-clock.js';
 import { PRIORITY_ORDER, resolutionTimeline } from '#src/modules/sla/domain/sla-timeline.js';
 import {
+  type BusinessCalendarPageDto,
   type BusinessCalendarResponseDto,
   type PutBusinessCalendarDto,
   type PutSlaPolicyDto,
+  type SlaPolicyPageDto,
   type SlaPolicyResponseDto,
   toCalendarResponse,
   toPolicyResponse,
@@ -108,8 +111,15 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.loading;
   }
 
-  async listPolicies(): Promise<SlaPolicyResponseDto[]> {
-    return (await this.sla.listPolicies()).map(toPolicyResponse);
+  /**
+   * The policies, urgent first, in the list shape of every list. There are only ever four, but
+   * `?limit=` and `?cursor=` work as elsewhere: the cursor is a policy's place in that order.
+   */
+  async listPolicies(query: PaginationQueryDto): Promise<SlaPolicyPageDto> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const after = query.cursor ? (decodeCursor(query.cursor, ['int'])[0] as number) : 0;
+    const ranked = (await this.sla.listPolicies()).map((policy, index) => ({ policy, rank: index + 1 }));
+    return toPage(ranked.filter((row) => row.rank > after).slice(0, limit + 1), limit, (row) => toPolicyResponse(row.policy), (row) => [row.rank]);
   }
 
   /** Replaces a priority's policy and moves the deadlines of its open tickets to follow. */
@@ -129,8 +139,11 @@ export class SlaService implements OnApplicationBootstrap, OnModuleDestroy {
     return toPolicyResponse(updated);
   }
 
-  async listCalendars(): Promise<BusinessCalendarResponseDto[]> {
-    return (await this.sla.listCalendars()).map(toCalendarResponse);
+  /** Calendars in id order, a page at a time: an install may keep one per office and region. */
+  async listCalendars(query: PaginationQueryDto): Promise<BusinessCalendarPageDto> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    const afterId = query.cursor ? (decodeCursor(query.cursor, ['int'])[0] as number) : 0;
+    return toPage(await this.sla.pageCalendars(afterId, limit), limit, toCalendarResponse, (calendar) => [calendar.id]);
   }
 
   async getCalendar(id: number): Promise<BusinessCalendarResponseDto> {

@@ -10,7 +10,7 @@ import { pgTimestampToIso } from '#src/common/database/timestamps.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
 import { systemQueueIdSql } from '#src/modules/queues/queues.repository.js';
-import { anyRunningClockSql, runningClockSql } from '#src/modules/sla/sla.repository.js';
+import { anyRunningClockSql, frtMetAtSql, runningClockSql } from '#src/modules/sla/sla.repository.js';
 import type { AgentLoad } from '#src/modules/tickets/domain/pick-agent.js';
 import { ACTIVE_STATUSES, type BotState, type TicketPriority, type TicketStatus } from '#src/modules/tickets/domain/ticket-status.js';
 import { TicketEventEntity, type TicketEventType } from '#src/modules/tickets/ticket-event.entity.js';
@@ -439,9 +439,9 @@ export class TicketsRepository {
          ORDER BY queue_id NULLS LAST`,
       ),
       this.db.query(
-        `SELECT count(*) FILTER (WHERE first_response_at IS NULL AND frt_deadline < $1)::int AS frt,
-                count(*) FILTER (WHERE ttr_deadline < $1)::int AS ttr
-           FROM tickets WHERE status IN ${ACTIVE_SQL}`,
+        `SELECT count(*) FILTER (WHERE ${runningClockSql('frt')} AND t.frt_deadline < $1)::int AS frt,
+                count(*) FILTER (WHERE t.ttr_deadline < $1)::int AS ttr
+           FROM tickets t WHERE t.status IN ${ACTIVE_SQL}`,
         [now],
       ),
     ]);
@@ -465,9 +465,9 @@ export class TicketsRepository {
                 FILTER (WHERE first_response_at IS NOT NULL) AS frt_median,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at))
                 FILTER (WHERE resolved_at IS NOT NULL) AS ttr_median,
-              count(*) FILTER (WHERE first_response_at > frt_deadline)::int AS frt_missed,
-              count(*) FILTER (WHERE resolved_at > ttr_deadline)::int AS ttr_missed
-         FROM tickets WHERE created_at >= $1 AND created_at < $2`,
+              count(*) FILTER (WHERE ${frtMetAtSql()} > t.frt_deadline)::int AS frt_missed,
+              count(*) FILTER (WHERE t.resolved_at > t.ttr_deadline)::int AS ttr_missed
+         FROM tickets t WHERE t.created_at >= $1 AND t.created_at < $2`,
       [from, to],
     );
     const seconds = (value: unknown) => (value === null ? null : Math.round(Number(value)));
@@ -480,16 +480,17 @@ export class TicketsRepository {
   }
 
   /**
-   * SLA outcomes of the tickets created in [from, to), overall, per queue and per agent: FRT met by
-   * a reply in time, breached by a late one or none yet past the deadline (while open); TTR met by
+   * SLA outcomes of the tickets created in [from, to), overall, per queue and per agent: FRT met when
+   * its clock stopped in time (frtMetAtSql), breached when it stopped late or still runs past the
+   * deadline (no public agent reply yet, in any active status); TTR met by
    * resolving in time, breached by a late resolution or none yet past the deadline (unless paused).
    */
   async slaOutcomes(from: Date, to: Date): Promise<SlaOutcomeRow[]> {
     return this.db.query(
       `SELECT grouping(t.queue_id) = 0 AS by_queue, grouping(t.agent_id) = 0 AS by_agent,
               t.queue_id, q.name AS queue_name, t.agent_id, u.name AS agent_name,
-              count(*) FILTER (WHERE t.first_response_at <= t.frt_deadline)::int AS frt_met,
-              count(*) FILTER (WHERE t.first_response_at > t.frt_deadline
+              count(*) FILTER (WHERE ${frtMetAtSql()} <= t.frt_deadline)::int AS frt_met,
+              count(*) FILTER (WHERE ${frtMetAtSql()} > t.frt_deadline
                 OR (${runningClockSql('frt')} AND t.frt_deadline <= now()))::int AS frt_breached,
               count(*) FILTER (WHERE t.resolved_at <= t.ttr_deadline)::int AS ttr_met,
               count(*) FILTER (WHERE t.resolved_at > t.ttr_deadline

@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsEnumValue } from '#src/common/validation/enum-value.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
 import { NestedObject } from '#src/common/validation/nested.js';
@@ -41,8 +42,11 @@ export class IntentSlotDto {
   @Matches(/^[a-z0-9_]{1,40}$/, { message: 'name must be 1 to 40 lower-case letters, digits or _' })
   name: string;
 
-  @ApiProperty({ enum: SLOT_TYPES, description: '`number`: 3 to 20 digits, with or without `#`, anywhere in the answer; `email`; `text`: the whole answer' })
-  @IsIn(SLOT_TYPES)
+  @ApiProperty({
+    enum: SLOT_TYPES,
+    description: '`number`: 3 to 20 digits, with or without `#`, anywhere in the answer; `email`; `text`: the whole answer. Accepted in any case, returned in lower case',
+  })
+  @IsEnumValue(SLOT_TYPES)
   type: SlotType;
 
   @ApiProperty({ type: LocalizedTextDto, description: 'How the note for the agents names the value ("Order number: 12345")' })
@@ -81,9 +85,13 @@ export class CreateIntentDto {
   @Slots()
   slots?: IntentSlotDto[];
 
-  @ApiPropertyOptional({ enum: INTENT_ACTIONS, default: 'none', description: 'Once the slots are filled: `handoff` gives the chat to a person with the values in an internal note' })
+  @ApiPropertyOptional({
+    enum: INTENT_ACTIONS,
+    default: 'none',
+    description: 'Once the slots are filled: `handoff` gives the chat to a person with the values in an internal note. Accepted in any case, returned in lower case',
+  })
   @OptionalNotNull()
-  @IsIn(INTENT_ACTIONS)
+  @IsEnumValue(INTENT_ACTIONS)
   action?: IntentAction;
 
   @ApiPropertyOptional({ default: true }) @OptionalNotNull() @IsBoolean() enabled?: boolean;
@@ -104,7 +112,7 @@ export class UpdateIntentDto {
   reply?: LocalizedTextDto | null;
 
   @ApiPropertyOptional({ type: [IntentSlotDto] }) @Slots() slots?: IntentSlotDto[];
-  @ApiPropertyOptional({ enum: INTENT_ACTIONS }) @OptionalNotNull() @IsIn(INTENT_ACTIONS) action?: IntentAction;
+  @ApiPropertyOptional({ enum: INTENT_ACTIONS, description: 'Accepted in any case, returned in lower case' }) @OptionalNotNull() @IsEnumValue(INTENT_ACTIONS) action?: IntentAction;
   @ApiPropertyOptional() @OptionalNotNull() @IsBoolean() enabled?: boolean;
 }
 

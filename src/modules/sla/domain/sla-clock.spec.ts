@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BusinessCalendar } from '#src/modules/sla/domain/business-hours.js';
-import { clockDeadline, dueSlaEvent, type Pause, slaState, ticketSlaView } from '#src/modules/sla/domain/sla-clock.js';
+import { clockDeadline, dueSlaEvent, frtMetAt, type Pause, slaState, ticketSlaView } from '#src/modules/sla/domain/sla-clock.js';
 
 const office: BusinessCalendar = {
   timeZone: 'Europe/Berlin',
@@ -85,7 +85,11 @@ describe('ticketSlaView', () => {
   it.each([
     ['a new ticket: FRT in its warning hour, TTR pending', base, false, ['warning', null], ['pending', null]],
     ['answered in time', { ...base, status: 'in_progress', first_response_at: '2026-12-01T11:00:00.000Z' }, false, ['met', '2026-12-01T11:00:00.000Z'], ['pending', null]],
-    ['taken out of open without a reply: FRT stops unbroken', { ...base, status: 'in_progress' }, false, ['met', null], ['pending', null]],
+    ['taken in progress without a reply: FRT runs on', { ...base, status: 'in_progress' }, false, ['warning', null], ['pending', null]],
+    ['in progress, unanswered past the deadline', { ...base, status: 'in_progress', frt_deadline: '2026-12-01T11:00:00.000Z' }, false, ['breached', null], ['pending', null]],
+    ['waiting for the customer without a reply: FRT runs on', { ...base, status: 'waiting_customer', frt_deadline: '2026-12-01T15:00:00.000Z' }, true, ['pending', null], ['paused', null]],
+    ['resolved in time without a reply: the resolution stops FRT', { ...base, status: 'resolved', resolved_at: '2026-12-01T11:30:00.000Z' }, false, ['met', '2026-12-01T11:30:00.000Z'], ['met', '2026-12-01T11:30:00.000Z']],
+    ['closed after the FRT deadline without a reply', { ...base, status: 'closed', frt_deadline: '2026-12-01T11:00:00.000Z', resolved_at: '2026-12-01T11:30:00.000Z' }, false, ['breached', '2026-12-01T11:30:00.000Z'], ['met', '2026-12-01T11:30:00.000Z']],
     ['unanswered past the deadline', { ...base, frt_deadline: '2026-12-01T11:00:00.000Z' }, false, ['breached', null], ['pending', null]],
     ['waiting for the customer with the pause option', { ...base, status: 'waiting_customer', first_response_at: '2026-12-01T11:00:00.000Z' }, true, ['met', '2026-12-01T11:00:00.000Z'], ['paused', null]],
     ['waiting for the customer without it', { ...base, status: 'waiting_customer', first_response_at: '2026-12-01T11:00:00.000Z' }, false, ['met', '2026-12-01T11:00:00.000Z'], ['pending', null]],
@@ -95,5 +99,23 @@ describe('ticketSlaView', () => {
     const view = ticketSlaView(ticket, now, 60, paused);
     expect(view.frt).toEqual({ deadline: ticket.frt_deadline, state: frtState, met_at: frtMet });
     expect(view.ttr).toEqual({ deadline: ticket.ttr_deadline, state: ttrState, met_at: ttrMet });
+  });
+});
+
+describe('frtMetAt: what stops the first-response clock', () => {
+  const reply = '2026-12-01T11:00:00.000Z';
+  const resolved = '2026-12-01T11:30:00.000Z';
+  it.each([
+    ['open, unanswered: runs', 'open', null, null, null],
+    ['in progress (taken or assigned), unanswered: runs', 'in_progress', null, null, null],
+    ['waiting for the customer, unanswered: runs', 'waiting_customer', null, null, null],
+    ['a public agent reply', 'in_progress', reply, null, reply],
+    ['a reply, then resolved: the reply', 'resolved', reply, resolved, reply],
+    ['resolved without a reply: the resolution', 'resolved', null, resolved, resolved],
+    ['closed without a reply: the resolution closing stamped', 'closed', null, resolved, resolved],
+    ['resolved, then a late reply: the resolution came first', 'resolved', '2026-12-01T12:00:00.000Z', resolved, resolved],
+    ['reopened without a reply (resolved_at of an active ticket does not count): runs', 'open', null, resolved, null],
+  ] as const)('%s', (_case, status, firstResponseAt, resolvedAt, expected) => {
+    expect(frtMetAt({ status, first_response_at: firstResponseAt, resolved_at: resolvedAt })).toBe(expected);
   });
 });

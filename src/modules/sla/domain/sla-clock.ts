@@ -50,7 +50,7 @@ export type SlaState = 'pending' | 'warning' | 'breached' | 'met' | 'paused';
 
 export interface SlaClockView {
   deadline: Date | null;
-  /** When the target was reached (first public agent reply; resolved or closed). */
+  /** When the target was reached (FRT: frtMetAt; TTR: resolved or closed). */
   metAt: Date | null;
   paused: boolean;
 }
@@ -113,23 +113,39 @@ export interface TicketSlaView {
 
 const DONE_STATUSES = new Set(['resolved', 'closed']);
 
+/** When a resolved or closed ticket was resolved (closing stamps it too); null while it is active. */
+function resolvedAt(ticket: Pick<TicketClockInput, 'status' | 'resolved_at'>): string | null {
+  return DONE_STATUSES.has(ticket.status) ? ticket.resolved_at : null;
+}
+
 /**
- * The `sla` block of a ticket at `now`. FRT runs while the ticket is open and unanswered: the first
- * public agent reply meets it, and a ticket taken out of `open` without one stops it unbroken (as
- * the minute job stops watching it). TTR is met by resolving or closing, and paused while the ticket
- * waits for the customer when its policy says so (`pausedWhileWaiting`).
+ * When a ticket's first-response clock stopped, or null while it runs. A first response is the
+ * first public agent reply (what stamps `first_response_at`); resolving or closing the ticket
+ * before one also ends the customer's wait, so whichever came first stops the clock. A status
+ * change alone (taking the ticket `in_progress`, assigning it, waiting for the customer) is no
+ * response: the clock runs on. The SQL twin is `frtMetAtSql` in the SLA repository.
+ */
+export function frtMetAt(ticket: Pick<TicketClockInput, 'status' | 'first_response_at' | 'resolved_at'>): string | null {
+  const candidates = [ticket.first_response_at, resolvedAt(ticket)].filter((at): at is string => at !== null);
+  if (candidates.length === 0) return null;
+  return candidates.reduce((earliest, at) => (Date.parse(at) < Date.parse(earliest) ? at : earliest));
+}
+
+/**
+ * The `sla` block of a ticket at `now`. FRT runs until `frtMetAt` (the first public agent reply, or
+ * resolving before one), in every active status alike, as the minute job and the stats see it. TTR
+ * is met by resolving or closing, and paused while the ticket waits for the customer when its
+ * policy says so (`pausedWhileWaiting`).
  */
 export function ticketSlaView(ticket: TicketClockInput, now: Date, warningMinutes: number, pausedWhileWaiting: boolean): TicketSlaView {
   const date = (iso: string | null) => (iso === null ? null : new Date(iso));
-  const frtStopped = ticket.first_response_at === null && ticket.status !== 'open';
+  const frtMet = frtMetAt(ticket);
   const frt: ClockView = {
     deadline: ticket.frt_deadline,
-    state: frtStopped
-      ? 'met'
-      : slaState({ deadline: date(ticket.frt_deadline), metAt: date(ticket.first_response_at), paused: false }, now, warningMinutes),
-    met_at: ticket.first_response_at,
+    state: slaState({ deadline: date(ticket.frt_deadline), metAt: date(frtMet), paused: false }, now, warningMinutes),
+    met_at: frtMet,
   };
-  const ttrMetAt = DONE_STATUSES.has(ticket.status) ? ticket.resolved_at : null;
+  const ttrMetAt = resolvedAt(ticket);
   const ttr: ClockView = {
     deadline: ticket.ttr_deadline,
     state: slaState(

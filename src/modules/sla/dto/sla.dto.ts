@@ -13,6 +13,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { PageMetaDto } from '#src/common/pagination/pagination.js';
 import { MAX_INT4 } from '#src/common/validation/limits.js';
 import { NestedObject } from '#src/common/validation/nested.js';
 import { OptionalNotNull } from '#src/common/validation/optional.js';
@@ -41,6 +42,10 @@ export class SlaPolicyResponseDto {
   @ApiProperty({ description: 'Time in waiting_customer does not count toward TTR' }) pause_while_waiting: boolean;
   @ApiProperty({ type: EscalationDto }) escalation: EscalationDto;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
+}
+
+export class SlaPolicyPageDto extends PageMetaDto {
+  @ApiProperty({ type: [SlaPolicyResponseDto], description: 'Urgent first' }) items: SlaPolicyResponseDto[];
 }
 
 export function toPolicyResponse(policy: PolicyRow): SlaPolicyResponseDto {
@@ -104,6 +109,10 @@ export class BusinessCalendarResponseDto {
   @ApiProperty({ type: [String], example: ['2026-12-25', '2027-01-01'], description: 'Local dates off' }) holidays: string[];
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
+}
+
+export class BusinessCalendarPageDto extends PageMetaDto {
+  @ApiProperty({ type: [BusinessCalendarResponseDto], description: 'In id order' }) items: BusinessCalendarResponseDto[];
 }
 
 export function toCalendarResponse(calendar: CalendarRow): BusinessCalendarResponseDto {

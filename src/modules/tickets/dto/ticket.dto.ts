@@ -78,7 +78,12 @@ export class SlaClockDto {
 }
 
 export class TicketSlaDto {
-  @ApiProperty({ type: SlaClockDto, description: 'First response' }) frt: SlaClockDto;
+  @ApiProperty({
+    type: SlaClockDto,
+    description:
+      'First response: runs until the first public agent reply (`met_at` = `first_response_at`), or until the ticket is resolved or closed before one (`met_at` = `resolved_at`). A status change or an assignment alone does not stop it',
+  })
+  frt: SlaClockDto;
   @ApiProperty({ type: SlaClockDto, description: 'Resolution' }) ttr: SlaClockDto;
 }
 
@@ -465,8 +470,8 @@ const countsBy = (keys: readonly string[]) => ({
 });
 
 export class SlaOutcomesDto {
-  @ApiProperty({ description: 'First responses in time' }) frt_met: number;
-  @ApiProperty({ description: 'First responses late, or none yet past the deadline' }) frt_breached: number;
+  @ApiProperty({ description: 'FRT clocks stopped in time: a public agent reply (or resolving before one) by the deadline' }) frt_met: number;
+  @ApiProperty({ description: 'FRT clocks stopped late, or still running (no public agent reply, in any active status) past the deadline' }) frt_breached: number;
   @ApiProperty({ type: Number, nullable: true, description: 'frt_met / (frt_met + frt_breached); null with neither' }) frt_met_rate: number | null;
   @ApiProperty({ description: 'Resolutions in time' }) ttr_met: number;
   @ApiProperty({ description: 'Resolutions late, or none yet past the deadline' }) ttr_breached: number;
@@ -504,10 +509,11 @@ export class TicketStatsDto {
   by_queue: CountByQueueDto[];
   @ApiProperty({ description: 'Active tickets past their first-response deadline without a response' }) frt_breached: number;
   @ApiProperty({ description: 'Active tickets past their resolution deadline' }) ttr_breached: number;
-  @ApiProperty({ description: 'Tickets created in the window whose first response came after the deadline' }) frt_breached_in_window: number;
+  @ApiProperty({ description: 'Tickets created in the window whose FRT clock stopped after the deadline (the first public agent reply, or resolving before one)' })
+  frt_breached_in_window: number;
   @ApiProperty({ description: 'Tickets created in the window resolved after the deadline' }) ttr_breached_in_window: number;
   @ApiProperty({ type: SlaStatsDto, description: 'SLA met / breached counts and rates of the tickets created in the window' }) sla: SlaStatsDto;
-  @ApiProperty({ type: Number, nullable: true, description: 'Median seconds to first response, tickets created in the window' })
+  @ApiProperty({ type: Number, nullable: true, description: 'Median seconds to the first public agent reply (`first_response_at`), tickets created in the window that have one' })
   median_first_response_seconds: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Median seconds to resolution, tickets created in the window' })
   median_resolution_seconds: number | null;
