@@ -167,6 +167,43 @@ describe('attachments', () => {
     expect((await download(client, svg.body.id).expect(200)).headers['content-disposition']).toMatch(/^attachment;/);
   });
 
+  it('keeps the declared type of a passive text file, and never calls bytes that are not text text/plain', async () => {
+    const { messageId } = await messageOf(client);
+    const json = await upload(client, `messages/${messageId}`, Buffer.from('{"order": 5, "items": []}\n'), 'd.json', 'application/json').expect(201);
+    expect(json.body.content_type).toBe('application/json');
+    const jsonFile = await download(client, json.body.id).expect(200);
+    expect(jsonFile.headers['content-type']).toBe('application/json');
+    expect(jsonFile.headers['content-disposition']).toBe('inline; filename=d.json');
+
+    const csv = await upload(client, `messages/${messageId}`, Buffer.from('id,total\n1,5.00\n'), 'orders.csv', 'text/csv').expect(201);
+    expect(csv.body.content_type).toBe('text/csv');
+    expect((await download(client, csv.body.id).expect(200)).headers['content-type']).toBe('text/csv; charset=utf-8');
+
+    const { messageId: second } = await messageOf(client);
+    const ones = await upload(client, `messages/${second}`, Buffer.alloc(64, 0x01), 'blob.bin', 'application/octet-stream').expect(201);
+    expect(ones.body.content_type).toBe('application/octet-stream');
+    expect((await download(client, ones.body.id).expect(200)).headers['content-disposition']).toBe('attachment; filename=blob.bin');
+    // Labelled as text, still not text.
+    const labelled = await upload(client, `messages/${second}`, Buffer.alloc(64, 0x01), 'blob.txt', 'text/plain').expect(201);
+    expect(labelled.body.content_type).toBe('application/octet-stream');
+
+    const pdf = await upload(client, `messages/${second}`, Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1'), 'invoice.pdf', 'application/pdf').expect(201);
+    expect(pdf.body.content_type).toBe('application/pdf');
+  });
+
+  it('keeps no declared type a browser would render or run', async () => {
+    const { messageId } = await messageOf(client);
+    // A page labelled as JSON is a page, and downloads.
+    const page = await upload(client, `messages/${messageId}`, HTML, 'd.json', 'application/json').expect(201);
+    expect(page.body.content_type).toBe('text/html');
+    expect((await download(client, page.body.id).expect(200)).headers['content-disposition']).toMatch(/^attachment;/);
+    // Plain text labelled as a page or a script is plain text.
+    const asHtml = await upload(client, `messages/${messageId}`, Buffer.from('just words'), 'a.txt', 'text/html').expect(201);
+    expect(asHtml.body.content_type).toBe('text/plain');
+    const asScript = await upload(client, `messages/${messageId}`, Buffer.from('alert(1)'), 'a.txt', 'text/javascript').expect(201);
+    expect(asScript.body.content_type).toBe('text/plain');
+  });
+
   it('recognises an Office document whose telling entry lies deep in the archive', async () => {
     const { messageId } = await messageOf(client);
     const types = Buffer.from(

@@ -38,7 +38,7 @@ class AttachmentStorageEngine implements StorageEngine {
   ) {}
 
   _handleFile(req: Request, file: Express.Multer.File, done: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
-    const storing = this.storage.accept(file.stream, this.maxBytes);
+    const storing = this.storage.accept(file.stream, this.maxBytes, file.mimetype);
     (req as unknown as UploadBody).storing = storing;
     storing.then((stored) => done(null, stored), done);
   }

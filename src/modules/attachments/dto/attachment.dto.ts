@@ -9,7 +9,13 @@ export class AttachmentResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ description: 'The uploaded name, cleaned: no folders, no control characters, at most 255 bytes' })
   filename: string;
-  @ApiProperty({ description: 'Detected from the bytes, not taken from the upload', example: 'image/png' })
+  @ApiProperty({
+    description:
+      'Decided by the bytes: a format recognised by its magic numbers; else, for text, text/html, image/svg+xml or application/xml ' +
+      'for such markup, the declared type when it is application/json, text/csv, text/tab-separated-values or text/markdown, ' +
+      'else text/plain; application/octet-stream for bytes that are not text. A declared type a browser would render or run is never kept.',
+    example: 'image/png',
+  })
   content_type: string;
   @ApiProperty({ description: 'Bytes' }) size: number;
   @ApiProperty({ description: 'Hex SHA-256 of the bytes' }) sha256: string;
