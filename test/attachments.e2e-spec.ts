@@ -370,7 +370,7 @@ describe('attachments', () => {
 
   it('refuses requests without a file, or not multipart', async () => {
     const { messageId } = await messageOf(client);
-    const noFile = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).field('note', 'hello').expect(422);
+    const noFile = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).field('file', 'hello').expect(422);
     expect(noFile.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'file', problems: ['required'] }] });
     const wrongField = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).attach('upload', PNG, 'x.png').expect(422);
     expect(wrongField.body.error).toBe('validation_failed');
@@ -401,6 +401,80 @@ describe('attachments', () => {
     expect(two.body).toMatchObject({ status_code: 400, error: 'bad_request' });
     expect(await rowCount()).toBe(before);
     expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+  });
+
+  describe('refuses fields other than file, as JSON bodies refuse unknown fields', () => {
+    const unknownFoo = { field: 'foo', problems: ['property foo should not exist'] };
+
+    /** Each multipart route, as `[name, path]` for the caller (the client; an agent for notes). */
+    async function routes(): Promise<[string, string, SignedInUser][]> {
+      const { ticketId, messageId } = await messageOf(client);
+      return [
+        ['a message', `/api/v1/messages/${messageId}/attachments`, client],
+        ['a note', `/api/v1/notes/${await noteOn(ticketId)}/attachments`, agent],
+        ['a ticket', `/api/v1/tickets/${ticketId}/attachments`, client],
+        ['a coming message (?for=message)', `/api/v1/tickets/${ticketId}/attachments?for=message`, client],
+      ];
+    }
+
+    it('answers 422 naming the field, in the shape a JSON body gets', async () => {
+      const { ticketId } = await messageOf(client);
+      const json = await t.http.post(`/api/v1/tickets/${ticketId}/messages`).set(client.auth).send({ content: 'hi', foo: 'bar' }).expect(422);
+      expect(json.body.details).toEqual([unknownFoo]);
+
+      const res = await t.http.post(`/api/v1/tickets/${ticketId}/attachments`).set(client.auth).attach('file', PNG, 'a.png').field('foo', 'bar').expect(422);
+      expect(res.body).toEqual({ status_code: 422, error: 'validation_failed', message: expect.any(String), details: [unknownFoo], request_id: res.headers['x-request-id'] });
+    });
+
+    it.each([
+      ['after the file', (r: ReturnType<typeof t.http.post>, bytes: Buffer) => r.attach('file', bytes, 'a.bin').field('foo', 'bar')],
+      ['before the file', (r: ReturnType<typeof t.http.post>, bytes: Buffer) => r.field('foo', 'bar').attach('file', bytes, 'a.bin')],
+    ])('refuses a field %s on every upload route and keeps neither a row nor a file', async (_, build) => {
+      for (const [name, path, who] of await routes()) {
+        const before = await rowCount();
+        const filesBefore = await filesUnder(t.config.uploadDir);
+        // Near the size limit: a field after it may be parsed while the file is still being written.
+        const bytes = randomBytes(t.config.uploadMaxBytes - 1024);
+        const res = await build(t.http.post(path).set(who.auth), bytes);
+        expect([name, res.status, res.body.details]).toEqual([name, 422, [unknownFoo]]);
+        expect(await rowCount()).toBe(before);
+        expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+        // The same upload without the field is taken.
+        const ok = await t.http.post(path).set(who.auth).attach('file', bytes, 'a.bin');
+        expect([name, ok.status]).toEqual([name, 201]);
+      }
+    });
+
+    it('names every unknown field, and the missing file when none came', async () => {
+      const { messageId } = await messageOf(client);
+      const path = `/api/v1/messages/${messageId}/attachments`;
+      const before = await rowCount();
+      const filesBefore = await filesUnder(t.config.uploadDir);
+
+      const two = await t.http.post(path).set(client.auth).attach('file', PNG, 'a.png').field('foo', 'bar').field('bar', 'baz').expect(422);
+      expect(two.body.details).toEqual([unknownFoo, { field: 'bar', problems: ['property bar should not exist'] }]);
+      const noFile = await t.http.post(path).set(client.auth).field('foo', 'bar').expect(422);
+      expect(noFile.body.details).toEqual([unknownFoo, { field: 'file', problems: ['required'] }]);
+      // A file in another field is a field the upload does not take.
+      const otherFile = await t.http.post(path).set(client.auth).attach('upload', PNG, 'a.png').expect(422);
+      expect(otherFile.body.details).toEqual([{ field: 'upload', problems: ['property upload should not exist'] }, { field: 'file', problems: ['required'] }]);
+      const fieldThenOtherFile = await t.http.post(path).set(client.auth).field('foo', 'bar').attach('upload', PNG, 'a.png').expect(422);
+      expect(fieldThenOtherFile.body.details).toEqual([unknownFoo, { field: 'upload', problems: ['property upload should not exist'] }, { field: 'file', problems: ['required'] }]);
+
+      expect(await rowCount()).toBe(before);
+      expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+    });
+
+    it('still answers a second file part with 400 and keeps nothing, with or without a field after it', async () => {
+      const { messageId } = await messageOf(client);
+      const before = await rowCount();
+      const filesBefore = await filesUnder(t.config.uploadDir);
+      const path = `/api/v1/messages/${messageId}/attachments`;
+      const two = await t.http.post(path).set(client.auth).attach('file', PNG, 'one.png').attach('file', PNG, 'two.png').field('foo', 'bar').expect(400);
+      expect(two.body).toMatchObject({ status_code: 400, error: 'bad_request' });
+      expect(await rowCount()).toBe(before);
+      expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+    });
   });
 
   it('hides another customer’s files with 404 and stores nothing for them', async () => {

@@ -33,7 +33,7 @@ export class AttachmentPageDto extends PageMetaDto {
 
 /** Swagger only: the multipart body of an upload. */
 export class UploadAttachmentDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'One file per request' })
+  @ApiProperty({ type: 'string', format: 'binary', description: 'One file per request; any other field (text or file) is refused with 422 naming it' })
   file: unknown;
 }
 
