@@ -45,26 +45,28 @@ const MARKUP: [RegExp, string][] = [
  */
 export function detectContentType(recognised: string | undefined, head: Uint8Array, declared?: string): string {
   if (recognised) return recognised;
-  if (!isText(head)) return OCTET_STREAM;
-  const start = new TextDecoder('utf-8').decode(head).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const text = asText(head);
+  if (text === null) return OCTET_STREAM;
+  const start = text.replace(/^\uFEFF/, '').trimStart().toLowerCase();
   for (const [pattern, type] of MARKUP) if (pattern.test(start)) return type;
   const label = declared?.split(';')[0]!.trim().toLowerCase() ?? '';
   return PASSIVE_TEXT_TYPES.has(label) ? label : TEXT_PLAIN;
 }
 
 /**
- * Text: valid UTF-8 (a sequence cut at the end of the sample is fine) without control bytes other
- * than tab, line feed, form feed and carriage return (NUL, ESC, DEL… mark a binary format).
+ * The sample as text, or null when it is not: control bytes other than tab, line feed, form feed
+ * and carriage return (NUL, ESC, DEL… mark a binary format), or invalid UTF-8 (a sequence cut at
+ * the end of the sample is fine). The byte loop comes first: it stops at once on most binaries.
  */
-function isText(head: Uint8Array): boolean {
-  for (const byte of head) {
-    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d) || byte === 0x7f) return false;
+function asText(head: Uint8Array): string | null {
+  for (let i = 0; i < head.length; i += 1) {
+    const byte = head[i]!;
+    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d) || byte === 0x7f) return null;
   }
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-    return true;
+    return new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
   } catch {
-    return false;
+    return null;
   }
 }
 
