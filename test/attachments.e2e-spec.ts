@@ -465,13 +465,20 @@ describe('attachments', () => {
       expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
     });
 
-    it('still answers a second file part with 400 and keeps nothing, with or without a field after it', async () => {
+    it('still answers a second file part (an empty file input in another field too) with 400 and keeps nothing', async () => {
       const { messageId } = await messageOf(client);
       const before = await rowCount();
       const filesBefore = await filesUnder(t.config.uploadDir);
       const path = `/api/v1/messages/${messageId}/attachments`;
       const two = await t.http.post(path).set(client.auth).attach('file', PNG, 'one.png').attach('file', PNG, 'two.png').field('foo', 'bar').expect(400);
       expect(two.body).toMatchObject({ status_code: 400, error: 'bad_request' });
+      // An empty file input in another field (filename="") is a file part too: a second one, either side of the file.
+      const part = (name: string, filename: string, content: string) =>
+        `--XB\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n${content}\r\n`;
+      for (const body of [`${part('extra', '', '')}${part('file', 'a.txt', 'hello')}--XB--\r\n`, `${part('file', 'a.txt', 'hello')}${part('extra', '', '')}--XB--\r\n`]) {
+        const empty = await t.http.post(path).set(client.auth).set('Content-Type', 'multipart/form-data; boundary=XB').send(body).expect(400);
+        expect(empty.body).toMatchObject({ status_code: 400, error: 'bad_request' });
+      }
       expect(await rowCount()).toBe(before);
       expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
     });
