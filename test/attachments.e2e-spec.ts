@@ -167,6 +167,43 @@ describe('attachments', () => {
     expect((await download(client, svg.body.id).expect(200)).headers['content-disposition']).toMatch(/^attachment;/);
   });
 
+  it('keeps the declared type of a passive text file, and never calls bytes that are not text text/plain', async () => {
+    const { messageId } = await messageOf(client);
+    const json = await upload(client, `messages/${messageId}`, Buffer.from('{"order": 5, "items": []}\n'), 'd.json', 'application/json').expect(201);
+    expect(json.body.content_type).toBe('application/json');
+    const jsonFile = await download(client, json.body.id).expect(200);
+    expect(jsonFile.headers['content-type']).toBe('application/json');
+    expect(jsonFile.headers['content-disposition']).toBe('inline; filename=d.json');
+
+    const csv = await upload(client, `messages/${messageId}`, Buffer.from('id,total\n1,5.00\n'), 'orders.csv', 'text/csv').expect(201);
+    expect(csv.body.content_type).toBe('text/csv');
+    expect((await download(client, csv.body.id).expect(200)).headers['content-type']).toBe('text/csv; charset=utf-8');
+
+    const { messageId: second } = await messageOf(client);
+    const ones = await upload(client, `messages/${second}`, Buffer.alloc(64, 0x01), 'blob.bin', 'application/octet-stream').expect(201);
+    expect(ones.body.content_type).toBe('application/octet-stream');
+    expect((await download(client, ones.body.id).expect(200)).headers['content-disposition']).toBe('attachment; filename=blob.bin');
+    // Labelled as text, still not text.
+    const labelled = await upload(client, `messages/${second}`, Buffer.alloc(64, 0x01), 'blob.txt', 'text/plain').expect(201);
+    expect(labelled.body.content_type).toBe('application/octet-stream');
+
+    const pdf = await upload(client, `messages/${second}`, Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1'), 'invoice.pdf', 'application/pdf').expect(201);
+    expect(pdf.body.content_type).toBe('application/pdf');
+  });
+
+  it('keeps no declared type a browser would render or run', async () => {
+    const { messageId } = await messageOf(client);
+    // A page labelled as JSON is a page, and downloads.
+    const page = await upload(client, `messages/${messageId}`, HTML, 'd.json', 'application/json').expect(201);
+    expect(page.body.content_type).toBe('text/html');
+    expect((await download(client, page.body.id).expect(200)).headers['content-disposition']).toMatch(/^attachment;/);
+    // Plain text labelled as a page or a script is plain text.
+    const asHtml = await upload(client, `messages/${messageId}`, Buffer.from('just words'), 'a.txt', 'text/html').expect(201);
+    expect(asHtml.body.content_type).toBe('text/plain');
+    const asScript = await upload(client, `messages/${messageId}`, Buffer.from('alert(1)'), 'a.txt', 'text/javascript').expect(201);
+    expect(asScript.body.content_type).toBe('text/plain');
+  });
+
   it('recognises an Office document whose telling entry lies deep in the archive', async () => {
     const { messageId } = await messageOf(client);
     const types = Buffer.from(
@@ -333,7 +370,7 @@ describe('attachments', () => {
 
   it('refuses requests without a file, or not multipart', async () => {
     const { messageId } = await messageOf(client);
-    const noFile = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).field('note', 'hello').expect(422);
+    const noFile = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).field('file', 'hello').expect(422);
     expect(noFile.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'file', problems: ['required'] }] });
     const wrongField = await t.http.post(`/api/v1/messages/${messageId}/attachments`).set(client.auth).attach('upload', PNG, 'x.png').expect(422);
     expect(wrongField.body.error).toBe('validation_failed');
@@ -364,6 +401,87 @@ describe('attachments', () => {
     expect(two.body).toMatchObject({ status_code: 400, error: 'bad_request' });
     expect(await rowCount()).toBe(before);
     expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+  });
+
+  describe('refuses fields other than file, as JSON bodies refuse unknown fields', () => {
+    const unknownFoo = { field: 'foo', problems: ['property foo should not exist'] };
+
+    /** Each multipart route, as `[name, path]` for the caller (the client; an agent for notes). */
+    async function routes(): Promise<[string, string, SignedInUser][]> {
+      const { ticketId, messageId } = await messageOf(client);
+      return [
+        ['a message', `/api/v1/messages/${messageId}/attachments`, client],
+        ['a note', `/api/v1/notes/${await noteOn(ticketId)}/attachments`, agent],
+        ['a ticket', `/api/v1/tickets/${ticketId}/attachments`, client],
+        ['a coming message (?for=message)', `/api/v1/tickets/${ticketId}/attachments?for=message`, client],
+      ];
+    }
+
+    it('answers 422 naming the field, in the shape a JSON body gets', async () => {
+      const { ticketId } = await messageOf(client);
+      const json = await t.http.post(`/api/v1/tickets/${ticketId}/messages`).set(client.auth).send({ content: 'hi', foo: 'bar' }).expect(422);
+      expect(json.body.details).toEqual([unknownFoo]);
+
+      const res = await t.http.post(`/api/v1/tickets/${ticketId}/attachments`).set(client.auth).attach('file', PNG, 'a.png').field('foo', 'bar').expect(422);
+      expect(res.body).toEqual({ status_code: 422, error: 'validation_failed', message: expect.any(String), details: [unknownFoo], request_id: res.headers['x-request-id'] });
+    });
+
+    it.each([
+      ['after the file', (r: ReturnType<typeof t.http.post>, bytes: Buffer) => r.attach('file', bytes, 'a.bin').field('foo', 'bar')],
+      ['before the file', (r: ReturnType<typeof t.http.post>, bytes: Buffer) => r.field('foo', 'bar').attach('file', bytes, 'a.bin')],
+    ])('refuses a field %s on every upload route and keeps neither a row nor a file', async (_, build) => {
+      for (const [name, path, who] of await routes()) {
+        const before = await rowCount();
+        const filesBefore = await filesUnder(t.config.uploadDir);
+        // Near the size limit: a field after it may be parsed while the file is still being written.
+        const bytes = randomBytes(t.config.uploadMaxBytes - 1024);
+        const res = await build(t.http.post(path).set(who.auth), bytes);
+        expect([name, res.status, res.body.details]).toEqual([name, 422, [unknownFoo]]);
+        expect(await rowCount()).toBe(before);
+        expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+        // The same upload without the field is taken.
+        const ok = await t.http.post(path).set(who.auth).attach('file', bytes, 'a.bin');
+        expect([name, ok.status]).toEqual([name, 201]);
+      }
+    });
+
+    it('names every unknown field, and the missing file when none came', async () => {
+      const { messageId } = await messageOf(client);
+      const path = `/api/v1/messages/${messageId}/attachments`;
+      const before = await rowCount();
+      const filesBefore = await filesUnder(t.config.uploadDir);
+
+      const two = await t.http.post(path).set(client.auth).attach('file', PNG, 'a.png').field('foo', 'bar').field('bar', 'baz').expect(422);
+      expect(two.body.details).toEqual([unknownFoo, { field: 'bar', problems: ['property bar should not exist'] }]);
+      const noFile = await t.http.post(path).set(client.auth).field('foo', 'bar').expect(422);
+      expect(noFile.body.details).toEqual([unknownFoo, { field: 'file', problems: ['required'] }]);
+      // A file in another field is a field the upload does not take.
+      const otherFile = await t.http.post(path).set(client.auth).attach('upload', PNG, 'a.png').expect(422);
+      expect(otherFile.body.details).toEqual([{ field: 'upload', problems: ['property upload should not exist'] }, { field: 'file', problems: ['required'] }]);
+      const fieldThenOtherFile = await t.http.post(path).set(client.auth).field('foo', 'bar').attach('upload', PNG, 'a.png').expect(422);
+      expect(fieldThenOtherFile.body.details).toEqual([unknownFoo, { field: 'upload', problems: ['property upload should not exist'] }, { field: 'file', problems: ['required'] }]);
+
+      expect(await rowCount()).toBe(before);
+      expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+    });
+
+    it('still answers a second file part (an empty file input in another field too) with 400 and keeps nothing', async () => {
+      const { messageId } = await messageOf(client);
+      const before = await rowCount();
+      const filesBefore = await filesUnder(t.config.uploadDir);
+      const path = `/api/v1/messages/${messageId}/attachments`;
+      const two = await t.http.post(path).set(client.auth).attach('file', PNG, 'one.png').attach('file', PNG, 'two.png').field('foo', 'bar').expect(400);
+      expect(two.body).toMatchObject({ status_code: 400, error: 'bad_request' });
+      // An empty file input in another field (filename="") is a file part too: a second one, either side of the file.
+      const part = (name: string, filename: string, content: string) =>
+        `--XB\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n${content}\r\n`;
+      for (const body of [`${part('extra', '', '')}${part('file', 'a.txt', 'hello')}--XB--\r\n`, `${part('file', 'a.txt', 'hello')}${part('extra', '', '')}--XB--\r\n`]) {
+        const empty = await t.http.post(path).set(client.auth).set('Content-Type', 'multipart/form-data; boundary=XB').send(body).expect(400);
+        expect(empty.body).toMatchObject({ status_code: 400, error: 'bad_request' });
+      }
+      expect(await rowCount()).toBe(before);
+      expect(await filesUnder(t.config.uploadDir)).toEqual(filesBefore);
+    });
   });
 
   it('hides another customer’s files with 404 and stores nothing for them', async () => {

@@ -114,7 +114,7 @@ describe('ticket attachments and single deletes', () => {
       const before = await rowCount();
       const tooBig = await upload(client, `tickets/${ticketId}`, randomBytes(t.config.uploadMaxBytes + 1), 'big.bin').expect(413);
       expect(tooBig.body).toMatchObject({ status_code: 413, error: 'payload_too_large' });
-      const noFile = await t.http.post(`/api/v1/tickets/${ticketId}/attachments`).set(client.auth).field('other', 'x').expect(422);
+      const noFile = await t.http.post(`/api/v1/tickets/${ticketId}/attachments`).set(client.auth).field('file', 'x').expect(422);
       expect(noFile.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'file', problems: ['required'] }] });
       await t.http.post(`/api/v1/tickets/${ticketId}/attachments`).set(client.auth).send({ file: 'aGVsbG8=' }).expect(415);
       await t.http.post(`/api/v1/tickets/${ticketId}/attachments`).attach('file', PNG, 'x.png').expect(401);

@@ -16,7 +16,7 @@ export interface StoredFile {
   key: string;
   size: number;
   sha256: string;
-  /** Detected from the bytes, never taken from the sender. */
+  /** Decided by the bytes (`detectContentType`): the sender's label counts only for passive text. */
   contentType: string;
 }
 
@@ -55,10 +55,11 @@ export class AttachmentStorage implements OnModuleInit {
 
   /**
    * Streams `source` into a new temporary file, hashing and counting as it goes (never more than
-   * a chunk in memory), flushes it, detects its type, and moves it into place under a new random
+   * a chunk in memory), flushes it, detects its type (`declaredType`, the type the sender gave,
+   * is kept only where `detectContentType` allows), and moves it into place under a new random
    * key. Past `maxBytes` it fails at once with 413. On any failure the partial file is removed.
    */
-  async accept(source: Readable, maxBytes: number): Promise<StoredFile> {
+  async accept(source: Readable, maxBytes: number, declaredType?: string): Promise<StoredFile> {
     const tempPath = join(this.tempDir, randomBytes(16).toString('hex'));
     const meter = new MeteringTransform(maxBytes);
     try {
@@ -66,7 +67,7 @@ export class AttachmentStorage implements OnModuleInit {
       // The whole file, not just its head: Office documents are ZIPs told apart by entries that
       // may sit far into the archive.
       const recognised = await fileTypeFromFile(tempPath);
-      const contentType = detectContentType(recognised?.mime, meter.head());
+      const contentType = detectContentType(recognised?.mime, meter.head(), declaredType);
       return { key: await this.keep(tempPath), size: meter.size, sha256: meter.hash.digest('hex'), contentType };
     } catch (error) {
       await rm(tempPath, { force: true });

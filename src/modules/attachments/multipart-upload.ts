@@ -14,8 +14,21 @@ const FIELD = 'file';
 /** Room for multipart boundaries and part headers above the file itself. */
 const MULTIPART_SLACK = 64 * 1024;
 
-const fileRequired = () =>
-  new AppError(ErrorCode.VALIDATION_FAILED, `The multipart field "${FIELD}" with a file is required`, [{ field: FIELD, problems: ['required'] }]);
+const FILE_REQUIRED = { field: FIELD, problems: ['required'] };
+const fileRequired = () => new AppError(ErrorCode.VALIDATION_FAILED, `The multipart field "${FIELD}" with a file is required`, [FILE_REQUIRED]);
+
+/**
+ * Fields other than `file` are refused, as unknown fields of a JSON body are: 422 naming each
+ * (with the problem text JSON bodies get), and `file` too when no file had come by then.
+ */
+const unknownFields = (names: string[], fileMissing: boolean) =>
+  new AppError(ErrorCode.VALIDATION_FAILED, `An upload takes one file in the multipart field "${FIELD}" and no other field`, [
+    ...names.map((name) => ({ field: name, problems: [`property ${name} should not exist`] })),
+    ...(fileMissing ? [FILE_REQUIRED] : []),
+  ]);
+
+/** The text fields multer collected (by their top-level name) that an upload does not take. */
+const textFieldsOf = (body: UploadBody): string[] => Object.keys(body.body ?? {}).filter((name) => name !== FIELD);
 const cutOff = () => new AppError(ErrorCode.BAD_REQUEST, 'The upload was cut off');
 
 /**
@@ -24,6 +37,8 @@ const cutOff = () => new AppError(ErrorCode.BAD_REQUEST, 'The upload was cut off
  */
 interface UploadBody extends PassThrough {
   headers: IncomingHttpHeaders;
+  /** The text fields so far, set by multer. */
+  body?: Record<string, unknown>;
   /** Set by multer once the file is stored. */
   file?: Express.Multer.File & StoredFile;
   /** The storage engine's work on the file, so the answer can wait until it has settled. */
@@ -38,7 +53,7 @@ class AttachmentStorageEngine implements StorageEngine {
   ) {}
 
   _handleFile(req: Request, file: Express.Multer.File, done: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
-    const storing = this.storage.accept(file.stream, this.maxBytes);
+    const storing = this.storage.accept(file.stream, this.maxBytes, file.mimetype);
     (req as unknown as UploadBody).storing = storing;
     storing.then((stored) => done(null, stored), done);
   }
@@ -58,13 +73,23 @@ export class MultipartUpload {
   private readonly maxBytes: number;
   private readonly parse: RequestHandler;
 
-  constructor(storage: AttachmentStorage, config: AppConfig) {
+  constructor(
+    private readonly storage: AttachmentStorage,
+    config: AppConfig,
+  ) {
     this.maxBytes = config.uploadMaxBytes;
     const options: multer.Options & { streamHandler: (body: UploadBody, parser: Writable) => void } = {
       storage: new AttachmentStorageEngine(storage, this.maxBytes),
       // No fileSize here: the storage engine's meter fails the file at the first byte over the
       // limit (413), where multer's limit would cut the file at the limit, store it, then remove it.
       limits: { files: 1, fields: 20, fieldSize: 4096, parts: 30 },
+      // A text field before the file refuses the upload before a byte of the file is read; one
+      // after it is caught once the body is parsed (receive), and the stored file removed.
+      fileFilter: (body, _file, accept) => {
+        const unknown = textFieldsOf(body as unknown as UploadBody);
+        if (unknown.length > 0) accept(unknownFields(unknown, false));
+        else accept(null, true);
+      },
       // The name as sent, in UTF-8 and with any folders: cleanFilename keeps the last segment (and
       // turns "..", which multer would otherwise take for "no file", into a usable name).
       defParamCharset: 'utf8',
@@ -106,9 +131,15 @@ export class MultipartUpload {
         req.off('close', hungUp);
         req.unpipe(body);
         body.destroy();
-        void Promise.allSettled([body.storing]).then(() => {
-          if (error) return reject(this.refuse(req, res, this.toAppError(error)));
+        void Promise.allSettled([body.storing]).then(async () => {
+          if (error) return reject(this.refuse(req, res, this.toAppError(error, body)));
           req.resume(); // anything after the final boundary
+          const unknown = textFieldsOf(body);
+          if (unknown.length > 0) {
+            // The file came first and is stored by now: it goes before the refusal is answered.
+            if (body.file) await this.storage.remove([body.file.key]);
+            return reject(unknownFields(unknown, !body.file));
+          }
           if (!body.file) return reject(fileRequired());
           const { key, size, sha256, contentType, originalname } = body.file;
           resolve({ key, size, sha256, contentType, filename: originalname });
@@ -123,10 +154,11 @@ export class MultipartUpload {
     return error;
   }
 
-  private toAppError(error: unknown): unknown {
+  private toAppError(error: unknown, body: UploadBody): unknown {
     if (error instanceof AppError) return error;
     if (error instanceof MulterError) {
-      if (error.code === 'LIMIT_UNEXPECTED_FILE') return fileRequired();
+      // A file in a field other than `file`: an unknown field too (with the text fields before it).
+      if (error.code === 'LIMIT_UNEXPECTED_FILE') return unknownFields([...new Set([...textFieldsOf(body), error.field ?? ''])], !body.storing);
       return new AppError(ErrorCode.BAD_REQUEST, `The multipart body is not accepted: ${error.message}`);
     }
     // A storage fault (a full disk, say) stays a logged 500; anything else is the body's fault.

@@ -19,8 +19,16 @@ const ACTIVE_TYPES = new Set([
 ]);
 const ACTIVE_EXTENSIONS = new Set(['html', 'htm', 'shtml', 'xhtml', 'xht', 'svg', 'svgz', 'xml', 'xsl', 'xslt', 'js', 'mjs', 'cjs', 'swf']);
 
+/**
+ * Text types a sender's label is kept for, when the bytes are text and look like no markup: a
+ * browser given one of these (with nosniff) shows it as text or saves it, and never renders or
+ * runs it. XML is not here: a browser renders XML, and XHTML inside it runs; XML is recognised
+ * from its bytes (the `<?xml` declaration) as application/xml, an alias of text/xml (RFC 7303).
+ */
+const PASSIVE_TEXT_TYPES = new Set([TEXT_PLAIN, 'application/json', 'text/csv', 'text/tab-separated-values', 'text/markdown']);
+
 /** Shown in the browser when asked to (previews); everything else downloads. */
-const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp', 'application/pdf', TEXT_PLAIN]);
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp', 'application/pdf', ...PASSIVE_TEXT_TYPES]);
 
 const MARKUP: [RegExp, string][] = [
   [/<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<script[\s>]|<iframe[\s>]|<meta[\s>]|<a\s+href/, 'text/html'],
@@ -29,26 +37,36 @@ const MARKUP: [RegExp, string][] = [
 ];
 
 /**
- * The content type of an upload, from its bytes only: what `file-type` recognised by magic
- * numbers; otherwise, for text, markup a browser would render (HTML, SVG, XML) or plain text;
- * otherwise an opaque binary. What the client declared is never used.
+ * The content type of an upload, decided by its bytes so that a sender cannot label a page as a
+ * picture: what `file-type` recognised by magic numbers; else, for text, markup a browser would
+ * render (HTML, SVG, XML), then the declared type when it is a passive text type (JSON, CSV,
+ * Markdown…), then plain text; anything else (control bytes, invalid UTF-8) is an opaque binary.
+ * `head` is the first SNIFF_BYTES of the file; `declared` is the part's Content-Type, if any.
  */
-export function detectContentType(recognised: string | undefined, head: Uint8Array): string {
+export function detectContentType(recognised: string | undefined, head: Uint8Array, declared?: string): string {
   if (recognised) return recognised;
-  if (!isText(head)) return OCTET_STREAM;
-  const start = new TextDecoder('utf-8').decode(head).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const text = asText(head);
+  if (text === null) return OCTET_STREAM;
+  const start = text.replace(/^\uFEFF/, '').trimStart().toLowerCase();
   for (const [pattern, type] of MARKUP) if (pattern.test(start)) return type;
-  return TEXT_PLAIN;
+  const label = declared?.split(';')[0]!.trim().toLowerCase() ?? '';
+  return PASSIVE_TEXT_TYPES.has(label) ? label : TEXT_PLAIN;
 }
 
-/** Text: no NUL bytes and valid UTF-8 (a sequence cut at the end of the sample is fine). */
-function isText(head: Uint8Array): boolean {
-  if (head.includes(0)) return false;
+/**
+ * The sample as text, or null when it is not: control bytes other than tab, line feed, form feed
+ * and carriage return (NUL, ESC, DEL… mark a binary format), or invalid UTF-8 (a sequence cut at
+ * the end of the sample is fine). The byte loop comes first: it stops at once on most binaries.
+ */
+function asText(head: Uint8Array): string | null {
+  for (let i = 0; i < head.length; i += 1) {
+    const byte = head[i]!;
+    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0c && byte !== 0x0d) || byte === 0x7f) return null;
+  }
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
-    return true;
+    return new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -9,7 +9,13 @@ export class AttachmentResponseDto {
   @ApiProperty() id: number;
   @ApiProperty({ description: 'The uploaded name, cleaned: no folders, no control characters, at most 255 bytes' })
   filename: string;
-  @ApiProperty({ description: 'Detected from the bytes, not taken from the upload', example: 'image/png' })
+  @ApiProperty({
+    description:
+      'Decided by the bytes: a format recognised by its magic numbers; else, for text, text/html, image/svg+xml or application/xml ' +
+      'for such markup, the declared type when it is application/json, text/csv, text/tab-separated-values or text/markdown, ' +
+      'else text/plain; application/octet-stream for bytes that are not text. A declared type a browser would render or run is never kept.',
+    example: 'image/png',
+  })
   content_type: string;
   @ApiProperty({ description: 'Bytes' }) size: number;
   @ApiProperty({ description: 'Hex SHA-256 of the bytes' }) sha256: string;
@@ -27,7 +33,7 @@ export class AttachmentPageDto extends PageMetaDto {
 
 /** Swagger only: the multipart body of an upload. */
 export class UploadAttachmentDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'One file per request' })
+  @ApiProperty({ type: 'string', format: 'binary', description: 'One file per request; any other field (text or file) is refused with 422 naming it' })
   file: unknown;
 }
 
