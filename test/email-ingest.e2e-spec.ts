@@ -212,7 +212,7 @@ describe('E-mail: a polled IMAP mailbox becomes tickets and replies', () => {
     expect(status.body.mailboxes[0].skipped_by_reason).toMatchObject({ auto_submitted: 1, autoreply_header: 1, mailer_daemon: 2, precedence: 1, own_address: 1 });
   });
 
-  it('stores both attachments of a mail, and an inline image, on the new ticket', async () => {
+  it('stores the attachments of a mail, and an inline image, on the new ticket', async () => {
     const from = unique('files');
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da6364f8ff3f0005fe02fea7d605bb0000000049454e44ae426082', 'hex');
     await imap.append(
@@ -224,6 +224,8 @@ describe('E-mail: a polled IMAP mailbox becomes tickets and replies', () => {
         attachments: [
           { filename: 'report.pdf', content: Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') },
           { filename: 'notes.txt', content: 'line one\nline two\n' },
+          // Its declared type is kept, as an upload's would be.
+          { filename: 'order.json', content: '{"order": 42}\n', contentType: 'application/json' },
           { filename: 'shot.png', content: png, cid: 'shot@x' },
         ],
       }),
@@ -235,6 +237,7 @@ describe('E-mail: a polled IMAP mailbox becomes tickets and replies', () => {
     const files = await t.http.get(`/api/v1/attachments/ticket/${ticket.id}`).set(agent.auth).expect(200);
     expect(files.body.items.map((f: { filename: string; content_type: string }) => [f.filename, f.content_type]).sort()).toEqual([
       ['notes.txt', 'text/plain'],
+      ['order.json', 'application/json'],
       ['report.pdf', 'application/pdf'],
       ['shot.png', 'image/png'],
     ]);

@@ -115,12 +115,13 @@ export class AttachmentsService {
 
   /**
    * Puts bytes that arrived some other way than an upload (a mail's attachments) into storage, with
-   * the uploads' size rule and type detection. Null when over the size limit. Attach the result in
-   * a transaction with `attachStored`, or drop it with `discardFiles`.
+   * the uploads' size rule and type detection (`declaredType`: the type the sender gave, kept where
+   * an upload's would be). Null when over the size limit. Attach the result in a transaction with
+   * `attachStored`, or drop it with `discardFiles`.
    */
-  async storeBytes(content: Buffer, filename: string | null): Promise<ReceivedFile | null> {
+  async storeBytes(content: Buffer, filename: string | null, declaredType?: string): Promise<ReceivedFile | null> {
     if (content.length > this.config.uploadMaxBytes) return null;
-    return { ...(await this.storage.accept(Readable.from([content]), this.config.uploadMaxBytes)), filename };
+    return { ...(await this.storage.accept(Readable.from([content]), this.config.uploadMaxBytes, declaredType)), filename };
   }
 
   /**

@@ -339,7 +339,8 @@ export class EmailIngestService implements OnApplicationShutdown {
         this.logger.warn({ messageId: mail.messageId, kept: stored.length }, 'A mail had more attachments than UPLOAD_MAX_FILES; the rest were not kept');
         break;
       }
-      const received = await this.attachments.storeBytes(file.content, file.filename ?? (file.cid ? `${file.cid.replace(/[^\w.-]/g, '_')}` : null));
+      const filename = file.filename ?? (file.cid ? `${file.cid.replace(/[^\w.-]/g, '_')}` : null);
+      const received = await this.attachments.storeBytes(file.content, filename, file.contentType ?? undefined);
       if (received) stored.push(received);
       else this.logger.warn({ messageId: mail.messageId, filename: file.filename, size: file.content.length }, 'A mail attachment over UPLOAD_MAX_BYTES was not kept');
     }

@@ -8,6 +8,8 @@ export interface MailFile {
   content: Buffer;
   /** The Content-ID an HTML body refers to as `cid:…`; null for plain attachments. */
   cid: string | null;
+  /** The type the sender's mail gave the part (kept only where the upload rules keep a declared type). */
+  contentType: string | null;
 }
 
 /** What the e-mail channel needs of a mail, decoded. */
@@ -55,6 +57,7 @@ export async function readMail(raw: Buffer): Promise<ReadMail> {
       filename: file.filename ?? null,
       content: file.content,
       cid: file.contentDisposition === 'inline' || file.related ? (file.cid ?? null) : null,
+      contentType: file.contentType ?? null,
     })),
   };
 }
