@@ -188,6 +188,14 @@ describe('E-mail: a polled IMAP mailbox becomes tickets and replies', () => {
     const [, followUp] = await ticketsFrom(t, from);
     expect(followUp).toMatchObject({ status: 'open', follows_ticket_id: old.id, description: 'It is back' });
     expect(await messagesOn(t, old.id)).toHaveLength(0);
+    // Agents and the customer see the link in the ticket itself, as in the list.
+    const agent = await signedIn(t, { role: 'agent' });
+    expect((await t.http.get(`/api/v1/tickets/${followUp.id}`).set(agent.auth).expect(200)).body).toMatchObject({ follows_ticket_id: old.id });
+    const listed = (await t.http.get(`/api/v1/tickets?client_id=${followUp.client_id}`).set(agent.auth).expect(200)).body.items;
+    expect(listed.map((ticket: { id: number; follows_ticket_id: number | null }) => [ticket.id, ticket.follows_ticket_id])).toEqual([
+      [followUp.id, old.id],
+      [old.id, null],
+    ]);
   });
 
   it('makes no ticket and no answer for auto-replies, bounces, list mail and our own mail, and counts each reason', async () => {

@@ -87,6 +87,10 @@ export class TicketEntity {
   @Column({ type: 'integer', nullable: true })
   suggestedQueueId: number | null;
 
+  /** The earlier ticket this one continues (a reply by mail to a ticket closed long ago, or to a visitor's chat). */
+  @Column({ type: 'integer', nullable: true })
+  followsTicketId: number | null;
+
   /** The visitor session (a chat without an account) the ticket was opened with; only that session's token sees it as a visitor. */
   @Column({ type: 'integer', nullable: true })
   visitorSessionId: number | null;

@@ -120,7 +120,7 @@ const assignableSql = (user: string) => `${user}.is_active AND (${user}.role = '
 /** The columns of a ticket row for the hand-written hot-path queries (list, create, read by id). */
 const TICKET_COLUMNS = `t.id, t.title, t.description, t.status, t.priority, t.category, t.queue_id, t.client_id, t.agent_id,
   t.source, t.bot_state, t.frt_deadline, t.ttr_deadline, t.first_response_at, t.resolved_at, t.closed_at, t.created_at, t.updated_at,
-  t.suggested_category, t.suggested_queue_id, t.custom_fields, t.visitor_session_id, ${visitorSql('t')} AS visitor`;
+  t.suggested_category, t.suggested_queue_id, t.custom_fields, t.follows_ticket_id, t.visitor_session_id, ${visitorSql('t')} AS visitor`;
 
 interface TicketRow {
   id: number;
@@ -144,6 +144,7 @@ interface TicketRow {
   suggested_category: string | null;
   suggested_queue_id: number | null;
   custom_fields: CustomFieldValues;
+  follows_ticket_id: number | null;
   visitor_session_id: number | null;
   visitor: TicketVisitorFacts | null;
 }
@@ -171,6 +172,7 @@ function toEntity(row: TicketRow): TicketEntity {
     suggestedCategory: row.suggested_category,
     suggestedQueueId: row.suggested_queue_id,
     customFields: row.custom_fields,
+    followsTicketId: row.follows_ticket_id ?? null,
     visitorSessionId: row.visitor_session_id ?? null,
     visitor: row.visitor ?? null,
   });

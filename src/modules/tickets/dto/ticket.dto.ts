@@ -127,6 +127,12 @@ export class TicketResponseDto {
   suggested_queue_id: number | null;
   @ApiProperty(CUSTOM_FIELDS_DOC) custom_fields: CustomFieldValues;
   @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The earlier ticket this one continues: a mail reply to a ticket closed more than 7 days ago, or to a chat without an account, opens a new ticket linked to it',
+  })
+  follows_ticket_id: number | null;
+  @ApiProperty({
     type: TicketVisitorDto,
     nullable: true,
     description: 'Set when the ticket was opened in a chat without an account: the name given and whether the e-mail address is proven (agents only; null for customers and for tickets opened otherwise)',
@@ -171,6 +177,7 @@ export function toTicketResponse(ticket: TicketEntity, sla: SlaViewer): TicketRe
     suggested_category: ticket.suggestedCategory,
     suggested_queue_id: ticket.suggestedQueueId,
     custom_fields: ticket.customFields,
+    follows_ticket_id: ticket.followsTicketId,
     visitor: toVisitor(ticket.visitor),
   };
   return { ...response, sla: sla(response) };
@@ -211,6 +218,7 @@ export function toTicketResponseFromRecord(r: TicketRecord, sla: SlaViewer): Tic
     suggested_category: r.suggested_category,
     suggested_queue_id: r.suggested_queue_id,
     custom_fields: r.custom_fields,
+    follows_ticket_id: r.follows_ticket_id,
     visitor: toVisitor(r.visitor),
   };
   return { ...response, sla: sla(response) };
