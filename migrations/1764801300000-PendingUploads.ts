@@ -8,12 +8,16 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export class PendingUploads1764801300000 implements MigrationInterface {
   name = 'PendingUploads1764801300000';
+  // Each statement on its own, so no lock on a large `attachments` is held across a scan: the
+  // column takes a constant default (no rewrite), the check binds new rows (every existing row is
+  // not pending: nothing to validate), and the index is built without blocking writes.
+  transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE attachments ADD COLUMN pending boolean NOT NULL DEFAULT false`);
     // A pending upload waits on a ticket; once on a message or a note it is no longer pending.
-    await q.query(`ALTER TABLE attachments ADD CONSTRAINT attachments_pending_check CHECK (NOT pending OR ticket_id IS NOT NULL)`);
-    await q.query(`CREATE INDEX attachments_pending_idx ON attachments (created_at) WHERE pending`);
+    await q.query(`ALTER TABLE attachments ADD CONSTRAINT attachments_pending_check CHECK (NOT pending OR ticket_id IS NOT NULL) NOT VALID`);
+    await q.query(`CREATE INDEX CONCURRENTLY attachments_pending_idx ON attachments (created_at) WHERE pending`);
   }
 
   async down(q: QueryRunner): Promise<void> {
