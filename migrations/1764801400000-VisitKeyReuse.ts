@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Visit keys are checked for reuse, as refresh tokens are under rotation (RFC 6819 5.2.2.3): each
  * visitor session keeps, beside its current key's SHA-256, the one the last renewal replaced and
- * when. That key again within a few seconds is a retried renewal (answered alike); later, or any
+ * when. That key again within a short window is a retried renewal (answered alike); later, or any
  * older key of the visit, means the key was copied, and the visit ends. Hashes only, as before.
  * The check binds new writes (existing rows have neither column: nothing to validate, no scan).
  */

@@ -246,7 +246,7 @@ describe('visitor chat (a name and an e-mail address, no password)', () => {
   });
 
   /** The visitor is back later: the visit's last renewal is moved back past the grace window for a retry (seconds). */
-  const laterOn = (visitId: number) => t.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '1 minute' WHERE id = $1`, [visitId]);
+  const laterOn = (visitId: number) => t.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '3 minutes' WHERE id = $1`, [visitId]);
   const withoutRequestId = ({ request_id: _id, ...body }: Record<string, unknown>) => body;
   const disconnected = (socket: { once(event: 'disconnect', listener: () => void): unknown }) => new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
 
@@ -397,7 +397,7 @@ describe('a visit over two instances', () => {
     const thiefOnA = await open(a, thief.access_token);
     const closed = new Promise<void>((resolve) => thiefOnA.once('disconnect', () => resolve()));
     // Later than a retry would come (seconds), the visitor's key reaches B.
-    await b.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '1 minute' WHERE id = $1`, [decodeJwtPayload(started.access_token).vis]);
+    await b.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '3 minutes' WHERE id = $1`, [decodeJwtPayload(started.access_token).vis]);
 
     await b.http.post('/api/v1/auth/visitor/renew').send({ visit_key: started.visit_key }).expect(401);
     await closed;

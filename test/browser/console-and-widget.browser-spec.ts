@@ -530,7 +530,7 @@ describe('the agent console and the customer widget in Chromium', () => {
 
       // Someone copied the key and renewed with it first; the widget's next renewal, with the key it holds, ends the visit.
       await t.http.post('/api/v1/auth/visitor/renew').send({ visit_key: after.visitKey }).expect(200);
-      await t.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '1 minute' WHERE id = $1`, [decodeJwtPayload(after.token).vis]);
+      await t.db.query(`UPDATE visitor_sessions SET key_rotated_at = key_rotated_at - interval '3 minutes' WHERE id = $1`, [decodeJwtPayload(after.token).vis]);
       await renewNow();
       await page.getByRole('button', { name: 'Chat with us' }).click();
       await page.getByRole('alert').filter({ hasText: 'Your chat session has ended.' }).waitFor(WAIT);

@@ -81,7 +81,7 @@ export class AuthController {
       'Keeps a chat without an account going past one token’s life, also when the visitor comes back after the token expired: the ' +
       'new token sees the same tickets, and the answer carries a new `visit_key` (the one sent no longer renews; earlier tokens ' +
       'work until they expire). 401 for an unknown or ended key, or once the address has a password (log in); 403 once ' +
-      'the visit is 30 days old (set a password with the mailed link). The key just replaced, sent again within 10 seconds (a retry ' +
+      'the visit is 30 days old (set a password with the mailed link). The key just replaced, sent again within 2 minutes (a retry ' +
       'whose answer was lost), is answered with a fresh token and the same new `visit_key`; later, or any older key of the visit, ' +
       'is taken as a copied key: the visit ends as by POST /auth/visitor/end, with the 401 of an unknown key. ' +
       'Counted against the writes per IP address (a key cannot be ' +

@@ -159,7 +159,7 @@ export class AuthService {
    * work until they expire.
    *
    * Keys are checked for reuse (domain/visit-key-rotation): the key just replaced, sent again within
-   * a few seconds, is a retry whose answer was lost and gets the same new key (and a fresh token);
+   * 2 minutes, is a retry whose answer was lost and gets the same new key (and a fresh token);
    * later, or any older key of the visit, means someone holds a copy, and the visit ends at once,
    * as by POST /auth/visitor/end (whoever renewed first, the thief or the visitor, loses it too),
    * with the same 401 as an unknown key.

@@ -18,13 +18,14 @@ const TAG_BYTES = 16;
 
 /**
  * How long after a rotation the key it replaced is still taken as a retry of that renewal rather
- * than as reuse: long enough for a response lost on the network to be retried (the widget retries
- * a renewal that got no answer at once), short enough that a copied key renewed later gives itself
- * away. Within it, the old key gets the same new key again: a thief inside these seconds shares the
- * visit's one chain of keys, and once either renews, the other's next renewal (with a key now
- * replaced) ends the visit.
+ * than as reuse: long enough for a response lost on the network to be retried, also by the widget's
+ * later tries (it retries a renewal that got no answer at once, then every 30 s: a visitor whose
+ * network dropped just as the answer came must not lose the chat), short enough that a copied key
+ * renewed later gives itself away. Within it, the old key gets the same new key again: a thief
+ * inside this window shares the visit's one chain of keys, and once either renews, the other's
+ * next renewal (with a key now replaced), past the window, ends the visit.
  */
-export const VISIT_KEY_RETRY_GRACE_MS = 10_000;
+export const VISIT_KEY_RETRY_GRACE_MS = 120_000;
 
 /** The SHA-256 stored for a key's secret (of its text, as stored since keys exist). */
 export function visitKeyHash(secret: string): Buffer {

@@ -148,7 +148,7 @@ export function start({ base, stylesheet, io }) {
   }
   /**
    * A renewal without the service's answer (the network, a 5xx from a proxy) may have renewed on the
-   * server all the same: the server takes the same key sent again within seconds as that renewal's
+   * server all the same: the server takes the same key sent again within 2 minutes as that renewal's
    * retry and answers with the same new key, but later as a copied key, and ends the visit. So such a
    * renewal is sent again at once, each waiting a few seconds at most; only then 'failed' (30 s on).
    */
