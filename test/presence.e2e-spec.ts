@@ -170,6 +170,16 @@ describe('agents online, two instances', () => {
     expect(await offline).toMatchObject({ user_id: roaming.user.id, online: false });
     expect(await onlineIds(b, watcher.auth)).toEqual([watcher.user.id]);
   });
+
+  it('tells the consoles an agent came online when its first connections open on A and B at once', async () => {
+    const watcher = await signedIn(a, { role: 'agent' });
+    const twin = await signedIn(a, { role: 'agent', name: 'Tess Twin' });
+    const watching = await open(a, watcher.token);
+    const cameOnline = next<{ user_id: number; online: boolean }>(watching, 'agent:presence', (e) => e.user_id === twin.user.id && e.online);
+    // Each handshake records its connection and then sees the other's: neither is alone, yet the consoles must hear of it.
+    await Promise.all([open(a, twin.token), open(b, twin.token)]);
+    expect(await cameOnline).toEqual({ user_id: twin.user.id, name: 'Tess Twin', online: true });
+  });
 });
 
 async function onlineIds(app: TestApp, auth: Record<string, string>): Promise<number[]> {

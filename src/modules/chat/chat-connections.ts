@@ -90,8 +90,8 @@ export class ChatConnections {
    * so waiting tickets may go to them now (live chats the bot handed over wait for exactly this; an
    * admin is a candidate only while online), and its `ticket:assigned` reaches this connection.
    * Every connection of an agent says so: two tabs opened at once would each see the other as the
-   * first. The other consoles hear `agent:presence` only of an agent's first connection over all
-   * instances (not of more tabs, nor of a reconnect while another connection holds).
+   * first. The other consoles hear `agent:presence` of an agent's first connection on an instance
+   * (not of more tabs there, nor of a reconnect while another connection there holds).
    */
   inRooms(user: AuthUser): void {
     if (isAgent(user)) this.events.publish('agent.available', { userId: user.id });

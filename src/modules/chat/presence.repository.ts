@@ -91,7 +91,7 @@ export class PresenceRepository {
               ON CONFLICT (${key}, instance_id) DO UPDATE SET connections = EXCLUDED.connections, seen_at = now()
               RETURNING ${key} AS id, xmax = 0 AS restored)
        SELECT u.id, u.name FROM written w JOIN users u ON u.id = w.id
-        WHERE $4 AND w.restored AND u.role IN ('agent', 'admin')
+        WHERE $4 AND w.restored AND u.role IN ('agent', 'admin') AND u.is_active
         ORDER BY u.id`,
       [instanceId, [...held.keys()], [...held.values()], holder === 'user'],
     );

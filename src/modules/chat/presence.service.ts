@@ -7,7 +7,7 @@ import { RealtimePublisher, rooms } from '#src/modules/chat/realtime.publisher.j
 
 const HEARTBEAT_MS = 20_000;
 
-/** A connection's place: `first` when the user held none on any instance (as far as this instance can tell). */
+/** A connection's place: `first` when the user held none on this instance. */
 export type Admission = 'first' | 'another' | 'refused';
 
 /**
@@ -52,8 +52,10 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
    * reconnect to this instance and a disconnect racing on another, at least one sees the other,
    * so an agent who moves between instances is never left announced offline. Handshakes racing on
    * two instances may therefore both be refused at the cap (never both admitted over it).
-   * `refused` when the cap is reached; `first` when it held no other connection here nor a
-   * confirmed one elsewhere. A database fault is thrown (no place taken).
+   * `refused` when the cap is reached; `first` when it held no other connection here: "online" is
+   * said again when the user is connected on another instance too (the consoles take a repeat as it
+   * is), because two first connections racing on two instances each see the other's row and would
+   * otherwise both keep quiet. A database fault is thrown (no place taken).
    */
   async admit(id: number, cap: number, holder: PresenceHolder = 'user'): Promise<Admission> {
     const held = this.connections[holder];
@@ -73,7 +75,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
       await this.release(id, holder);
       return 'refused';
     }
-    return position === 1 && elsewhere === 0 ? 'first' : 'another';
+    return position === 1 ? 'first' : 'another';
   }
 
   /**
