@@ -512,8 +512,8 @@ export class TicketsRepository {
    * with their active-ticket load (in `queueId` and in all), last assignment and presence.
    */
   async agentLoads(queueId: number | null, manager: EntityManager): Promise<AgentLoad[]> {
-    const rows: { agent_id: number; in_queue: number; total: number; last_assigned_at: Date | null; online: boolean }[] = await manager.query(
-      `SELECT u.id AS agent_id,
+    const rows: { agent_id: number; in_queue: number; total: number; last_assigned_at: Date | null; online: boolean; admin: boolean }[] = await manager.query(
+      `SELECT u.id AS agent_id, u.role = 'admin' AS admin,
               count(t.id) FILTER (WHERE t.queue_id IS NOT DISTINCT FROM $1)::int AS in_queue,
               count(t.id)::int AS total,
               (SELECT max(e.created_at) FROM ticket_events e
@@ -531,6 +531,7 @@ export class TicketsRepository {
       activeTotal: r.total,
       lastAssignedAt: r.last_assigned_at,
       online: r.online,
+      admin: r.admin,
     }));
   }
 
