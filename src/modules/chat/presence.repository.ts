@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-// Automatic assignment reads presence with the same staleness (TicketsRepository.agentLoads); it
-// stays defined there because tickets must not import chat (chat builds on tickets).
-import { PRESENCE_STALE_SECONDS } from '#src/modules/tickets/tickets.repository.js';
+// Automatic assignment reads presence with the same rule (TicketsRepository.agentLoads); it stays
+// defined there because tickets must not import chat (chat builds on tickets).
+import { onlineSql, PRESENCE_STALE_SECONDS } from '#src/modules/tickets/tickets.repository.js';
 
 /** Whose connections a row counts: an account's (a user id) or a visitor token's (a visitor session id). */
 export type PresenceHolder = 'user' | 'visitor';
@@ -53,11 +53,9 @@ export class PresenceRepository {
   async onlineAgents(afterId: number, limit: number): Promise<{ id: number; name: string; role: 'agent' | 'admin' }[]> {
     return this.db.query(
       `SELECT u.id, u.name, u.role FROM users u
-        WHERE u.role IN ('agent', 'admin') AND u.is_active AND u.id > $1
-          AND EXISTS (SELECT 1 FROM agent_presence p
-                       WHERE p.user_id = u.id AND p.connections > 0 AND p.seen_at > now() - make_interval(secs => $2))
-        ORDER BY u.id LIMIT $3`,
-      [afterId, PRESENCE_STALE_SECONDS, limit],
+        WHERE u.role IN ('agent', 'admin') AND u.is_active AND u.id > $1 AND ${onlineSql('u')}
+        ORDER BY u.id LIMIT $2`,
+      [afterId, limit],
     );
   }
 
@@ -109,9 +107,7 @@ export class PresenceRepository {
     return this.db.query(
       `WITH gone AS (DELETE FROM agent_presence WHERE seen_at < now() - make_interval(secs => $1) RETURNING user_id)
        SELECT u.id, u.name FROM users u
-        WHERE u.id IN (SELECT user_id FROM gone) AND u.role IN ('agent', 'admin')
-          AND NOT EXISTS (SELECT 1 FROM agent_presence p
-                           WHERE p.user_id = u.id AND p.connections > 0 AND p.seen_at >= now() - make_interval(secs => $1))
+        WHERE u.id IN (SELECT user_id FROM gone) AND u.role IN ('agent', 'admin') AND NOT ${onlineSql('u')}
         ORDER BY u.id`,
       [PRESENCE_STALE_SECONDS],
     );

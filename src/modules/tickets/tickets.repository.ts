@@ -104,7 +104,7 @@ const ACTIVE_SQL = `('open', 'in_progress', 'waiting_customer')`;
 export const PRESENCE_STALE_SECONDS = 60;
 
 /** The user (a `users` row aliased `user`) holds a chat connection confirmed within PRESENCE_STALE_SECONDS on some instance. */
-const onlineSql = (user: string) =>
+export const onlineSql = (user: string) =>
   `EXISTS (SELECT 1 FROM agent_presence p
             WHERE p.user_id = ${user}.id AND p.connections > 0 AND p.seen_at > now() - interval '${PRESENCE_STALE_SECONDS} seconds')`;
 
