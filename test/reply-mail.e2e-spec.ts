@@ -103,6 +103,18 @@ describe('reply mail', () => {
       expect(list.body.items).toHaveLength(3);
     });
 
+    it('attaches the reply’s files to the reply notice of a web ticket too', async () => {
+      const customer = await createUser(t.db, { name: 'Wendy' });
+      const ticket = await createTicket(t.db, { clientId: customer.id, source: 'web', title: 'Web form' });
+      const id = await upload(ticket.id, 'invoice.csv', Buffer.from('n,total\n1,10\n'), 'text/csv');
+
+      await reply(ticket.id, { content: 'Your invoice.', attachment_ids: [id] });
+
+      const [mail] = await smtp.waitForMails((m) => m.to === customer.email);
+      expect(mail.subject).toBe(`[#${ticket.id}] New reply: Web form`);
+      expect(mail.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['invoice.csv', 'n,total\n1,10\n']]);
+    });
+
     it('sends the reply without a file deleted before the mail went out', async () => {
       const { customer, ticket } = await emailCustomer();
       await smtp.stop();
