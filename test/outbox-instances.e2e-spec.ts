@@ -36,11 +36,14 @@ describe('the outbox with two instances', () => {
         const ticket = tickets[i % tickets.length];
         await (i % 2 === 0 ? a : b).http.post(`/api/v1/tickets/${ticket.id}/messages`).set(agent.auth).send({ content: `Reply ${i}` }).expect(201);
       }
-      // Each instance tried its own rows right after commit, and failed.
+      // Right after commit the instances tried the first mail of each ticket, and failed; a ticket's
+      // later mails wait behind its first (one ordering key per ticket and customer), untried.
       await waitFor(async () => {
         const [row] = (await a.db.query(`SELECT count(*)::int AS n FROM outbox WHERE attempts = 1 AND status = 'pending' AND last_error IS NOT NULL`)) as { n: number }[];
-        return row.n === MAILS;
+        return row.n === tickets.length;
       });
+      const [untried] = (await a.db.query(`SELECT count(*)::int AS n FROM outbox WHERE attempts = 0`)) as { n: number }[];
+      expect(untried.n).toBe(MAILS - tickets.length);
     } finally {
       await smtp.start();
     }

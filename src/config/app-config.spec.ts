@@ -129,7 +129,7 @@ describe('loadConfig', () => {
 
   it('reads the outbound mail settings, with safe defaults', () => {
     expect(loadConfig({})).toMatchObject({
-      mail: { autoPerHour: 20, linksPerHour: 5 },
+      mail: { autoPerHour: 20, linksPerHour: 5, attachmentsMaxBytes: 10_485_760 },
       outbox: { maxAttempts: 10, retryBaseSeconds: 30 },
       publicUrl: 'http://localhost:3000',
       passwordLinkTtlSeconds: 3600,

@@ -74,6 +74,8 @@ export class AppConfig {
     autoPerHour: number;
     /** Password-reset and account-claim links one address may get per hour. */
     linksPerHour: number;
+    /** Bytes of files one reply mail may attach (file sizes, before base64); files past it are named with a note instead. */
+    attachmentsMaxBytes: number;
   };
   /** Deliveries of the shared outbox (mail, later webhooks). */
   outbox: {
@@ -341,6 +343,8 @@ export function loadConfig(env: Env): AppConfig {
     mail: {
       autoPerHour: r.int('MAIL_AUTO_PER_HOUR', 20, 1, 100_000),
       linksPerHour: r.int('MAIL_LINKS_PER_HOUR', 5, 1, 1000),
+      // 10 MB of files is about 13.5 MB once base64-encoded: under the common 20-25 MB limits of mail servers.
+      attachmentsMaxBytes: r.int('MAIL_ATTACHMENTS_MAX_BYTES', 10 * 1024 * 1024, 0, 100 * 1024 * 1024),
     },
     outbox: {
       maxAttempts: r.int('OUTBOX_MAX_ATTEMPTS', 10, 1, 100),

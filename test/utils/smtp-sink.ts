@@ -13,6 +13,9 @@ export interface ReceivedMail {
   inReplyTo: string | null;
   references: string[];
   headers: ParsedMail['headers'];
+  /** The `Date:` header, parsed (null when the mail had none). */
+  date: Date | null;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 /**
@@ -81,6 +84,8 @@ function toReceived(parsed: ParsedMail, to: string): ReceivedMail {
     inReplyTo: parsed.inReplyTo ? bare(parsed.inReplyTo) : null,
     references: references.flatMap((r) => r.split(/\s+/)).filter(Boolean).map(bare),
     headers: parsed.headers,
+    date: parsed.date ?? null,
+    attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content })),
   };
 }
 

@@ -9,11 +9,11 @@ import { AttachmentsService } from '#src/modules/attachments/attachments.service
 import { MultipartUpload } from '#src/modules/attachments/multipart-upload.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 
-/** Files on messages, notes and tickets. Messages and notes import it to delete their files with them. */
+/** Files on messages, notes and tickets. Messages and notes import it to delete their files with them; mail, to attach them to replies. */
 @Module({
   imports: [TypeOrmModule.forFeature([AttachmentEntity]), TicketsModule],
   controllers: [AttachmentsController],
   providers: [AttachmentsService, AttachmentsRepository, AttachmentStorage, AttachmentsCron, MultipartUpload],
-  exports: [AttachmentsService],
+  exports: [AttachmentsService, AttachmentStorage],
 })
 export class AttachmentsModule {}

@@ -30,6 +30,15 @@ describe('MailTemplates', () => {
     expect(mail.html).toContain('<p>Then restart.</p>');
   });
 
+  it('names the files too large to attach after the message, and nothing when there are none', () => {
+    const en = new MailTemplates('en');
+    expect(en.render('reply', { ...vars, namedFiles: 'big.zip, log.txt' }).text).toContain(
+      'Then restart.\n\nToo large to attach to this mail, kept on ticket #42: big.zip, log.txt. Reply to this mail if you need them sent another way.\n\n--\n',
+    );
+    expect(en.render('reply', vars).text).toContain('Then restart.\n\n--\n');
+    expect(new MailTemplates('ru').render('reply_notification', { ...vars, namedFiles: 'big.zip' }).text).toContain('остаются в заявке №42: big.zip.');
+  });
+
   it('puts a title with line breaks on one subject line', () => {
     expect(new MailTemplates('en').render('resolved', vars).subject).toBe('Resolved: Printer "on fire" Bcc: x@example.com');
   });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
-import type { MailKind, ThreadId } from '#src/modules/mail/domain/mail-rules.js';
+import type { MailFile, MailKind, ThreadId } from '#src/modules/mail/domain/mail-rules.js';
 import type { UserEntity } from '#src/modules/users/user.entity.js';
 
 /** Who a mail goes to, as the users table has it. */
@@ -27,6 +27,21 @@ export class MailRepository {
       messageId,
       ticketId,
     ]);
+  }
+
+  /** Files of a message by id, in id order, with what a mail needs to choose among them. */
+  filesOf(manager: EntityManager, ids: number[]): Promise<MailFile[]> {
+    return manager.query(`SELECT id, filename, size::float8 AS size FROM attachments WHERE id = ANY($1::int[]) AND message_id IS NOT NULL ORDER BY id`, [
+      ids,
+    ]) as Promise<MailFile[]>;
+  }
+
+  /** The stored files of these attachments that still exist, in id order (a deleted message took its files). */
+  storedFiles(ids: number[]): Promise<{ filename: string; contentType: string; storageKey: string }[]> {
+    return this.db.query(
+      `SELECT filename, content_type AS "contentType", storage_key AS "storageKey" FROM attachments WHERE id = ANY($1::int[]) AND message_id IS NOT NULL ORDER BY id`,
+      [ids],
+    ) as Promise<{ filename: string; contentType: string; storageKey: string }[]>;
   }
 
   /**

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig, mailAddressOf } from '#src/config/app-config.js';
-import { taggedSubject } from '#src/modules/email-ingest/domain/threading.js';
-import { capClassOf, domainOf, kindsOf, type MailKind, newMessageId, threadHeaders, underCap } from '#src/modules/mail/domain/mail-rules.js';
+import { Clock } from '#src/common/clock.js';
+import { AttachmentStorage } from '#src/modules/attachments/attachment-storage.js';
+import { capClassOf, domainOf, kindsOf, type MailKind, newMessageId, splitAttachments, threadHeaders, underCap } from '#src/modules/mail/domain/mail-rules.js';
+import { bareSubject, ticketMailSubject } from '#src/modules/mail/domain/subject.js';
 import { MailTemplates } from '#src/modules/mail/mail-templates.js';
-import type { OutgoingMail } from '#src/modules/mail/mail.topics.js';
+import type { MailAttachment, OutgoingMail } from '#src/modules/mail/mail.topics.js';
 import { type MailUser, MailRepository } from '#src/modules/mail/mail.repository.js';
 import { UsersRepository } from '#src/modules/users/users.repository.js';
 import { MailTransport } from '#src/modules/mail/mail.transport.js';
@@ -45,13 +47,22 @@ export class MailService implements OnModuleInit {
     private readonly outbox: OutboxService,
     private readonly transport: MailTransport,
     private readonly users: UsersRepository,
+    private readonly storage: AttachmentStorage,
+    private readonly clock: Clock,
   ) {
     this.templates = new MailTemplates(config.locale);
     this.domain = domainOf(mailAddressOf(config.mailFrom) ?? 'support@localhost');
   }
 
   onModuleInit(): void {
-    if (this.enabled) this.outbox.register('mail', (mail) => this.transport.send(mail));
+    if (this.enabled) this.outbox.register('mail', async (mail) => this.transport.send(mail, await this.filesOf(mail)));
+  }
+
+  /** The files a queued mail attaches, as they are in storage now (a deleted one is left out). */
+  private async filesOf(mail: OutgoingMail): Promise<MailAttachment[]> {
+    if (!mail.attachmentIds?.length) return [];
+    const rows = await this.mails.storedFiles(mail.attachmentIds);
+    return rows.map((row) => ({ filename: row.filename, contentType: row.contentType, path: this.storage.pathOf(row.storageKey) }));
   }
 
   /** Whether mail is sent at all (SMTP_URL set). */
@@ -65,12 +76,17 @@ export class MailService implements OnModuleInit {
    * the transaction that creates the ticket (after recording the inbound id on it, if you do).
    */
   ticketConfirmation(manager: EntityManager, ticket: MailTicket & { clientId: number }, inboundMessageId: string | null): Promise<boolean> {
-    return this.toUser(manager, ticket.clientId, 'confirmation', ticket, {}, inboundMessageId);
+    return this.toUser(manager, ticket.clientId, 'confirmation', ticket, {}, { replyTo: inboundMessageId });
   }
 
   /**
    * A mail about `ticket` to the user `userId`, in `manager`'s transaction. `vars` add to the
    * template's `recipient` and `ticket`; `replyTo` names the mail it answers (else the thread's newest).
+   *
+   * A reply carries `writtenAt` (the message's time: its `Date:`) and `attachmentIds` (the files
+   * posted with it, already on the message): those that fit MAIL_ATTACHMENTS_MAX_BYTES are attached
+   * when the mail is sent, the others are named in its text. Mails to one user about one ticket share
+   * an outbox ordering key, so they reach the mailbox in the order they were written.
    */
   async toUser(
     manager: EntityManager,
@@ -78,23 +94,30 @@ export class MailService implements OnModuleInit {
     kind: TicketMailKind,
     ticket: MailTicket,
     vars: Record<string, unknown>,
-    replyTo: string | null = null,
+    { replyTo = null, writtenAt, attachmentIds = [] }: { replyTo?: string | null; writtenAt?: string; attachmentIds?: number[] } = {},
   ): Promise<boolean> {
     if (!this.enabled) return false;
     const user = await this.users.findById(userId, manager);
     if (!user || !user.isActive || !user.notifyByEmail) return false;
     if (!(await this.withinCap(manager, user.email, kind))) return false;
-    const rendered = this.templates.render(kind, { ...vars, recipient: { name: user.name }, ticket });
+    const files = splitAttachments(attachmentIds.length > 0 ? await this.mails.filesOf(manager, attachmentIds) : [], this.config.mail.attachmentsMaxBytes);
+    // The title without the Re:/Fwd: a mail client put on it when the ticket came in by mail.
+    const title = bareSubject(ticket.title).bare || ticket.title;
+    const namedFiles = files.named.map((file) => file.filename).join(', ');
+    const rendered = this.templates.render(kind, { ...vars, recipient: { name: user.name }, ticket: { ...ticket, title }, namedFiles });
     const messageId = newMessageId(randomUUID(), this.domain);
     const thread = threadHeaders(await this.mails.threadOf(manager, ticket.id), replyTo);
     await this.mails.recordOutbound(manager, messageId, ticket.id);
-    return this.queue(manager, user, kind, ticket.id, {
+    const mail = {
       ...rendered,
-      subject: taggedSubject(ticket.id, rendered.subject),
+      subject: ticketMailSubject(ticket.id, rendered.subject),
       messageId,
       ...thread,
       autoSubmitted: kind !== 'reply',
-    });
+      date: writtenAt ?? this.clock.now().toISOString(),
+      ...(files.attached.length > 0 && { attachmentIds: files.attached.map((file) => file.id) }),
+    };
+    return this.queue(manager, user, kind, ticket.id, mail, `mail:ticket:${ticket.id}:user:${user.id}`);
   }
 
   /** A password-reset or account-claim link to `user` (who asked for it: notify_by_email does not apply). */
@@ -103,7 +126,8 @@ export class MailService implements OnModuleInit {
     if (!(await this.withinCap(manager, user.email, kind))) return false;
     const rendered = this.templates.render(kind, { recipient: { name: user.name }, link, ttlMinutes: Math.round(this.config.passwordLinkTtlSeconds / 60) });
     const messageId = newMessageId(randomUUID(), this.domain);
-    return this.queue(manager, user, kind, null, { ...rendered, messageId, inReplyTo: null, references: [], autoSubmitted: true });
+    const date = this.clock.now().toISOString();
+    return this.queue(manager, user, kind, null, { ...rendered, messageId, inReplyTo: null, references: [], autoSubmitted: true, date });
   }
 
   /** Forgets the mail log of more than a day before `now` (MailCron; the caps look back one hour). */
@@ -121,8 +145,17 @@ export class MailService implements OnModuleInit {
     return false;
   }
 
-  private async queue(manager: EntityManager, user: MailUser, kind: MailKind, ticketId: number | null, mail: Omit<OutgoingMail, 'from' | 'to'>): Promise<boolean> {
-    const outboxId = await this.outbox.enqueue(manager, { topic: 'mail', payload: { from: this.config.mailFrom, to: user.email, ...mail } });
+  /** `orderingKey`: mails sharing it go out one after the other, in the order queued (see OutboxService). */
+  private async queue(
+    manager: EntityManager,
+    user: MailUser,
+    kind: MailKind,
+    ticketId: number | null,
+    mail: Omit<OutgoingMail, 'from' | 'to'>,
+    orderingKey?: string,
+  ): Promise<boolean> {
+    const payload = { from: this.config.mailFrom, to: user.email, ...mail };
+    const outboxId = await this.outbox.enqueue(manager, { topic: 'mail', payload, ...(orderingKey !== undefined && { orderingKey }) });
     await this.mails.log(manager, { to: user.email, kind, ticketId, outboxId });
     return true;
   }

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { AppConfig } from '#src/config/app-config.js';
-import type { OutgoingMail } from '#src/modules/mail/mail.topics.js';
+import type { MailAttachment, OutgoingMail } from '#src/modules/mail/mail.topics.js';
 
 /**
  * SMTP through nodemailer (SMTP_URL: `smtp://user:pass@host:587` upgrades with STARTTLS when the
@@ -22,7 +22,8 @@ export class MailTransport implements OnModuleDestroy {
     this.transporter?.close();
   }
 
-  async send(mail: OutgoingMail): Promise<void> {
+  /** Sends `mail` with `files` attached (streamed from disk: a missing file fails the attempt). */
+  async send(mail: OutgoingMail, files: MailAttachment[] = []): Promise<void> {
     if (!this.transporter) throw new Error('SMTP_URL is not set');
     await this.transporter.sendMail({
       from: mail.from,
@@ -31,6 +32,8 @@ export class MailTransport implements OnModuleDestroy {
       text: mail.text,
       html: mail.html,
       messageId: `<${mail.messageId}>`,
+      ...(mail.date !== undefined && { date: new Date(mail.date) }),
+      ...(files.length > 0 && { attachments: files.map((file) => ({ filename: file.filename, contentType: file.contentType, path: file.path })) }),
       ...(mail.inReplyTo !== null && { inReplyTo: `<${mail.inReplyTo}>` }),
       ...(mail.references.length > 0 && { references: mail.references.map((id) => `<${id}>`) }),
       ...(mail.autoSubmitted && { headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } }),

@@ -19,7 +19,8 @@ declare module '#src/common/events/in-transaction-hooks.js' {
      */
     'message.created': {
       probe: { fromAgent: boolean; source: TicketSource };
-      payload: { message: MessageResponseDto; ticket: TicketResponseDto };
+      /** `attachmentIds`: the files posted with the message, already on it. */
+      payload: { message: MessageResponseDto; ticket: TicketResponseDto; attachmentIds: number[] };
     };
   }
 }

@@ -34,6 +34,8 @@ export interface AppendedMessage {
   after: TicketEntity;
   changes: string[];
   actorId: number | null;
+  /** Uploads made for the message that it claimed (`attachmentIds`), to announce once committed. */
+  claimed?: AttachmentResponseDto[];
 }
 
 export interface PostedMessage {
@@ -119,10 +121,8 @@ export class MessagesService {
     try {
       result = await this.dataSource.transaction(async (manager) => {
         const before = await this.tickets.lockVisible(actor, ticketId, manager);
-        const appended = await this.append(manager, before, author, content, { clientMsgId, at: now });
-        if (attachmentIds.length > 0 && author.id !== null) {
-          claimed = await this.attachments.moveToMessage(manager, attachmentIds, { id: appended.message.id, ticketId, authorId: author.id });
-        }
+        const appended = await this.append(manager, before, author, content, { clientMsgId, at: now, attachmentIds });
+        claimed = appended.claimed ?? [];
         return appended;
       });
     } catch (error) {
@@ -149,7 +149,7 @@ export class MessagesService {
     before: TicketEntity,
     author: MessageAuthor,
     content: string,
-    options: { clientMsgId?: string | null; at?: Date; reopenClosed?: boolean } = {},
+    options: { clientMsgId?: string | null; at?: Date; reopenClosed?: boolean; attachmentIds?: number[] } = {},
   ): Promise<AppendedMessage> {
     const fromAgent = author.type === 'agent';
     const at = options.at ?? this.clock.now();
@@ -167,10 +167,18 @@ export class MessagesService {
       },
       manager,
     );
-    if (this.hooks.wants('message.created', { fromAgent, source: before.source })) {
-      await this.hooks.run('message.created', manager, { message: toMessageResponse(message), ticket: this.tickets.respond(after) });
+    // The files the message tells of move under it before the hooks run: a reply mailed to the
+    // customer carries them (the mail is queued here, with the message as it was posted).
+    const attachmentIds = options.attachmentIds ?? [];
+    let claimed: AttachmentResponseDto[] = [];
+    if (attachmentIds.length > 0 && author.id !== null) {
+      claimed = await this.attachments.moveToMessage(manager, attachmentIds, { id: message.id, ticketId: before.id, authorId: author.id });
     }
-    return { message, before, after, changes, actorId: author.id };
+    if (this.hooks.wants('message.created', { fromAgent, source: before.source })) {
+      const payload = { message: toMessageResponse(message), ticket: this.tickets.respond(after), attachmentIds: author.id === null ? [] : attachmentIds };
+      await this.hooks.run('message.created', manager, payload);
+    }
+    return { message, before, after, changes, actorId: author.id, claimed };
   }
 
   /** After an appended message committed: `message.created`, the ticket's changes, and their follow-ups. */

@@ -32,20 +32,25 @@ export class NotificationsService implements OnModuleInit {
     this.hooks.on('message.created', {
       // Only an agent's message may mail anyone: customers' messages keep the fast path.
       wants: ({ fromAgent }) => fromAgent,
-      run: (manager, { message, ticket }) => this.replied(manager, message, ticket),
+      run: (manager, { message, ticket, attachmentIds }) => this.replied(manager, message, ticket, attachmentIds),
     });
     this.hooks.on('ticket.changed', { run: (manager, change) => this.ticketChanged(manager, change) });
   }
 
-  private async replied(manager: EntityManager, message: MessageResponseDto, ticket: TicketResponseDto): Promise<void> {
+  private async replied(manager: EntityManager, message: MessageResponseDto, ticket: TicketResponseDto, attachmentIds: number[]): Promise<void> {
     if (message.author_type !== 'agent') return;
     const customerOnline = ticket.source !== 'email' && (await this.presence.isOnline(manager, ticket.client_id));
     const kind = mailForReply({ authorType: message.author_type, source: ticket.source, customerOnline });
     if (kind === null) return;
-    await this.mail.toUser(manager, ticket.client_id, kind, ticket, {
-      agent: { name: message.author_name ?? '' },
-      message: { content: message.content },
-    });
+    // The mail is the message as posted: its files, and its time as the mail's Date.
+    await this.mail.toUser(
+      manager,
+      ticket.client_id,
+      kind,
+      ticket,
+      { agent: { name: message.author_name ?? '' }, message: { content: message.content } },
+      { writtenAt: message.created_at, attachmentIds },
+    );
   }
 
   private async ticketChanged(

@@ -40,8 +40,8 @@ export interface DrainResult {
  *   each is marked sent right after its handler succeeds. A failure is retried with exponential
  *   backoff and jitter, and after OUTBOX_MAX_ATTEMPTS (or the topic's own schedule) the row is `dead`
  *   with its last error.
- * - Rows with an ordering key (a webhook endpoint and ticket) go out one after the other; rows
- *   without one (mail) are claimed as they come due.
+ * - Rows with an ordering key (a webhook endpoint and ticket; a ticket's mails to one user) go out one
+ *   after the other; rows without one (password links) are claimed as they come due.
  * - A crash between the send and the mark leaves the row to be sent again when its lease ends: the
  *   outbox delivers at least once, and never twice otherwise (mail carries a fixed Message-ID, so a
  *   receiver can tell the copy).

@@ -1,4 +1,4 @@
-import { capClassOf, domainOf, kindsOf, MAIL_KINDS, MAX_REFERENCES, oneLine, threadHeaders, underCap } from '#src/modules/mail/domain/mail-rules.js';
+import { capClassOf, domainOf, kindsOf, MAIL_KINDS, MAX_REFERENCES, oneLine, splitAttachments, threadHeaders, underCap } from '#src/modules/mail/domain/mail-rules.js';
 
 describe('capClassOf', () => {
   it.each([
@@ -83,5 +83,22 @@ describe('oneLine', () => {
     ['x'.repeat(300), `${'x'.repeat(199)}…`],
   ])('%j → %j', (input, output) => {
     expect(oneLine(input)).toBe(output);
+  });
+});
+
+describe('splitAttachments', () => {
+  const file = (id: number, size: number) => ({ id, filename: `f${id}`, size });
+  it.each([
+    ['nothing to send', [], 100, [], []],
+    ['all fit', [file(1, 40), file(2, 60)], 100, [1, 2], []],
+    ['one past the budget is named', [file(1, 40), file(2, 61)], 100, [1], [2]],
+    ['a small file after a large one still goes', [file(1, 90), file(2, 50), file(3, 10)], 100, [1, 3], [2]],
+    ['a file larger than the budget alone', [file(1, 500)], 100, [], [1]],
+    ['a budget of 0 attaches nothing', [file(1, 1)], 0, [], [1]],
+    ['an empty file always fits', [file(1, 100), file(2, 0)], 100, [1, 2], []],
+  ])('%s', (_name, files, maxBytes, attached, named) => {
+    const split = splitAttachments(files, maxBytes);
+    expect(split.attached.map((f) => f.id)).toEqual(attached);
+    expect(split.named.map((f) => f.id)).toEqual(named);
   });
 });

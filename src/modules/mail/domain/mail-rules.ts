@@ -85,3 +85,31 @@ export function oneLine(text: string, max = 200): string {
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** A file on the message a mail carries, as its row has it. */
+export interface MailFile {
+  id: number;
+  filename: string;
+  size: number;
+}
+
+/**
+ * Which of a message's files a mail attaches and which it only names: in the message's order, each
+ * file that still fits the budget of `maxBytes` (file bytes, before base64 adds about a third) is
+ * attached; the others are named in the mail with a note, to be fetched where the ticket is read.
+ * A small file after a large one still goes when it fits.
+ */
+export function splitAttachments<T extends MailFile>(files: T[], maxBytes: number): { attached: T[]; named: T[] } {
+  const attached: T[] = [];
+  const named: T[] = [];
+  let left = maxBytes;
+  for (const file of files) {
+    if (file.size <= left) {
+      attached.push(file);
+      left -= file.size;
+    } else {
+      named.push(file);
+    }
+  }
+  return { attached, named };
+}
