@@ -160,6 +160,9 @@ export class EmailIngestService implements OnApplicationShutdown {
       // mails that all have their row, so it stops before a mail left for the next poll (`blocked`).
       let scanned = position.lastUid;
       let blocked = false;
+      const renewLease = async () => {
+        if (!(await this.repo.lease(key, this.owner, leaseSeconds))) throw new LeaseLostError();
+      };
       for (;;) {
         const uids = (await imap.client.uidsAfter(scanned)).slice(0, SIZE_BATCH);
         if (uids.length === 0 || this.stopping) break;
@@ -170,10 +173,11 @@ export class EmailIngestService implements OnApplicationShutdown {
         const listed = new Set(sizes.map((m) => m.uid));
         for (const uid of uids) if (!listed.has(uid)) done.add(uid); // gone before we looked: nothing to take
         let walked = 0;
-        for (let i = 0; i <= sizes.length && !this.stopping; i += FETCH_BATCH) {
-          if (!(await this.repo.lease(key, this.owner, leaseSeconds))) throw new LeaseLostError(); // renewed per batch
+        // At least one round, so a batch of mails all taken before still moves the cursor.
+        for (let i = 0; i < Math.max(sizes.length, 1) && !this.stopping; i += FETCH_BATCH) {
+          await renewLease(); // per batch, and after each fetch that timed out
           const batch = sizes.slice(i, i + FETCH_BATCH);
-          const fetched = await this.fetchEach(imap as { client: MailboxClient }, settings, mailbox.id, uidValidity, batch);
+          const fetched = await this.fetchEach(imap as { client: MailboxClient }, settings, { mailboxId: mailbox.id, uidValidity, renewLease }, batch);
           outcome.deferred += fetched.deferred.size;
           const mails = await Promise.all(
             batch
@@ -239,8 +243,7 @@ export class EmailIngestService implements OnApplicationShutdown {
   private async fetchEach(
     imap: { client: MailboxClient },
     settings: MailboxSettings,
-    mailboxId: number,
-    uidValidity: number,
+    { mailboxId, uidValidity, renewLease }: { mailboxId: number; uidValidity: number; renewLease: () => Promise<void> },
     batch: MailSize[],
   ): Promise<{ raw: Map<number, Buffer>; deferred: Set<number>; givenUp: Set<number> }> {
     const raw = new Map<number, Buffer>();
@@ -264,6 +267,8 @@ export class EmailIngestService implements OnApplicationShutdown {
         imap.client = await MailboxClient.connect(settings);
         const state = await imap.client.open();
         if (state.uidValidity !== uidValidity) throw new Error('The mailbox was renumbered (UIDVALIDITY changed) during the poll', { cause: error });
+        // A batch of slow mails takes a timeout each: the lease must outlast them.
+        await renewLease();
       }
     }
     return { raw, deferred, givenUp };
