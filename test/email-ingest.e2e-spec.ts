@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import pg from 'pg';
@@ -6,6 +7,7 @@ import { createUser, signedIn } from './factories/users.factory.js';
 import { createTestApp, type TestApp } from './utils/create-test-app.js';
 import { IMAP_USER, mail, TestImapServer } from './utils/imap-server.js';
 import { TcpProxy } from './utils/tcp-proxy.js';
+import { next, request, socketPool } from './utils/socket.js';
 import { createTestDatabase } from './utils/test-db.js';
 import { waitFor } from './utils/wait.js';
 
@@ -42,6 +44,19 @@ async function messagesOn(t: TestApp, ticketId: number): Promise<{ content: stri
     is_from_agent: boolean;
     id: number;
   }[];
+}
+
+async function mailboxStatus(t: TestApp): Promise<{
+  server_messages: number;
+  held_messages: number;
+  last_poll_result: string;
+  last_uid: number;
+  counts: { ingested: number; skipped: number; failed: number };
+  skipped_by_reason: Record<string, number>;
+  failed_by_reason: Record<string, number>;
+}> {
+  const admin = await signedIn(t, { role: 'admin' });
+  return (await t.http.get('/api/v1/email/status').set(admin.auth).expect(200)).body.mailboxes[0];
 }
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}@customer.example.test`;
@@ -254,6 +269,85 @@ describe('E-mail: a polled IMAP mailbox becomes tickets and replies', () => {
     expect(content.text).toBe('line one\nline two\n');
   });
 
+  it('tells the ticket\'s room of a mailed reply\'s files (attachment:new after message:new), as of uploads', async () => {
+    const sockets = socketPool(() => t.baseUrl);
+    try {
+      const from = unique('live-files');
+      await imap.append(mail({ from, subject: 'Broken screen', body: 'It flickers', messageId: `live-${from}` }));
+      await poll(t);
+      const [ticket] = await ticketsFrom(t, from);
+      const agent = await sockets.open(await signedIn(t, { role: 'agent' }));
+      expect(await request(agent, 'ticket:join', { ticket_id: ticket.id })).toMatchObject({ ok: true });
+
+      const message = next<{ id: number; ticket_id: number }>(agent, 'message:new', (m) => m.ticket_id === ticket.id);
+      const file = next<{ ticket_id: number; attachment: { filename: string; message_id: number | null } }>(agent, 'attachment:new', (e) => e.ticket_id === ticket.id);
+      await imap.append(
+        await composed({
+          from,
+          subject: 'Re: Broken screen',
+          inReplyTo: `<live-${from}>`,
+          text: 'A photo of it',
+          attachments: [{ filename: 'screen.txt', content: 'flicker log\n' }],
+        }),
+      );
+      expect(await poll(t)).toMatchObject({ ingested: 1 });
+      const [sent, announced] = await Promise.all([message, file]);
+      expect(announced.attachment).toMatchObject({ filename: 'screen.txt', message_id: sent.id });
+    } finally {
+      sockets.closeAll();
+    }
+  });
+
+  it('keeps at most UPLOAD_MAX_FILES of a mail\'s files and names the ones not kept in an internal note', async () => {
+    const from = unique('many-files');
+    const small = Array.from({ length: 11 }, (_, i) => ({ filename: `part-${String(i + 1).padStart(2, '0')}.txt`, content: `part ${i + 1}\n` }));
+    await imap.append(
+      await composed({
+        from,
+        subject: 'All the logs',
+        text: 'Here they are',
+        // Over UPLOAD_MAX_BYTES (512 KiB here), then one file more than UPLOAD_MAX_FILES (10) allows.
+        attachments: [{ filename: 'huge.log', content: Buffer.alloc(600 * 1024, 'a') }, ...small],
+      }),
+    );
+    expect(await poll(t)).toMatchObject({ ingested: 1 });
+    const [ticket] = await ticketsFrom(t, from);
+    const agent = await signedIn(t, { role: 'agent' });
+    const files = await t.http.get(`/api/v1/attachments/ticket/${ticket.id}`).set(agent.auth).expect(200);
+    expect(files.body.items.map((f: { filename: string }) => f.filename).sort()).toEqual(small.slice(0, 10).map((f) => f.filename));
+
+    const notes = await t.http.get(`/api/v1/tickets/${ticket.id}/notes`).set(agent.auth).expect(200);
+    expect(notes.body.items).toHaveLength(1);
+    const [note] = notes.body.items as { content: string; author_type: string }[];
+    expect(note.author_type).toBe('system');
+    expect(note.content).toContain('huge.log');
+    expect(note.content).toContain('part-11.txt');
+    expect(note.content).not.toContain('part-10.txt');
+  });
+
+  it('counts a mail delivered again (same Message-ID, a new body under a used Message-ID, the same mail without one) as a skipped duplicate', async () => {
+    const from = unique('again');
+    const before = await mailboxStatus(t);
+    const first = mail({ from, subject: 'Only once', body: 'Please answer once', messageId: `again-${from}` });
+    await imap.append(first);
+    await imap.append(first);
+    await imap.append(mail({ from, subject: 'Only once?', body: 'Another body, the same id', messageId: `again-${from}` }));
+    const date = new Date();
+    await imap.append(mail({ from, subject: 'No id', body: 'same body', messageId: null, date }));
+    await imap.append(mail({ from, subject: 'No id', body: 'same body', messageId: null, date }));
+    expect(await poll(t)).toMatchObject({ ingested: 2, duplicates: 3 });
+    expect((await ticketsFrom(t, from)).map((x) => x.title)).toEqual(['Only once', 'No id']);
+
+    const after = await mailboxStatus(t);
+    expect(after.skipped_by_reason.duplicate ?? 0).toBe((before.skipped_by_reason.duplicate ?? 0) + 3);
+    expect(after.counts.skipped).toBe(before.counts.skipped + 3);
+    expect(after.held_messages - before.held_messages).toBe(5);
+    expect(after.server_messages - before.server_messages).toBe(5);
+    // Another poll finds nothing new and counts nothing twice.
+    expect(await poll(t)).toMatchObject({ ingested: 0, duplicates: 0 });
+    expect((await mailboxStatus(t)).skipped_by_reason).toEqual(after.skipped_by_reason);
+  });
+
   it('takes an HTML-only mail as text', async () => {
     const from = unique('html');
     await imap.append(await composed({ from, subject: 'Rich mail', html: '<div><p>First <b>bold</b> line</p><p>Second line</p></div>' }));
@@ -336,13 +430,16 @@ describe('E-mail: nothing lost and nothing doubled', () => {
       await imap.append(mail({ from, subject: 'No id', body: 'same body', messageId: null, date }));
       await imap.append(mail({ from, subject: 'No id', body: 'same body', messageId: null, date }));
       expect(await poll(t)).toMatchObject({ ingested: 2, duplicates: 1 });
-      // The server renumbered the folder: what we hold no longer matches its UIDVALIDITY.
+      // The server renumbered the folder: what we hold (the cursor and each mail's position) no longer matches its UIDVALIDITY.
       await t.db.query(`UPDATE mailboxes SET uid_validity = uid_validity + 1`);
+      await t.db.query(`UPDATE inbound_mails SET uid_validity = uid_validity + 1`);
       await imap.append(mail({ from, subject: 'After the renumbering', body: 'two' }));
       const rescan = await poll(t);
       expect(rescan.status).toBe('ok');
       expect(rescan.duplicates).toBeGreaterThanOrEqual(3);
       expect((await ticketsFrom(t, from)).map((x) => x.title)).toEqual(['Before the renumbering', 'No id', 'After the renumbering']);
+      // The mail seen again under the new numbering is no new delivery: only the second copy counts as a duplicate.
+      expect((await mailboxStatus(t)).skipped_by_reason).toEqual({ duplicate: 1 });
     } finally {
       await t.close();
     }
@@ -405,10 +502,10 @@ describe('E-mail: nothing lost and nothing doubled', () => {
 
       await proxy.start();
       await waitFor(async () => (await t.http.get('/health')).status === 200);
-      // The next poll takes exactly the mails whose rows had not committed (the rest of the cut
-      // batch is fetched again and recognised as taken).
+      // The next poll takes exactly the mails whose rows had not committed (those of the cut batch
+      // that did are known by their UID and not taken again, nor counted as duplicates).
       const resumed = await poll(t);
-      expect(resumed).toMatchObject({ status: 'ok', ingested: total - before });
+      expect(resumed).toMatchObject({ status: 'ok', ingested: total - before, duplicates: 0 });
       const { rows } = await direct.query<{ title: string }>('SELECT title FROM tickets ORDER BY id');
       expect(rows.map((r) => r.title)).toEqual(Array.from({ length: total }, (_, i) => `Outage ${i}`));
     } finally {
@@ -433,4 +530,51 @@ describe('E-mail: nothing lost and nothing doubled', () => {
       await t.close();
     }
   });
+});
+
+describe('E-mail: a mail that cannot be downloaded in time holds up no other', () => {
+  let imap: TestImapServer;
+  let proxy: TcpProxy;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    imap = await TestImapServer.start();
+    // A poor link: the server's bytes reach the service at 400 KB/s.
+    proxy = new TcpProxy(imap.host, imap.port, { bytesPerSecond: 400 * 1024 });
+    await proxy.start();
+    t = await createTestApp(imap.env({ IMAP_PORT: String(proxy.port), IMAP_TIMEOUT_SECONDS: '5' }));
+    expect(await poll(t)).toMatchObject({ status: 'ok' });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.stop();
+    await imap?.stop();
+  });
+
+  it('takes the mail after a slow one at once, and gives the slow one up as fetch_timeout after three polls', async () => {
+    const slow = unique('slow');
+    const quick = unique('quick');
+    // About 5.5 MB on the wire: some 14 s at 400 KB/s, far over IMAP_TIMEOUT_SECONDS.
+    await imap.append(await composed({ from: slow, subject: 'The whole archive', text: 'Attached', attachments: [{ filename: 'archive.bin', content: randomBytes(4 * 1024 * 1024) }] }));
+    await imap.append(mail({ from: quick, subject: 'A short question', body: 'Is the shop open today?' }));
+
+    expect(await poll(t)).toMatchObject({ status: 'ok', ingested: 1, deferred: 1 });
+    expect((await ticketsFrom(t, quick)).map((x) => x.title)).toEqual(['A short question']);
+    expect(await mailboxStatus(t)).toMatchObject({ last_poll_result: 'ok', counts: { ingested: 1, skipped: 0, failed: 0 } });
+
+    // The next poll tries the slow one again, and does not take the quick one twice.
+    expect(await poll(t)).toMatchObject({ status: 'ok', ingested: 0, duplicates: 0, deferred: 1 });
+    expect(await poll(t)).toMatchObject({ status: 'ok', ingested: 0, failed: 1, deferred: 0 });
+    const status = await mailboxStatus(t);
+    expect(status).toMatchObject({ last_poll_result: 'ok', failed_by_reason: { fetch_timeout: 1 }, counts: { ingested: 1, failed: 1 } });
+    expect(status.held_messages).toBe(status.server_messages);
+    expect(await ticketsFrom(t, slow)).toHaveLength(0);
+
+    // Given up for good: later polls neither fetch it nor count anything again.
+    const from = unique('later');
+    await imap.append(mail({ from, subject: 'Later', body: 'Still there?' }));
+    expect(await poll(t)).toMatchObject({ status: 'ok', ingested: 1, failed: 0, deferred: 0 });
+    expect((await mailboxStatus(t)).counts).toEqual({ ingested: 2, skipped: 0, failed: 1 });
+  }, 120_000);
 });

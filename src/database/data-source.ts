@@ -31,6 +31,7 @@ import { VisitorKeys1764801100000 } from '#migrations/1764801100000-VisitorKeys.
 import { PendingUploads1764801300000 } from '#migrations/1764801300000-PendingUploads.js';
 import { VisitKeyReuse1764801400000 } from '#migrations/1764801400000-VisitKeyReuse.js';
 import { FrtRunsUntilReply1764801500000 } from '#migrations/1764801500000-FrtRunsUntilReply.js';
+import { InboundFetchAttempts1764801800000 } from '#migrations/1764801800000-InboundFetchAttempts.js';
 import { AdvisoryLock } from '#src/common/database/advisory-locks.js';
 import { SnakeNamingStrategy } from '#src/database/snake-naming.strategy.js';
 import { ArticleEntity } from '#src/modules/knowledge/article.entity.js';
@@ -78,6 +79,7 @@ export const MIGRATIONS = [
   PendingUploads1764801300000,
   VisitKeyReuse1764801400000,
   FrtRunsUntilReply1764801500000,
+  InboundFetchAttempts1764801800000,
 ];
 
 export function dataSourceOptions(url: string): DataSourceOptions {

@@ -46,6 +46,9 @@ export const en = {
   'email.no_subject': '(no subject)',
   'email.empty_body': '(the mail had no text)',
   'email.truncated': '[cut here: the full mail is kept with the ticket]',
+  'email.files_not_kept': 'Some files of this mail were not kept; ask the customer to send them another way:',
+  'email.file_not_kept_too_many': '- {filename}: more than {max} files in one mail',
+  'email.file_not_kept_too_large': '- {filename}: over the {max} bytes a file may have',
 
   // The chat bot (src/modules/bot/domain/dialogue.ts); intents' own texts live in their rows.
   'bot.greeting': 'Hi! I am the support bot. Ask me about an order, delivery, refunds or your password, or write "agent" to talk to a person.',

@@ -150,6 +150,14 @@ export class AttachmentsService {
     for (const attachment of attachments) this.events.publish('attachment.created', { ticketId, attachment });
   }
 
+  /**
+   * After the commit that stored them: files that came some other way than an upload (a mail's) are
+   * news for the ticket's room, as an upload is (`attachment:new`).
+   */
+  announceStored(ticketId: number, rows: AttachmentEntity[]): void {
+    this.announceClaimed(ticketId, rows.map(toAttachmentResponse));
+  }
+
   /** Rows for files already in storage, on a parent written in the same transaction (`pending`: waiting on a ticket for a message). */
   async attachStored(manager: EntityManager, files: ReceivedFile[], parent: Parent, uploaderId: number | null, { pending = false } = {}): Promise<AttachmentEntity[]> {
     const rows: AttachmentEntity[] = [];

@@ -7,12 +7,13 @@ import { EmailIngestService } from '#src/modules/email-ingest/email-ingest.servi
 import { MailModule } from '#src/modules/mail/mail.module.js';
 import { MessagesModule } from '#src/modules/messages/messages.module.js';
 import { MetricsModule } from '#src/modules/metrics/metrics.module.js';
+import { NotesModule } from '#src/modules/notes/notes.module.js';
 import { TicketsModule } from '#src/modules/tickets/tickets.module.js';
 import { UsersModule } from '#src/modules/users/users.module.js';
 
 /** The inbound half of the e-mail channel: the polled mailbox becomes tickets and messages. */
 @Module({
-  imports: [TicketsModule, MessagesModule, UsersModule, AttachmentsModule, MetricsModule, MailModule],
+  imports: [TicketsModule, MessagesModule, UsersModule, AttachmentsModule, MetricsModule, MailModule, NotesModule],
   controllers: [EmailController],
   providers: [EmailIngestService, EmailIngestRepository, EmailIngestCron],
   exports: [EmailIngestService],

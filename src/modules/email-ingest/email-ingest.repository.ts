@@ -61,6 +61,17 @@ const toMailbox = (r: MailboxDbRow): MailboxRow => ({
   createdAt: r.created_at,
 });
 
+/** The parameters $1-$7 of a mail's row: where it is, its dedup key, and what it says it is (cut to the columns' sense). */
+const identity = (row: InboundRow) => [
+  row.mailboxId,
+  row.uidValidity,
+  row.uid,
+  row.dedupKey,
+  row.messageId?.slice(0, 998) ?? null,
+  row.fromAddress?.slice(0, 320) ?? null,
+  row.subject?.slice(0, 1000) ?? null,
+];
+
 /**
  * Every statement of the e-mail channel's inbound half: the mailbox lease and cursor, the one row
  * per mail that makes ingestion exactly-once, and the thread index (email_message_ids).
@@ -118,6 +129,52 @@ export class EmailIngestRepository {
       [id, owner, uidValidity, uid],
     )) as [unknown, number];
     if (count !== 1) throw new LeaseLostError();
+    // Attempts of mails the cursor has passed (taken or given up) are done with.
+    await this.db.query(`DELETE FROM inbound_fetch_attempts WHERE mailbox_id = $1 AND (uid_validity <> $2 OR uid <= $3)`, [id, uidValidity, uid]);
+  }
+
+  /** Which of these UIDs (under this UIDVALIDITY) already have their row: taken while a mail before them waited. */
+  async heldUids(mailboxId: number, uidValidity: number, uids: number[]): Promise<Set<number>> {
+    if (uids.length === 0) return new Set();
+    const rows = (await this.db.query(`SELECT uid FROM inbound_mails WHERE mailbox_id = $1 AND uid_validity = $2 AND uid = ANY($3::bigint[])`, [
+      mailboxId,
+      uidValidity,
+      uids,
+    ])) as { uid: string }[];
+    return new Set(rows.map((r) => Number(r.uid)));
+  }
+
+  /** Records that fetching this mail gave up once more; how many times it has, all polls together. */
+  async recordFetchFailure(mailboxId: number, uidValidity: number, uid: number, error: string): Promise<number> {
+    const [row] = (await this.db.query(
+      `INSERT INTO inbound_fetch_attempts (mailbox_id, uid_validity, uid, attempts, last_error) VALUES ($1, $2, $3, 1, $4)
+       ON CONFLICT (mailbox_id, uid_validity, uid) DO UPDATE SET attempts = inbound_fetch_attempts.attempts + 1, last_error = $4, updated_at = now()
+       RETURNING attempts`,
+      [mailboxId, uidValidity, uid, error.slice(0, 1000)],
+    )) as { attempts: number }[];
+    return row!.attempts;
+  }
+
+  /**
+   * A mail whose dedup key is taken: a second delivery of a mail we hold (the same Message-ID, or
+   * the same date, sender and body without one) gets its own row, skipped as `duplicate`, so it is
+   * counted and its UID is known to be taken. None for the mail we hold seen again under a new
+   * UIDVALIDITY (a rescan): that is no new delivery. True when a row was written.
+   */
+  async recordDuplicate(manager: EntityManager, row: InboundRow): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO inbound_mails (mailbox_id, uid_validity, uid, dedup_key, message_id, from_address, subject, status, reason, size)
+       SELECT $1, $2, $3, $9, $5, $6, $7, 'skipped', 'duplicate', $8
+        WHERE NOT EXISTS (SELECT 1 FROM inbound_mails o WHERE o.dedup_key = $4 AND o.mailbox_id = $1 AND o.uid_validity <> $2)
+       ON CONFLICT (dedup_key) DO NOTHING
+       RETURNING id`,
+      [
+        ...identity(row),
+        row.size,
+        `dup:${row.mailboxId}:${row.uidValidity}:${row.uid}`,
+      ],
+    )) as { id: string }[];
+    return rows.length > 0;
   }
 
   /**
@@ -139,13 +196,7 @@ export class EmailIngestRepository {
        )
        SELECT id FROM m`,
       [
-        row.mailboxId,
-        row.uidValidity,
-        row.uid,
-        row.dedupKey,
-        row.messageId?.slice(0, 998) ?? null,
-        row.fromAddress?.slice(0, 320) ?? null,
-        row.subject?.slice(0, 1000) ?? null,
+        ...identity(row),
         row.status,
         row.reason,
         row.size,

@@ -5,10 +5,10 @@ class MailCountsDto {
   @ApiProperty({ example: 120, description: 'Mails that became a ticket or a message' })
   ingested: number;
 
-  @ApiProperty({ example: 4, description: 'Auto-replies, bounces, list mail, our own mail, staff senders' })
+  @ApiProperty({ example: 4, description: 'Auto-replies, bounces, list mail, our own mail, staff senders, mail delivered again (duplicate)' })
   skipped: number;
 
-  @ApiProperty({ example: 1, description: 'Mails that could not be used (no sender, unreadable, too large)' })
+  @ApiProperty({ example: 1, description: 'Mails that could not be used (no sender, unreadable, too large, never downloaded in time)' })
   failed: number;
 }
 
@@ -31,16 +31,16 @@ export class MailboxStatusDto extends LastPollDto {
   @ApiProperty({ type: Number, nullable: true, example: 125, description: 'Mails in the folder on the server at the last poll' })
   server_messages: number | null;
 
-  @ApiProperty({ example: 125, description: 'Mails we hold a row for (ingested + skipped + failed)' })
+  @ApiProperty({ example: 125, description: 'Mails we hold a row for (ingested + skipped + failed, duplicates included)' })
   held_messages: number;
 
   @ApiProperty({ type: MailCountsDto })
   counts: MailCountsDto;
 
-  @ApiProperty({ example: { auto_submitted: 3, mailer_daemon: 1 }, description: 'Skipped mails by reason' })
+  @ApiProperty({ example: { auto_submitted: 3, mailer_daemon: 1, duplicate: 2 }, description: 'Skipped mails by reason (`duplicate`: a mail delivered again)' })
   skipped_by_reason: Record<string, number>;
 
-  @ApiProperty({ example: { too_large: 1 }, description: 'Failed mails by reason' })
+  @ApiProperty({ example: { too_large: 1, fetch_timeout: 1 }, description: 'Failed mails by reason: no_sender, unreadable, too_large, fetch_timeout (never downloaded within IMAP_TIMEOUT_SECONDS in 3 polls), vanished' })
   failed_by_reason: Record<string, number>;
 
   @ApiProperty({ type: Number, nullable: true, description: 'The folder\'s UIDVALIDITY we track' })
