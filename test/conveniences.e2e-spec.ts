@@ -181,7 +181,7 @@ describe('everyday conveniences', () => {
       expect(joined.messages.map((m) => [m.content, m.author_name, m.author_type])).toEqual(expected);
     });
 
-    it("shows the author's current name, and none for a bot message, whose type says who wrote it", async () => {
+    it("shows the author's current name, and the bot's for a bot message", async () => {
       const renamed = await signedIn(t, { name: 'Old Name' });
       const ticket = await createTicket(t.db, { clientId: renamed.user.id });
       const url = `/api/v1/tickets/${ticket.id}/messages`;
@@ -192,13 +192,13 @@ describe('everyday conveniences', () => {
       await request(watcher, 'ticket:join', { ticket_id: ticket.id });
       const announced = next<Authored>(watcher, 'message:new', (m) => m.content === 'I am the bot');
       const { message } = await t.app.get(MessagesService).post(null, ticket.id, { id: null, type: 'bot' }, 'I am the bot', null);
-      expect(message).toMatchObject({ author_id: null, author_name: null, author_type: 'bot', is_from_agent: false });
-      expect(await announced).toMatchObject({ author_name: null, author_type: 'bot' });
+      expect(message).toMatchObject({ author_id: null, author_name: 'Support bot', author_type: 'bot', is_from_agent: false });
+      expect(await announced).toMatchObject({ author_name: 'Support bot', author_type: 'bot' });
 
       const list = await t.http.get(url).set(agent.auth).expect(200);
       expect(list.body.items.map((m: Authored) => [m.author_name, m.author_type])).toEqual([
         ['New Name', 'client'],
-        [null, 'bot'],
+        ['Support bot', 'bot'],
       ]);
     });
 

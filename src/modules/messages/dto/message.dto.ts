@@ -15,9 +15,22 @@ export const CONTENT_MAX = 20_000;
 /** Files one message may take from its ticket at once (UPLOAD_MAX_FILES still bounds a message's files). */
 export const ATTACHMENT_IDS_MAX = 20;
 
+/** The name shown for authors without an account of their own. */
+const NAMES_OF_NAMELESS: Partial<Record<string, string>> = { bot: 'Support bot', system: 'System' };
+
+/** The author's name to show: the stored one, else the bot's or the system's, else null (an author since deleted). */
+export function authorNameOf(author: { author_name: string | null; author_type: string }): string | null {
+  return author.author_name ?? NAMES_OF_NAMELESS[author.author_type] ?? null;
+}
+
 /** Who wrote a message or a note, as every response carries it (a widget needs no /users to show it). */
 export class AuthorDto {
-  @ApiProperty({ type: String, nullable: true, example: 'Jane Doe', description: "The author's current name; null for the bot, the system and e-mail senders without an account" })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Jane Doe',
+    description: "The author's current name (a visitor's: the name given for the chat); `Support bot` for the bot, `System` for the system; null only for an author since deleted",
+  })
   author_name: string | null;
 }
 
@@ -42,7 +55,7 @@ export function toMessageResponse(message: MessageRecord): MessageResponseDto {
     id: message.id,
     ticket_id: message.ticket_id,
     author_id: message.author_id,
-    author_name: message.author_name,
+    author_name: authorNameOf(message),
     author_type: message.author_type,
     is_from_agent: message.is_from_agent,
     content: message.content,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { PageMetaDto } from '#src/common/pagination/pagination.js';
-import { AuthorDto, AuthoredFieldsDto, Content, CONTENT_MAX, OwnedId } from '#src/modules/messages/dto/message.dto.js';
+import { AuthorDto, AuthoredFieldsDto, authorNameOf, Content, CONTENT_MAX, OwnedId } from '#src/modules/messages/dto/message.dto.js';
 import { NOTE_AUTHOR_TYPES, type NoteAuthorType } from '#src/modules/notes/note.entity.js';
 import type { NoteRecord } from '#src/modules/notes/notes.repository.js';
 
@@ -23,7 +23,7 @@ export function toNoteResponse(note: NoteRecord): NoteResponseDto {
     id: note.id,
     ticket_id: note.ticket_id,
     author_id: note.author_id,
-    author_name: note.author_name,
+    author_name: authorNameOf(note),
     author_type: note.author_type,
     content: note.content,
     created_at: note.created_at.toISOString(),
