@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -62,14 +61,20 @@ export class AttachmentStorage implements OnModuleInit {
   async accept(source: Readable, maxBytes: number, declaredType?: string): Promise<StoredFile> {
     const tempPath = join(this.tempDir, randomBytes(16).toString('hex'));
     const meter = new MeteringTransform(maxBytes);
+    // Opened (created) before the first byte, not by the write stream as it starts: a source that
+    // fails at once would otherwise reject the pipeline while the stream is still opening, and the
+    // file would appear after the removal below.
+    let file: FileHandle | undefined;
     try {
-      await pipeline(source, meter, createWriteStream(tempPath, { flags: 'wx', flush: true }));
+      file = await open(tempPath, 'wx');
+      await pipeline(source, meter, file.createWriteStream({ flush: true }));
       // The whole file, not just its head: Office documents are ZIPs told apart by entries that
       // may sit far into the archive.
       const recognised = await fileTypeFromFile(tempPath);
       const contentType = detectContentType(recognised?.mime, meter.head(), declaredType);
       return { key: await this.keep(tempPath), size: meter.size, sha256: meter.hash.digest('hex'), contentType };
     } catch (error) {
+      await file?.close().catch(() => undefined); // the stream closes it, unless it never started
       await rm(tempPath, { force: true });
       throw error;
     }
