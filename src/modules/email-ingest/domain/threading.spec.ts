@@ -1,4 +1,4 @@
-import { decideThread, messageIdsIn, subjectTicketId, taggedSubject, type ThreadCandidate } from '#src/modules/email-ingest/domain/threading.js';
+import { decideThread, messageIdsIn, subjectTicketId, type ThreadCandidate } from '#src/modules/email-ingest/domain/threading.js';
 
 describe('messageIdsIn', () => {
   it.each([
@@ -13,7 +13,7 @@ describe('messageIdsIn', () => {
   });
 });
 
-describe('subjectTicketId and taggedSubject', () => {
+describe('subjectTicketId', () => {
   it.each([
     ['Re: [#42] Printer on fire', 42],
     ['AW: AW: [#7] Сбой сайта', 7],
@@ -23,14 +23,6 @@ describe('subjectTicketId and taggedSubject', () => {
     [null, null],
   ] as const)('%j → %j', (subject, id) => {
     expect(subjectTicketId(subject)).toBe(id);
-  });
-
-  it.each([
-    [42, 'Printer on fire', '[#42] Printer on fire'],
-    [42, 'Re: [#42] Printer on fire', '[#42] Re: Printer on fire'],
-    [7, '', '[#7]'],
-  ])('tags ticket %i: %j → %j', (id, subject, tagged) => {
-    expect(taggedSubject(id, subject)).toBe(tagged);
   });
 });
 

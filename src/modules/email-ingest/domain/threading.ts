@@ -27,12 +27,6 @@ export function subjectTicketId(subject: string | undefined | null): number | nu
   return id >= 1 && id <= 2_147_483_647 ? id : null;
 }
 
-/** The subject of an outbound mail about a ticket: the tag once, whatever the subject had. */
-export function taggedSubject(ticketId: number, subject: string): string {
-  const bare = subject.replace(SUBJECT_TAG, '').replace(/\s{2,}/g, ' ').trim();
-  return `[#${ticketId}] ${bare}`.trim();
-}
-
 /** What threading needs to know of a candidate ticket. */
 export interface ThreadCandidate {
   ticketId: number;

@@ -2,6 +2,8 @@ import { bareSubject, ticketMailSubject } from '#src/modules/mail/domain/subject
 
 describe('ticketMailSubject', () => {
   it.each([
+    [42, 'Printer on fire', '[#42] Printer on fire'],
+    [42, 'Re: [#42] Printer on fire', '[#42] Re: Printer on fire'],
     [8, 'Re: Printer not working', '[#8] Re: Printer not working'],
     [8, 'Re: Re: Printer not working', '[#8] Re: Printer not working'],
     [9, 'Re: Re: We have your request: (no subject)', '[#9] Re: We have your request: (no subject)'],
