@@ -25,7 +25,12 @@ export function disagreements(fields: readonly OwnedField[]): FieldProblem[] {
  */
 export function requireAgreement(fields: readonly OwnedField[]): void {
   const problems = disagreements(fields);
-  if (problems.length > 0) throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some fields disagree with what the server sets', problems);
+  if (problems.length > 0) throw disagreementError(problems);
+}
+
+/** The refusal of server-owned fields that disagree (`problems` as `disagreements` makes them, perhaps with more detail). */
+export function disagreementError(problems: FieldProblem[]): AppError {
+  return new AppError(ErrorCode.VALIDATION_FAILED, 'Some fields disagree with what the server sets', problems);
 }
 
 /**

@@ -5,7 +5,7 @@ import { type AuthUser, isAgent } from '#src/common/auth/auth-user.js';
 import { Clock } from '#src/common/clock.js';
 import { AppError } from '#src/common/errors/app-error.js';
 import { ErrorCode } from '#src/common/errors/error-code.js';
-import { eitherName, requireAgreement } from '#src/common/validation/agreement.js';
+import { disagreementError, disagreements, eitherName, requireAgreement } from '#src/common/validation/agreement.js';
 import { DomainEventPublisher } from '#src/common/events/domain-event.publisher.js';
 import { InTransactionHooks } from '#src/common/events/in-transaction-hooks.js';
 import { pgTimestampToCursor } from '#src/common/database/timestamps.js';
@@ -398,9 +398,8 @@ export class TicketsService {
       if (missing.length > 0) throw new AppError(ErrorCode.NOT_FOUND, 'Some tickets do not exist', [{ ticket_ids: missing }]);
       const otherClients = dto.client_id === undefined ? [] : locked.filter((t) => t.clientId !== dto.client_id).map((t) => t.id);
       if (otherClients.length > 0) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Some fields disagree with what the server sets', [
-          { field: 'client_id', problems: ['client_id is set by the server: leave it out or send the client_id of every ticket named'], ticket_ids: otherClients },
-        ]);
+        const problems = disagreements([{ field: 'client_id', given: dto.client_id, expected: null, must: 'the client_id of every ticket named' }]);
+        throw disagreementError(problems.map((problem) => ({ ...problem, ticket_ids: otherClients })));
       }
       if (dto.status !== undefined) {
         const refused = locked.filter((t) => t.status !== dto.status && !canMove(t.status, dto.status!, 'agent')).map((t) => t.id);
