@@ -76,7 +76,7 @@ export function runningClockSql(kind: SlaKind, t = 't'): string {
  * resolving / closing before one, whichever came first (domain frtMetAt; LEAST skips NULLs).
  */
 export function frtMetAtSql(t = 't'): string {
-  return `LEAST(${t}.first_response_at, CASE WHEN ${t}.status IN ('resolved', 'closed') THEN ${t}.resolved_at END)`;
+  return `LEAST(${t}.first_response_at, CASE WHEN ${t}.status NOT IN ${OPEN_STATUSES} THEN ${t}.resolved_at END)`;
 }
 
 /** SQL: a running clock of ticket `t` whose deadline column meets `condition` (FRT or TTR). */
